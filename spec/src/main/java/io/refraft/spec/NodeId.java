@@ -1,0 +1,34 @@
+package io.refraft.spec;
+
+/**
+ * A server's identity in the cluster, e.g. {@code n1}.
+ *
+ * @param name non-empty, no whitespace, no {@code /} (message ids are {@code from/to/seq})
+ */
+public record NodeId(String name) implements Comparable<NodeId> {
+  public NodeId {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("node id must be non-empty");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isWhitespace(c) || c == '/' || c == ',' || c == '=') {
+        throw new IllegalArgumentException("node id '" + name + "' contains '" + c + "'");
+      }
+    }
+  }
+
+  public static NodeId of(String name) {
+    return new NodeId(name);
+  }
+
+  @Override
+  public int compareTo(NodeId o) {
+    return name.compareTo(o.name);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

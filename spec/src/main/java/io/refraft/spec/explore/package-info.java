@@ -1,0 +1,10 @@
+/**
+ * Exploration of the spec: the explicit-state model checker (BFS over fingerprints, symmetry
+ * reduction, parallel workers), random deep simulation, and the named mutants the checker must
+ * catch.
+ *
+ * <p>The one spec package allowed threads ({@code java.util.concurrent}) and a seeded PRNG. No
+ * I/O: results and counterexamples are returned as data and written by the command line. No other
+ * spec package may depend on this one.
+ */
+package io.refraft.spec.explore;

@@ -1,0 +1,75 @@
+package io.refraft.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/refraft}: dispatches subcommands and maps outcomes to exit codes. */
+@Command(
+    name = "refraft",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A formally checked reference implementation of Raft: spec, node and verification tools.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit code for a usage error or malformed input (DESIGN §6). */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    // No subcommand: show what there is, as a usage error.
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns its exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    // Bad usage is exit 2 everywhere; a checker's own result codes come from each command.
+    cli.setExitCodeExceptionMapper(e -> e instanceof UserError ? EXIT_USAGE : 70);
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("refraft: " + ex.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof UserError) {
+        c.getErr().println("refraft: " + ex.getMessage());
+        return EXIT_USAGE;
+      }
+      throw ex;
+    });
+    return cli;
+  }
+
+  /** Reads the version Maven filtered into {@code version.properties}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"refraft " + p.getProperty("version", "unknown")};
+    }
+  }
+}

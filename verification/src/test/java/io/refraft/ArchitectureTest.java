@@ -1,0 +1,181 @@
+package io.refraft;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency rules of DESIGN §1, checked on the compiled main classes of every module.
+ *
+ * <p>Each rule is a separate test so a failure names the rule it breaks.
+ */
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.refraft");
+    // Guard against a vacuous pass: the import must have found the modules' classes.
+    if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.refraft.spec"))) {
+      throw new AssertionError("ArchitectureTest imported no io.refraft.spec classes");
+    }
+  }
+
+  /** The protocol core (spec, spec.check) sees only java.lang and java.util, minus time, randomness and threads. */
+  @Test
+  void spec_core_depends_only_on_java_lang_and_java_util() {
+    ArchRule rule = classes().that().resideInAPackage("io.refraft.spec..")
+        .and().resideOutsideOfPackage("io.refraft.spec.explore..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("io.refraft.spec..", "java.lang..", "java.util..")
+        .because("the spec is a pure function: no I/O, clocks, randomness or threads (DESIGN §1)");
+    rule.check(classes);
+  }
+
+  @Test
+  void spec_uses_no_clock_randomness_threads_or_io() {
+    ArchRule rule = noClasses().that().resideInAPackage("io.refraft.spec..")
+        .and().resideOutsideOfPackage("io.refraft.spec.explore..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "java.util.concurrent..", "java.util.random..", "java.io..", "java.nio..", "java.net..",
+            "java.time..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.SplittableRandom")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.Thread")
+        .orShould().callMethod(System.class, "nanoTime")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(Math.class, "random")
+        .because("only spec.explore may use threads and a seeded PRNG (DESIGN §1)");
+    rule.check(classes);
+  }
+
+  @Test
+  void spec_explore_does_no_io_and_reads_no_clock_for_decisions() {
+    ArchRule rule = noClasses().that().resideInAPackage("io.refraft.spec..")
+        .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
+        .because("the model checker is seeded and reproducible; files are written by the CLI");
+    rule.check(classes);
+  }
+
+  @Test
+  void no_spec_package_but_explore_depends_on_explore() {
+    noClasses().that().resideInAPackage("io.refraft.spec..")
+        .and().resideOutsideOfPackage("io.refraft.spec.explore..")
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.spec.explore..")
+        .check(classes);
+  }
+
+  @Test
+  void spec_fields_are_final_and_types_are_closed() {
+    classes().that().resideInAPackage("io.refraft.spec..")
+        .and().resideOutsideOfPackage("io.refraft.spec.explore..")
+        .and().doNotHaveSimpleName("package-info")
+        .should(beClosedType())
+        .andShould(haveOnlyFinalFields())
+        .check(classes);
+  }
+
+  @Test
+  void spec_depends_on_no_other_module() {
+    noClasses().that().resideInAPackage("io.refraft.spec..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.refraft.traces..", "io.refraft.impl..", "io.refraft.verification..", "io.refraft.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void traces_depend_only_on_spec() {
+    noClasses().that().resideInAPackage("io.refraft.traces..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.refraft.impl..", "io.refraft.verification..", "io.refraft.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void impl_never_depends_on_verification() {
+    noClasses().that().resideInAPackage("io.refraft.impl..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.refraft.verification..", "io.refraft.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void checkers_never_depend_on_impl() {
+    noClasses().that().resideInAnyPackage(
+            "io.refraft.verification.trace..", "io.refraft.verification.history..",
+            "io.refraft.verification.elle..", "io.refraft.verification.linear..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.refraft.impl..", "io.refraft.verification.sim..", "io.refraft.verification.harness..",
+            "io.refraft.cli..")
+        .because("another implementation's trace or history is checked with exactly the same code")
+        .check(classes);
+  }
+
+  @Test
+  void elle_depends_only_on_history_and_the_jdk() {
+    classes().that().resideInAPackage("io.refraft.verification.elle..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("io.refraft.verification.elle..", "io.refraft.verification.history..", "java..")
+        .because("elle could be published alone as the Java port of Elle")
+        .check(classes);
+  }
+
+  @Test
+  void history_depends_on_no_other_refraft_package() {
+    noClasses().that().resideInAPackage("io.refraft.verification.history..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.refraft.spec..", "io.refraft.traces..", "io.refraft.impl..",
+            "io.refraft.verification.elle..", "io.refraft.verification.linear..",
+            "io.refraft.verification.trace..")
+        .check(classes);
+  }
+
+  @Test
+  void no_package_cycles() {
+    slices().matching("io.refraft.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  private static ArchCondition<JavaClass> beClosedType() {
+    return new ArchCondition<>("be a record, enum, sealed interface or final class") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        Class<?> k = c.reflect();
+        boolean ok = k.isRecord() || k.isEnum() || k.isAnnotation()
+            || (k.isInterface() && k.isSealed())
+            || (!k.isInterface() && (c.getModifiers().contains(JavaModifier.FINAL) || k.isSealed()
+                || k.isAnonymousClass()));
+        events.add(new SimpleConditionEvent(c, ok,
+            c.getName() + (ok ? " is closed" : " is neither a record, an enum, a sealed interface nor a final class")));
+      }
+    };
+  }
+
+  private static ArchCondition<JavaClass> haveOnlyFinalFields() {
+    return new ArchCondition<>("have only final fields") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        for (JavaField f : c.getFields()) {
+          boolean ok = f.getModifiers().contains(JavaModifier.FINAL);
+          events.add(new SimpleConditionEvent(f, ok, f.getFullName() + (ok ? " is final" : " is not final")));
+        }
+      }
+    };
+  }
+}
