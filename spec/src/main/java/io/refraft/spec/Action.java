@@ -1,0 +1,43 @@
+package io.refraft.spec;
+
+/**
+ * The named protocol actions a transition takes, in order. Names are those of Ongaro's raft.tla
+ * where it has one (see spec/README.md for the mapping table), so a trace, a counterexample and
+ * the TLA+ spec speak the same language.
+ */
+public enum Action {
+  /** raft.tla UpdateTerm: a message of a higher term makes this server a follower in that term (§5.1). */
+  UpdateTerm,
+  /** Election timeout with pre-vote on: become a pre-candidate (thesis §9.6). */
+  BecomePreCandidate,
+  /** raft.tla Timeout: become a candidate in a new term and vote for yourself (§5.2). */
+  BecomeCandidate,
+  /** raft.tla RequestVote: send a (pre-)vote request to one peer. */
+  RequestVote,
+  /** raft.tla HandleRequestVoteRequest: answer a (pre-)vote request (§5.2, §5.4.1). */
+  HandleRequestVoteRequest,
+  /** raft.tla HandleRequestVoteResponse: count a (pre-)vote. */
+  HandleRequestVoteResponse,
+  /** raft.tla BecomeLeader: a candidate with votes from a quorum leads (§5.2). */
+  BecomeLeader,
+  /** raft.tla ClientRequest: a leader appends clients' commands (§5.3). */
+  ClientRequest,
+  /** raft.tla AppendEntries: a leader sends entries (or a heartbeat) to one peer. */
+  AppendEntries,
+  /** raft.tla HandleAppendEntriesRequest: consistency check, conflict repair, append, commit (§5.3). */
+  HandleAppendEntriesRequest,
+  /** raft.tla HandleAppendEntriesResponse: advance matchIndex, or back up nextIndex (§5.3). */
+  HandleAppendEntriesResponse,
+  /** raft.tla AdvanceCommitIndex: commit by counting replicas of a current-term entry (§5.4.2). */
+  AdvanceCommitIndex,
+  /** raft.tla Restart: recover from durable state (Figure 2). */
+  Restart,
+  /** raft.tla DropStaleResponse: a response from an older term or for a role no longer held. */
+  DropStaleResponse,
+  /** A vote request ignored because a live leader is known (leader stickiness, thesis §4.2.3). */
+  IgnoreVoteRequestInLease,
+  /** A leader heard from a quorum during the last election timeout (thesis §6.2). */
+  CheckQuorum,
+  /** A leader that did not hear from a quorum steps down (thesis §6.2). */
+  StepDown
+}

@@ -1,0 +1,70 @@
+package io.refraft.spec;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything that can happen to a server: the events {@link Raft#step} reacts to. Timers live in
+ * the driver (which randomizes election timeouts); here they are only events.
+ */
+public sealed interface Input
+    permits Input.MessageReceived, Input.ElectionTimeout, Input.HeartbeatTimeout, Input.ClientPropose,
+        Input.Restart {
+
+  /** A message arrived from the network, addressed to this server. */
+  record MessageReceived(Message message) implements Input {
+    public MessageReceived {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * The election timer fired: a follower or candidate starts a (pre-)election (§5.2); a leader
+   * with check-quorum checks it heard from a quorum since the last time (thesis §6.2).
+   */
+  record ElectionTimeout() implements Input {}
+
+  /**
+   * The send timer fired, for one peer or (empty) for all: a leader sends AppendEntries from each
+   * peer's nextIndex (a heartbeat when it has nothing new, §5.2); a candidate re-sends its
+   * (pre-)vote request to each peer that has not answered.
+   */
+  record HeartbeatTimeout(Optional<NodeId> peer) implements Input {
+    public HeartbeatTimeout {
+      Objects.requireNonNull(peer, "peer");
+    }
+
+    public static HeartbeatTimeout all() {
+      return new HeartbeatTimeout(Optional.empty());
+    }
+
+    public static HeartbeatTimeout to(NodeId peer) {
+      return new HeartbeatTimeout(Optional.of(peer));
+    }
+  }
+
+  /** Clients ask this server to replicate commands; only a leader accepts (§5.3). */
+  record ClientPropose(List<Payload> payloads) implements Input {
+    public ClientPropose {
+      payloads = List.copyOf(payloads);
+      if (payloads.isEmpty()) {
+        throw new IllegalArgumentException("a proposal needs at least one payload");
+      }
+    }
+
+    public static ClientPropose of(Payload payload) {
+      return new ClientPropose(List.of(payload));
+    }
+  }
+
+  /**
+   * The server crashed and came back with what it had made durable: term, vote and log. Volatile
+   * state (role, commitIndex, leader bookkeeping) starts afresh (Figure 2, "Persistent state").
+   */
+  record Restart(DurableState recovered) implements Input {
+    public Restart {
+      Objects.requireNonNull(recovered, "recovered");
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package io.refraft.spec;
+
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
+
+/**
+ * A server's log: a persistent (immutable, structurally shared) vector of {@link Entry}, indexed
+ * from 1 as in the paper (index 0 is the empty prefix, of term 0).
+ *
+ * <p>A 32-way trie with a tail, as in Bagwell's hash array mapped tries and Clojure's vectors:
+ * {@link #append} and {@link #truncateAfter} copy O(log32 n) nodes, never the whole log, and two
+ * versions share every untouched node and every entry by reference. A log of a million entries
+ * is three levels deep.
+ *
+ * <p>Invariants: (1) {@code size >= 0}; (2) the trie holds exactly {@code tailOffset(size)}
+ * entries and {@code tail} the remaining {@code size - tailOffset(size)} (1 to 32 when size > 0);
+ * (3) no node is ever mutated after construction.
+ */
+public final class Log {
+  private static final int BITS = 5;
+  private static final int WIDTH = 1 << BITS;
+  private static final int MASK = WIDTH - 1;
+  private static final Object[] EMPTY_NODE = new Object[0];
+  private static final Entry[] EMPTY_TAIL = new Entry[0];
+
+  /** The empty log. */
+  public static final Log EMPTY = new Log(0, BITS, EMPTY_NODE, EMPTY_TAIL);
+
+  private final int size;
+  private final int shift;
+  private final Object[] root;
+  private final Entry[] tail;
+
+  private Log(int size, int shift, Object[] root, Entry[] tail) {
+    this.size = size;
+    this.shift = shift;
+    this.root = root;
+    this.tail = tail;
+  }
+
+  /** A log holding {@code entries} at indexes 1..n. */
+  public static Log of(List<Entry> entries) {
+    return EMPTY.appendAll(entries);
+  }
+
+  /** Index of the last entry, 0 when empty. */
+  public long lastIndex() {
+    return size;
+  }
+
+  /** Term of the last entry, 0 when empty. */
+  public long lastTerm() {
+    return size == 0 ? 0 : tail[tail.length - 1].term();
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The entry at {@code index} (1-based). */
+  public Entry entry(long index) {
+    if (index < 1 || index > size) {
+      throw new IndexOutOfBoundsException("log index " + index + " outside 1.." + size);
+    }
+    int i = (int) (index - 1);
+    if (i >= tailOffset(size)) {
+      return tail[i & MASK];
+    }
+    Object[] node = root;
+    for (int level = shift; level > 0; level -= BITS) {
+      node = (Object[]) node[(i >>> level) & MASK];
+    }
+    return (Entry) node[i & MASK];
+  }
+
+  /** Term of the entry at {@code index}; 0 for index 0. */
+  public long term(long index) {
+    return index == 0 ? 0 : entry(index).term();
+  }
+
+  /** True when the log has an entry at {@code index} of term {@code term} (index 0 matches term 0). */
+  public boolean matches(long index, long term) {
+    return index == 0 ? term == 0 : index <= size && entry(index).term() == term;
+  }
+
+  /**
+   * The first index holding an entry of {@code term}, or 0 when there is none. Terms never
+   * decrease along a log (§5.3), so this is a binary search.
+   */
+  public long firstIndexOfTerm(long term) {
+    long lo = 1;
+    long hi = size;
+    long found = 0;
+    while (lo <= hi) {
+      long mid = (lo + hi) >>> 1;
+      long t = entry(mid).term();
+      if (t >= term) {
+        if (t == term) {
+          found = mid;
+        }
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return found;
+  }
+
+  /** The last index holding an entry of {@code term}, or 0 when there is none (binary search). */
+  public long lastIndexOfTerm(long term) {
+    long lo = 1;
+    long hi = size;
+    long found = 0;
+    while (lo <= hi) {
+      long mid = (lo + hi) >>> 1;
+      long t = entry(mid).term();
+      if (t <= term) {
+        if (t == term) {
+          found = mid;
+        }
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The entries at indexes {@code from} (inclusive) to {@code to} (exclusive), as a view. */
+  public List<Entry> slice(long from, long to) {
+    if (from < 1 || to < from || to > size + 1L) {
+      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside 1.." + size);
+    }
+    return new Slice(this, from, (int) (to - from));
+  }
+
+  /** This log with {@code e} appended at index {@code lastIndex() + 1}. */
+  public Log append(Entry e) {
+    Objects.requireNonNull(e, "entry");
+    if (size == Integer.MAX_VALUE) {
+      throw new IllegalStateException("log full");
+    }
+    if (size - tailOffset(size) < WIDTH) {
+      Entry[] newTail = Arrays.copyOf(tail, tail.length + 1);
+      newTail[tail.length] = e;
+      return new Log(size + 1, shift, root, newTail);
+    }
+    // The tail is full: push it into the trie, growing a level when the root is full.
+    Object[] newRoot;
+    int newShift = shift;
+    if ((size >>> BITS) > (1 << shift)) {
+      newRoot = new Object[] {root, newPath(shift, tail)};
+      newShift += BITS;
+    } else {
+      newRoot = pushTail(size, shift, root, tail);
+    }
+    return new Log(size + 1, newShift, newRoot, new Entry[] {e});
+  }
+
+  /** This log with {@code entries} appended in order. */
+  public Log appendAll(List<Entry> entries) {
+    Log log = this;
+    for (Entry e : entries) {
+      log = log.append(e);
+    }
+    return log;
+  }
+
+  /** The prefix of this log up to and including {@code index} (0 gives the empty log). */
+  public Log truncateAfter(long index) {
+    if (index < 0 || index > size) {
+      throw new IndexOutOfBoundsException("truncate after " + index + " outside 0.." + size);
+    }
+    int n = (int) index;
+    if (n == size) {
+      return this;
+    }
+    if (n == 0) {
+      return EMPTY;
+    }
+    int newTailOffset = tailOffset(n);
+    if (newTailOffset == tailOffset(size)) {
+      return new Log(n, shift, root, Arrays.copyOf(tail, n - newTailOffset));
+    }
+    Entry[] leaf = leafFor(n - 1);
+    Entry[] newTail = Arrays.copyOf(leaf, n - newTailOffset);
+    if (newTailOffset == 0) {
+      return new Log(n, BITS, EMPTY_NODE, newTail);
+    }
+    Object[] newRoot = trim(root, shift, newTailOffset);
+    int newShift = shift;
+    while (newShift > BITS && newRoot.length == 1) {
+      newRoot = (Object[]) newRoot[0];
+      newShift -= BITS;
+    }
+    return new Log(n, newShift, newRoot, newTail);
+  }
+
+  private static int tailOffset(int size) {
+    return size < WIDTH ? 0 : ((size - 1) >>> BITS) << BITS;
+  }
+
+  private Entry[] leafFor(int i) {
+    Object[] node = root;
+    for (int level = shift; level > 0; level -= BITS) {
+      node = (Object[]) node[(i >>> level) & MASK];
+    }
+    Entry[] leaf = new Entry[node.length];
+    for (int k = 0; k < node.length; k++) {
+      leaf[k] = (Entry) node[k];
+    }
+    return leaf;
+  }
+
+  private static Object[] newPath(int level, Entry[] leaf) {
+    if (level == 0) {
+      return Arrays.copyOf(leaf, leaf.length, Object[].class);
+    }
+    return new Object[] {newPath(level - BITS, leaf)};
+  }
+
+  /** Copies the path to the slot of the {@code count}-th trie entry and places {@code leaf} there. */
+  private static Object[] pushTail(int count, int level, Object[] parent, Entry[] leaf) {
+    int sub = ((count - 1) >>> level) & MASK;
+    Object[] copy = Arrays.copyOf(parent, Math.max(parent.length, sub + 1));
+    if (level == BITS) {
+      copy[sub] = Arrays.copyOf(leaf, leaf.length, Object[].class);
+    } else {
+      Object[] child = sub < parent.length ? (Object[]) parent[sub] : null;
+      copy[sub] = child == null ? newPath(level - BITS, leaf) : pushTail(count, level - BITS, child, leaf);
+    }
+    return copy;
+  }
+
+  /** The subtrie holding exactly the first {@code count} entries ({@code count} a positive multiple of 32). */
+  private static Object[] trim(Object[] node, int level, int count) {
+    int last = ((count - 1) >>> level) & MASK;
+    Object[] copy = Arrays.copyOf(node, last + 1);
+    if (level > BITS) {
+      copy[last] = trim((Object[]) node[last], level - BITS, count);
+    }
+    return copy;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Log other) || other.size != size) {
+      return false;
+    }
+    for (long i = size; i >= 1; i--) { // tails differ first when logs diverge
+      if (!entry(i).equals(other.entry(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    for (long i = 1; i <= size; i++) {
+      h = 31 * h + entry(i).hashCode();
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("[");
+    for (long i = 1; i <= size; i++) {
+      if (i > 1) {
+        sb.append(' ');
+      }
+      sb.append(entry(i));
+    }
+    return sb.append(']').toString();
+  }
+
+  /** An unmodifiable view of a range of a log; shares the log's structure. */
+  private static final class Slice extends AbstractList<Entry> implements RandomAccess {
+    private final Log log;
+    private final long from;
+    private final int length;
+
+    Slice(Log log, long from, int length) {
+      this.log = log;
+      this.from = from;
+      this.length = length;
+    }
+
+    @Override
+    public Entry get(int i) {
+      Objects.checkIndex(i, length);
+      return log.entry(from + i);
+    }
+
+    @Override
+    public int size() {
+      return length;
+    }
+  }
+}

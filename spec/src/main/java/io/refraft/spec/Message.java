@@ -1,0 +1,100 @@
+package io.refraft.spec;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The RPCs of Figure 2, as one-way messages (a response is a message of its own, as in raft.tla).
+ * Field names follow the paper. New RPCs (InstallSnapshot, TimeoutNow) arrive as new permitted
+ * records.
+ */
+public sealed interface Message
+    permits Message.RequestVoteRequest, Message.RequestVoteResponse, Message.AppendEntriesRequest,
+        Message.AppendEntriesResponse {
+
+  NodeId from();
+
+  NodeId to();
+
+  /** The sender's term (for a granted pre-vote, the term the pre-candidate would campaign in). */
+  long term();
+
+  /**
+   * RequestVote (§5.2), or with {@code preVote} the pre-vote of thesis §9.6: the pre-candidate's
+   * {@code term} is the one it would campaign in, its own term still one less.
+   */
+  record RequestVoteRequest(NodeId from, NodeId to, long term, long lastLogIndex, long lastLogTerm, boolean preVote)
+      implements Message {
+    public RequestVoteRequest {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
+      checkNonNegative("lastLogIndex", lastLogIndex);
+      checkNonNegative("lastLogTerm", lastLogTerm);
+    }
+  }
+
+  /** The answer to a {@link RequestVoteRequest}; {@code preVote} echoes the request's. */
+  record RequestVoteResponse(NodeId from, NodeId to, long term, boolean voteGranted, boolean preVote)
+      implements Message {
+    public RequestVoteResponse {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
+    }
+  }
+
+  /**
+   * AppendEntries (§5.3); with no entries, a heartbeat. {@code leaderCommit} never exceeds
+   * {@code prevLogIndex + entries.size()}, as in raft.tla, so a follower may take it as is.
+   */
+  record AppendEntriesRequest(
+      NodeId from, NodeId to, long term, long prevLogIndex, long prevLogTerm, List<Entry> entries,
+      long leaderCommit) implements Message {
+    public AppendEntriesRequest {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
+      checkNonNegative("prevLogIndex", prevLogIndex);
+      checkNonNegative("prevLogTerm", prevLogTerm);
+      checkNonNegative("leaderCommit", leaderCommit);
+      entries = List.copyOf(entries);
+      if (leaderCommit > prevLogIndex + entries.size()) {
+        throw new IllegalArgumentException("leaderCommit " + leaderCommit + " beyond the last entry sent");
+      }
+    }
+  }
+
+  /**
+   * The answer to an {@link AppendEntriesRequest}. On success {@code matchIndex} is the index of the
+   * last entry the follower now holds in agreement with the leader. On failure it is 0 and the
+   * conflict fields carry the hint of thesis §5.3: {@code conflictTerm} is the term of the
+   * follower's entry at {@code prevLogIndex} (0 when its log is shorter) and {@code conflictIndex}
+   * the first index of that term in its log (its last index + 1 when shorter).
+   */
+  record AppendEntriesResponse(
+      NodeId from, NodeId to, long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm)
+      implements Message {
+    public AppendEntriesResponse {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
+      checkNonNegative("matchIndex", matchIndex);
+      checkNonNegative("conflictIndex", conflictIndex);
+      checkNonNegative("conflictTerm", conflictTerm);
+      if (!success && matchIndex != 0) {
+        throw new IllegalArgumentException("a failed AppendEntriesResponse carries matchIndex 0");
+      }
+    }
+  }
+
+  private static void checkAddress(NodeId from, NodeId to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (from.equals(to)) {
+      throw new IllegalArgumentException("message from " + from + " to itself");
+    }
+  }
+
+  private static void checkNonNegative(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0, got " + value);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.refraft.spec;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One server's whole state. Durable: {@code term}, {@code votedFor}, {@code log} (see
+ * {@link #durable()}). Volatile: {@code commitIndex} and the {@link Role}.
+ *
+ * <p>Invariants, checked on construction: (1) {@code self} is a member of {@code config};
+ * (2) {@code term >= 0}; (3) the log holds no entry of a term above {@code term};
+ * (4) {@code 0 <= commitIndex <= log.lastIndex()}; (5) a candidate or leader has voted for itself.
+ */
+public record NodeState(
+    NodeId self, Config config, long term, Optional<NodeId> votedFor, Log log, long commitIndex, Role role) {
+
+  public NodeState {
+    Objects.requireNonNull(self, "self");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(votedFor, "votedFor");
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(role, "role");
+    if (!config.isMember(self)) {
+      throw new IllegalArgumentException(self + " is not a member of " + config.members());
+    }
+    if (term < 0) {
+      throw new IllegalArgumentException("term must be >= 0, got " + term);
+    }
+    if (log.lastTerm() > term) {
+      throw new IllegalArgumentException("log holds term " + log.lastTerm() + " beyond currentTerm " + term);
+    }
+    if (commitIndex < 0 || commitIndex > log.lastIndex()) {
+      throw new IllegalArgumentException("commitIndex " + commitIndex + " outside 0.." + log.lastIndex());
+    }
+    if ((role instanceof Role.Candidate || role instanceof Role.Leader) && !votedFor.equals(Optional.of(self))) {
+      throw new IllegalArgumentException("a candidate or leader has voted for itself, votedFor=" + votedFor);
+    }
+  }
+
+  /** A server that has never run: term 0, no vote, empty log, follower. */
+  public static NodeState initial(NodeId self, Config config) {
+    return new NodeState(self, config, 0, Optional.empty(), Log.EMPTY, 0, Role.Follower.UNKNOWN_LEADER);
+  }
+
+  /** What survives a crash (Figure 2, "Persistent state"). */
+  public DurableState durable() {
+    return new DurableState(term, votedFor, log);
+  }
+
+  /** The leader this server knows of in its current term, if any (itself when leading). */
+  public Optional<NodeId> leader() {
+    return switch (role) {
+      case Role.Follower f -> f.leader();
+      case Role.PreCandidate p -> Optional.empty();
+      case Role.Candidate c -> Optional.empty();
+      case Role.Leader l -> Optional.of(self);
+    };
+  }
+
+  public boolean isLeader() {
+    return role instanceof Role.Leader;
+  }
+
+  NodeState with(long newTerm, Optional<NodeId> newVote, Log newLog, long newCommit, Role newRole) {
+    return new NodeState(self, config, newTerm, newVote, newLog, newCommit, newRole);
+  }
+
+  NodeState withRole(Role newRole) {
+    return new NodeState(self, config, term, votedFor, log, commitIndex, newRole);
+  }
+
+  NodeState withLog(Log newLog) {
+    return new NodeState(self, config, term, votedFor, newLog, commitIndex, role);
+  }
+
+  NodeState withCommitIndex(long newCommit) {
+    return new NodeState(self, config, term, votedFor, log, newCommit, role);
+  }
+
+  NodeState withVote(Optional<NodeId> newVote) {
+    return new NodeState(self, config, term, newVote, log, commitIndex, role);
+  }
+}

@@ -1,0 +1,70 @@
+package io.refraft.spec;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a transition asks the driver to do, in the order it lists them.
+ *
+ * <p><b>Ordering rule.</b> A {@link Send} never leaves the server before every {@link Persist} of
+ * the same transition is durable (fsync): a vote or an acknowledgement must survive a crash before
+ * anyone can count it (Figure 2: "respond to RPCs" only after updating stable storage).
+ * {@link Raft#step} lists every {@code Persist} before every {@code Send}, so a driver that executes
+ * outputs in order, syncing before the first send, obeys the rule. {@link Apply} carries entries
+ * already committed; it may run before or after the sends.
+ */
+public sealed interface Output
+    permits Output.Persist, Output.Send, Output.Apply, Output.ResetElectionTimer, Output.ProposalAccepted,
+        Output.ProposalRejected {
+
+  /** Make part of the durable state durable. */
+  sealed interface Persist extends Output permits HardState, LogSuffix {}
+
+  /** Replace the durable {@code currentTerm} and {@code votedFor}. */
+  record HardState(long term, Optional<NodeId> votedFor) implements Persist {
+    public HardState {
+      Objects.requireNonNull(votedFor, "votedFor");
+    }
+  }
+
+  /**
+   * Replace the durable log from {@code firstIndex} on: drop every entry at {@code firstIndex} or
+   * after, then append {@code entries} there.
+   */
+  record LogSuffix(long firstIndex, List<Entry> entries) implements Persist {
+    public LogSuffix {
+      if (firstIndex < 1) {
+        throw new IllegalArgumentException("firstIndex must be >= 1, got " + firstIndex);
+      }
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** Send {@code message} to {@code message.to()}; delivery may fail, duplicate or reorder. */
+  record Send(Message message) implements Output {
+    public Send {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** Entries {@code firstIndex..} are committed: apply them to the state machine, in order. */
+  record Apply(long firstIndex, List<Entry> entries) implements Output {
+    public Apply {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** Restart the election timer with a fresh random timeout (§5.2). */
+  record ResetElectionTimer() implements Output {}
+
+  /** The proposal's {@code count} payloads sit at {@code firstIndex..} in {@code term}. */
+  record ProposalAccepted(long firstIndex, int count, long term) implements Output {}
+
+  /** This server is not the leader; {@code leader} is the one it knows of, if any. */
+  record ProposalRejected(Optional<NodeId> leader) implements Output {
+    public ProposalRejected {
+      Objects.requireNonNull(leader, "leader");
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.refraft.spec;
+
+import io.refraft.spec.Message.AppendEntriesRequest;
+import io.refraft.spec.Message.AppendEntriesResponse;
+import io.refraft.spec.Role.Candidate;
+import io.refraft.spec.Role.Follower;
+import io.refraft.spec.Role.Leader;
+import io.refraft.spec.Role.PreCandidate;
+import io.refraft.spec.Role.Progress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Log replication (§5.3) and commitment (§5.4.2). */
+final class Replication {
+  private Replication() {}
+
+  /** The send timer fired for one peer or for all. */
+  static NodeState heartbeat(NodeState s, Optional<NodeId> peer, Effects fx) {
+    if (peer.isPresent()) {
+      NodeId p = peer.get();
+      if (p.equals(s.self()) || !s.config().isMember(p)) {
+        throw new IllegalArgumentException(s.self() + ": heartbeat for " + p + ", which is not a peer");
+      }
+      return sendTo(s, p, fx);
+    }
+    return sendToAll(s, fx);
+  }
+
+  static NodeState sendToAll(NodeState s, Effects fx) {
+    for (NodeId p : s.config().members()) {
+      if (!p.equals(s.self())) {
+        s = sendTo(s, p, fx);
+      }
+    }
+    return s;
+  }
+
+  private static NodeState sendTo(NodeState s, NodeId peer, Effects fx) {
+    return switch (s.role()) {
+      case Leader l -> appendEntries(s, l, peer, fx);
+      case Candidate c -> {
+        Election.requestVote(s, peer, fx);
+        yield s;
+      }
+      case PreCandidate p -> {
+        Election.requestVote(s, peer, fx);
+        yield s;
+      }
+      case Follower f -> s;
+    };
+  }
+
+  /**
+   * raft.tla AppendEntries(i, j): entries from the peer's nextIndex, at most {@code maxBatch} of
+   * them, with the commit index capped at the last entry sent. nextIndex then moves past what was
+   * sent, so the next batch can follow before this one is acknowledged; a loss shows up as a
+   * rejection, which moves it back.
+   */
+  static NodeState appendEntries(NodeState s, Leader l, NodeId peer, Effects fx) {
+    Progress p = l.progressOf(peer);
+    long prev = p.next() - 1;
+    long last = s.log().lastIndex();
+    long count = Math.min(s.config().maxBatch(), last - prev);
+    List<Entry> entries = s.log().slice(prev + 1, prev + 1 + count);
+    fx.action(Action.AppendEntries);
+    fx.send(new AppendEntriesRequest(s.self(), peer, s.term(), prev, s.log().term(prev), entries,
+        Math.min(s.commitIndex(), prev + count)));
+    if (count == 0) {
+      return s;
+    }
+    return s.withRole(withProgress(l, peer, new Progress(p.next() + count, p.match())));
+  }
+
+  /** raft.tla ClientRequest: only a leader appends, in its own term (§5.3). */
+  static NodeState propose(NodeState s, List<Payload> payloads, Effects fx) {
+    if (!(s.role() instanceof Leader)) {
+      fx.reply(new Output.ProposalRejected(s.leader()));
+      return s;
+    }
+    fx.action(Action.ClientRequest);
+    long first = s.log().lastIndex() + 1;
+    Log log = s.log();
+    for (Payload payload : payloads) {
+      log = log.append(new Entry(s.term(), payload));
+    }
+    NodeState next = advanceCommitIndex(s.withLog(log), fx);
+    fx.reply(new Output.ProposalAccepted(first, payloads.size(), s.term()));
+    return s.config().eagerSend() ? sendToAll(next, fx) : next;
+  }
+
+  /**
+   * raft.tla HandleAppendEntriesRequest (Figure 2, AppendEntries RPC): reject a stale term; step
+   * down from candidacy for this term's leader; reject when the log has no entry matching
+   * prevLogIndex/prevLogTerm (with the conflict hint of thesis §5.3); otherwise delete the first
+   * conflicting entry and all that follow, append what is new, and advance commitIndex.
+   */
+  static NodeState handleAppendEntriesRequest(NodeState s, AppendEntriesRequest r, Effects fx) {
+    fx.action(Action.HandleAppendEntriesRequest);
+    if (r.term() < s.term()) {
+      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, 0, 0));
+      return s;
+    }
+    if (s.role() instanceof Leader) {
+      // Two leaders in one term break Election Safety; the invariants report it. Nothing to do here.
+      return s;
+    }
+    fx.resetElectionTimer();
+    s = s.withRole(new Follower(Optional.of(r.from())));
+    Log log = s.log();
+    if (r.prevLogIndex() > log.lastIndex()) {
+      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, log.lastIndex() + 1, 0));
+      return s;
+    }
+    long conflictTerm = log.term(r.prevLogIndex());
+    if (conflictTerm != r.prevLogTerm()) {
+      long conflictIndex = log.firstIndexOfTerm(conflictTerm);
+      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, conflictIndex, conflictTerm));
+      return s;
+    }
+    Log merged = merge(log, r.prevLogIndex(), r.entries());
+    long lastNew = r.prevLogIndex() + r.entries().size();
+    long commit = Math.max(s.commitIndex(), Math.min(r.leaderCommit(), lastNew));
+    fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), true, lastNew, 0, 0));
+    return s.with(s.term(), s.votedFor(), merged, commit, s.role());
+  }
+
+  /**
+   * §5.3: "If an existing entry conflicts with a new one (same index but different terms), delete
+   * the existing entry and all that follow it"; entries already present stay (a delayed, shorter
+   * request must not truncate what a later one appended).
+   */
+  private static Log merge(Log log, long prev, List<Entry> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      long index = prev + 1 + i;
+      if (index > log.lastIndex()) {
+        return log.appendAll(entries.subList(i, entries.size()));
+      }
+      if (log.term(index) != entries.get(i).term()) {
+        return log.truncateAfter(index - 1).appendAll(entries.subList(i, entries.size()));
+      }
+    }
+    return log;
+  }
+
+  /**
+   * raft.tla HandleAppendEntriesResponse: on success raise matchIndex and commit what a quorum
+   * holds; on failure move nextIndex back using the follower's hint (thesis §5.3): past the
+   * leader's last entry of the conflicting term when it has one, else to the follower's hint.
+   */
+  static NodeState handleAppendEntriesResponse(NodeState s, AppendEntriesResponse r, Effects fx) {
+    if (r.term() < s.term() || !(s.role() instanceof Leader l)) {
+      fx.action(Action.DropStaleResponse);
+      return s;
+    }
+    fx.action(Action.HandleAppendEntriesResponse);
+    Progress p = l.progressOf(r.from());
+    Set<NodeId> active = Election.plus(l.recentlyActive(), r.from());
+    Progress updated;
+    if (r.success()) {
+      long match = Math.max(p.match(), r.matchIndex());
+      updated = new Progress(Math.max(p.next(), match + 1), match);
+    } else {
+      long hint = r.conflictIndex();
+      if (r.conflictTerm() > 0) {
+        long lastOfTerm = s.log().lastIndexOfTerm(r.conflictTerm());
+        hint = lastOfTerm > 0 ? lastOfTerm + 1 : r.conflictIndex();
+      }
+      long next = Math.max(p.match() + 1, Math.min(hint, s.log().lastIndex() + 1));
+      updated = new Progress(next, p.match());
+    }
+    Leader leader = new Leader(withProgress(l, r.from(), updated).progress(), active);
+    NodeState next = advanceCommitIndex(s.withRole(leader), fx);
+    boolean more = updated.next() <= next.log().lastIndex();
+    if (next.config().eagerSend() && (more || !r.success())) {
+      next = appendEntries(next, (Leader) next.role(), r.from(), fx);
+    }
+    return next;
+  }
+
+  /**
+   * raft.tla AdvanceCommitIndex: the highest index held by a quorum (the leader counting its own
+   * log), committed only if its entry is of the current term: Figure 8 shows why replicas of an
+   * older term's entry prove nothing (§5.4.2).
+   */
+  static NodeState advanceCommitIndex(NodeState s, Effects fx) {
+    if (!(s.role() instanceof Leader l)) {
+      return s;
+    }
+    List<NodeId> members = s.config().members();
+    long[] match = new long[members.size()];
+    for (int i = 0; i < match.length; i++) {
+      NodeId m = members.get(i);
+      match[i] = m.equals(s.self()) ? s.log().lastIndex() : l.progressOf(m).match();
+    }
+    Arrays.sort(match);
+    long quorumIndex = match[match.length - s.config().quorum()];
+    if (quorumIndex > s.commitIndex() && s.log().term(quorumIndex) == s.term()) {
+      fx.action(Action.AdvanceCommitIndex);
+      return s.withCommitIndex(quorumIndex);
+    }
+    return s;
+  }
+
+  private static Leader withProgress(Leader l, NodeId peer, Progress p) {
+    Map<NodeId, Progress> m = new HashMap<>(l.progress());
+    m.put(peer, p);
+    return new Leader(m, l.recentlyActive());
+  }
+}

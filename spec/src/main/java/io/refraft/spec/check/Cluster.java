@@ -1,0 +1,155 @@
+package io.refraft.spec.check;
+
+import io.refraft.spec.Config;
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Payload;
+import io.refraft.spec.Transition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The cluster model: every server's state, the messages in flight, and the ghost history the
+ * invariants need. A step is an {@link Event}; servers react through a step function (normally
+ * {@code Raft::step}, or a mutant of it), so the model is the same for the real protocol and for
+ * deliberately broken ones.
+ *
+ * <p>Persistence is atomic with the step here: a server's durable state after a step is its
+ * state's durable part. (The node's driver achieves this by syncing before it sends.)
+ *
+ * @param nodes   one state per member, in {@code config.members()} order
+ * @param network the messages in flight
+ * @param ghost   history for the invariants
+ */
+public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
+
+  public Cluster {
+    nodes = List.copyOf(nodes);
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(ghost, "ghost");
+  }
+
+  /** Every server new: term 0, empty log, follower; nothing in flight. */
+  public static Cluster initial(Config config) {
+    List<NodeState> ns = new ArrayList<>();
+    for (NodeId id : config.members()) {
+      ns.add(NodeState.initial(id, config));
+    }
+    return new Cluster(ns, Network.EMPTY, Ghost.EMPTY);
+  }
+
+  public Config config() {
+    return nodes.get(0).config();
+  }
+
+  public NodeState node(NodeId id) {
+    return nodes.get(indexOf(id));
+  }
+
+  public int indexOf(NodeId id) {
+    List<NodeId> members = config().members();
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).equals(id)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no server " + id);
+  }
+
+  /** One step taken: the event, the server that stepped (if any), its transition, and the result. */
+  public record Step(Event event, Optional<NodeId> node, Optional<Transition> transition, Cluster next) {}
+
+  /** Every event enabled here, in a deterministic order: per server, then per message in flight. */
+  public List<Event> events(List<Payload> values, Faults faults) {
+    List<Event> out = new ArrayList<>();
+    List<NodeId> members = config().members();
+    for (NodeState s : nodes) {
+      NodeId id = s.self();
+      if (!s.isLeader() || s.config().checkQuorum()) {
+        out.add(new Event.Timeout(id));
+      }
+      if (!(s.role() instanceof io.refraft.spec.Role.Follower)) {
+        for (NodeId peer : members) {
+          if (!peer.equals(id)) {
+            out.add(new Event.Heartbeat(id, peer));
+          }
+        }
+      }
+      if (s.isLeader()) {
+        for (Payload v : values) {
+          out.add(new Event.Propose(id, v));
+        }
+      }
+      if (faults.restart()) {
+        out.add(new Event.Crash(id));
+      }
+    }
+    for (Message m : network.inFlight().keySet()) {
+      out.add(new Event.Deliver(m));
+      if (faults.drop()) {
+        out.add(new Event.Drop(m));
+      }
+      if (faults.duplicate()) {
+        out.add(new Event.Duplicate(m));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes {@code event}, or returns empty when it is not enabled here (a message no longer in
+   * flight). Message events must name a message in flight.
+   */
+  public Optional<Step> next(Event event, BiFunction<NodeState, Input, Transition> step) {
+    return switch (event) {
+      case Event.Timeout(NodeId n) -> Optional.of(stepNode(event, n, new Input.ElectionTimeout(), network, step));
+      case Event.Heartbeat(NodeId n, NodeId peer) ->
+          Optional.of(stepNode(event, n, Input.HeartbeatTimeout.to(peer), network, step));
+      case Event.Propose(NodeId n, Payload v) ->
+          Optional.of(stepNode(event, n, Input.ClientPropose.of(v), network, step));
+      case Event.Crash(NodeId n) -> Optional.of(stepNode(event, n,
+          new Input.Restart(node(n).durable()), network, step));
+      case Event.Deliver(Message m) -> network.count(m) == 0 ? Optional.empty()
+          : Optional.of(stepNode(event, m.to(), new Input.MessageReceived(m), network.minus(m), step));
+      case Event.Drop(Message m) -> network.count(m) == 0 ? Optional.empty()
+          : Optional.of(new Step(event, Optional.empty(), Optional.empty(),
+              new Cluster(nodes, network.minus(m), ghost)));
+      case Event.Duplicate(Message m) -> network.count(m) == 0 ? Optional.empty()
+          : Optional.of(new Step(event, Optional.empty(), Optional.empty(),
+              new Cluster(nodes, network.plus(List.of(m)), ghost)));
+    };
+  }
+
+  private Step stepNode(Event event, NodeId id, Input input, Network net,
+      BiFunction<NodeState, Input, Transition> step) {
+    int i = indexOf(id);
+    NodeState before = nodes.get(i);
+    Transition t = step.apply(before, input);
+    NodeState after = t.next();
+    List<Message> sent = new ArrayList<>(2);
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Send(Message m)) {
+        sent.add(m);
+      }
+    }
+    List<NodeState> ns = new ArrayList<>(nodes);
+    ns.set(i, after);
+    Ghost g = ghost;
+    if (input instanceof Input.Restart) {
+      g = g.withRestart();
+    }
+    if (after.isLeader() && (!before.isLeader() || before.term() != after.term())) {
+      g = g.withLeader(after.term(), id);
+    }
+    if (after.commitIndex() > g.committed().size()) {
+      g = g.withCommitted(after.log().slice(g.committed().size() + 1, after.commitIndex() + 1), after.term());
+    }
+    return new Step(event, Optional.of(id), Optional.of(t), new Cluster(ns, net.plus(sent), g));
+  }
+}

@@ -1,0 +1,66 @@
+package io.refraft.spec.check;
+
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.Payload;
+import java.util.Objects;
+
+/**
+ * One step of the cluster model: something happens to one server, or the network misbehaves.
+ * raft.tla's {@code Next} has the same alternatives.
+ */
+public sealed interface Event
+    permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Crash, Event.Deliver, Event.Drop,
+        Event.Duplicate {
+
+  /** raft.tla Timeout (and, for a leader with check-quorum, its periodic check). */
+  record Timeout(NodeId node) implements Event {
+    public Timeout {
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /** raft.tla RequestVote(i, j) / AppendEntries(i, j): the send timer of {@code node} for {@code peer}. */
+  record Heartbeat(NodeId node, NodeId peer) implements Event {
+    public Heartbeat {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(peer, "peer");
+    }
+  }
+
+  /** raft.tla ClientRequest(i, v). */
+  record Propose(NodeId node, Payload value) implements Event {
+    public Propose {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** raft.tla Restart(i): the server crashes and recovers from its durable state. */
+  record Crash(NodeId node) implements Event {
+    public Crash {
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /** raft.tla Receive(m): one copy of {@code message} reaches its addressee. */
+  record Deliver(Message message) implements Event {
+    public Deliver {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** raft.tla DropMessage(m). */
+  record Drop(Message message) implements Event {
+    public Drop {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** raft.tla DuplicateMessage(m). */
+  record Duplicate(Message message) implements Event {
+    public Duplicate {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.refraft.spec.check;
+
+import io.refraft.spec.Entry;
+import io.refraft.spec.Log;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Role;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Raft's safety properties (Figure 3 of the paper) and a type check, as named predicates over one
+ * state of the cluster model. {@link #violation} returns what is wrong, or empty when the property
+ * holds. Properties of steps (monotonicity, append-only) are in {@link StepInvariant}.
+ */
+public enum Invariant {
+  /** Structural facts every reachable state has: leader bookkeeping within its log, votes within answers. */
+  TypeOK {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      for (NodeState s : c.nodes()) {
+        switch (s.role()) {
+          case Role.Leader l -> {
+            for (var e : l.progress().entrySet()) {
+              if (e.getValue().match() > s.log().lastIndex() || e.getValue().next() > s.log().lastIndex() + 1) {
+                return Optional.of(s.self() + " has progress " + e.getValue() + " for " + e.getKey()
+                    + " beyond its last index " + s.log().lastIndex());
+              }
+            }
+          }
+          case Role.Candidate cd -> {
+            if (!cd.responded().containsAll(cd.granted())) {
+              return Optional.of(s.self() + " counts votes from servers that did not answer");
+            }
+          }
+          case Role.PreCandidate p -> {
+            if (!p.responded().containsAll(p.granted())) {
+              return Optional.of(s.self() + " counts pre-votes from servers that did not answer");
+            }
+          }
+          case Role.Follower f -> { }
+        }
+      }
+      for (Message m : c.network().inFlight().keySet()) {
+        if (!c.config().isMember(m.from()) || !c.config().isMember(m.to())) {
+          return Optional.of("message between non-members: " + m);
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /** §5.2, Figure 3 Election Safety: at most one leader can be elected in a given term. */
+  ElectionSafety {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      List<Ghost.Elected> ls = c.ghost().leaders();
+      for (int i = 0; i < ls.size(); i++) {
+        for (int j = i + 1; j < ls.size(); j++) {
+          if (ls.get(i).term() == ls.get(j).term() && !ls.get(i).leader().equals(ls.get(j).leader())) {
+            return Optional.of("two leaders in term " + ls.get(i).term() + ": " + ls.get(i).leader()
+                + " and " + ls.get(j).leader());
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * §5.3, Figure 3 Log Matching: if two logs contain an entry with the same index and term, the
+   * logs are identical in all entries up through that index.
+   */
+  LogMatching {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      List<NodeState> ns = c.nodes();
+      for (int i = 0; i < ns.size(); i++) {
+        for (int j = i + 1; j < ns.size(); j++) {
+          Log a = ns.get(i).log();
+          Log b = ns.get(j).log();
+          long k = Math.min(a.lastIndex(), b.lastIndex());
+          while (k >= 1 && a.term(k) != b.term(k)) {
+            k--;
+          }
+          for (long x = k; x >= 1; x--) {
+            if (!a.entry(x).equals(b.entry(x))) {
+              return Optional.of(ns.get(i).self() + " and " + ns.get(j).self() + " agree on the term at index "
+                  + k + " but differ at index " + x + ": " + a.entry(x) + " vs " + b.entry(x));
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * §5.4, Figure 3 Leader Completeness: an entry committed in a term is present in the logs of the
+   * leaders of every higher term.
+   */
+  LeaderCompleteness {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      List<Ghost.Committed> committed = c.ghost().committed();
+      for (NodeState s : c.nodes()) {
+        if (!s.isLeader()) {
+          continue;
+        }
+        for (int i = 0; i < committed.size(); i++) {
+          Ghost.Committed e = committed.get(i);
+          long index = i + 1;
+          if (e.inTerm() < s.term() && (s.log().lastIndex() < index || !s.log().entry(index).equals(e.entry()))) {
+            return Optional.of("leader " + s.self() + " of term " + s.term() + " lacks entry " + index + " ("
+                + e.entry() + ") committed in term " + e.inTerm());
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * §5.4.3, Figure 3 State Machine Safety: no two servers apply different entries at one index —
+   * every server's committed prefix agrees with the first-committed history.
+   */
+  StateMachineSafety {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      List<Ghost.Committed> committed = c.ghost().committed();
+      for (NodeState s : c.nodes()) {
+        long upTo = Math.min(s.commitIndex(), committed.size());
+        for (long index = 1; index <= upTo; index++) {
+          Entry mine = s.log().entry(index);
+          Entry first = committed.get((int) index - 1).entry();
+          if (!mine.equals(first)) {
+            return Optional.of(s.self() + " committed " + mine + " at index " + index + " where " + first
+                + " was committed before");
+          }
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * §5.4.2: an entry is committed once a quorum stores it, and the protocol keeps it there: every
+   * committed entry is present on a quorum of logs.
+   */
+  QuorumCommitted {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      List<Ghost.Committed> committed = c.ghost().committed();
+      int quorum = c.config().quorum();
+      for (int i = committed.size() - 1; i >= 0; i--) {
+        long index = i + 1;
+        Entry e = committed.get(i).entry();
+        int holders = 0;
+        for (NodeState s : c.nodes()) {
+          if (s.log().lastIndex() >= index && s.log().entry(index).equals(e)) {
+            holders++;
+          }
+        }
+        if (holders < quorum) {
+          List<NodeId> members = c.config().members();
+          return Optional.of("committed entry " + index + " (" + e + ") is on " + holders + " of " + members.size()
+              + " servers, fewer than a quorum of " + quorum);
+        }
+      }
+      return Optional.empty();
+    }
+  };
+
+  /** What is wrong in {@code c}, or empty when this property holds. */
+  public abstract Optional<String> violation(Cluster c);
+
+  /** The first violated invariant, in declaration order. */
+  public static Optional<Violation> check(Cluster c) {
+    for (Invariant inv : values()) {
+      Optional<String> v = inv.violation(c);
+      if (v.isPresent()) {
+        return Optional.of(new Violation(inv.name(), v.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A violated property and what was wrong. */
+  public record Violation(String invariant, String detail) {}
+}

@@ -1,0 +1,56 @@
+package io.refraft.spec.explore;
+
+import io.refraft.spec.check.Cluster;
+import io.refraft.spec.NodeState;
+
+/**
+ * The state constraint of a bounded check, as TLC's baseline states it: states outside the bounds
+ * are not explored (nor counted).
+ *
+ * @param servers     cluster size, 1..7
+ * @param values      distinct client values, 0..4
+ * @param maxTerm     every currentTerm ≤ this (1..8)
+ * @param maxLog      every log length ≤ this (0..8)
+ * @param maxMsgs     messages in flight in total, duplicates counted, ≤ this (0..16)
+ * @param maxRestarts restarts in total ≤ this, or -1 for no limit
+ */
+public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts) {
+  public Bounds {
+    check("servers", servers, 1, 7);
+    check("values", values, 0, 4);
+    check("max-term", maxTerm, 1, 8);
+    check("max-log", maxLog, 0, 8);
+    check("max-msgs", maxMsgs, 0, 16);
+    check("max-restarts", maxRestarts, -1, 16);
+  }
+
+  /** The defaults of {@code refraft spec check}. */
+  public static Bounds defaults() {
+    return new Bounds(3, 1, 2, 2, 1, -1);
+  }
+
+  private static void check(String name, int v, int lo, int hi) {
+    if (v < lo || v > hi) {
+      throw new IllegalArgumentException("--" + name + " must be in " + lo + ".." + hi + ", got " + v);
+    }
+  }
+
+  /** True when {@code c} satisfies the state constraint. */
+  public boolean admits(Cluster c) {
+    if (c.network().size() > maxMsgs || (maxRestarts >= 0 && c.ghost().restarts() > maxRestarts)) {
+      return false;
+    }
+    for (NodeState s : c.nodes()) {
+      if (s.term() > maxTerm || s.log().lastIndex() > maxLog) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** As JSON, for results. */
+  public String toJson() {
+    return "{\"servers\":" + servers + ",\"values\":" + values + ",\"max_term\":" + maxTerm + ",\"max_log\":" + maxLog
+        + ",\"max_msgs\":" + maxMsgs + ",\"max_restarts\":" + maxRestarts + "}";
+  }
+}

@@ -1,0 +1,161 @@
+package io.refraft.spec.explore;
+
+import io.refraft.spec.Action;
+import io.refraft.spec.Entry;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Role;
+import io.refraft.spec.check.Cluster;
+import io.refraft.spec.check.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Renders a counterexample for people (one line per step) and as provisional NDJSON
+ * ({@code refraft-counterexample}, version 0, documented in spec/README.md) until the trace format
+ * (traces/FORMAT.md) replaces it. Pure: the command line writes the lines.
+ */
+public final class CounterexampleFormat {
+  private CounterexampleFormat() {}
+
+  /** Numbered, readable steps, each with the acting server's state after it. */
+  public static List<String> readable(ModelChecker.Counterexample cx) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    for (Cluster.Step s : cx.steps()) {
+      i++;
+      StringBuilder sb = new StringBuilder();
+      sb.append(String.format("%3d. %s", i, describe(s.event())));
+      if (s.transition().isPresent()) {
+        sb.append("  ").append(s.transition().get().actions());
+        NodeState n = s.transition().get().next();
+        sb.append("  -> ").append(summary(n));
+      }
+      out.add(sb.toString());
+    }
+    out.add("violates " + cx.violation().invariant() + ": " + cx.violation().detail());
+    return out;
+  }
+
+  /** Header line, then one JSON object per step. */
+  public static List<String> ndjson(ModelChecker.Counterexample cx, String bounds) {
+    List<String> out = new ArrayList<>();
+    StringBuilder nodes = new StringBuilder("[");
+    for (var id : cx.initial().config().members()) {
+      nodes.append(nodes.length() > 1 ? "," : "").append(q(id.name()));
+    }
+    out.add("{\"format\":\"refraft-counterexample\",\"version\":0,\"nodes\":" + nodes + "],\"bounds\":" + bounds
+        + ",\"invariant\":" + q(cx.violation().invariant()) + ",\"detail\":" + q(cx.violation().detail()) + "}");
+    int i = 0;
+    for (Cluster.Step s : cx.steps()) {
+      StringBuilder sb = new StringBuilder("{\"step\":").append(++i).append(",\"event\":").append(q(describe(s.event())));
+      if (s.node().isPresent() && s.transition().isPresent()) {
+        NodeState n = s.transition().get().next();
+        sb.append(",\"node\":").append(q(n.self().name()));
+        sb.append(",\"actions\":[");
+        List<Action> actions = s.transition().get().actions();
+        for (int k = 0; k < actions.size(); k++) {
+          sb.append(k > 0 ? "," : "").append(q(actions.get(k).name()));
+        }
+        sb.append("],\"state\":").append(stateJson(n)).append(",\"sent\":[");
+        boolean first = true;
+        for (Output o : s.transition().get().outputs()) {
+          if (o instanceof Output.Send(Message m)) {
+            sb.append(first ? "" : ",").append(q(message(m)));
+            first = false;
+          }
+        }
+        sb.append(']');
+      }
+      out.add(sb.append('}').toString());
+    }
+    return out;
+  }
+
+  /** One event in words. */
+  public static String describe(Event e) {
+    return switch (e) {
+      case Event.Timeout t -> "Timeout " + t.node();
+      case Event.Heartbeat h -> "Heartbeat " + h.node() + "->" + h.peer();
+      case Event.Propose p -> "Propose " + p.node() + " " + p.value();
+      case Event.Crash c -> "Restart " + c.node();
+      case Event.Deliver d -> "Deliver " + message(d.message());
+      case Event.Drop d -> "Drop " + message(d.message());
+      case Event.Duplicate d -> "Duplicate " + message(d.message());
+    };
+  }
+
+  /** One message in words, with the fields of Figure 2. */
+  public static String message(Message m) {
+    String head = m.from() + "->" + m.to() + " ";
+    return head + switch (m) {
+      case Message.RequestVoteRequest r -> (r.preVote() ? "PreVoteRequest" : "RequestVoteRequest") + "(term=" + r.term()
+          + " lastLogIndex=" + r.lastLogIndex() + " lastLogTerm=" + r.lastLogTerm() + ")";
+      case Message.RequestVoteResponse r -> (r.preVote() ? "PreVoteResponse" : "RequestVoteResponse") + "(term="
+          + r.term() + " granted=" + r.voteGranted() + ")";
+      case Message.AppendEntriesRequest r -> "AppendEntriesRequest(term=" + r.term() + " prev=" + r.prevLogIndex() + "/"
+          + r.prevLogTerm() + " entries=" + entries(r.entries()) + " commit=" + r.leaderCommit() + ")";
+      case Message.AppendEntriesResponse r -> "AppendEntriesResponse(term=" + r.term() + " success=" + r.success()
+          + (r.success() ? " match=" + r.matchIndex() : " conflict=" + r.conflictIndex() + "/" + r.conflictTerm()) + ")";
+    };
+  }
+
+  /** A server's state in one line. */
+  public static String summary(NodeState n) {
+    return n.self() + "{" + roleName(n.role()) + " term=" + n.term() + " vote=" + n.votedFor().map(Object::toString).orElse("-")
+        + " log=" + n.log() + " commit=" + n.commitIndex() + leader(n.leader()) + "}";
+  }
+
+  private static String leader(Optional<io.refraft.spec.NodeId> l) {
+    return l.map(id -> " leader=" + id).orElse("");
+  }
+
+  private static String stateJson(NodeState n) {
+    return "{\"role\":" + q(roleName(n.role())) + ",\"term\":" + n.term() + ",\"vote\":"
+        + n.votedFor().map(v -> q(v.name())).orElse("null") + ",\"commitIndex\":" + n.commitIndex()
+        + ",\"lastLogIndex\":" + n.log().lastIndex() + ",\"lastLogTerm\":" + n.log().lastTerm() + ",\"log\":"
+        + q(n.log().toString()) + "}";
+  }
+
+  private static String roleName(Role r) {
+    return switch (r) {
+      case Role.Follower f -> "Follower";
+      case Role.PreCandidate p -> "PreCandidate";
+      case Role.Candidate c -> "Candidate";
+      case Role.Leader l -> "Leader";
+    };
+  }
+
+  private static String entries(List<Entry> es) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < es.size(); i++) {
+      sb.append(i > 0 ? " " : "").append(es.get(i));
+    }
+    return sb.append(']').toString();
+  }
+
+  /** A JSON string literal. */
+  static String q(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append('"').toString();
+  }
+}

@@ -1,0 +1,55 @@
+package io.refraft.spec.explore;
+
+import io.refraft.spec.Config;
+import io.refraft.spec.Input;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Payload;
+import io.refraft.spec.Raft;
+import io.refraft.spec.Transition;
+import io.refraft.spec.check.Faults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What is explored: the protocol configuration, the client values, the faults, and the step
+ * function — {@link Raft#step}, or a {@link Mutant} of it.
+ *
+ * @param config the servers' configuration (the model always runs with {@code eagerSend} off: see
+ *     {@link Config#eagerSend()}; eager sends are compositions of the per-peer sends explored)
+ * @param values the values clients propose
+ * @param faults which faults are on
+ * @param mutant the deliberate bug, if any
+ */
+public record Model(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
+  public Model {
+    Objects.requireNonNull(config, "config");
+    values = List.copyOf(values);
+    Objects.requireNonNull(faults, "faults");
+    Objects.requireNonNull(mutant, "mutant");
+  }
+
+  /**
+   * A model of {@code bounds.servers()} servers n1..nN proposing values v1..vK.
+   *
+   * @param profileRaftTla make the model match ongardie/raft.tla: no pre-vote, no check-quorum,
+   *     one entry per message, no leader no-op (the caller sets faults to drop, dup, restart)
+   */
+  public static Model of(Bounds bounds, boolean preVote, boolean checkQuorum, int batch, boolean leaderNoop,
+      Faults faults, Optional<Mutant> mutant) {
+    Config config = Config.ofSize(bounds.servers())
+        .withPreVote(preVote).withCheckQuorum(checkQuorum).withMaxBatch(batch).withLeaderNoop(leaderNoop)
+        .withEagerSend(false);
+    List<Payload> values = new ArrayList<>();
+    for (int v = 1; v <= bounds.values(); v++) {
+      values.add(Payload.Data.of((byte) v));
+    }
+    return new Model(config, values, faults, mutant);
+  }
+
+  /** One step of one server under this model's step function. */
+  public Transition step(NodeState s, Input in) {
+    return mutant.isPresent() ? mutant.get().step(s, in) : Raft.step(s, in);
+  }
+}

@@ -1,0 +1,183 @@
+package io.refraft.spec.explore;
+
+import io.refraft.spec.Input;
+import io.refraft.spec.Log;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Raft;
+import io.refraft.spec.Role;
+import io.refraft.spec.Transition;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Deliberately broken variants of the protocol that the model checker must catch: a checker that
+ * cannot fail proves nothing. Each wraps {@link Raft#step}, altering its input or its result, so
+ * the protocol code itself carries no bug branches; none is reachable except by naming it.
+ */
+public enum Mutant {
+  /** A server grants its vote even though it already voted for another candidate in this term. */
+  VOTE_TWICE("vote-twice") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      if (in instanceof Input.MessageReceived(Message.RequestVoteRequest r) && !r.preVote() && r.term() == s.term()
+          && s.role() instanceof Role.Follower) {
+        return Raft.step(copy(s, s.term(), Optional.empty(), s.log(), s.commitIndex(), s.role()), in);
+      }
+      return Raft.step(s, in);
+    }
+  },
+
+  /** A server grants its vote without checking that the candidate's log is at least as up-to-date (§5.4.1). */
+  NO_LOG_CHECK("no-log-check") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      if (in instanceof Input.MessageReceived(Message.RequestVoteRequest r)) {
+        Message lying = new Message.RequestVoteRequest(r.from(), r.to(), r.term(), Long.MAX_VALUE / 2,
+            Long.MAX_VALUE / 2, r.preVote());
+        return Raft.step(s, new Input.MessageReceived(lying));
+      }
+      return Raft.step(s, in);
+    }
+  },
+
+  /** A leader commits an entry of an earlier term by counting its replicas: the Figure 8 bug (§5.4.2). */
+  COMMIT_PREVIOUS_TERM("commit-previous-term") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      Transition t = Raft.step(s, in);
+      NodeState n = t.next();
+      if (!(n.role() instanceof Role.Leader l)) {
+        return t;
+      }
+      long[] match = new long[n.config().members().size()];
+      int i = 0;
+      for (var id : n.config().members()) {
+        match[i++] = id.equals(n.self()) ? n.log().lastIndex() : l.progressOf(id).match();
+      }
+      Arrays.sort(match);
+      long quorumIndex = match[match.length - n.config().quorum()];
+      if (quorumIndex <= n.commitIndex()) {
+        return t;
+      }
+      return retarget(t, copy(n, n.term(), n.votedFor(), n.log(), quorumIndex, n.role()));
+    }
+  },
+
+  /** A follower keeps its conflicting entries instead of deleting them, yet acknowledges the append (§5.3). */
+  KEEP_CONFLICTS("keep-conflicts") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      Transition t = Raft.step(s, in);
+      Log before = s.log();
+      Log after = t.next().log();
+      long common = Math.min(before.lastIndex(), after.lastIndex());
+      boolean truncated = false;
+      for (long i = 1; i <= common; i++) {
+        if (!before.entry(i).equals(after.entry(i))) {
+          truncated = true;
+          break;
+        }
+      }
+      if (!truncated) {
+        return t;
+      }
+      Log kept = before;
+      for (long i = before.lastIndex() + 1; i <= after.lastIndex(); i++) {
+        kept = kept.append(after.entry(i));
+      }
+      NodeState n = t.next();
+      return retarget(t, copy(n, n.term(), n.votedFor(), kept, Math.min(n.commitIndex(), kept.lastIndex()), n.role()));
+    }
+  },
+
+  /** A leader overwrites its last entry with a new proposal instead of appending (Leader Append-Only). */
+  LEADER_OVERWRITES("leader-overwrites") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      Transition t = Raft.step(s, in);
+      if (!(in instanceof Input.ClientPropose) || !s.isLeader() || s.log().isEmpty()) {
+        return t;
+      }
+      NodeState n = t.next();
+      Log overwritten = s.log().truncateAfter(s.log().lastIndex() - 1)
+          .appendAll(n.log().slice(s.log().lastIndex() + 1, n.log().lastIndex() + 1));
+      return retarget(t, copy(n, n.term(), n.votedFor(), overwritten,
+          Math.min(n.commitIndex(), overwritten.lastIndex()), n.role()));
+    }
+  },
+
+  /** A server forgets votedFor when it restarts, as if it were not durable (Figure 2). */
+  FORGET_VOTE_ON_RESTART("forget-vote-on-restart") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      if (in instanceof Input.Restart(var d)) {
+        return Raft.step(s, new Input.Restart(new io.refraft.spec.DurableState(d.term(), Optional.empty(), d.log())));
+      }
+      return Raft.step(s, in);
+    }
+  },
+
+  /** A leader commits everything it has appended, without waiting for a quorum (§5.3). */
+  COMMIT_WITHOUT_QUORUM("commit-without-quorum") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      Transition t = Raft.step(s, in);
+      NodeState n = t.next();
+      if (!n.isLeader() || n.log().lastIndex() <= n.commitIndex()) {
+        return t;
+      }
+      return retarget(t, copy(n, n.term(), n.votedFor(), n.log(), n.log().lastIndex(), n.role()));
+    }
+  },
+
+  /** A server accepts AppendEntries from a leader of an older term as if it were current (§5.1). */
+  ACCEPT_STALE_TERM("accept-stale-term") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      if (in instanceof Input.MessageReceived(Message.AppendEntriesRequest r) && r.term() < s.term()) {
+        Message current = new Message.AppendEntriesRequest(r.from(), r.to(), s.term(), r.prevLogIndex(),
+            r.prevLogTerm(), r.entries(), r.leaderCommit());
+        return Raft.step(s, new Input.MessageReceived(current));
+      }
+      return Raft.step(s, in);
+    }
+  };
+
+  private final String cliName;
+
+  Mutant(String cliName) {
+    this.cliName = cliName;
+  }
+
+  /** The name {@code refraft spec check --mutant} takes. */
+  public String cliName() {
+    return cliName;
+  }
+
+  /** The mutant called {@code name}, if any. */
+  public static Optional<Mutant> byName(String name) {
+    for (Mutant m : values()) {
+      if (m.cliName.equals(name)) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
+  }
+
+  abstract Transition step(NodeState s, Input in);
+
+  private static NodeState copy(NodeState n, long term, Optional<io.refraft.spec.NodeId> vote, Log log, long commit,
+      Role role) {
+    return new NodeState(n.self(), n.config(), term, vote, log, commit, role);
+  }
+
+  /** The transition {@code t} with its next state replaced (outputs are kept: the model reads states). */
+  private static Transition retarget(Transition t, NodeState next) {
+    List<Output> outputs = new ArrayList<>(t.outputs());
+    return new Transition(next, outputs, t.actions());
+  }
+}

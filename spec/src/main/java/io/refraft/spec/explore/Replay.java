@@ -1,0 +1,97 @@
+package io.refraft.spec.explore;
+
+import io.refraft.spec.Input;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.check.Cluster;
+import io.refraft.spec.check.Event;
+import io.refraft.spec.check.Invariant;
+import io.refraft.spec.check.StepInvariant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Replaying event sequences on the cluster model, and shrinking failing ones. */
+final class Replay {
+  private Replay() {}
+
+  /** The step invariant {@code step} breaks, if any. */
+  static Optional<Invariant.Violation> violation(Cluster before, Cluster.Step step) {
+    if (step.node().isEmpty() || step.transition().isEmpty()) {
+      return Optional.empty();
+    }
+    NodeId id = step.node().get();
+    return StepInvariant.check(before.node(id), input(before, step.event(), id), step.transition().get().next());
+  }
+
+  /** The input a server received for {@code event}. */
+  static Input input(Cluster before, Event event, NodeId id) {
+    return switch (event) {
+      case Event.Timeout t -> new Input.ElectionTimeout();
+      case Event.Heartbeat h -> Input.HeartbeatTimeout.to(h.peer());
+      case Event.Propose p -> Input.ClientPropose.of(p.value());
+      case Event.Crash c -> new Input.Restart(before.node(id).durable());
+      case Event.Deliver d -> new Input.MessageReceived(d.message());
+      case Event.Drop d -> throw new IllegalArgumentException("a drop steps no server");
+      case Event.Duplicate d -> throw new IllegalArgumentException("a duplicate steps no server");
+    };
+  }
+
+  /**
+   * Replays {@code events} from the initial state, skipping those not enabled; returns the steps
+   * up to and including the first that violates {@code invariant}, or empty if none does.
+   */
+  static Optional<ModelChecker.Counterexample> replay(Model model, List<Event> events, String invariant) {
+    Cluster init = Cluster.initial(model.config());
+    Cluster c = init;
+    List<Cluster.Step> steps = new ArrayList<>();
+    for (Event e : events) {
+      Optional<Cluster.Step> s = c.next(e, model::step);
+      if (s.isEmpty()) {
+        continue;
+      }
+      steps.add(s.get());
+      Optional<Invariant.Violation> v = violation(c, s.get());
+      if (v.isEmpty()) {
+        v = Invariant.check(s.get().next());
+      }
+      if (v.isPresent() && v.get().invariant().equals(invariant)) {
+        return Optional.of(new ModelChecker.Counterexample(v.get(), init, steps));
+      }
+      c = s.get().next();
+    }
+    return Optional.empty();
+  }
+
+  /** Removes chunks of events, halving the chunk size, while the walk still violates {@code invariant}. */
+  static ModelChecker.Counterexample shrink(Model model, List<Event> walk, String invariant) {
+    List<Event> best = new ArrayList<>(walk);
+    ModelChecker.Counterexample cx = replay(model, best, invariant)
+        .orElseThrow(() -> new IllegalStateException("a failing walk did not fail on replay"));
+    for (int chunk = Math.max(1, best.size() / 2); chunk >= 1; chunk /= 2) {
+      boolean progress = true;
+      while (progress) {
+        progress = false;
+        for (int from = 0; from + chunk <= best.size(); from += chunk) {
+          List<Event> candidate = new ArrayList<>(best.subList(0, from));
+          candidate.addAll(best.subList(from + chunk, best.size()));
+          Optional<ModelChecker.Counterexample> r = replay(model, candidate, invariant);
+          if (r.isPresent()) {
+            best = events(r.get());
+            cx = r.get();
+            progress = true;
+            break;
+          }
+        }
+      }
+    }
+    return cx;
+  }
+
+  private static List<Event> events(ModelChecker.Counterexample cx) {
+    List<Event> es = new ArrayList<>();
+    for (Cluster.Step s : cx.steps()) {
+      es.add(s.event());
+    }
+    return es;
+  }
+}

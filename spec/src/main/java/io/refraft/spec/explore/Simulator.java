@@ -1,0 +1,76 @@
+package io.refraft.spec.explore;
+
+import io.refraft.spec.check.Cluster;
+import io.refraft.spec.check.Event;
+import io.refraft.spec.check.Invariant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Random deep simulation of the cluster model, like TLC's {@code -simulate}: seeded random walks
+ * from the initial state, each of at most {@code depth} events, every invariant checked after
+ * every event, until {@code steps} events have been taken or an invariant fails. A failing walk
+ * is shrunk to a short one that still fails the same invariant, by removing events while it
+ * still does (delta debugging).
+ */
+public final class Simulator {
+  private final Model model;
+  private final Bounds bounds;
+
+  public Simulator(Model model, Bounds bounds) {
+    this.model = model;
+    this.bounds = bounds;
+  }
+
+  /** The outcome of a simulation run. */
+  public record Result(long seed, long steps, long walks, Optional<ModelChecker.Counterexample> counterexample,
+      int unshrunkLength) {}
+
+  public Result run(long seed, long steps, int depth) {
+    if (steps < 1 || depth < 1) {
+      throw new IllegalArgumentException("--steps and --depth must be >= 1");
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    long taken = 0;
+    long walks = 0;
+    while (taken < steps) {
+      walks++;
+      Cluster c = Cluster.initial(model.config());
+      List<Event> walk = new ArrayList<>();
+      for (int d = 0; d < depth && taken < steps; d++) {
+        List<Event> events = c.events(model.values(), model.faults());
+        List<Cluster.Step> enabled = new ArrayList<>(events.size());
+        for (Event e : events) {
+          Optional<Cluster.Step> s = c.next(e, model::step);
+          if (s.isPresent() && bounds.admits(s.get().next())) {
+            enabled.add(s.get());
+          } else if (s.isPresent()) {
+            Optional<Invariant.Violation> v = Replay.violation(c, s.get());
+            if (v.isPresent()) { // a step violation counts even when its target is out of bounds
+              enabled.add(s.get());
+            }
+          }
+        }
+        if (enabled.isEmpty()) {
+          break;
+        }
+        Cluster.Step step = enabled.get(random.nextInt(enabled.size()));
+        taken++;
+        walk.add(step.event());
+        Optional<Invariant.Violation> v = Replay.violation(c, step);
+        if (v.isEmpty()) {
+          v = Invariant.check(step.next());
+        }
+        if (v.isPresent()) {
+          int length = walk.size();
+          ModelChecker.Counterexample cx = Replay.shrink(model, walk, v.get().invariant());
+          return new Result(seed, taken, walks, Optional.of(cx), length);
+        }
+        c = step.next();
+      }
+    }
+    return new Result(seed, taken, walks, Optional.empty(), 0);
+  }
+}

@@ -1,0 +1,254 @@
+package io.refraft.cli;
+
+import io.refraft.spec.check.Faults;
+import io.refraft.spec.explore.Bounds;
+import io.refraft.spec.explore.CounterexampleFormat;
+import io.refraft.spec.explore.Model;
+import io.refraft.spec.explore.ModelChecker;
+import io.refraft.spec.explore.Mutant;
+import io.refraft.spec.explore.Simulator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code refraft spec}: model checking, random simulation and the mutants of the spec. */
+@Command(name = "spec", description = "Model-check or simulate the Raft spec.",
+    subcommands = {SpecCommand.Check.class, SpecCommand.Simulate.class, SpecCommand.Mutants.class},
+    mixinStandardHelpOptions = true)
+final class SpecCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: check, simulate or mutants");
+  }
+
+  /** The options shared by check and simulate. */
+  static final class ModelOptions {
+    @Option(names = "--servers", description = "Cluster size (1..7). Default: 3.") Integer servers;
+    @Option(names = "--values", description = "Distinct client values (0..4). Default: 1.") Integer values;
+    @Option(names = "--max-term", description = "Bound on every term (1..8). Default: 2.") Integer maxTerm;
+    @Option(names = "--max-log", description = "Bound on every log's length (0..8). Default: 2.") Integer maxLog;
+    @Option(names = "--max-msgs", description = "Bound on messages in flight, duplicates counted (0..16). Default: 1.")
+    Integer maxMsgs;
+    @Option(names = "--max-restarts", description = "Bound on restarts in total, -1 for none. Default: -1.")
+    Integer maxRestarts;
+    @Option(names = "--faults", description = "Comma-separated subset of drop,dup,restart, or none. Default: all.")
+    String faults;
+    @Option(names = "--prevote", description = "on|off. Default: on (raft-tla profile: off).") String prevote;
+    @Option(names = "--check-quorum", description = "on|off. Default: on (raft-tla profile: off).") String checkQuorum;
+    @Option(names = "--leader-noop", description = "on|off. Default: on (raft-tla profile: off).") String leaderNoop;
+    @Option(names = "--batch", description = "Entries per AppendEntries (1..8). Default: 1.") Integer batch;
+    @Option(names = "--profile", description = "raft-tla: match ongardie/raft.tla (no pre-vote, no check-quorum, "
+        + "one entry per message, no leader no-op, faults drop,dup,restart).") String profile;
+    @Option(names = "--mutant", description = "A deliberate bug to check for (see 'refraft spec mutants').") String mutant;
+
+    Bounds bounds() {
+      Bounds d = Bounds.defaults();
+      try {
+        return new Bounds(or(servers, d.servers()), or(values, d.values()), or(maxTerm, d.maxTerm()),
+            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+
+    Model model(Bounds bounds) {
+      boolean tla = false;
+      if (profile != null) {
+        if (!profile.equals("raft-tla")) {
+          throw new UserError("--profile: unknown profile '" + profile + "' (known: raft-tla)");
+        }
+        tla = true;
+      }
+      int b = or(batch, 1);
+      if (b < 1 || b > 8) {
+        throw new UserError("--batch must be in 1..8, got " + b);
+      }
+      Optional<Mutant> m = Optional.empty();
+      if (mutant != null) {
+        m = Mutant.byName(mutant);
+        if (m.isEmpty()) {
+          throw new UserError("--mutant: unknown mutant '" + mutant + "' (see 'refraft spec mutants')");
+        }
+      }
+      return Model.of(bounds, onOff("--prevote", prevote, !tla), onOff("--check-quorum", checkQuorum, !tla), b,
+          onOff("--leader-noop", leaderNoop, !tla), faults(), m);
+    }
+
+    private Faults faults() {
+      if (faults == null) {
+        return Faults.ALL;
+      }
+      if (faults.equals("none")) {
+        return Faults.NONE;
+      }
+      boolean drop = false;
+      boolean dup = false;
+      boolean restart = false;
+      for (String f : faults.split(",")) {
+        switch (f.trim().toLowerCase(Locale.ROOT)) {
+          case "drop" -> drop = true;
+          case "dup" -> dup = true;
+          case "restart" -> restart = true;
+          default -> throw new UserError("--faults: unknown fault '" + f + "' (allowed: drop, dup, restart, or none)");
+        }
+      }
+      return new Faults(drop, dup, restart);
+    }
+
+    private static boolean onOff(String name, String v, boolean dflt) {
+      if (v == null) {
+        return dflt;
+      }
+      return switch (v) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new UserError(name + " must be on or off, got '" + v + "'");
+      };
+    }
+
+    private static int or(Integer v, int d) {
+      return v == null ? d : v;
+    }
+  }
+
+  @Command(name = "check", description = "Exhaustive bounded model checking (BFS). Exit 0 no violation, 1 violation.",
+      mixinStandardHelpOptions = true)
+  static final class Check implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ModelOptionsMixin opts;
+    @Option(names = "--symmetry", description = "on|off: symmetry reduction over server ids. Default: on.")
+    String symmetry;
+    @Option(names = "--workers", description = "Parallel workers (1..64). Default: available processors.")
+    Integer workers;
+    @Option(names = "--out", description = "Where to write a counterexample's trace (NDJSON).") Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      Bounds bounds = opts.o.bounds();
+      Model model = opts.o.model(bounds);
+      boolean sym = symmetry == null || ModelOptions.onOff("--symmetry", symmetry, true);
+      int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+      if (w < 1 || w > 64) {
+        throw new UserError("--workers must be in 1..64, got " + w);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      ModelChecker.Result r = new ModelChecker(model, bounds, sym, w).run(System::nanoTime);
+      String invariant = "";
+      if (r.counterexample().isPresent()) {
+        ModelChecker.Counterexample cx = r.counterexample().get();
+        out.println("Counterexample (" + cx.steps().size() + " steps):");
+        CounterexampleFormat.readable(cx).forEach(out::println);
+        if (out != null && this.out != null) {
+          writeAtomically(this.out, String.join("\n", CounterexampleFormat.ndjson(cx, bounds.toJson())) + "\n");
+          out.println("trace written to " + this.out);
+        }
+        invariant = ",\"invariant\":" + Json.q(cx.violation().invariant());
+      }
+      out.printf(Locale.ROOT,
+          "{\"result\":\"%s\",\"distinct_states\":%d,\"states_generated\":%d,\"depth\":%d,\"seconds\":%.3f,"
+              + "\"bounds\":%s,\"symmetry\":%b,\"workers\":%d%s}%n",
+          r.violated() ? "violation" : "ok", r.distinctStates(), r.statesGenerated(), r.depth(), r.nanos() / 1e9,
+          bounds.toJson(), sym, w, invariant);
+      out.flush();
+      return r.violated() ? 1 : 0;
+    }
+  }
+
+  @Command(name = "simulate", description = "Seeded random walks checking every invariant. Exit 0 none violated, 1 violation.",
+      mixinStandardHelpOptions = true)
+  static final class Simulate implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin ModelOptionsMixin opts;
+    @Option(names = "--steps", description = "Events in total. Default: 1000000.") Long steps;
+    @Option(names = "--depth", description = "Events per walk before starting over. Default: 100.") Integer depth;
+    @Option(names = "--seed", description = "PRNG seed. Default: drawn, and printed.") Long seed;
+    @Option(names = "--out", description = "Where to write a counterexample's trace (NDJSON).") Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      Bounds bounds = opts.o.bounds();
+      Model model = opts.o.model(bounds);
+      long n = steps == null ? 1_000_000 : steps;
+      int d = depth == null ? 100 : depth;
+      if (n < 1) {
+        throw new UserError("--steps must be >= 1, got " + n);
+      }
+      if (d < 1) {
+        throw new UserError("--depth must be >= 1, got " + d);
+      }
+      long s = seed == null ? new java.security.SecureRandom().nextLong() : seed;
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("seed " + s);
+      out.flush();
+      long start = System.nanoTime();
+      Simulator.Result r = new Simulator(model, bounds).run(s, n, d);
+      double secs = (System.nanoTime() - start) / 1e9;
+      String extra = "";
+      if (r.counterexample().isPresent()) {
+        ModelChecker.Counterexample cx = r.counterexample().get();
+        out.println("Counterexample (shrunk from " + r.unshrunkLength() + " to " + cx.steps().size() + " steps):");
+        CounterexampleFormat.readable(cx).forEach(out::println);
+        if (this.out != null) {
+          writeAtomically(this.out, String.join("\n", CounterexampleFormat.ndjson(cx, bounds.toJson())) + "\n");
+          out.println("trace written to " + this.out);
+        }
+        extra = ",\"invariant\":" + Json.q(cx.violation().invariant()) + ",\"counterexample_steps\":" + cx.steps().size();
+      }
+      out.printf(Locale.ROOT, "{\"result\":\"%s\",\"seed\":%d,\"steps\":%d,\"walks\":%d,\"seconds\":%.3f,"
+              + "\"steps_per_second\":%.0f,\"bounds\":%s%s}%n",
+          r.counterexample().isPresent() ? "violation" : "ok", s, r.steps(), r.walks(), secs, r.steps() / secs,
+          bounds.toJson(), extra);
+      out.flush();
+      return r.counterexample().isPresent() ? 1 : 0;
+    }
+  }
+
+  @Command(name = "mutants", description = "List the named mutants 'spec check --mutant' takes.",
+      mixinStandardHelpOptions = true)
+  static final class Mutants implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      for (Mutant m : Mutant.values()) {
+        spec.commandLine().getOut().println(m.cliName());
+      }
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** picocli mixin wrapper (mixins must be public-ish classes with a no-arg constructor). */
+  static final class ModelOptionsMixin {
+    @picocli.CommandLine.ArgGroup(exclusive = false) ModelOptions o = new ModelOptions();
+  }
+
+  static void writeAtomically(Path target, String content) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserError("--out: directory " + dir + " does not exist");
+    }
+    Path tmp = Files.createTempFile(dir, ".refraft-", ".tmp");
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
