@@ -101,9 +101,14 @@ class LinearConformanceTest {
         Duration.ofSeconds(10));
     assertEquals(4, minimal.blocked().completion().index(), "Knossos: process 1 ok read 3 at index 4");
     assertEquals(3L, minimal.blocked().completion().value());
-    LinearResult r = LinearChecker.check(CasRegister.casRegister(0L),
+    LinearResult.Invalid analysis = (LinearResult.Invalid) LinearChecker.check(CasRegister.casRegister(0L),
         HistoryFormat.AUTO.read(root.resolve("knossos/data/cas-register/bad/bad-analysis.edn")), Duration.ofSeconds(10));
-    LinearResult.Invalid bad = assertInstanceOf(LinearResult.Invalid.class, r);
-    assertFalse(bad.explanation().isEmpty());
+    assertEquals(14, analysis.blocked().completion().index(), "Knossos: process 21 ok read 2 at index 14");
+    assertEquals(21L, analysis.blocked().process());
+    LinearResult.Invalid casFailure = (LinearResult.Invalid) LinearChecker.check(CasRegister.casRegister(0L),
+        HistoryFormat.AUTO.read(root.resolve("knossos/data/cas-register/bad/cas-failure.edn")), Duration.ofSeconds(10));
+    assertEquals(491, casFailure.blocked().completion().index(), "Knossos: process 70 ok read 0 at index 491");
+    assertEquals(0L, casFailure.blocked().completion().value());
+    assertFalse(casFailure.explanation().isEmpty());
   }
 }
