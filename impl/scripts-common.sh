@@ -33,7 +33,7 @@ find_java() { # prints a java binary >= 21 from JAVA_HOME, PATH or the usual JDK
 # resolve to their target/classes, so nothing has to be installed first.
 build_test_classpath() {
   local cp_file="$impl_dir/target/test.classpath"
-  (cd "$root_dir" && mvn -B -q -pl impl -am test-compile dependency:build-classpath \
+  (cd "$root_dir" && mvn -B -q -Dstyle.color=never -pl impl -am test-compile dependency:build-classpath \
       -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file") >&2
   test_cp="$impl_dir/target/test-classes:$impl_dir/target/classes:$(cat "$cp_file")"
 }

@@ -44,7 +44,11 @@ public record Hello(int protocolVersion, String clusterId, String nodeId) {
     if (id == null || id.isEmpty()) {
       throw new IllegalArgumentException(field + " must not be empty");
     }
-    int n = id.getBytes(StandardCharsets.UTF_8).length;
+    byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+    if (!new String(utf8, StandardCharsets.UTF_8).equals(id)) {
+      throw new IllegalArgumentException(field + " '" + id + "' has no UTF-8 encoding (unpaired surrogate)");
+    }
+    int n = utf8.length;
     if (n > MAX_ID_BYTES) {
       throw new IllegalArgumentException(field + " '" + id + "' is " + n + " bytes of UTF-8; at most "
           + MAX_ID_BYTES + " allowed");

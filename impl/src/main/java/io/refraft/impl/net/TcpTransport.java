@@ -117,10 +117,10 @@ public final class TcpTransport implements Transport {
   @Override
   public void start(Receiver r) {
     Objects.requireNonNull(r, "receiver");
-    this.receiver = r;
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
       throw new IllegalStateException(config.nodeId() + ": transport already started or closed");
     }
+    this.receiver = r; // read only by connections, which exist only after the threads below start
     spawn("acceptor", this::acceptLoop);
     for (PeerLink link : links.values()) {
       if (config.dials(link.id)) {

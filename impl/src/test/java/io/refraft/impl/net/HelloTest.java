@@ -56,6 +56,11 @@ class HelloTest {
   }
 
   @Test
+  void when_an_id_has_an_unpaired_surrogate_then_the_constructor_refuses_it() {
+    assertThrows(IllegalArgumentException.class, () -> Hello.of("c", "n\uD800"));
+  }
+
+  @Test
   void when_ids_are_at_the_maximum_then_the_encoding_is_max_bytes_long() {
     assertEquals(Hello.MAX_BYTES, Hello.of("c".repeat(255), "n".repeat(255)).encode().length);
   }

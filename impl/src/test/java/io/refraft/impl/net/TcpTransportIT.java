@@ -217,6 +217,24 @@ class TcpTransportIT {
   }
 
   @Test
+  void when_a_client_sends_garbage_or_nothing_then_it_is_refused_or_timed_out() throws IOException {
+    TcpTransport n2 = start(config("n2", "c", Set.of("n1")));
+    try (Socket garbage = new Socket(); Socket silent = new Socket()) {
+      garbage.connect(n2.localAddress(), 5000);
+      garbage.getOutputStream().write("\0\0\0\u0010GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      garbage.getOutputStream().flush();
+      silent.connect(n2.localAddress(), 5000);
+      silent.setSoTimeout(10_000);
+      awaitCondition(WAIT, () -> n2.refusals().get(Refusal.BAD_MAGIC) == 1, () -> "BAD_MAGIC " + n2.refusals());
+      BufferedInputStream in = new BufferedInputStream(silent.getInputStream());
+      assertEquals(Hello.of("c", "n2"), Hello.decode(FrameCodec.read(in, Hello.MAX_BYTES)));
+      assertEquals(-1, in.read(), "n2 gave up on a client that never sent its handshake (1 s timeout)");
+    }
+    TcpTransport n1 = start(config("n1", "c", Set.of("n2")));
+    deliver(n1, "n2", "real peers still connect");
+  }
+
+  @Test
   void when_a_peer_is_blocked_then_traffic_drops_both_ways_and_unblocking_restores_it() throws IOException {
     TcpTransport n1 = start(config("n1", "c", Set.of("n2")));
     TcpTransport n2 = start(config("n2", "c", Set.of("n1")));
