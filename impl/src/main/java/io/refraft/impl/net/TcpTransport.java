@@ -62,6 +62,8 @@ public final class TcpTransport implements Transport {
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
   private final LongAdder droppedUnknownPeer = new LongAdder();
+  /** The last refusal per source (dialed peer or remote host), so a repeat is logged at DEBUG. */
+  private final Map<String, Refusal> lastRefusal = new ConcurrentHashMap<>();
   private volatile Receiver receiver;
 
   private TcpTransport(TransportConfig config, PeerAddresses addresses, RandomGenerator random,
@@ -271,7 +273,7 @@ public final class TcpTransport implements Transport {
       }
       install(link, s, in, out);
     } catch (HandshakeException e) {
-      refuse(e, "from " + s.getRemoteSocketAddress());
+      refuse(e, "from " + s.getRemoteSocketAddress(), "from " + s.getInetAddress());
       closeQuietly(s);
     } catch (IOException e) {
       log.debug("{}: handshake from {} failed: {}", config.nodeId(), s.getRemoteSocketAddress(), e.toString());
@@ -318,7 +320,7 @@ public final class TcpTransport implements Transport {
       }
       return install(link, s, in, out);
     } catch (HandshakeException e) {
-      refuse(e, "to " + link.id + " at " + address.get());
+      refuse(e, "to " + link.id + " at " + address.get(), "to " + link.id);
     } catch (IOException e) {
       log.debug("{}: dialing {} at {} failed: {}", config.nodeId(), link.id, address.get(), e.toString());
     }
@@ -365,6 +367,8 @@ public final class TcpTransport implements Transport {
     if (old != null) {
       old.close("replaced by a newer connection from the same peer");
     }
+    lastRefusal.remove("to " + link.id);
+    lastRefusal.remove("from " + s.getInetAddress());
     log.info("{}: connected to {} ({})", config.nodeId(), link.id, s.getRemoteSocketAddress());
     Receiver r = receiver;
     spawn("reader-" + link.id, () -> c.readLoop(r, config.maxFrameBytes()));
@@ -372,9 +376,17 @@ public final class TcpTransport implements Transport {
     return c;
   }
 
-  private void refuse(HandshakeException e, String where) {
+  /**
+   * Counts and logs a refusal. A misconfigured peer is refused again at every redial, so only the
+   * first refusal of a reason from one source is a WARN; repeats go to DEBUG until it connects.
+   */
+  private void refuse(HandshakeException e, String where, String source) {
     refusals.get(e.refusal()).increment();
-    log.warn("{}: refused connection {}: {}", config.nodeId(), where, e.getMessage());
+    if (lastRefusal.put(source, e.refusal()) != e.refusal()) {
+      log.warn("{}: refused connection {}: {} (repeats logged at DEBUG)", config.nodeId(), where, e.getMessage());
+    } else {
+      log.debug("{}: refused connection {} again: {}", config.nodeId(), where, e.getMessage());
+    }
   }
 
   private static void closeQuietly(Socket s) {
