@@ -53,7 +53,40 @@ final class SpecCommand implements Runnable {
         + "one entry per message, no leader no-op, faults drop,dup,restart).") String profile;
     @Option(names = "--mutant", description = "A deliberate bug to check for (see 'refraft spec mutants').") String mutant;
 
+    /** The mutant named by --mutant, if any. */
+    Optional<Mutant> mutant() {
+      if (mutant == null) {
+        return Optional.empty();
+      }
+      Optional<Mutant> m = Mutant.byName(mutant);
+      if (m.isEmpty()) {
+        throw new UserError("--mutant: unknown mutant '" + mutant + "' (see 'refraft spec mutants')");
+      }
+      return m;
+    }
+
+    /** Fills what the user left unset with what the mutant needs (see Mutant.settings). */
+    void applyMutantSettings() {
+      Optional<Mutant.Settings> st = mutant().flatMap(Mutant::settings);
+      if (st.isEmpty() || profile != null) {
+        return;
+      }
+      Mutant.Settings x = st.get();
+      maxTerm = maxTerm == null ? x.maxTerm() : maxTerm;
+      maxLog = maxLog == null ? x.maxLog() : maxLog;
+      prevote = prevote == null ? (x.preVote() ? "on" : "off") : prevote;
+      checkQuorum = checkQuorum == null ? (x.checkQuorum() ? "on" : "off") : checkQuorum;
+      leaderNoop = leaderNoop == null ? (x.leaderNoop() ? "on" : "off") : leaderNoop;
+      if (faults == null) {
+        Faults f = x.faults();
+        faults = f.equals(Faults.NONE) ? "none"
+            : String.join(",", java.util.stream.Stream.of(f.drop() ? "drop" : null, f.duplicate() ? "dup" : null,
+                f.restart() ? "restart" : null).filter(java.util.Objects::nonNull).toList());
+      }
+    }
+
     Bounds bounds() {
+      applyMutantSettings();
       Bounds d = Bounds.defaults();
       try {
         return new Bounds(or(servers, d.servers()), or(values, d.values()), or(maxTerm, d.maxTerm()),
@@ -75,13 +108,7 @@ final class SpecCommand implements Runnable {
       if (b < 1 || b > 8) {
         throw new UserError("--batch must be in 1..8, got " + b);
       }
-      Optional<Mutant> m = Optional.empty();
-      if (mutant != null) {
-        m = Mutant.byName(mutant);
-        if (m.isEmpty()) {
-          throw new UserError("--mutant: unknown mutant '" + mutant + "' (see 'refraft spec mutants')");
-        }
-      }
+      Optional<Mutant> m = mutant();
       return Model.of(bounds, onOff("--prevote", prevote, !tla), onOff("--check-quorum", checkQuorum, !tla), b,
           onOff("--leader-noop", leaderNoop, !tla), faults(), m);
     }

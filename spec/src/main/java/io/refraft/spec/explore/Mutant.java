@@ -153,6 +153,31 @@ public enum Mutant {
     this.cliName = cliName;
   }
 
+  /**
+   * Settings a mutant needs to be observable, applied where the user gives none; empty when the
+   * defaults of {@code refraft spec check} suffice.
+   *
+   * @param maxTerm     the bound on terms
+   * @param maxLog      the bound on log length
+   * @param preVote     pre-vote on or off
+   * @param checkQuorum check-quorum on or off
+   * @param leaderNoop  leader no-op on or off
+   * @param faults      the faults explored
+   */
+  public record Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
+      io.refraft.spec.check.Faults faults) {}
+
+  /**
+   * The Figure 8 bug needs four terms (an entry of term 1, a competing one of term 2, the buggy
+   * commit in term 3, the competing leader of term 4) and nothing else: no faults, one entry per
+   * log, none of the optional features. Every other mutant shows within the defaults.
+   */
+  public java.util.Optional<Settings> settings() {
+    return this == COMMIT_PREVIOUS_TERM
+        ? java.util.Optional.of(new Settings(4, 1, false, false, false, io.refraft.spec.check.Faults.NONE))
+        : java.util.Optional.empty();
+  }
+
   /** The name {@code refraft spec check --mutant} takes. */
   public String cliName() {
     return cliName;
