@@ -149,7 +149,7 @@ final class WalRecovery {
       dirChanged = true;
     }
     cut(path, d.offset());
-    LOG.warn("repair: truncated the log at {} byte offset {} ({}); dropped {} intact records after it and {} bytes "
+    LOG.warn("repair: truncated the log at {} byte offset {} ({}); dropped the damaged record, {} intact records after it and {} bytes "
         + "in all; {} records before it in that file kept", path, d.offset(), d.reason(), dropped, bytes, recordsBefore);
   }
 
