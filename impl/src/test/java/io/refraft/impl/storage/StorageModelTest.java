@@ -60,7 +60,7 @@ class StorageModelTest {
 
   @Test
   void file_storage_matches_the_model() throws IOException {
-    for (long seed : seeds(FILE_SEEDS)) {
+    for (long seed : seeds("FileStorage", FILE_SEEDS)) {
       Path dir = tmp.resolve("seed-" + seed);
       SplittableRandom random = new SplittableRandom(seed);
       FileStorage.Options options = FileStorage.Options.defaults().withSegmentBytes(64 + random.nextInt(600));
@@ -93,7 +93,7 @@ class StorageModelTest {
 
   @Test
   void memory_storage_matches_the_model() throws IOException {
-    for (long seed : seeds(MEMORY_SEEDS)) {
+    for (long seed : seeds("MemoryStorage", MEMORY_SEEDS)) {
       MemoryStorage memory = new MemoryStorage();
       run(seed, new SplittableRandom(seed), new Subject() {
         @Override
@@ -115,9 +115,11 @@ class StorageModelTest {
     }
   }
 
-  private static long[] seeds(int count) {
+  /** Consecutive seeds from a random base; a failure message names its seed. */
+  private static long[] seeds(String subject, int count) {
     Long fixed = Long.getLong("refraft.seed");
     if (fixed != null) {
+      System.out.println("StorageModelTest " + subject + ": seed " + fixed);
       return new long[] {fixed};
     }
     long base = new SplittableRandom().nextLong();
@@ -125,11 +127,12 @@ class StorageModelTest {
     for (int i = 0; i < count; i++) {
       seeds[i] = base + i;
     }
+    System.out.println("StorageModelTest " + subject + ": seeds " + base + " .. " + (base + count - 1)
+        + " (rerun one with -Drefraft.seed=N)");
     return seeds;
   }
 
   private static void run(long seed, SplittableRandom random, Subject subject) throws IOException {
-    System.out.println("StorageModelTest seed " + seed + " (rerun with -Drefraft.seed=" + seed + ")");
     Model model = new Model();
     model.reset(subject.storage().load());
     for (int step = 0; step < STEPS; step++) {
