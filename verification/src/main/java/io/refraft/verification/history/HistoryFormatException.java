@@ -1,0 +1,39 @@
+package io.refraft.verification.history;
+
+import java.io.Serial;
+
+/**
+ * A history file that cannot be read: names the file and the 1-based line, so the user can open
+ * the file at the mistake. The message is printed as {@code file:line: reason}.
+ */
+public final class HistoryFormatException extends Exception {
+  @Serial private static final long serialVersionUID = 1L;
+
+  private final String file;
+  private final int line;
+  private final String reason;
+
+  /**
+   * @param file   the file's name as the user gave it (or a label such as {@code <string>})
+   * @param line   1-based line number, or 0 when the problem is the file as a whole
+   * @param reason what was wrong and what was expected
+   */
+  public HistoryFormatException(String file, int line, String reason) {
+    super(file + (line > 0 ? ":" + line : "") + ": " + reason);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
+
+  public String file() {
+    return file;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  public String reason() {
+    return reason;
+  }
+}
