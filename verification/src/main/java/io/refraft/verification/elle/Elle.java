@@ -1,5 +1,6 @@
 package io.refraft.verification.elle;
 
+import io.refraft.verification.history.History;
 import io.refraft.verification.history.Op;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,16 @@ import java.util.Set;
  */
 public final class Elle {
   private Elle() {}
+
+  /** Checks a list-append history; see {@link #listAppend(List, Options)}. */
+  public static ElleResult listAppend(History history, Options options) {
+    return listAppend(history.ops(), options);
+  }
+
+  /** Checks an rw-register history; see {@link #rwRegister(List, Options)}. */
+  public static ElleResult rwRegister(History history, Options options) {
+    return rwRegister(history.ops(), options);
+  }
 
   /** Checks a list-append history ({@code [:append k v]}, {@code [:r k [v...]]}). */
   public static ElleResult listAppend(List<Op> history, Options options) {

@@ -159,8 +159,9 @@ final class ListAppendAnalysis implements Inference {
       }
     }
     Object last = lastForeign(t, r.key, r.value);
+    Txn source = last == null ? null : appenderOf(r.key, last);
     if (last != null) {
-      Txn w = appenderOf(r.key, last);
+      Txn w = source;
       g.add(w.id(), t.id(), EdgeType.WR);
       if (last == r.value.get(r.value.size() - 1) && !last.equals(lastAppendOf(w, r.key))) {
         anomalies.add(new Anomaly.OpAnomaly(AnomalyType.G1B, List.of(t.completion(), w.completion()), r.key,
@@ -172,11 +173,44 @@ final class ListAppendAnalysis implements Inference {
     List<?> longest = order.get(r.key);
     if (isPrefix(r.value, longest)) {
       int next = nextCommitted(r.key, longest, r.value.size());
+      // A read that missed the rest of its own source's appends is G1b, reported above; an rw edge
+      // back to that source would only restate it as a two-transaction cycle.
       if (next >= 0) {
-        g.add(t.id(), appenderOf(r.key, longest.get(next)).id(), EdgeType.RW);
+        Txn w = appenderOf(r.key, longest.get(next));
+        if (w != source) {
+          g.add(t.id(), w.id(), EdgeType.RW);
+        }
+      } else {
+        for (Txn u : unobserved(r.key)) {
+          if (u != source) {
+            g.add(t.id(), u.id(), EdgeType.RW);
+          }
+        }
       }
     }
   }
+
+  /**
+   * Committed (:ok) transactions whose append to {@code key} no read observed. Every committed
+   * element ends up in the list and every read is a prefix of it, so these elements come after the
+   * longest read (their order among themselves is unknown): its last writer precedes them (ww) and
+   * its readers missed them (rw). :info appends may never have happened and are left out.
+   */
+  private List<Txn> unobserved(Object key) {
+    return unobserved.computeIfAbsent(key, k -> {
+      Map<Object, Integer> pos = position.getOrDefault(k, Map.of());
+      List<Txn> out = new ArrayList<>();
+      for (Map.Entry<Object, Txn> e : appender.getOrDefault(k, Map.of()).entrySet()) {
+        if (e.getValue().ok() && !pos.containsKey(e.getKey())) {
+          out.add(e.getValue());
+        }
+      }
+      out.sort(java.util.Comparator.comparingInt(Txn::id));
+      return out;
+    });
+  }
+
+  private final Map<Object, List<Txn>> unobserved = new HashMap<>();
 
   /** The last element of a read that the reader did not append itself, or null. */
   private Object lastForeign(Txn t, Object key, List<?> value) {
@@ -241,6 +275,11 @@ final class ListAppendAnalysis implements Inference {
         g.add(prev.id(), w.id(), EdgeType.WW);
       }
       prev = w;
+    }
+    if (prev != null) {
+      for (Txn u : unobserved(key)) {
+        g.add(prev.id(), u.id(), EdgeType.WW);
+      }
     }
   }
 
@@ -330,6 +369,11 @@ final class ListAppendAnalysis implements Inference {
             return lb + " appended " + order.get(m.key()).get(next) + " after " + la + " appended "
                 + m.value() + " to key " + m.key();
           }
+          if (p != null && next < 0 && unobserved(m.key()).contains(b)) {
+            return lb + "'s append of " + lastAppendOf(b, m.key()) + " to key " + m.key()
+                + " was never read, so it came after " + la + "'s append of " + m.value()
+                + ", the last one read";
+          }
         }
       }
       case RW -> {
@@ -339,6 +383,10 @@ final class ListAppendAnalysis implements Inference {
           int next = longest == null ? -1 : nextCommitted(m.key(), longest, l.size());
           if (next >= 0 && appenderOf(m.key(), longest.get(next)) == b) {
             return la + " did not observe " + lb + "'s append of " + longest.get(next) + " to key " + m.key();
+          }
+          if (longest != null && next < 0 && unobserved(m.key()).contains(b)) {
+            return la + " did not observe " + lb + "'s append of " + lastAppendOf(b, m.key()) + " to key "
+                + m.key() + " (which no read observed, so it came after every element read)";
           }
         }
       }

@@ -47,8 +47,8 @@ record Txn(int id, Op invoke, Op completion, List<Mop> mops, int invokePos, int 
     return (Long) completion.process();
   }
 
-  /** "T12 (op index 40)" style label used in explanations. */
+  /** How non-cycle explanations name it: "op 40", the completion's index. */
   String label() {
-    return "T" + id;
+    return "op " + completion.index();
   }
 }
