@@ -117,13 +117,35 @@ final class ListAppendAnalysis implements Inference {
       }
     }
     for (Map.Entry<Object, List<?>> e : order.entrySet()) {
-      Map<Object, Integer> pos = new HashMap<>(e.getValue().size() * 2);
-      for (int i = 0; i < e.getValue().size(); i++) {
-        pos.putIfAbsent(e.getValue().get(i), i);
+      List<?> versions = e.getValue();
+      Map<Object, Integer> pos = new HashMap<>(versions.size() * 2);
+      Txn[] writers = new Txn[versions.size()];
+      int firstBad = versions.size();
+      for (int i = 0; i < versions.size(); i++) {
+        pos.putIfAbsent(versions.get(i), i);
+        writers[i] = appenderOf(e.getKey(), versions.get(i));
+        if (firstBad == versions.size() && (writers[i] == null || writers[i].failed())) {
+          firstBad = i;
+        }
+      }
+      int[] next = new int[versions.size() + 1];
+      next[versions.size()] = -1;
+      for (int i = versions.size() - 1; i >= 0; i--) {
+        next[i] = writers[i] != null && writers[i].mayHaveCommitted() ? i : next[i + 1];
       }
       position.put(e.getKey(), pos);
+      keyOrders.put(e.getKey(), new KeyOrder(writers, firstBad, next));
     }
   }
+
+  /**
+   * The version order of a key indexed by position, so that reads (prefixes of it) need no hashing:
+   * the appender at each position, the first position whose appender is unknown or failed, and the
+   * next position at or after each one whose appender may have committed (-1 when none).
+   */
+  private record KeyOrder(Txn[] writers, int firstBad, int[] nextCommitted) {}
+
+  private final Map<Object, KeyOrder> keyOrders = new HashMap<>();
 
   private static boolean isPrefix(List<?> a, List<?> b) {
     if (a.size() > b.size()) {
@@ -144,8 +166,12 @@ final class ListAppendAnalysis implements Inference {
 
   private void readEdges(Read r, DepGraph.Builder g) {
     Txn t = r.txn;
-    for (Object e : r.value) {
-      Txn w = appenderOf(r.key, e);
+    KeyOrder ko = keyOrders.get(r.key);
+    boolean prefix = isPrefix(r.value, order.get(r.key));
+    int n = r.value.size();
+    for (int i = prefix ? Math.min(ko.firstBad, n) : 0; i < n; i++) {
+      Object e = r.value.get(i);
+      Txn w = prefix ? ko.writers[i] : appenderOf(r.key, e);
       if (w == null) {
         anomalies.add(new Anomaly.OpAnomaly(AnomalyType.GARBAGE_READ, List.of(t.completion()), r.key,
             t.label() + " read key " + r.key + " = " + r.value + ", but no transaction appended " + e + "."));
@@ -158,25 +184,30 @@ final class ListAppendAnalysis implements Inference {
         return;
       }
     }
-    Object last = lastForeign(t, r.key, r.value);
-    Txn source = last == null ? null : appenderOf(r.key, last);
-    if (last != null) {
-      Txn w = source;
-      g.add(w.id(), t.id(), EdgeType.WR);
-      if (last == r.value.get(r.value.size() - 1) && !last.equals(lastAppendOf(w, r.key))) {
-        anomalies.add(new Anomaly.OpAnomaly(AnomalyType.G1B, List.of(t.completion(), w.completion()), r.key,
+    int lastIdx = n - 1;
+    while (lastIdx >= 0 && (prefix ? ko.writers[lastIdx] : appenderOf(r.key, r.value.get(lastIdx))) == t) {
+      lastIdx--;
+    }
+    Txn source = lastIdx < 0 ? null : (prefix ? ko.writers[lastIdx] : appenderOf(r.key, r.value.get(lastIdx)));
+    if (source != null) {
+      g.add(source.id(), t.id(), EdgeType.WR);
+      Object last = r.value.get(lastIdx);
+      Object sourceLast = lastAppendOf(source, r.key);
+      if (lastIdx == n - 1 && !last.equals(sourceLast)) {
+        anomalies.add(new Anomaly.OpAnomaly(AnomalyType.G1B, List.of(t.completion(), source.completion()), r.key,
             t.label() + " read key " + r.key + " = " + r.value + ", ending with " + last + ", an intermediate"
-                + " state of " + w.label() + ", which went on to append " + lastAppendOf(w, r.key) + "."));
+                + " state of " + source.label() + ", which went on to append " + sourceLast + "."));
       }
     }
-    futureRead(r);
-    List<?> longest = order.get(r.key);
-    if (isPrefix(r.value, longest)) {
-      int next = nextCommitted(r.key, longest, r.value.size());
+    if (appendsLater(r)) {
+      futureRead(r);
+    }
+    if (prefix) {
+      int next = ko.nextCommitted[n];
       // A read that missed the rest of its own source's appends is G1b, reported above; an rw edge
       // back to that source would only restate it as a two-transaction cycle.
       if (next >= 0) {
-        Txn w = appenderOf(r.key, longest.get(next));
+        Txn w = ko.writers[next];
         if (w != source) {
           g.add(t.id(), w.id(), EdgeType.RW);
         }

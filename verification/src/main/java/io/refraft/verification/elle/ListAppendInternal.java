@@ -1,42 +1,60 @@
 package io.refraft.verification.elle;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Internal consistency of one list-append transaction (Elle's "internal"): within a transaction,
  * a read must show what its own earlier reads and appends imply — exactly the earlier read plus the
  * appends since, or, with no earlier read, a list ending with its appends so far.
+ *
+ * <p>Transactions touch a handful of keys, so per-key state lives in small parallel lists searched
+ * linearly rather than hash maps: this runs once per transaction of 10^5-transaction histories.
  */
 final class ListAppendInternal {
   private ListAppendInternal() {}
 
   static void check(Txn t, List<Anomaly> out) {
-    Map<Object, List<Object>> known = new HashMap<>();
-    Map<Object, List<Object>> ownSuffix = new HashMap<>();
-    for (Mop m : t.mops()) {
+    List<Mop> mops = t.mops();
+    if (mops.size() < 2) {
+      return; // a single micro-op cannot contradict the transaction's own earlier ones
+    }
+    List<Object> keys = new ArrayList<>(4);
+    List<List<?>> lastRead = new ArrayList<>(4); // null: not read yet
+    List<List<Object>> appendedSince = new ArrayList<>(4);
+    for (Mop m : mops) {
+      int k = keys.indexOf(m.key());
+      if (k < 0) {
+        keys.add(m.key());
+        lastRead.add(null);
+        appendedSince.add(new ArrayList<>(2));
+        k = keys.size() - 1;
+      }
       if (m.kind() == Mop.Kind.APPEND) {
-        List<Object> k = known.get(m.key());
-        (k != null ? k : ownSuffix.computeIfAbsent(m.key(), x -> new ArrayList<>())).add(m.value());
+        appendedSince.get(k).add(m.value());
         continue;
       }
       List<?> read = m.value() == null ? List.of() : (List<?>) m.value();
-      List<Object> expected = known.get(m.key());
-      List<Object> suffix = ownSuffix.getOrDefault(m.key(), List.of());
-      boolean consistent = expected != null ? expected.equals(read) : endsWith(read, suffix);
+      List<?> prior = lastRead.get(k);
+      List<Object> since = appendedSince.get(k);
+      boolean consistent = prior != null
+          ? read.size() == prior.size() + since.size() && startsWith(read, prior) && endsWith(read, since)
+          : endsWith(read, since);
       if (!consistent) {
-        String why = expected != null
-            ? "its own earlier read and appends imply " + expected
-            : "it had already appended " + suffix + ", which the read must end with";
+        String why = prior != null
+            ? "its own earlier read " + prior + " and appends " + since + " since imply otherwise"
+            : "it had already appended " + since + ", which the read must end with";
         out.add(new Anomaly.OpAnomaly(AnomalyType.INTERNAL, List.of(t.completion()), m.key(),
             t.label() + " read key " + m.key() + " = " + read + ", but " + why + "."));
         return;
       }
-      known.put(m.key(), new ArrayList<>(read));
-      ownSuffix.remove(m.key());
+      lastRead.set(k, read);
+      since.clear();
     }
+  }
+
+  private static boolean startsWith(List<?> list, List<?> prefix) {
+    return list.size() >= prefix.size() && list.subList(0, prefix.size()).equals(prefix);
   }
 
   private static boolean endsWith(List<?> list, List<?> suffix) {
