@@ -91,15 +91,12 @@ final class ListAppendAnalysis implements Inference {
         throw new ElleInputException(t.completion().index(), "micro-op " + i
             + " reads key " + m.key() + " as " + m.value() + ", not a list");
       }
-      reads.add(new Read(t, i, m.key(), value));
-      if (new HashSet<>(value).size() != value.size()) {
-        anomalies.add(new Anomaly.OpAnomaly(AnomalyType.DUPLICATE_ELEMENTS, List.of(t.completion()),
-            m.key(), t.label() + " read key " + m.key() + " = " + value
-                + ", which holds an element more than once, though each was appended once."));
-      }
+      Read r = new Read(t, i, m.key(), value);
+      reads.add(r);
       List<?> longest = order.get(m.key());
       if (longest == null || value.size() > longest.size()) {
         order.put(m.key(), value);
+        longestRead.put(m.key(), r);
       }
     }
   }
@@ -109,7 +106,12 @@ final class ListAppendAnalysis implements Inference {
     Set<Object> reported = new HashSet<>();
     for (Read r : reads) {
       List<?> longest = order.get(r.key);
-      if (!isPrefix(r.value, longest) && reported.add(r.key)) {
+      boolean prefix = isPrefix(r.value, longest);
+      // Duplicates in a prefix are duplicates of the longest read, checked once per key below.
+      if (!prefix && new HashSet<>(r.value).size() != r.value.size()) {
+        duplicates(r);
+      }
+      if (!prefix && reported.add(r.key)) {
         anomalies.add(new Anomaly.OpAnomaly(AnomalyType.INCOMPATIBLE_ORDER, List.of(r.txn.completion()),
             r.key, r.txn.label() + " read key " + r.key + " = " + r.value
                 + ", which is not a prefix of the longest read of that key, " + longest
@@ -133,6 +135,9 @@ final class ListAppendAnalysis implements Inference {
       for (int i = versions.size() - 1; i >= 0; i--) {
         next[i] = writers[i] != null && writers[i].mayHaveCommitted() ? i : next[i + 1];
       }
+      if (pos.size() != versions.size()) {
+        duplicates(longestRead.get(e.getKey()));
+      }
       position.put(e.getKey(), pos);
       keyOrders.put(e.getKey(), new KeyOrder(writers, firstBad, next));
     }
@@ -146,6 +151,14 @@ final class ListAppendAnalysis implements Inference {
   private record KeyOrder(Txn[] writers, int firstBad, int[] nextCommitted) {}
 
   private final Map<Object, KeyOrder> keyOrders = new HashMap<>();
+
+  private void duplicates(Read r) {
+    anomalies.add(new Anomaly.OpAnomaly(AnomalyType.DUPLICATE_ELEMENTS, List.of(r.txn.completion()),
+        r.key, r.txn.label() + " read key " + r.key + " = " + r.value
+            + ", which holds an element more than once, though each was appended once."));
+  }
+
+  private final Map<Object, Read> longestRead = new HashMap<>();
 
   private static boolean isPrefix(List<?> a, List<?> b) {
     if (a.size() > b.size()) {

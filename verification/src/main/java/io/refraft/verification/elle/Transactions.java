@@ -49,8 +49,7 @@ final class Transactions {
           throw new ElleInputException(op.index(), "process " + process
               + " invoked again before op index " + history.get(prior).index() + " completed");
         }
-        parse(op, workload); // validates the shape early
-        continue;
+        continue; // parsed with its completion (or at the end, if it never completes)
       }
       Integer inv = pending.remove(process);
       Op invoke = inv == null ? op : history.get(inv);
