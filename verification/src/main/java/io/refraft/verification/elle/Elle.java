@@ -51,8 +51,11 @@ public final class Elle {
   private static ElleResult check(List<Txn> txns, Inference inference, Options options) {
     DepGraph.Builder b = new DepGraph.Builder(txns.size());
     inference.addEdges(b);
-    boolean process = options.needsProcessEdges();
     boolean realtime = options.needsRealtimeEdges();
+    // A client process runs one operation at a time, so its order is contained in realtime order:
+    // with realtime edges, process edges add nothing but work (as in Elle, strict models use the
+    // realtime graph alone, and their process cycles are reported as -realtime ones).
+    boolean process = options.needsProcessEdges() && !realtime;
     if (process) {
       OrderEdges.process(txns, b);
     }

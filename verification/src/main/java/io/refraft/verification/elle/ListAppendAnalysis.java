@@ -28,6 +28,7 @@ final class ListAppendAnalysis implements Inference {
   private final List<Txn> txns;
   private final Map<Object, Map<Object, Txn>> appender = new HashMap<>();
   private final Map<Object, List<?>> order = new HashMap<>();
+  /** key -> element -> its position in the version order; built only to explain cycles. */
   private final Map<Object, Map<Object, Integer>> position = new HashMap<>();
   private final List<Read> reads = new ArrayList<>();
   private final List<Anomaly> anomalies = new ArrayList<>();
@@ -120,11 +121,9 @@ final class ListAppendAnalysis implements Inference {
     }
     for (Map.Entry<Object, List<?>> e : order.entrySet()) {
       List<?> versions = e.getValue();
-      Map<Object, Integer> pos = new HashMap<>(versions.size() * 2);
       Txn[] writers = new Txn[versions.size()];
       int firstBad = versions.size();
       for (int i = 0; i < versions.size(); i++) {
-        pos.putIfAbsent(versions.get(i), i);
         writers[i] = appenderOf(e.getKey(), versions.get(i));
         if (firstBad == versions.size() && (writers[i] == null || writers[i].failed())) {
           firstBad = i;
@@ -135,10 +134,9 @@ final class ListAppendAnalysis implements Inference {
       for (int i = versions.size() - 1; i >= 0; i--) {
         next[i] = writers[i] != null && writers[i].mayHaveCommitted() ? i : next[i + 1];
       }
-      if (pos.size() != versions.size()) {
+      if (versions.size() > 1 && new HashSet<>(versions).size() != versions.size()) {
         duplicates(longestRead.get(e.getKey()));
       }
-      position.put(e.getKey(), pos);
       keyOrders.put(e.getKey(), new KeyOrder(writers, firstBad, next));
     }
   }
@@ -151,6 +149,20 @@ final class ListAppendAnalysis implements Inference {
   private record KeyOrder(Txn[] writers, int firstBad, int[] nextCommitted) {}
 
   private final Map<Object, KeyOrder> keyOrders = new HashMap<>();
+
+  private Integer positionOf(Object key, Object element) {
+    List<?> versions = order.get(key);
+    if (versions == null) {
+      return null;
+    }
+    return position.computeIfAbsent(key, k -> {
+      Map<Object, Integer> pos = new HashMap<>(versions.size() * 2);
+      for (int i = 0; i < versions.size(); i++) {
+        pos.putIfAbsent(versions.get(i), i);
+      }
+      return pos;
+    }).get(element);
+  }
 
   private void duplicates(Read r) {
     anomalies.add(new Anomaly.OpAnomaly(AnomalyType.DUPLICATE_ELEMENTS, List.of(r.txn.completion()),
@@ -242,10 +254,14 @@ final class ListAppendAnalysis implements Inference {
    */
   private List<Txn> unobserved(Object key) {
     return unobserved.computeIfAbsent(key, k -> {
-      Map<Object, Integer> pos = position.getOrDefault(k, Map.of());
+      Map<Object, Txn> appended = appender.getOrDefault(k, Map.of());
+      KeyOrder ko = keyOrders.get(k);
+      if (ko != null && ko.writers.length == appended.size() && ko.firstBad == ko.writers.length) {
+        return List.of(); // every element appended was read, and each read element was appended
+      }
       List<Txn> out = new ArrayList<>();
-      for (Map.Entry<Object, Txn> e : appender.getOrDefault(k, Map.of()).entrySet()) {
-        if (e.getValue().ok() && !pos.containsKey(e.getKey())) {
+      for (Map.Entry<Object, Txn> e : appended.entrySet()) {
+        if (e.getValue().ok() && positionOf(k, e.getKey()) == null) {
           out.add(e.getValue());
         }
       }
@@ -407,7 +423,7 @@ final class ListAppendAnalysis implements Inference {
       }
       case WW -> {
         for (Mop m : a.mops()) {
-          Integer p = m.kind() == Mop.Kind.APPEND ? position.getOrDefault(m.key(), Map.of()).get(m.value()) : null;
+          Integer p = m.kind() == Mop.Kind.APPEND ? positionOf(m.key(), m.value()) : null;
           int next = p == null ? -1 : nextCommitted(m.key(), order.get(m.key()), p + 1);
           if (next >= 0 && appenderOf(m.key(), order.get(m.key()).get(next)) == b) {
             return lb + " appended " + order.get(m.key()).get(next) + " after " + la + " appended "

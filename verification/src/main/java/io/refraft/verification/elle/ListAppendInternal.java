@@ -16,8 +16,8 @@ final class ListAppendInternal {
 
   static void check(Txn t, List<Anomaly> out) {
     List<Mop> mops = t.mops();
-    if (mops.size() < 2) {
-      return; // a single micro-op cannot contradict the transaction's own earlier ones
+    if (!touchesAKeyTwice(mops)) {
+      return; // a read can only contradict the transaction's own earlier ops on the same key
     }
     List<Object> keys = new ArrayList<>(4);
     List<List<?>> lastRead = new ArrayList<>(4); // null: not read yet
@@ -51,6 +51,17 @@ final class ListAppendInternal {
       lastRead.set(k, read);
       since.clear();
     }
+  }
+
+  private static boolean touchesAKeyTwice(List<Mop> mops) {
+    for (int i = 1; i < mops.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (mops.get(i).key().equals(mops.get(j).key())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean startsWith(List<?> list, List<?> prefix) {
