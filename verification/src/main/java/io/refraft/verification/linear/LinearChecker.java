@@ -1,0 +1,115 @@
+package io.refraft.verification.linear;
+
+import io.refraft.verification.history.Edn;
+import io.refraft.verification.history.History;
+import io.refraft.verification.history.Op;
+import io.refraft.verification.history.OpPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a history for linearizability against a {@link Model}: partitions it, searches each
+ * partition (see {@link WglSearch}) and reports the first partition without a linearization.
+ *
+ * <p>Real-time order comes from {@code :time} when every op of a partition has one and each
+ * completion is no earlier than its invocation; otherwise from the ops' order in the history
+ * (their indices), which is how Jepsen journals them and how Knossos reads them.
+ */
+public final class LinearChecker {
+  private LinearChecker() {}
+
+  /**
+   * @param timeout the whole check's time limit; when reached the result is {@link LinearResult.Unknown}
+   * @throws UnsupportedOperationInHistory when an op makes no sense to the model
+   * @throws IllegalArgumentException when a process invokes twice without completing
+   */
+  public static <S> LinearResult check(Model<S> model, History history, Duration timeout) {
+    long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+    Map<Object, History> parts = model.partition(history.clientOps());
+    List<Part<S>> pending = new ArrayList<>();
+    int operations = 0;
+    for (Map.Entry<Object, History> part : parts.entrySet()) {
+      Part<S> p = prepare(model, part.getKey(), part.getValue(), deadline);
+      operations += p.ops().size();
+      pending.add(p);
+    }
+    // Partitions are searched in rounds with a doubling step budget, so that an easily refuted
+    // partition is reported without first finishing a hard one; the order stays deterministic.
+    long budget = 1 << 12;
+    while (!pending.isEmpty()) {
+      List<Part<S>> unfinished = new ArrayList<>();
+      for (Part<S> p : pending) {
+        switch (p.search().run(budget)) {
+          case null -> unfinished.add(p);
+          case WglSearch.Linearizable l -> { }
+          case WglSearch.GaveUp g -> {
+            return new LinearResult.Unknown(parts.size(), operations, p.key(),
+                "time limit of " + timeout.toMillis() + " ms reached while searching partition "
+                    + Edn.print(p.key()) + " (" + p.ops().size() + " ops, " + g.explored()
+                    + " configurations explored)");
+          }
+          case WglSearch.NotLinearizable bad -> {
+            return new LinearResult.Invalid(parts.size(), operations, p.key(), p.pairs(), bad.prefix(), bad.state(),
+                bad.blocked(), explain(model, p.key(), parts.size(), p.ops().size(), bad));
+          }
+        }
+      }
+      pending = unfinished;
+      budget = Math.min(budget * 2, Long.MAX_VALUE / 4);
+    }
+    return new LinearResult.Valid(parts.size(), operations);
+  }
+
+  record Part<S>(Object key, List<OpPair> pairs, List<Operation> ops, WglSearch<S> search) {}
+
+  static <S> Part<S> prepare(Model<S> model, Object key, History history, long deadline) {
+    List<OpPair> pairs = history.pairs();
+    List<Operation> ops = new ArrayList<>(pairs.size());
+    for (OpPair p : pairs) {
+      Operation op = model.operation(p);
+      if (op != null) {
+        ops.add(op);
+      }
+    }
+    int n = ops.size();
+    long[] call = new long[n];
+    long[] ret = new long[n];
+    boolean timed = ops.stream().allMatch(o -> o.pair().invoke().time() >= 0
+        && (o.pair().completion() == null || o.pair().completion().time() >= o.pair().invoke().time()));
+    for (int i = 0; i < n; i++) {
+      OpPair p = ops.get(i).pair();
+      call[i] = timed ? p.invoke().time() : p.invoke().index();
+      // An :info op's effect may come at any later time (its return is at +infinity).
+      boolean open = ops.get(i).outcome() == Op.Type.INFO;
+      ret[i] = open ? Long.MAX_VALUE : timed ? p.completion().time() : p.completion().index();
+    }
+    return new Part<>(key, pairs, ops, new WglSearch<>(model, ops, call, ret, deadline));
+  }
+
+  private static String explain(Model<?> model, Object key, int partitions, int size, WglSearch.NotLinearizable bad) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Not linearizable w.r.t. model ").append(model.name());
+    if (partitions > 1) {
+      sb.append(" in partition ").append(Edn.print(key));
+    }
+    sb.append(": the longest linearizable prefix has ").append(bad.prefix().size()).append(" of ").append(size)
+        .append(" ops and leaves the state ").append(bad.state()).append('.');
+    if (bad.blocked() != null) {
+      sb.append(" Then ").append(describe(bad.blocked()))
+          .append(" must take effect before it returned, but neither it nor any op that could precede it is legal from there,"
+              + " and no other order of the earlier ops gets further.");
+    }
+    return sb.toString();
+  }
+
+  /** An op as one line: {@code op 12 (process 3): :cas [1 4] -> :ok}. */
+  public static String describe(OpPair p) {
+    Op c = p.completion();
+    String out = c == null ? "never completed" : ":" + c.type().keyword()
+        + (c.value() == null || c.value().equals(p.invoke().value()) ? "" : " " + Edn.print(c.value()));
+    return "op " + p.invoke().index() + " (process " + p.invoke().process() + " " + p.f() + " "
+        + Edn.print(p.invoke().value()) + " -> " + out + ")";
+  }
+}

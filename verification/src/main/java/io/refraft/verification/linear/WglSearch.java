@@ -1,0 +1,282 @@
+package io.refraft.verification.linear;
+
+import io.refraft.verification.history.OpPair;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Wing &amp; Gong search with Lowe's memoization over one partition.
+ *
+ * <p>Call and return events sit in a doubly linked list in real-time order. The search walks the
+ * list from its head: at a call it tries to linearize that op now (the model must accept it, and
+ * the resulting (linearized set, state) must be new, else the subtree was already explored); a
+ * linearized op's call and return are unlinked and the walk restarts at the head. Reaching a
+ * return means the ops tried so far cannot precede it, so the last choice is undone from the
+ * stack. An {@code :info} op has no return event: it may take effect at any point after its call
+ * or never (Knossos' reading), so it never forces a backtrack.
+ */
+final class WglSearch<S> {
+  /** What came of the search of one partition. */
+  sealed interface Outcome {}
+
+  record Linearizable() implements Outcome {}
+
+  record NotLinearizable(List<OpPair> prefix, String state, OpPair blocked) implements Outcome {}
+
+  record GaveUp(int explored) implements Outcome {}
+
+  private final Model<S> model;
+  private final List<Operation> ops;
+  private final long deadlineNanos;
+  // Linked list over event nodes; node e < events is an event, HEAD and TAIL are sentinels.
+  private final int[] next;
+  private final int[] prev;
+  private final int[] opOf;
+  private final int[] returnOf; // for a call node, its return node or -1 (info)
+  private final boolean[] isCall;
+  private final int head;
+  private final int tail;
+  private final long[] zobrist;
+  private final int[] earlierTwin;
+
+  WglSearch(Model<S> model, List<Operation> ops, long[] callKeys, long[] returnKeys, long deadlineNanos) {
+    this.model = model;
+    this.ops = ops;
+    this.deadlineNanos = deadlineNanos;
+    int n = ops.size();
+    List<long[]> events = new ArrayList<>(); // {key, kind (0 call, 1 return), op}
+    for (int i = 0; i < n; i++) {
+      events.add(new long[] {callKeys[i], 0, i});
+      if (returnKeys[i] != Long.MAX_VALUE) {
+        events.add(new long[] {returnKeys[i], 1, i});
+      }
+    }
+    // At equal keys calls come first: ops whose events coincide are taken as concurrent.
+    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : a[1] != b[1] ? Long.compare(a[1], b[1])
+        : Long.compare(a[2], b[2]));
+    int e = events.size();
+    head = e;
+    tail = e + 1;
+    next = new int[e + 2];
+    prev = new int[e + 2];
+    opOf = new int[e];
+    returnOf = new int[e];
+    isCall = new boolean[e];
+    int[] callNode = new int[n];
+    Arrays.fill(returnOf, -1);
+    for (int i = 0; i < e; i++) {
+      long[] ev = events.get(i);
+      opOf[i] = (int) ev[2];
+      isCall[i] = ev[1] == 0;
+      if (isCall[i]) {
+        callNode[opOf[i]] = i;
+      } else {
+        returnOf[callNode[opOf[i]]] = i;
+      }
+      next[i] = i + 1 == e ? tail : i + 1;
+      prev[i] = i == 0 ? head : i - 1;
+    }
+    next[head] = e == 0 ? tail : 0;
+    prev[tail] = e == 0 ? head : e - 1;
+    earlierTwin = twins(ops, callKeys, returnKeys);
+    zobrist = new long[n];
+    long x = 0x9E3779B97F4A7C15L;
+    for (int i = 0; i < n; i++) {
+      x += 0x9E3779B97F4A7C15L;
+      long z = x;
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      zobrist[i] = z ^ (z >>> 31);
+    }
+  }
+
+  // The search's position, kept in fields so that it can pause and resume (see run(long)).
+  private long[] bits;
+  private long bitsHash;
+  private MemoTable memo;
+  private int[] stackNode;
+  private final List<S> stackState = new ArrayList<>();
+  private int depth;
+  private S state;
+  private int best;
+  private int[] bestOrder = new int[0];
+  private S bestState;
+  private int bestBlocked = -1;
+  private int remainingReal;
+  private int entry;
+  private boolean started;
+  // Candidates are tried in two passes: ops that completed, then :info ops. Both passes consider
+  // exactly the calls before the first pending return, so the search stays complete; trying the
+  // :info ops last postpones guessing whether a crashed op took effect until a completed op needs it.
+  private boolean infoPhase;
+
+  /**
+   * For each :info op, the latest :info op with an earlier call and the same function and input,
+   * or -1. Such twins are interchangeable (same effect, both may happen any time after their
+   * calls or never), so any linearization can be rearranged to take them in call order: the
+   * search only linearizes an :info op once its earlier twin is linearized. Crashed writes of
+   * the same value are common in Jepsen histories and otherwise multiply the configurations.
+   */
+  private static int[] twins(List<Operation> ops, long[] callKeys, long[] returnKeys) {
+    int[] twin = new int[ops.size()];
+    java.util.Map<List<Object>, Integer> last = new java.util.HashMap<>();
+    Integer[] order = new Integer[ops.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> callKeys[a] != callKeys[b] ? Long.compare(callKeys[a], callKeys[b]) : Integer.compare(a, b));
+    Arrays.fill(twin, -1);
+    for (int i : order) {
+      if (returnKeys[i] != Long.MAX_VALUE) {
+        continue;
+      }
+      Operation op = ops.get(i);
+      Integer before = last.put(java.util.Arrays.asList(op.f(), op.input()), i);
+      twin[i] = before == null ? -1 : before;
+    }
+    return twin;
+  }
+
+  /** Configurations (linearized set, state) explored so far. */
+  int explored() {
+    return memo == null ? 0 : memo.size();
+  }
+
+  private void start() {
+    started = true;
+    int n = ops.size();
+    for (boolean call : isCall) {
+      remainingReal += call ? 0 : 1;
+    }
+    bits = new long[(n + 63) / 64];
+    memo = new MemoTable(bits.length);
+    stackNode = new int[n];
+    state = model.init();
+    bestState = state;
+    entry = next[head];
+  }
+
+  /**
+   * Searches for at most {@code budget} steps; returns null when the budget ran out first (call
+   * again to resume), so that a checker can interleave partitions and report whichever fails
+   * first, as Porcupine does by searching partitions concurrently.
+   */
+  Outcome run(long budget) {
+    if (!started) {
+      start();
+    }
+    long steps = 0;
+    while (remainingReal > 0) {
+      if (++steps > budget) {
+        return null;
+      }
+      if ((steps & 0xFFF) == 0 && System.nanoTime() - deadlineNanos > 0) {
+        return new GaveUp(memo.size());
+      }
+      if (isCall[entry]) {
+        if (infoPhase == (returnOf[entry] < 0)) {
+          tryLinearize();
+        } else {
+          entry = next[entry];
+        }
+      } else if (!infoPhase) {
+        infoPhase = true;
+        entry = next[head];
+      } else if (depth == 0) {
+        if (best == 0 && bestBlocked < 0) {
+          bestBlocked = opOf[entry];
+        }
+        return notLinearizable(bestOrder, bestState, bestBlocked);
+      } else {
+        backtrack();
+      }
+    }
+    return new Linearizable();
+  }
+
+  private void tryLinearize() {
+    int op = opOf[entry];
+    int twin = earlierTwin[op];
+    if (twin >= 0 && (bits[twin >>> 6] & (1L << twin)) == 0) {
+      entry = next[entry];
+      return;
+    }
+    S after = model.step(state, ops.get(op));
+    if (after != null) {
+      long h = bitsHash ^ zobrist[op];
+      bits[op >>> 6] ^= 1L << op;
+      if (memo.add(bits, after, h * 31 + after.hashCode())) {
+        stackNode[depth++] = entry;
+        stackState.add(state);
+        state = after;
+        bitsHash = h;
+        remainingReal -= lift(entry);
+        if (depth > best) {
+          best = depth;
+          bestOrder = Arrays.copyOf(stackNode, depth);
+          bestState = state;
+          bestBlocked = -1;
+        }
+        entry = next[head];
+        infoPhase = false;
+        return;
+      }
+      bits[op >>> 6] ^= 1L << op;
+    }
+    entry = next[entry];
+  }
+
+  /** At a return: the ops tried cannot precede it, so undo the last linearized op and try the next. */
+  private void backtrack() {
+    if (depth == best && bestBlocked < 0) {
+      bestBlocked = opOf[entry];
+    }
+    int top = stackNode[--depth];
+    state = stackState.remove(stackState.size() - 1);
+    int op = opOf[top];
+    bits[op >>> 6] ^= 1L << op;
+    bitsHash ^= zobrist[op];
+    remainingReal += unlift(top);
+    entry = next[top];
+    infoPhase = returnOf[top] < 0;
+  }
+
+  /** Unlinks a call and its return; returns how many real (non-info) ops this removed. */
+  private int lift(int call) {
+    unlink(call);
+    int ret = returnOf[call];
+    if (ret >= 0) {
+      unlink(ret);
+      return 1;
+    }
+    return 0;
+  }
+
+  private int unlift(int call) {
+    int ret = returnOf[call];
+    if (ret >= 0) {
+      relink(ret);
+    }
+    relink(call);
+    return ret >= 0 ? 1 : 0;
+  }
+
+  private void unlink(int x) {
+    next[prev[x]] = next[x];
+    prev[next[x]] = prev[x];
+  }
+
+  private void relink(int x) {
+    next[prev[x]] = x;
+    prev[next[x]] = x;
+  }
+
+  private NotLinearizable notLinearizable(int[] order, S state, int blocked) {
+    List<OpPair> prefix = new ArrayList<>(order.length);
+    for (int node : order) {
+      prefix.add(ops.get(opOf[node]).pair());
+    }
+    return new NotLinearizable(prefix, model.describe(state), blocked < 0 ? null : ops.get(blocked).pair());
+  }
+}
