@@ -7,7 +7,7 @@ import java.io.Serial;
  * {@code :f}, or a value written twice. Names the op's index so the user can find it; the CLI maps
  * it to exit code 2.
  */
-public final class ElleInputException extends RuntimeException {
+public final class ElleInputException extends IllegalArgumentException {
   @Serial private static final long serialVersionUID = 1L;
 
   private final long opIndex;
