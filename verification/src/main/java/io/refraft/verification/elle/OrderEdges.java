@@ -20,7 +20,7 @@ final class OrderEdges {
   private OrderEdges() {}
 
   static void process(List<Txn> txns, DepGraph.Builder g) {
-    Map<Long, Txn> last = new HashMap<>();
+    Map<Object, Txn> last = new HashMap<>();
     List<Txn> byInvoke = new ArrayList<>(txns);
     byInvoke.sort((a, b) -> Integer.compare(a.invokePos(), b.invokePos()));
     for (Txn t : byInvoke) {

@@ -31,18 +31,19 @@ final class Transactions {
   }
 
   static List<Txn> of(List<Op> history, Workload workload) {
-    Map<Long, Integer> pending = new HashMap<>();
+    Map<Object, Integer> pending = new HashMap<>();
     List<Txn> out = new ArrayList<>();
     for (int pos = 0; pos < history.size(); pos++) {
       Op op = history.get(pos);
-      if (!op.isClient()) {
+      // Elle's paper example has no :process at all; such ops are read as one client's, in order.
+      if (!op.isClient() && op.process() != null) {
         continue;
       }
       if (!TXN.equals(op.f())) {
         throw new ElleInputException(op.index(), "expected :f :txn for a " + name(workload)
             + " history, got " + op.f());
       }
-      long process = (Long) op.process();
+      Object process = op.process();
       if (op.type() == Op.Type.INVOKE) {
         Integer prior = pending.put(process, pos);
         if (prior != null) {
@@ -60,7 +61,7 @@ final class Transactions {
       out.add(new Txn(out.size(), invoke, op, mops, invokePos, pos));
     }
     // Invocations that never completed may have taken effect: Elle treats them like :info.
-    for (Map.Entry<Long, Integer> e : pending.entrySet()) {
+    for (Map.Entry<Object, Integer> e : pending.entrySet()) {
       Op invoke = history.get(e.getValue());
       Op info = new Op(invoke.index(), Op.Type.INFO, invoke.process(), invoke.f(), invoke.value(),
           invoke.time(), null);

@@ -43,8 +43,9 @@ record Txn(int id, Op invoke, Op completion, List<Mop> mops, int invokePos, int 
     return !failed();
   }
 
-  long process() {
-    return (Long) completion.process();
+  /** The client process: a Long, or null when the history names none. */
+  Object process() {
+    return completion.process();
   }
 
   /** How non-cycle explanations name it: "op 40", the completion's index. */

@@ -40,7 +40,9 @@ public final class ElleBenchmark {
       }
     }
     if (args.length > 3) {
+      long read = System.nanoTime();
       History h = HistoryFormat.EDN.read(Path.of(args[3]));
+      System.out.printf("%s: read %d ops in %.2f s%n", args[3], h.size(), (System.nanoTime() - read) / 1e9);
       long start = System.nanoTime();
       ElleResult r = Elle.listAppend(h, Options.defaults());
       System.out.printf("%s: valid=%s %s not %s in %.2f s%n", args[3], r.valid(), r.anomalyTypeNames(),

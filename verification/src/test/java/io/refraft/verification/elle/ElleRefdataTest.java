@@ -47,4 +47,18 @@ class ElleRefdataTest {
     assertTrue(r.alsoNot().contains(ConsistencyModel.STRICT_SERIALIZABLE)
         || r.not().contains(ConsistencyModel.STRICT_SERIALIZABLE), r.notNames()::toString);
   }
+
+  /**
+   * The paper's example: no verdict is asserted upstream, and its ops carry no :process and no :f.
+   * By hand: T4's append of 3 to key 256 was never read, so it follows T3's 4, the last element
+   * read (T3 -ww-> T4); T4 read key 255 without T2's 8 (T4 -rw-> T2); T3 read T2's 8 (T2 -wr-> T3):
+   * a cycle with one rw edge, G-single. Other cycles of the component need two adjacent rw edges.
+   */
+  @Test
+  void the_paper_example_has_a_G_single_cycle() throws Exception {
+    ElleResult r = Elle.listAppend(read("paper-example.edn"), Options.of(ConsistencyModel.SERIALIZABLE));
+    assertEquals(ElleResult.Validity.FALSE, r.valid());
+    assertEquals(List.of("G-single-item", "G2-item"), r.anomalyTypeNames());
+    assertEquals(List.of("consistent-view", "repeatable-read"), r.notNames());
+  }
 }
