@@ -25,7 +25,8 @@ public record ElleResult(Validity valid, List<AnomalyType> anomalyTypes, Map<Ano
 
   public ElleResult {
     anomalyTypes = List.copyOf(anomalyTypes);
-    anomalies = Map.copyOf(anomalies);
+    // Keeps the caller's order (anomaly types sorted by name) for printing.
+    anomalies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(anomalies));
     not = Set.copyOf(not);
     alsoNot = Set.copyOf(alsoNot);
   }
