@@ -53,8 +53,8 @@ public final class Elle {
     inference.addEdges(b);
     boolean realtime = options.needsRealtimeEdges();
     // A client process runs one operation at a time, so its order is contained in realtime order:
-    // with realtime edges, process edges add nothing but work (as in Elle, strict models use the
-    // realtime graph alone, and their process cycles are reported as -realtime ones).
+    // with realtime edges, process edges add only work. A cycle that needs process order is then
+    // reported as a -realtime one, which rules out the same strict model.
     boolean process = options.needsProcessEdges() && !realtime;
     if (process) {
       OrderEdges.process(txns, b);

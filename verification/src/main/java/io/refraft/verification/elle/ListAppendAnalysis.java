@@ -205,7 +205,7 @@ final class ListAppendAnalysis implements Inference {
       if (w.failed()) {
         anomalies.add(new Anomaly.OpAnomaly(AnomalyType.G1A, List.of(t.completion(), w.completion()), r.key,
             t.label() + " read key " + r.key + " = " + r.value + ", observing the append of " + e
-                + " by " + w.label() + " (op index " + w.completion().index() + "), which failed: an aborted read."));
+                + " by " + w.label() + ", which failed: an aborted read."));
         return;
       }
     }
@@ -329,7 +329,7 @@ final class ListAppendAnalysis implements Inference {
         dirtyReported = true;
         anomalies.add(new Anomaly.OpAnomaly(AnomalyType.DIRTY_UPDATE, List.of(w.completion(), aborted.completion()),
             key, w.label() + " appended " + e + " to key " + key + " on top of a state written by "
-                + aborted.label() + " (op index " + aborted.completion().index() + "), which failed."));
+                + aborted.label() + ", which failed."));
       }
       if (prev != null) {
         g.add(prev.id(), w.id(), EdgeType.WW);
@@ -350,7 +350,8 @@ final class ListAppendAnalysis implements Inference {
   private void lostUpdates() {
     Map<Object, Map<Integer, List<Txn>>> byVersion = new HashMap<>();
     for (Read r : reads) {
-      if (firstTouchIsThisRead(r) && appendsLater(r)) {
+      // Equal lengths mean equal versions only for reads that are prefixes of the version order.
+      if (firstTouchIsThisRead(r) && appendsLater(r) && isPrefix(r.value, order.get(r.key))) {
         byVersion.computeIfAbsent(r.key, k -> new HashMap<>())
             .computeIfAbsent(r.value.size(), k -> new ArrayList<>()).add(r.txn);
       }

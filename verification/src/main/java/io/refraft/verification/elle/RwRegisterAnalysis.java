@@ -124,7 +124,7 @@ final class RwRegisterAnalysis implements Inference {
       } else if (w.failed()) {
         anomalies.add(new Anomaly.OpAnomaly(AnomalyType.G1A, List.of(t.completion(), w.completion()), m.key(),
             t.label() + " read key " + m.key() + " = " + m.value() + ", written by " + w.label()
-                + " (op index " + w.completion().index() + "), which failed: an aborted read."));
+                + ", which failed: an aborted read."));
       } else if (w != t) {
         g.add(w.id(), t.id(), EdgeType.WR);
         if (!Objects.equals(finalWrite(w, m.key()), m.value())) {
