@@ -230,4 +230,37 @@ class ListAppendTest {
     assertEquals(1, e2.opIndex()); // the completion, whose micro-ops are the ones analysed
     assertTrue(e2.getMessage().contains(":w"), e2.getMessage());
   }
+
+  @Test
+  void reading_an_element_nobody_appended_is_a_garbage_read() {
+    Hist h = new Hist().txn(0, append(X, 1)).txn(1, r(X, list(1, 7)));
+    assertVerdict(check(h, SERIALIZABLE), List.of("garbage-read"), List.of("read-uncommitted"));
+  }
+
+  @Test
+  void ww_and_realtime_alone_make_G0_realtime() {
+    // T1 completes, then T2, then T3 starts; yet the final read puts T3's append of 1 before T1's 2.
+    Hist h = new Hist()
+        .txn(0, append(X, 2))
+        .txn(1, append(Y, 1))
+        .txn(2, r(Y, list(1)), append(X, 1))
+        .txn(3, r(X, list(1, 2)));
+    // T2 -wr-> T3 -ww-> T1 -rt-> T2 is a second, distinct cycle, which needs its wr edge.
+    assertVerdict(check(h, STRICT_SERIALIZABLE), List.of("G0-realtime", "G1c-realtime"),
+        List.of("strong-read-uncommitted"));
+  }
+
+  @Test
+  void a_cycle_needing_wr_and_realtime_is_G1c_realtime() {
+    // T0 -wr-> T1 (x), T1 completes before T2 starts, T2 -ww-> T0 (z = [1 2]).
+    long z = 3;
+    Hist h = new Hist()
+        .invoke(0, append(X, 1), append(z, 2)).invoke(1, r(X, null))
+        .ok(1, r(X, list(1)))
+        .txn(2, append(z, 1))
+        .ok(0, append(X, 1), append(z, 2))
+        .txn(3, r(z, list(1, 2)));
+    assertVerdict(check(h, STRICT_SERIALIZABLE), List.of("G1c-realtime"), List.of("strong-read-committed"));
+    assertEquals(ElleResult.Validity.TRUE, check(h, SERIALIZABLE).valid());
+  }
 }

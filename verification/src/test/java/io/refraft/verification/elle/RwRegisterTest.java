@@ -95,4 +95,16 @@ class RwRegisterTest {
     ElleInputException e = assertThrows(ElleInputException.class, () -> check(h, SERIALIZABLE));
     assertEquals(3, e.opIndex());
   }
+
+  @Test
+  void reading_a_value_nobody_wrote_is_a_garbage_read() {
+    Hist h = new Hist().txn(0, w(X, 1)).txn(1, r(X, 9L));
+    assertVerdict(check(h, SERIALIZABLE), List.of("garbage-read"), List.of("read-uncommitted"));
+  }
+
+  @Test
+  void a_crashed_write_that_was_read_may_have_committed() {
+    Hist h = new Hist().invoke(0, w(X, 1)).info(0, w(X, 1)).txn(1, r(X, 1L));
+    assertEquals(ElleResult.Validity.TRUE, check(h, STRICT_SERIALIZABLE).valid());
+  }
 }
