@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a generated strict-serializable list-append history as Jepsen EDN, to time
+ * Writes a generated strict-serializable list-append history as Jepsen EDN (or refraft JSONL when
+ * the file name ends in {@code .jsonl}), to time
  * {@code refraft check} as a whole process:
  *
  * <pre>
@@ -28,7 +29,11 @@ public final class GenerateListAppendHistory {
     long seed = Long.parseLong(args[2]);
     History h = History.of(new ListAppendGenerator(seed, processes).generate(txns));
     try (Writer w = Files.newBufferedWriter(Path.of(args[3]), StandardCharsets.UTF_8)) {
-      HistoryWriter.writeEdn(h, w);
+      if (args[3].endsWith(".jsonl")) {
+        HistoryWriter.writeJsonl(h, w);
+      } else {
+        HistoryWriter.writeEdn(h, w);
+      }
     }
     System.out.println("seed " + seed + ": " + txns + " txns, " + h.size() + " ops -> " + args[3]);
   }
