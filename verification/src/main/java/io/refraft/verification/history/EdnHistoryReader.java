@@ -77,7 +77,8 @@ final class EdnHistoryReader {
     try {
       raw = parser.nextValue(in);
     } catch (EdnException e) {
-      throw new HistoryFormatException(file, in.line(), "malformed EDN: " + e.getMessage());
+      String where = in.line() == line ? "" : " (the op starting on this line; detected at line " + in.line() + ")";
+      throw new HistoryFormatException(file, line, "malformed EDN" + where + ": " + e.getMessage());
     }
     Object value;
     try {

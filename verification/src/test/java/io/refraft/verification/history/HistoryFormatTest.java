@@ -106,7 +106,7 @@ class HistoryFormatTest {
         {:type :ok, :f :read, :value 3, :process 0
         """));
     assertEquals("h.edn", e.file());
-    assertTrue(e.line() >= 2, "line " + e.line());
+    assertEquals(2, e.line(), "the line where the truncated op starts");
     assertTrue(e.getMessage().startsWith("h.edn:" + e.line() + ": "), e.getMessage());
   }
 
