@@ -33,7 +33,7 @@ class RaftScenarioTest {
     try (Stream<Path> s = Files.list(DIR)) {
       files = s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
     }
-    assertTrue(files.size() >= 1, "expected at least 9 scenario scripts in " + DIR + ", found " + files.size());
+    assertTrue(files.size() >= 11, "expected at least 11 scenario scripts in " + DIR + ", found " + files.size());
     return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
   }
 
