@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -47,9 +49,16 @@ final class Interpreter {
   private final List<Message> inFlight = new ArrayList<>();
   private Set<NodeId> island = Set.of();
   private Input lastInput;
+  private final BiFunction<NodeState, Input, Transition> protocol;
 
   Interpreter(String file) {
+    this(file, Raft::step);
+  }
+
+  /** An interpreter whose servers step with {@code protocol} (a broken one, to test the checks). */
+  Interpreter(String file, BiFunction<NodeState, Input, Transition> protocol) {
     this.file = file;
+    this.protocol = protocol;
   }
 
   /** Runs one command and returns what it printed. */
@@ -296,7 +305,7 @@ final class Interpreter {
 
   private Transition recordingStep(NodeState s, Input in) {
     lastInput = in;
-    return Raft.step(s, in);
+    return protocol.apply(s, in);
   }
 
   private void check(Cluster before, Optional<Transition> tr, String what) {
@@ -345,7 +354,7 @@ final class Interpreter {
     return m -> from.map(m.from()::equals).orElse(true) && to.map(m.to()::equals).orElse(true);
   }
 
-  private void eachNode(String[] t, java.util.function.Consumer<NodeId> action) {
+  private void eachNode(String[] t, Consumer<NodeId> action) {
     if (t.length < 2) {
       throw error("usage: " + t[0] + " NODE...");
     }
