@@ -170,6 +170,7 @@ final class SpecCommand implements Runnable {
       if (w < 1 || w > 64) {
         throw new UserError("--workers must be in 1..64, got " + w);
       }
+      checkOutDir(this.out);
       PrintWriter out = spec.commandLine().getOut();
       ModelChecker.Result r = new ModelChecker(model, bounds, sym, w).run(System::nanoTime);
       String invariant = "";
@@ -215,6 +216,7 @@ final class SpecCommand implements Runnable {
       if (d < 1) {
         throw new UserError("--depth must be >= 1, got " + d);
       }
+      checkOutDir(this.out);
       long s = seed == null ? new java.security.SecureRandom().nextLong() : seed;
       PrintWriter out = spec.commandLine().getOut();
       out.println("seed " + s);
@@ -260,6 +262,20 @@ final class SpecCommand implements Runnable {
   /** picocli mixin wrapper (mixins must be public-ish classes with a no-arg constructor). */
   static final class ModelOptionsMixin {
     @picocli.CommandLine.ArgGroup(exclusive = false) ModelOptions o = new ModelOptions();
+  }
+
+  /** Fails before any work when --out names a file in a directory that is missing or not writable. */
+  static void checkOutDir(Path target) {
+    if (target == null) {
+      return;
+    }
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserError("--out: directory " + dir + " does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UserError("--out: directory " + dir + " is not writable");
+    }
   }
 
   static void writeAtomically(Path target, String content) throws IOException {
