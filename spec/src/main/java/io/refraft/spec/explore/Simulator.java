@@ -40,7 +40,7 @@ public final class Simulator {
       Cluster c = Cluster.initial(model.config());
       List<Event> walk = new ArrayList<>();
       for (int d = 0; d < depth && taken < steps; d++) {
-        List<Event> events = c.events(model.values(), model.faults());
+        List<Event> events = model.events(c);
         List<Cluster.Step> enabled = new ArrayList<>(events.size());
         for (Event e : events) {
           Optional<Cluster.Step> s = c.next(e, model::step);
