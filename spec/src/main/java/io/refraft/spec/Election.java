@@ -199,7 +199,7 @@ final class Election {
     }
     if (l.recentlyActive().size() >= s.config().quorum()) {
       fx.action(Action.CheckQuorum);
-      return s.withRole(new Leader(l.progress(), Set.of(s.self())));
+      return s.withRole(new Leader(l.progress(), Set.of(s.self()), l.reads()));
     }
     fx.action(Action.StepDown);
     return s.withRole(Follower.UNKNOWN_LEADER);

@@ -36,7 +36,7 @@ class RaftOutputsTest {
     for (int walk = 0; walk < 60; walk++) {
       Cluster c = Cluster.initial(configs[walk % configs.length]);
       for (int depth = 0; depth < 150; depth++) {
-        List<Event> events = c.events(VALUES, c.network().size() > 12 ? new Faults(true, false, true) : Faults.ALL);
+        List<Event> events = c.events(VALUES, c.network().size() > 12 ? new Faults(true, false, true) : Faults.ALL, 8);
         Event e = events.get(r.nextInt(events.size()));
         Cluster.Step step = c.next(e, Raft::step).orElseThrow();
         if (step.transition().isPresent()) {
@@ -80,6 +80,9 @@ class RaftOutputsTest {
         case Output.ResetElectionTimer rt -> { }
         case Output.ProposalAccepted pa -> { }
         case Output.ProposalRejected pr -> { }
+        case Output.ReadReady rr -> assertTrue(rr.readIndex() <= after.commitIndex(),
+            where + ": read ready at " + rr.readIndex() + " beyond commitIndex " + after.commitIndex());
+        case Output.ReadRejected rj -> { }
       }
     }
     if (restart) {

@@ -52,6 +52,8 @@ final class SpecCommand implements Runnable {
     @Option(names = "--profile", description = "raft-tla: match ongardie/raft.tla (no pre-vote, no check-quorum, "
         + "one entry per message, no leader no-op, faults drop,dup,restart).") String profile;
     @Option(names = "--mutant", description = "A deliberate bug to check for (see 'refraft spec mutants').") String mutant;
+    @Option(names = "--reads", description = "Client reads (ReadIndex) arriving at leaders in total (0..4). Default: 0.")
+    Integer reads;
 
     /** The mutant named by --mutant, if any. */
     Optional<Mutant> mutant() {
@@ -77,6 +79,7 @@ final class SpecCommand implements Runnable {
       prevote = prevote == null ? (x.preVote() ? "on" : "off") : prevote;
       checkQuorum = checkQuorum == null ? (x.checkQuorum() ? "on" : "off") : checkQuorum;
       leaderNoop = leaderNoop == null ? (x.leaderNoop() ? "on" : "off") : leaderNoop;
+      reads = reads == null ? x.reads() : reads;
       if (faults == null) {
         Faults f = x.faults();
         faults = f.equals(Faults.NONE) ? "none"
@@ -90,7 +93,7 @@ final class SpecCommand implements Runnable {
       Bounds d = Bounds.defaults();
       try {
         return new Bounds(or(servers, d.servers()), or(values, d.values()), or(maxTerm, d.maxTerm()),
-            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()));
+            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()), or(reads, d.reads()));
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }

@@ -147,6 +147,9 @@ final class Fingerprint {
     for (Ghost.Committed k : g.committed()) {
       ghostBase = mix(ghostBase ^ entry(k.entry()) ^ (k.inTerm() << 40));
     }
+    for (Ghost.Read r : g.reads()) {
+      ghostBase = mix(ghostBase ^ (0x7EADL + r.committedBefore() * 97 + r.answers() * 7919L + r.readIndex() * 104729));
+    }
     Encoded e = new Encoded(n, messages, g.leaders().size(), ghostBase);
     for (int i = 0; i < n; i++) {
       encodeNode(c.nodes().get(i), i, e);
@@ -192,16 +195,30 @@ final class Fingerprint {
         e.maskA[i] = mask(l.recentlyActive());
         long[] progress = new long[members.length];
         for (Map.Entry<NodeId, Role.Progress> p : l.progress().entrySet()) {
-          progress[indexOf(p.getKey())] = mix(p.getValue().next() * 1_000_003L + p.getValue().match() + 1);
+          long acked = l.reads().acked().getOrDefault(p.getKey(), 0L);
+          progress[indexOf(p.getKey())] =
+              mix(p.getValue().next() * 1_000_003L + p.getValue().match() + 1 + acked * 0x9E3779B1L);
         }
         e.progress[i] = progress;
-        yield 4;
+        yield 4 + reads(l.reads());
       }
     };
     e.voted[i] = id(s.votedFor());
     long h = mix(s.term() * 31 + tag);
     h = mix(h ^ log(s.log()));
     e.nodeBase[i] = mix(h ^ s.commitIndex());
+  }
+
+  /** The id-free part of a leader's ReadIndex state (acknowledgements are hashed with progress); 0 when idle. */
+  private static long reads(Role.Reads r) {
+    if (r.round() == 0 && r.pending().isEmpty()) {
+      return 0;
+    }
+    long h = mix(r.round() + 0x5EAD);
+    for (Role.PendingRead p : r.pending()) {
+      h = mix(h ^ (p.requestId() * 31 + p.readIndex() * 7919 + p.round() * 104729));
+    }
+    return h << 3;
   }
 
   private static long message(Message m) {
@@ -211,14 +228,15 @@ final class Fingerprint {
           mix(h ^ (11 + r.lastLogIndex() * 97 + r.lastLogTerm() * 7919 + (r.preVote() ? 5 : 0)));
       case Message.RequestVoteResponse r -> mix(h ^ (13 + (r.voteGranted() ? 2 : 0) + (r.preVote() ? 4 : 0)));
       case Message.AppendEntriesRequest r -> {
-        long x = mix(h ^ (17 + r.prevLogIndex() * 97 + r.prevLogTerm() * 7919 + r.leaderCommit() * 104729));
+        long x = mix(h ^ (17 + r.prevLogIndex() * 97 + r.prevLogTerm() * 7919 + r.leaderCommit() * 104729
+            + r.round() * 15485863));
         for (Entry en : r.entries()) {
           x = mix(x ^ entry(en));
         }
         yield x;
       }
       case Message.AppendEntriesResponse r -> mix(h ^ (19 + (r.success() ? 2 : 0) + r.matchIndex() * 97
-          + r.conflictIndex() * 7919 + r.conflictTerm() * 104729));
+          + r.conflictIndex() * 7919 + r.conflictTerm() * 104729 + r.round() * 15485863));
     };
   }
 

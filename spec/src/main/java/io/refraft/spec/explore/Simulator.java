@@ -40,7 +40,7 @@ public final class Simulator {
       Cluster c = Cluster.initial(model.config());
       List<Event> walk = new ArrayList<>();
       for (int d = 0; d < depth && taken < steps; d++) {
-        List<Event> events = new ArrayList<>(c.events(model.values(), model.faults()));
+        List<Event> events = new ArrayList<>(model.events(c));
         Cluster.Step step = null;
         // Draw events until one is enabled and within bounds (or breaks a step invariant even out of
         // bounds); each draw computes one successor, not all of them.

@@ -131,6 +131,28 @@ class InvariantTest {
   }
 
   @Test
+  void read_linearizable_flags_a_read_served_below_what_was_committed_when_it_arrived() {
+    Log l = Log.of(List.of(A, B));
+    NodeState[] ns = {follower(N1, 1, l, 2), follower(N2, 1, l, 2), follower(N3, 1, l, 0)};
+    Ghost stale = new Ghost(List.of(), committed(A, B).committed(), 0, List.of(new Ghost.Read(1, 2, 1, 1)));
+    assertViolated(cluster(stale, ns), Invariant.ReadLinearizable);
+    Ghost fresh = new Ghost(List.of(), committed(A, B).committed(), 0, List.of(new Ghost.Read(1, 2, 1, 2)));
+    assertHolds(cluster(fresh, ns));
+  }
+
+  @Test
+  void read_linearizable_flags_a_read_served_beyond_the_committed_prefix_or_answered_twice() {
+    Log l = Log.of(List.of(A, B));
+    NodeState[] ns = {follower(N1, 1, l, 1), follower(N2, 1, l, 1), follower(N3, 1, l, 0)};
+    Ghost uncommitted = new Ghost(List.of(), committed(A).committed(), 0, List.of(new Ghost.Read(1, 1, 1, 2)));
+    assertViolated(cluster(uncommitted, ns), Invariant.ReadLinearizable);
+    Ghost twice = new Ghost(List.of(), committed(A).committed(), 0, List.of(new Ghost.Read(1, 1, 2, 1)));
+    assertViolated(cluster(twice, ns), Invariant.ReadLinearizable);
+    Ghost pending = new Ghost(List.of(), committed(A).committed(), 0, List.of(new Ghost.Read(1, 1, 0, 0)));
+    assertHolds(cluster(pending, ns));
+  }
+
+  @Test
   void every_invariant_holds_along_an_election_and_a_commit() {
     Cluster c = Cluster.initial(C);
     assertHolds(c);

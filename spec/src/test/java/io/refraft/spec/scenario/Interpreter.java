@@ -36,9 +36,9 @@ import java.util.function.Predicate;
  * would be delivered.
  *
  * <p>Commands (see spec/README.md, "Scenarios"): {@code nodes}, {@code timeout}, {@code heartbeat},
- * {@code propose}, {@code deliver}, {@code drop}, {@code partition}, {@code heal},
+ * {@code propose}, {@code read}, {@code deliver}, {@code drop}, {@code partition}, {@code heal},
  * {@code stabilize}, {@code restart}, {@code state}, {@code raft-state}, {@code log},
- * {@code replicas}, {@code in-flight}.
+ * {@code replicas}, {@code in-flight}, {@code reads}.
  */
 final class Interpreter {
   private static final int STABILIZE_BOUND = 10_000;
@@ -83,11 +83,13 @@ final class Interpreter {
       }
       case "stabilize" -> stabilize(t, out);
       case "restart" -> eachNode(t, id -> step(new Event.Crash(id), out));
+      case "read" -> eachNode(t, id -> step(new Event.Read(id), out));
       case "state" -> cluster.nodes().forEach(n -> out.add(ScenarioFormat.summary(n)));
       case "raft-state" -> cluster.nodes().forEach(n -> out.add(ScenarioFormat.summary(n) + ScenarioFormat.roleDetail(n)));
       case "log" -> logs(t, out);
       case "replicas" -> replicas(t, out);
       case "in-flight" -> inFlight(out);
+      case "reads" -> reads(out);
       default -> throw error("unknown command '" + t[0] + "'");
     }
     if (out.isEmpty()) {
@@ -247,6 +249,17 @@ final class Interpreter {
     for (var h : holders.entrySet()) {
       out.add(h.getKey() + " on " + String.join(",", h.getValue()) + ": " + h.getValue().size() + " of " + size
           + (h.getValue().size() >= cluster.config().quorum() ? ", a quorum" : ", not a quorum"));
+    }
+  }
+
+  /** Every read so far, from the ghost history: what was committed when it arrived, how it was answered. */
+  private void reads(List<String> out) {
+    if (cluster.ghost().reads().isEmpty()) {
+      out.add("no reads");
+    }
+    for (var r : cluster.ghost().reads()) {
+      out.add("read " + r.requestId() + ": committed before arrival=" + r.committedBefore() + " answers=" + r.answers()
+          + (r.readIndex() > 0 ? " served at " + r.readIndex() : ""));
     }
   }
 

@@ -49,7 +49,27 @@ final class ScenarioFormat {
             sb.append(' ').append(peer).append("[match=").append(p.match()).append(" next=").append(p.next()).append(']');
           }
         }
-        yield sb.append(" active=").append(sorted(l.recentlyActive())).toString();
+        sb.append(" active=").append(sorted(l.recentlyActive()));
+        Role.Reads r = l.reads();
+        if (r.round() > 0) {
+          sb.append(" read-round=").append(r.round()).append(" acked=[");
+          String sep = "";
+          for (NodeId peer : n.config().members()) {
+            if (r.acked().containsKey(peer)) {
+              sb.append(sep).append(peer).append(':').append(r.acked().get(peer));
+              sep = " ";
+            }
+          }
+          sb.append("] pending=[");
+          sep = "";
+          for (Role.PendingRead p : r.pending()) {
+            sb.append(sep).append("id=").append(p.requestId()).append(" index=").append(p.readIndex())
+                .append(" round=").append(p.round());
+            sep = ", ";
+          }
+          sb.append(']');
+        }
+        yield sb.toString();
       }
     };
   }
@@ -59,6 +79,7 @@ final class ScenarioFormat {
       case Input.MessageReceived(Message m) -> message(m);
       case Input.ElectionTimeout t -> node + " ElectionTimeout";
       case Input.HeartbeatTimeout h -> node + " HeartbeatTimeout(" + h.peer().map(NodeId::toString).orElse("all") + ")";
+      case Input.ReadIndexRequest r -> node + " ReadIndexRequest(id=" + r.requestId() + ")";
       case Input.ClientPropose p -> node + " ClientPropose(" + String.join(" ", p.payloads().stream().map(Object::toString).toList()) + ")";
       case Input.Restart r -> node + " Restart(term=" + r.recovered().term() + " vote=" + opt(r.recovered().votedFor())
           + " log=" + r.recovered().log().lastIndex() + "/" + r.recovered().log().lastTerm() + ")";
@@ -73,11 +94,15 @@ final class ScenarioFormat {
       case Message.RequestVoteResponse r -> (r.preVote() ? "PreVoteResponse" : "RequestVoteResponse") + "(term="
           + r.term() + (r.voteGranted() ? " granted" : " rejected") + ")";
       case Message.AppendEntriesRequest r -> "AppendEntries(term=" + r.term() + " prev=" + r.prevLogIndex() + "/"
-          + r.prevLogTerm() + " commit=" + r.leaderCommit() + " entries=" + entries(r.entries()) + ")";
+          + r.prevLogTerm() + " commit=" + r.leaderCommit() + " entries=" + entries(r.entries()) + round(r.round()) + ")";
       case Message.AppendEntriesResponse r -> "AppendEntriesResponse(term=" + r.term()
           + (r.success() ? " ok match=" + r.matchIndex() : " reject hint=" + r.conflictIndex() + "/" + r.conflictTerm())
-          + ")";
+          + round(r.round()) + ")";
     };
+  }
+
+  private static String round(long r) {
+    return r == 0 ? "" : " round=" + r;
   }
 
   static String output(Output o) {
@@ -92,6 +117,8 @@ final class ScenarioFormat {
       case Output.ProposalAccepted p -> "proposal accepted: index " + p.firstIndex()
           + (p.count() > 1 ? ".." + (p.firstIndex() + p.count() - 1) : "") + " term " + p.term();
       case Output.ProposalRejected r -> "proposal rejected: leader " + opt(r.leader());
+      case Output.ReadReady r -> "read " + r.requestId() + " ready at index " + r.readIndex();
+      case Output.ReadRejected r -> "read " + r.requestId() + " rejected: leader " + opt(r.leader());
     };
   }
 
