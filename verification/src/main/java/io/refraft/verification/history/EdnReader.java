@@ -34,6 +34,12 @@ import us.bpsm.edn.parser.Parsers;
  * extent is found here and that one form is handed to edn-java, so its value is the reference's by
  * construction (e.g. a UUID's printed form).
  *
+ * <p>Differences: duplicate map keys and set elements are judged on the plain data, so keys that
+ * differ only in how they are spelled ({@code 1} and {@code 1N}, the symbol {@code a}, the
+ * character {@code \a} and the string {@code "a"}) are an error here, whereas edn-java keeps them
+ * apart and the conversion to plain data then silently keeps one. A tag or {@code #_} with no form
+ * after it at the end of the text is an error here; edn-java accepts it. {@code a/b//}-like symbols (three slashes), which edn-java accepts by accident, are errors.
+ *
  * <p>Not thread-safe; one reader per text.
  */
 final class EdnReader {
