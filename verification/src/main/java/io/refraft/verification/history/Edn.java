@@ -1,9 +1,5 @@
 package io.refraft.verification.history;
 
-import us.bpsm.edn.EdnException;
-import us.bpsm.edn.parser.Parser;
-import us.bpsm.edn.parser.Parsers;
-
 /** EDN text to and from the plain data of {@link Op}, e.g. for a command-line {@code --initial 0}. */
 public final class Edn {
   private Edn() {}
@@ -14,18 +10,17 @@ public final class Edn {
    * @throws IllegalArgumentException saying what is wrong with {@code text}
    */
   public static Object read(String text) {
-    LineParseable in = new LineParseable(text);
-    if (in.skipBlank() == -1) {
-      throw new IllegalArgumentException("empty EDN value");
-    }
-    Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
+    EdnReader in = new EdnReader(text);
     try {
-      Object v = EdnValues.fromEdn(parser.nextValue(in));
+      if (in.skipBlank() == -1) {
+        throw new IllegalArgumentException("empty EDN value");
+      }
+      Object v = in.next();
       if (in.skipBlank() != -1) {
         throw new IllegalArgumentException("more than one EDN value in '" + text + "'");
       }
       return v;
-    } catch (EdnException | EdnValues.Unsupported e) {
+    } catch (EdnReader.SyntaxError e) {
       throw new IllegalArgumentException("malformed EDN '" + text + "': " + e.getMessage(), e);
     }
   }

@@ -4,15 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import us.bpsm.edn.EdnException;
-import us.bpsm.edn.parser.Parser;
-import us.bpsm.edn.parser.Parsers;
 
 /**
  * Reads Jepsen EDN histories: a stream of op maps (Jepsen's {@code history.edn}, Elle's test
  * files) or one vector or list of op maps (Knossos' data files), with {@code ;} comments. Porcupine's kv
  * histories are the same syntax with an extra {@code :key}; in kv mode each op's value becomes the
- * tuple {@code [key value]}, as {@code jepsen.independent} would have written it.
+ * tuple {@code [key value]}, as {@code jepsen.independent} would have written it. Values are read
+ * by {@link EdnReader}.
  */
 final class EdnHistoryReader {
   /** Whether {@code :key} is folded into the value. */
@@ -27,10 +25,9 @@ final class EdnHistoryReader {
   }
 
   History read(String text, KeyMode keyMode) throws HistoryFormatException {
-    LineParseable in = new LineParseable(text);
-    Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
+    EdnReader in = new EdnReader(text);
     List<OpFields.Located> ops = new ArrayList<>();
-    int open = in.skipBlank();
+    int open = skipBlank(in);
     boolean vector = open == '[' || open == '(';
     char close = open == '[' ? ']' : ')';
     int vectorLine = in.line();
@@ -43,7 +40,7 @@ final class EdnHistoryReader {
       case IF_FIRST_OP_HAS_KEY -> null;
     };
     while (true) {
-      int next = in.skipBlank();
+      int next = skipBlank(in);
       if (next == -1) {
         if (vector) {
           throw new HistoryFormatException(file, in.line(), "end of file inside the " + (close == ']' ? "vector" : "list")
@@ -53,13 +50,13 @@ final class EdnHistoryReader {
       }
       if (vector && next == close) {
         in.skip();
-        if (in.skipBlank() != -1) {
+        if (skipBlank(in) != -1) {
           throw new HistoryFormatException(file, in.line(), "unexpected content after the history vector");
         }
         break;
       }
       int line = in.line();
-      Map<String, Object> map = nextMap(parser, in, line);
+      Map<String, Object> map = nextMap(in, line);
       if (foldKey == null) {
         foldKey = map.containsKey("key");
       }
@@ -72,25 +69,33 @@ final class EdnHistoryReader {
     return fields.assign(ops);
   }
 
-  private Map<String, Object> nextMap(Parser parser, LineParseable in, int line) throws HistoryFormatException {
-    Object raw;
+  /** Blank may hide a {@code #_} form; an error in it is reported where it was detected. */
+  private int skipBlank(EdnReader in) throws HistoryFormatException {
     try {
-      raw = parser.nextValue(in);
-    } catch (EdnException e) {
-      String where = in.line() == line ? "" : " (the op starting on this line; detected at line " + in.line() + ")";
-      throw new HistoryFormatException(file, line, "malformed EDN" + where + ": " + e.getMessage());
+      return in.skipBlank();
+    } catch (EdnReader.SyntaxError e) {
+      throw malformed(e, e.line());
     }
+  }
+
+  /** Reported at the line where the op starts, so the user finds the op; also says where it broke. */
+  private HistoryFormatException malformed(EdnReader.SyntaxError e, int line) {
+    String where = e.line() == line ? "" : " (the op starting on this line; detected at line " + e.line() + ")";
+    return new HistoryFormatException(file, line, "malformed EDN" + where + ": " + e.getMessage());
+  }
+
+  private Map<String, Object> nextMap(EdnReader in, int line) throws HistoryFormatException {
     Object value;
     try {
-      value = EdnValues.fromEdn(raw);
-    } catch (EdnValues.Unsupported e) {
-      throw new HistoryFormatException(file, line, e.getMessage());
+      value = in.next();
+    } catch (EdnReader.SyntaxError e) {
+      throw malformed(e, line);
     }
     if (!(value instanceof Map<?, ?> map)) {
       throw new HistoryFormatException(file, line, "expected an op map {:type … :f … :value …}, got "
           + EdnValues.toEdn(value));
     }
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> out = new LinkedHashMap<>(16);
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (e.getKey() instanceof Keyword k) {
         out.put(k.name(), e.getValue());

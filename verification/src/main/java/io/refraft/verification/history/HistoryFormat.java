@@ -47,8 +47,11 @@ public enum HistoryFormat {
    * {@code :key} is read as Porcupine kv. An empty text reads as an empty EDN history.
    */
   public static HistoryFormat detect(String text) {
-    for (String raw : text.split("\n", -1)) {
-      String line = raw.strip();
+    // Line by line up to the first non-blank one: the text may be a 30 MB history.
+    for (int start = 0, end; start <= text.length(); start = end + 1) {
+      end = text.indexOf('\n', start);
+      end = end < 0 ? text.length() : end;
+      String line = text.substring(start, end).strip();
       if (line.isEmpty() || line.startsWith(";")) {
         continue;
       }
