@@ -84,6 +84,7 @@ public final class TraceReader implements AutoCloseable {
     if (header.node().isPresent() && !header.node().get().equals(n)) {
       throw new TraceFormatException(file, line, "a step of " + n + " in the per-node file of " + header.node().get());
     }
+    members(s);
     long expected = lastSeq.getOrDefault(n, 0L) + 1;
     if (s.seq() != expected) {
       throw new TraceFormatException(file, line, "seq " + s.seq() + " of " + n + " where " + expected
@@ -91,6 +92,34 @@ public final class TraceReader implements AutoCloseable {
     }
     lastSeq.put(n, s.seq());
     return s;
+  }
+
+  /** Every node a step names (peers, senders, receivers) must be in the header. */
+  private void members(TraceStep s) throws TraceFormatException {
+    switch (s.input()) {
+      case TraceInput.MessageReceived r -> member(r.message().message().from(), "input.message.from");
+      case TraceInput.HeartbeatTimeout h -> {
+        if (h.peer().isPresent()) {
+          member(h.peer().get(), "input.peer");
+          if (h.peer().get().equals(s.node())) {
+            throw new TraceFormatException(file, line, "input.peer is the node itself");
+          }
+        }
+      }
+      case TraceInput.ElectionTimeout t -> { }
+      case TraceInput.ClientPropose p -> { }
+      case TraceInput.Restart r -> { }
+    }
+    for (TracedMessage m : s.sent()) {
+      member(m.message().to(), "sent " + m.id() + ".to");
+    }
+  }
+
+  private void member(NodeId id, String field) throws TraceFormatException {
+    if (!header.config().isMember(id)) {
+      throw new TraceFormatException(file, line, field + ": " + id + " is not one of the header's nodes "
+          + header.config().members());
+    }
   }
 
   @Override
