@@ -44,12 +44,24 @@ public final class TraceRecorder {
     this.withActions = withActions;
   }
 
-  /** Records one step: {@code before} took {@code input} and made transition {@code t}. */
+  /**
+   * Records one step: {@code before} took {@code input} and made transition {@code t}. A received
+   * message gets the id of the oldest copy of it in flight.
+   */
   public TraceStep record(NodeState before, Input input, Transition t, OptionalLong time) {
+    MessageId id = input instanceof Input.MessageReceived(Message m) ? take(m) : null;
+    return record(before, input, id, t, time);
+  }
+
+  /**
+   * Records one step whose received message (if any) carries {@code receivedId}, as a node that
+   * learns ids from its transport does.
+   */
+  public TraceStep record(NodeState before, Input input, MessageId receivedId, Transition t, OptionalLong time) {
     NodeId self = before.self();
     TracedMessage received = null;
     if (input instanceof Input.MessageReceived(Message m)) {
-      received = new TracedMessage(take(m), m);
+      received = new TracedMessage(receivedId, m);
     }
     List<TracedMessage> sent = new ArrayList<>(4);
     for (Output o : t.outputs()) {
