@@ -38,12 +38,14 @@ final class Decoder {
         case "network" -> network = network(p);
         case "persistence" -> persistence = persistence(p.string(f));
         case "source" -> source = source(p);
+        case "seq", "input", "state", "sent" -> throw new Bad(
+            "missing header: the first line is a step; it must be the header {\"format\":\"refraft-trace\",...}");
         default -> p.unknown(f, "the header");
       }
     }
     p.end();
     if (!TraceHeader.FORMAT.equals(format)) {
-      throw new Bad(format == null ? "the header has no 'format' (the first line must be the header)"
+      throw new Bad(format == null ? "missing header: the first line has no 'format'"
           : "format '" + format + "' is not " + TraceHeader.FORMAT);
     }
     if (version != TraceHeader.VERSION) {

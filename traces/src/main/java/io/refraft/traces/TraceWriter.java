@@ -30,6 +30,7 @@ public final class TraceWriter implements AutoCloseable {
     this.out = out;
     this.g = JSON.createGenerator(out);
     g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    g.setRootValueSeparator(null); // one object per line, nothing between them but the newline
   }
 
   /** The header line. */
