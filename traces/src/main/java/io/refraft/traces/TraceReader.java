@@ -1,5 +1,6 @@
 package io.refraft.traces;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import io.refraft.spec.NodeId;
 import java.io.IOException;
@@ -139,11 +140,17 @@ public final class TraceReader implements AutoCloseable {
       }
       return new Parsed(null, Decoder.step(p, header.persistence()));
     } catch (LineParser.Bad e) {
-      if (!l.terminated) {
-        throw new TraceFormatException(file, line, "truncated last line (no newline at its end): " + e.getMessage());
-      }
-      throw new TraceFormatException(file, line, e.getMessage());
+      throw bad(l, e.getMessage());
+    } catch (JacksonException e) {
+      throw bad(l, "not valid JSON: " + e.getOriginalMessage());
     }
+  }
+
+  private TraceFormatException bad(Line l, String reason) {
+    if (!l.terminated) {
+      return new TraceFormatException(file, line, "truncated last line (no newline at its end): " + reason);
+    }
+    return new TraceFormatException(file, line, reason);
   }
 
   /** The next non-blank line as a slice of {@code buf}, or null at end of input. */
