@@ -43,7 +43,6 @@ final class Decoder {
         default -> p.unknown(f, "the header");
       }
     }
-    p.end();
     if (!TraceHeader.FORMAT.equals(format)) {
       throw new Bad(format == null ? "missing header: the first line has no 'format'"
           : "format '" + format + "' is not " + TraceHeader.FORMAT);
@@ -70,7 +69,7 @@ final class Decoder {
     List<NodeId> ids = new ArrayList<>();
     while (p.nextStringInArray("nodes")) {
       try {
-        ids.add(NodeId.of(p.text()));
+        ids.add(p.id(p.text()));
       } catch (IllegalArgumentException e) {
         throw new Bad("'nodes': " + e.getMessage());
       }
@@ -179,7 +178,6 @@ final class Decoder {
         default -> p.unknown(f, "a step");
       }
     }
-    p.end();
     if (node == null || seq < 0 || input == null || state == null || sent == null) {
       throw new Bad("a step needs node, seq, input, state and sent (missing: " + missing(node, seq, input, state, sent)
           + ")");
@@ -219,7 +217,7 @@ final class Decoder {
     List<Payload> payloads = null;
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
-        case "type" -> type = p.string(f);
+        case "type" -> type = p.tag(f);
         case "message" -> message = message(p, "input.message");
         case "peer" -> peer = Optional.of(p.nodeId(f));
         case "payloads" -> payloads = payloads(p);
@@ -269,7 +267,7 @@ final class Decoder {
     p.startArray("actions");
     List<Action> out = new ArrayList<>(4);
     while (p.nextStringInArray("actions")) {
-      String a = p.text();
+      String a = p.currentTag();
       try {
         out.add(Action.valueOf(a));
       } catch (IllegalArgumentException e) {
@@ -293,7 +291,7 @@ final class Decoder {
       switch (f) {
         case "term" -> term = p.nonNegative(f);
         case "vote" -> vote = p.nullableNodeId(f);
-        case "role" -> role = role(p.string(f));
+        case "role" -> role = role(p.tag(f));
         case "commitIndex" -> commit = p.nonNegative(f);
         case "lastLogIndex" -> lastIndex = p.nonNegative(f);
         case "lastLogTerm" -> lastTerm = p.nonNegative(f);
@@ -386,6 +384,6 @@ final class Decoder {
     for (String f = p.field(); f != null; f = p.field()) {
       m.read(p, f, where);
     }
-    return m.build(where);
+    return m.build(p, where);
   }
 }

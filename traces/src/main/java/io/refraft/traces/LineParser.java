@@ -9,8 +9,10 @@ import io.refraft.spec.Payload;
 import java.io.IOException;
 import java.io.Serial;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,9 +22,118 @@ import java.util.Optional;
  */
 final class LineParser {
   private final JsonParser p;
+  private final Map<String, NodeId> ids;
+  private boolean primed;
 
-  LineParser(JsonParser p) {
+  /** @param ids node ids seen so far, shared across the lines of one file (a handful of entries) */
+  LineParser(JsonParser p, Map<String, NodeId> ids) {
     this.p = p;
+    this.ids = ids;
+  }
+
+  /**
+   * The tags the format knows (types, roles, actions): read without allocating a string, since
+   * every line has several. Any other text is returned as a new string (and then rejected).
+   */
+  private static final String[] TAGS;
+  private static final char[][] TAG_CHARS;
+
+  static {
+    List<String> tags = new ArrayList<>(List.of("MessageReceived", "ElectionTimeout", "HeartbeatTimeout",
+        "ClientPropose", "Restart", "RequestVoteRequest", "RequestVoteResponse", "AppendEntriesRequest",
+        "AppendEntriesResponse", "NoOp", "Data", "Follower", "PreCandidate", "Candidate", "Leader"));
+    for (io.refraft.spec.Action a : io.refraft.spec.Action.values()) {
+      tags.add(a.name());
+    }
+    TAGS = tags.toArray(String[]::new);
+    TAG_CHARS = new char[TAGS.length][];
+    for (int i = 0; i < TAGS.length; i++) {
+      TAG_CHARS[i] = TAGS[i].toCharArray();
+    }
+  }
+
+  private NodeId[] known = new NodeId[0];
+  private char[][] knownChars = new char[0][];
+
+  /** A string value that is usually one of the format's tags. */
+  String tag(String field) throws IOException {
+    if (next() != JsonToken.VALUE_STRING) {
+      throw new Bad("'" + field + "' must be a string");
+    }
+    char[] buf = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    for (int i = 0; i < TAGS.length; i++) {
+      char[] t = TAG_CHARS[i];
+      if (t.length == len && Arrays.equals(t, 0, len, buf, off, off + len)) {
+        return TAGS[i];
+      }
+    }
+    return p.getText();
+  }
+
+  /** The node id spelt by {@code buf[from, to)}, or null when no id seen so far is spelt so. */
+  NodeId knownId(char[] buf, int from, int to) {
+    for (int i = 0; i < known.length; i++) {
+      char[] k = knownChars[i];
+      if (k.length == to - from && Arrays.equals(k, 0, k.length, buf, from, to)) {
+        return known[i];
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A message id {@code from/to/seq} read straight from the parser's characters; null when it is
+   * not of that form with known node ids (the caller then parses the string and reports).
+   */
+  MessageId messageId() throws IOException {
+    char[] buf = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int end = off + p.getTextLength();
+    int a = -1;
+    int b = -1;
+    for (int i = off; i < end; i++) {
+      if (buf[i] == '/') {
+        if (a < 0) {
+          a = i;
+        } else if (b < 0) {
+          b = i;
+        } else {
+          return null;
+        }
+      }
+    }
+    if (b < 0 || b == end - 1 || end - b > 19) {
+      return null;
+    }
+    NodeId from = knownId(buf, off, a);
+    NodeId to = knownId(buf, a + 1, b);
+    long seq = 0;
+    for (int i = b + 1; i < end; i++) {
+      char c = buf[i];
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      seq = seq * 10 + (c - '0');
+    }
+    return from == null || to == null || seq < 1 ? null : new MessageId(from, to, seq);
+  }
+
+  /** The node id named {@code s}, created (and validated) once per file. */
+  NodeId id(String s) {
+    NodeId id = ids.get(s);
+    if (id == null) {
+      id = NodeId.of(s);
+      if (ids.size() < 64) {
+        ids.put(s, id);
+        known = Arrays.copyOf(known, known.length + 1);
+        known[known.length - 1] = id;
+        knownChars = Arrays.copyOf(knownChars, knownChars.length + 1);
+        knownChars[knownChars.length - 1] = s.toCharArray();
+      }
+    }
+    return id;
   }
 
   /** A violation of the format inside one line; the reader adds file and line. */
@@ -34,7 +145,16 @@ final class LineParser {
     }
   }
 
+  /** The next {@link #next} returns the current token (the reader already read it) instead of advancing. */
+  void prime() {
+    primed = true;
+  }
+
   JsonToken next() throws IOException {
+    if (primed) {
+      primed = false;
+      return p.currentToken();
+    }
     try {
       return p.nextToken();
     } catch (StreamReadException e) {
@@ -67,18 +187,6 @@ final class LineParser {
     }
     next();
     p.skipChildren();
-  }
-
-  void end() throws IOException {
-    JsonToken t;
-    try {
-      t = p.nextToken();
-    } catch (StreamReadException e) {
-      throw new Bad("not valid JSON: " + e.getOriginalMessage());
-    }
-    if (t != null) {
-      throw new Bad("more than one JSON value on the line");
-    }
   }
 
   long integer(String field) throws IOException {
@@ -118,9 +226,16 @@ final class LineParser {
   }
 
   NodeId nodeId(String field) throws IOException {
-    String s = string(field);
+    if (next() != JsonToken.VALUE_STRING) {
+      throw new Bad("'" + field + "' must be a string");
+    }
+    NodeId k = knownId(p.getTextCharacters(), p.getTextOffset(), p.getTextOffset() + p.getTextLength());
+    if (k != null) {
+      return k;
+    }
+    String s = p.getText();
     try {
-      return NodeId.of(s);
+      return id(s);
     } catch (IllegalArgumentException e) {
       throw new Bad("'" + field + "': " + e.getMessage());
     }
@@ -135,8 +250,12 @@ final class LineParser {
     if (t != JsonToken.VALUE_STRING) {
       throw new Bad("'" + field + "' must be a node id or null");
     }
+    NodeId k = knownId(p.getTextCharacters(), p.getTextOffset(), p.getTextOffset() + p.getTextLength());
+    if (k != null) {
+      return Optional.of(k);
+    }
     try {
-      return Optional.of(NodeId.of(p.getText()));
+      return Optional.of(id(p.getText()));
     } catch (IllegalArgumentException e) {
       throw new Bad("'" + field + "': " + e.getMessage());
     }
@@ -158,6 +277,20 @@ final class LineParser {
       throw new Bad("'" + field + "' must hold objects");
     }
     return true;
+  }
+
+  /** The current string token as a tag (see {@link #tag}), without reading another token. */
+  String currentTag() throws IOException {
+    char[] buf = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int len = p.getTextLength();
+    for (int i = 0; i < TAGS.length; i++) {
+      char[] t = TAG_CHARS[i];
+      if (t.length == len && Arrays.equals(t, 0, len, buf, off, off + len)) {
+        return TAGS[i];
+      }
+    }
+    return p.getText();
   }
 
   /** True when the array continues with a string (now current); false at its end. */
@@ -182,7 +315,7 @@ final class LineParser {
     String data = null;
     for (String f = field(); f != null; f = field()) {
       switch (f) {
-        case "type" -> type = string("type");
+        case "type" -> type = tag("type");
         case "data" -> data = string("data");
         case "term" -> throw new Bad("'term' is not allowed in " + where);
         default -> unknown(f, where);
@@ -227,7 +360,7 @@ final class LineParser {
       for (String f = field(); f != null; f = field()) {
         switch (f) {
           case "term" -> term = integer("term");
-          case "type" -> type = string("type");
+          case "type" -> type = tag("type");
           case "data" -> data = string("data");
           default -> unknown(f, "an entry");
         }

@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class MessageFields {
   private String id;
+  private MessageId fastId;
   private String type;
   private NodeId from;
   private NodeId to;
@@ -31,42 +32,55 @@ final class MessageFields {
   private long matchIndex = -1;
   private long conflictIndex = -1;
   private long conflictTerm = -1;
-  private final List<String> seen = new ArrayList<>(10);
+  /** The type-specific fields read, one bit each in the order of {@link #SPECIFIC}. */
+  private int seen;
+
+  private static final List<String> SPECIFIC = List.of("lastLogIndex", "lastLogTerm", "preVote", "voteGranted",
+      "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex",
+      "conflictTerm");
 
   void read(LineParser p, String f, String where) throws IOException {
-    seen.add(f);
     switch (f) {
-      case "id" -> id = p.string(f);
-      case "type" -> type = p.string(f);
+      case "id" -> {
+        if (p.next() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+          throw new Bad("'id' must be a string");
+        }
+        fastId = p.messageId();
+        id = fastId == null ? p.text() : "";
+      }
+      case "type" -> type = p.tag(f);
       case "from" -> from = p.nodeId(f);
       case "to" -> to = p.nodeId(f);
       case "term" -> term = p.nonNegative(f);
-      case "lastLogIndex" -> lastLogIndex = p.nonNegative(f);
-      case "lastLogTerm" -> lastLogTerm = p.nonNegative(f);
-      case "preVote" -> preVote = p.bool(f);
-      case "voteGranted" -> voteGranted = p.bool(f);
-      case "prevLogIndex" -> prevLogIndex = p.nonNegative(f);
-      case "prevLogTerm" -> prevLogTerm = p.nonNegative(f);
-      case "entries" -> entries = p.entries(where + ".entries");
-      case "leaderCommit" -> leaderCommit = p.nonNegative(f);
-      case "success" -> success = p.bool(f);
-      case "matchIndex" -> matchIndex = p.nonNegative(f);
-      case "conflictIndex" -> conflictIndex = p.nonNegative(f);
-      case "conflictTerm" -> conflictTerm = p.nonNegative(f);
-      default -> {
-        seen.remove(seen.size() - 1);
-        p.unknown(f, "'" + where + "'");
-      }
+      case "lastLogIndex" -> lastLogIndex = p.nonNegative(mark(0, f));
+      case "lastLogTerm" -> lastLogTerm = p.nonNegative(mark(1, f));
+      case "preVote" -> preVote = p.bool(mark(2, f));
+      case "voteGranted" -> voteGranted = p.bool(mark(3, f));
+      case "prevLogIndex" -> prevLogIndex = p.nonNegative(mark(4, f));
+      case "prevLogTerm" -> prevLogTerm = p.nonNegative(mark(5, f));
+      case "entries" -> entries = p.entries(mark(6, where + ".entries"));
+      case "leaderCommit" -> leaderCommit = p.nonNegative(mark(7, f));
+      case "success" -> success = p.bool(mark(8, f));
+      case "matchIndex" -> matchIndex = p.nonNegative(mark(9, f));
+      case "conflictIndex" -> conflictIndex = p.nonNegative(mark(10, f));
+      case "conflictTerm" -> conflictTerm = p.nonNegative(mark(11, f));
+      default -> p.unknown(f, "'" + where + "'");
     }
   }
 
-  TracedMessage build(String where) {
+  /** Records that the type-specific field with bit {@code bit} (its index in {@link #SPECIFIC}) was read. */
+  private String mark(int bit, String field) {
+    seen |= 1 << bit;
+    return field;
+  }
+
+  TracedMessage build(LineParser p, String where) {
     if (id == null || type == null || from == null || to == null || term < 0) {
       throw new Bad("'" + where + "' needs id, type, from, to and term");
     }
     MessageId mid;
     try {
-      mid = MessageId.parse(id);
+      mid = fastId != null ? fastId : parseId(p, id);
     } catch (IllegalArgumentException e) {
       throw new Bad("'" + where + "': " + e.getMessage());
     }
@@ -99,26 +113,43 @@ final class MessageFields {
     }
   }
 
-  /** Checks that the fields read beyond the common five are exactly {@code fields}. */
+  /** Checks that the type-specific fields read are exactly {@code fields}. */
   private void only(String where, String type, String... fields) {
-    int specific = 0;
-    for (String f : seen) {
-      switch (f) {
-        case "id", "type", "from", "to", "term" -> { }
-        default -> {
-          if (!List.of(fields).contains(f)) {
-            throw new Bad("'" + where + "': field '" + f + "' does not belong to a " + type);
-          }
-          specific++;
-        }
+    int want = 0;
+    for (String f : fields) {
+      want |= 1 << SPECIFIC.indexOf(f);
+    }
+    if (seen == want) {
+      return;
+    }
+    for (int bit = 0; bit < SPECIFIC.size(); bit++) {
+      if ((seen & ~want & (1 << bit)) != 0) {
+        throw new Bad("'" + where + "': field '" + SPECIFIC.get(bit) + "' does not belong to a " + type);
       }
     }
-    if (specific != fields.length) {
-      List<String> missing = new ArrayList<>(List.of(fields));
-      missing.removeAll(seen);
-      throw new Bad("'" + where + "': a " + type + " needs " + String.join(", ", missing.isEmpty()
-          ? List.of("each field once") : missing));
+    List<String> missing = new ArrayList<>();
+    for (String f : fields) {
+      if ((seen & (1 << SPECIFIC.indexOf(f))) == 0) {
+        missing.add(f);
+      }
     }
+    throw new Bad("'" + where + "': a " + type + " needs " + String.join(", ", missing));
+  }
+
+  /** {@code from/to/seq}, with node ids from the file's cache. */
+  private static MessageId parseId(LineParser p, String s) {
+    int a = s.indexOf('/');
+    int b = a < 0 ? -1 : s.indexOf('/', a + 1);
+    if (a <= 0 || b <= a + 1 || b == s.length() - 1 || s.indexOf('/', b + 1) >= 0) {
+      return MessageId.parse(s); // throws, naming the problem
+    }
+    long seq;
+    try {
+      seq = Long.parseLong(s, b + 1, s.length(), 10);
+    } catch (NumberFormatException e) {
+      return MessageId.parse(s);
+    }
+    return new MessageId(p.id(s.substring(0, a)), p.id(s.substring(a + 1, b)), seq);
   }
 
   private static Message wrap(String where, java.util.function.Supplier<Message> make) {

@@ -35,6 +35,18 @@ public record MessageId(NodeId from, NodeId to, long seq) {
     return new MessageId(NodeId.of(s.substring(0, a)), NodeId.of(s.substring(a + 1, b)), seq);
   }
 
+  /** Spreads ids that differ only in seq and addressee (the record's default hash makes them collide). */
+  @Override
+  public int hashCode() {
+    long h = seq * 0x9E3779B97F4A7C15L + from.hashCode() * 0xC2B2AE3D27D4EB4FL + to.hashCode();
+    return (int) (h ^ (h >>> 32));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MessageId m && m.seq == seq && m.from.equals(from) && m.to.equals(to);
+  }
+
   @Override
   public String toString() {
     return from.name() + "/" + to.name() + "/" + seq;

@@ -2,13 +2,13 @@ package io.refraft.traces;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.refraft.spec.NodeId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,13 +22,12 @@ import java.util.Map;
 public final class TraceReader implements AutoCloseable {
   private final String file;
   private final InputStream in;
+  private final JsonParser json;
+  private final LineParser parser;
   private final TraceHeader header;
   private final Map<NodeId, Long> lastSeq = new HashMap<>();
-  private byte[] buf = new byte[1 << 16];
-  private int start;
-  private int end;
-  private boolean eof;
   private long line;
+  private long lastEnd;
 
   /** Opens {@code path} and reads its header. */
   public static TraceReader open(Path path) throws IOException, TraceFormatException {
@@ -46,15 +45,26 @@ public final class TraceReader implements AutoCloseable {
     }
   }
 
-  /** Reads the header from {@code in}; {@code file} names the source in errors. */
+  /**
+   * Reads the header from {@code in}; {@code file} names the source in errors. One streaming
+   * parser reads the whole file (no parser per line); line numbers are the parser's.
+   */
   public TraceReader(String file, InputStream in) throws IOException, TraceFormatException {
     this.file = file;
     this.in = in;
-    Line first = nextLine();
-    if (first == null) {
+    this.json = TraceWriter.JSON.createParser(in);
+    this.parser = new LineParser(json, new HashMap<>());
+    if (!startValue()) {
       throw new TraceFormatException(file, 1, "empty file: missing header");
     }
-    this.header = parse(first, true).header;
+    try {
+      this.header = Decoder.header(parser);
+      endValue();
+    } catch (LineParser.Bad e) {
+      throw bad(e.getMessage());
+    } catch (JacksonException e) {
+      throw bad("not valid JSON: " + e.getOriginalMessage());
+    }
   }
 
   public TraceHeader header() {
@@ -72,11 +82,18 @@ public final class TraceReader implements AutoCloseable {
 
   /** The next step, or null at the end of the file. */
   public TraceStep next() throws IOException, TraceFormatException {
-    Line l = nextLine();
-    if (l == null) {
-      return null;
+    TraceStep s;
+    try {
+      if (!startValue()) {
+        return null;
+      }
+      s = Decoder.step(parser, header.persistence());
+      endValue();
+    } catch (LineParser.Bad e) {
+      throw bad(e.getMessage());
+    } catch (JacksonException e) {
+      throw bad("not valid JSON: " + e.getOriginalMessage());
     }
-    TraceStep s = parse(l, false).step;
     NodeId n = s.node();
     if (!header.config().isMember(n)) {
       throw new TraceFormatException(file, line, "node " + n + " is not one of the header's nodes "
@@ -93,6 +110,45 @@ public final class TraceReader implements AutoCloseable {
     }
     lastSeq.put(n, s.seq());
     return s;
+  }
+
+  /** Moves to the next top-level value; false at the end of input. */
+  private boolean startValue() throws IOException, TraceFormatException {
+    JsonToken t;
+    try {
+      t = json.nextToken();
+    } catch (JacksonException e) {
+      line = json.currentLocation().getLineNr();
+      throw bad("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (t == null) {
+      return false;
+    }
+    line = json.currentTokenLocation().getLineNr();
+    if (line == lastEnd) {
+      throw new TraceFormatException(file, line, "more than one JSON value on the line");
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw new TraceFormatException(file, line, "each line must be one JSON object");
+    }
+    parser.prime();
+    return true;
+  }
+
+  /** NDJSON: the value just read must have ended on the line it started on. */
+  private void endValue() throws TraceFormatException {
+    lastEnd = json.currentLocation().getLineNr();
+    if (lastEnd != line) {
+      throw new TraceFormatException(file, line, "a JSON value spans lines " + line + " to " + lastEnd
+          + " (NDJSON: one object per line)");
+    }
+  }
+
+  private TraceFormatException bad(String reason) {
+    if (json.isClosed() || reason.contains("end-of-input")) {
+      return new TraceFormatException(file, line, "truncated last line (the file ends inside it): " + reason);
+    }
+    return new TraceFormatException(file, line, reason);
   }
 
   /** Every node a step names (peers, senders, receivers) must be in the header. */
@@ -125,92 +181,7 @@ public final class TraceReader implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    json.close();
     in.close();
-  }
-
-  private record Line(int from, int to, boolean terminated) {}
-
-  private record Parsed(TraceHeader header, TraceStep step) {}
-
-  private Parsed parse(Line l, boolean isHeader) throws IOException, TraceFormatException {
-    try (JsonParser jp = TraceWriter.JSON.createParser(buf, l.from, l.to - l.from)) {
-      LineParser p = new LineParser(jp);
-      if (isHeader) {
-        return new Parsed(Decoder.header(p), null);
-      }
-      return new Parsed(null, Decoder.step(p, header.persistence()));
-    } catch (LineParser.Bad e) {
-      throw bad(l, e.getMessage());
-    } catch (JacksonException e) {
-      throw bad(l, "not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  private TraceFormatException bad(Line l, String reason) {
-    if (!l.terminated) {
-      return new TraceFormatException(file, line, "truncated last line (no newline at its end): " + reason);
-    }
-    return new TraceFormatException(file, line, reason);
-  }
-
-  /** The next non-blank line as a slice of {@code buf}, or null at end of input. */
-  private Line nextLine() throws IOException {
-    while (true) {
-      int nl = indexOf('\n', start, end);
-      while (nl < 0 && !eof) {
-        fill();
-        nl = indexOf('\n', start, end);
-      }
-      if (nl < 0 && start == end) {
-        return null;
-      }
-      line++;
-      int from = start;
-      int to = nl < 0 ? end : nl;
-      start = nl < 0 ? end : nl + 1;
-      int t = to;
-      if (t > from && buf[t - 1] == '\r') {
-        t--;
-      }
-      if (!isBlank(from, t)) {
-        return new Line(from, t, nl >= 0);
-      }
-    }
-  }
-
-  private boolean isBlank(int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte b = buf[i];
-      if (b != ' ' && b != '\t') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private int indexOf(int b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (buf[i] == b) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private void fill() throws IOException {
-    if (start > 0) {
-      System.arraycopy(buf, start, buf, 0, end - start);
-      end -= start;
-      start = 0;
-    }
-    if (end == buf.length) {
-      buf = Arrays.copyOf(buf, buf.length * 2);
-    }
-    int n = in.read(buf, end, buf.length - end);
-    if (n < 0) {
-      eof = true;
-    } else {
-      end += n;
-    }
   }
 }

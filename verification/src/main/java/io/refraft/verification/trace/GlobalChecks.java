@@ -31,10 +31,16 @@ import java.util.Optional;
  * takes; it grows with terms and the committed log, not with the number of events.
  */
 final class GlobalChecks {
-  /** Events per unit of full-check cost; larger checks more often. */
-  private static final long EVENTS_PER_COST = 256;
-  /** Below this total log length every step runs the spec's checks in full. */
+  /**
+   * Credit per event, in units of full-check cost (about one entry comparison): a full check costs
+   * roughly nodes² × log length, so with 32 it runs about once per nodes² × log length / 32 events,
+   * a few percent of the validation time, while short logs get one on every step.
+   */
+  private static final long EVENTS_PER_COST = 32;
+  /** Below this total log length every step runs the spec's step invariants in full. */
   private static final long SMALL = 64;
+  /** Below this cost (nodes² × (longest log + 1)) every step runs the spec's state invariants in full. */
+  private static final long SMALL_CHECK = 512;
 
   private final Config config;
   private final NodeState[] nodes;
@@ -80,7 +86,8 @@ final class GlobalChecks {
       v = quorumCommitted(before.log(), after.log(), newlyCommitted);
     }
     credit += EVENTS_PER_COST;
-    if (v.isEmpty() && credit >= cost()) {
+    long cost = cost();
+    if (v.isEmpty() && (credit >= cost || cost <= SMALL_CHECK)) {
       v = full();
     }
     return v;

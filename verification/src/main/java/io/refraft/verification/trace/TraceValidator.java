@@ -65,17 +65,21 @@ public final class TraceValidator {
   }
 
   /** Validates a self-contained trace from a reader positioned after its header. */
-  public ValidationResult validate(TraceReader r) throws IOException, TraceFormatException {
-    Replayer rep = new Replayer(r.header(), options);
+  public ValidationResult validate(TraceReader reader) throws IOException, TraceFormatException {
+    Replayer rep = new Replayer(reader.header(), options);
     TraceStep last = null;
-    for (TraceStep s = r.next(); s != null; s = r.next()) {
-      Optional<Divergence> d = rep.step(r.file(), r.line(), s);
-      if (d.isPresent()) {
-        return rep.result(d);
+    long lastLine = 0;
+    try (Prefetch r = new Prefetch(reader)) {
+      for (TraceStep s = r.next(); s != null; s = r.next()) {
+        Optional<Divergence> d = rep.step(r.file(), r.line(), s);
+        if (d.isPresent()) {
+          return rep.result(d);
+        }
+        last = s;
+        lastLine = r.line();
       }
-      last = s;
     }
-    return rep.result(last == null ? Optional.empty() : rep.finish(r.file(), r.line(), last.node(), last.seq()));
+    return rep.result(last == null ? Optional.empty() : rep.finish(reader.file(), lastLine, last.node(), last.seq()));
   }
 
   /**
@@ -90,13 +94,20 @@ public final class TraceValidator {
       throw new IllegalArgumentException("a run needs at least one file");
     }
     List<TraceReader> readers = new ArrayList<>();
+    List<Prefetch> prefetched = new ArrayList<>();
     try {
       for (Path f : files) {
         readers.add(TraceReader.open(f));
       }
       TraceHeader h = checkHeaders(readers);
-      return merge(readers, new Replayer(h, options));
+      for (TraceReader r : readers) {
+        prefetched.add(new Prefetch(r));
+      }
+      return merge(prefetched, new Replayer(h, options));
     } finally {
+      for (Prefetch p : prefetched) {
+        p.close();
+      }
       for (TraceReader r : readers) {
         r.close();
       }
@@ -124,7 +135,7 @@ public final class TraceValidator {
     return first;
   }
 
-  private static ValidationResult merge(List<TraceReader> readers, Replayer rep)
+  private static ValidationResult merge(List<Prefetch> readers, Replayer rep)
       throws IOException, TraceFormatException {
     int n = readers.size();
     TraceStep[] head = new TraceStep[n];
