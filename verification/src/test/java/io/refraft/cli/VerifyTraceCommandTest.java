@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.refraft.verification.trace.TraceValidatorTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,15 +95,27 @@ class VerifyTraceCommandTest {
 
   @Test
   void a_run_directory_is_one_trace_of_per_node_files() throws Exception {
-    Path runDir = Files.createDirectories(dir.resolve("run"));
-    Run r = run("verify-trace", "--run", runDir.toString());
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Run r = run("verify-trace", "--run", empty.toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("no .ndjson files"), r.err());
+    Path good = Files.createDirectories(dir.resolve("good"));
+    TraceValidatorTest.split(CORPUS.resolve("valid/restart-leader.ndjson"), good, true, null);
+    Path bad = Files.createDirectories(dir.resolve("bad"));
+    TraceValidatorTest.split(VALID, bad, false, io.refraft.spec.NodeId.of("n1"));
+    r = run("verify-trace", "--run", good.toString(), "--run", bad.toString());
+    assertEquals(1, r.exit(), String.join("\n", r.out()) + r.err());
+    assertEquals(good + ": valid", r.out().get(0));
+    assertEquals(bad + ": invalid", r.out().get(1));
+    JsonNode s = r.summary();
+    assertEquals(2, s.get("traces").asInt());
+    assertTrue(s.get("divergence").get("file").asText().endsWith("n1.ndjson"));
+    assertEquals("sent", s.get("divergence").get("kind").asText());
   }
 
   private void assertMalformed(Path file, int line, String reason) {
     Run r = run("verify-trace", file.toString());
-    assertEquals(2, r.exit(), String.join("\n", r.out()));
+    assertEquals(2, r.exit(), String.join("\n", r.out()) + r.err());
     assertTrue(r.err().contains(file + ":" + line + ": " + reason), r.err());
     assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
     assertTrue(r.out().isEmpty(), "no verdict on malformed input");

@@ -40,31 +40,22 @@ final class Prefetch implements AutoCloseable {
     return line;
   }
 
-  /** The next step, or null at the end. */
+  /** The next step, or null at the end; a read error surfaces after the steps before it. */
   TraceStep next() throws IOException, TraceFormatException {
-    if (done) {
-      return null;
-    }
-    if (current == null || next == current.size()) {
-      if (current != null && current.size() < BATCH && current.error() == null) {
-        done = true;
+    while (!done) {
+      if (current != null && next < current.size()) {
+        line = current.lines()[next];
+        return current.steps()[next++];
+      }
+      if (current != null && (current.error() != null || current.size() < BATCH)) {
+        done = true; // the producer's last batch
+        rethrow(current.error());
         return null;
       }
       current = take();
       next = 0;
-      if (current.size() == 0) {
-        rethrow(current.error());
-        done = true;
-        return null;
-      }
     }
-    line = current.lines()[next];
-    TraceStep s = current.steps()[next++];
-    if (next == current.size() && current.error() != null) {
-      Exception e = current.error();
-      current = new Batch(new TraceStep[0], new long[0], 0, e);
-    }
-    return s;
+    return null;
   }
 
   private Batch take() throws IOException {

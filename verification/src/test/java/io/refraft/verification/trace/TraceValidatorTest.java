@@ -25,14 +25,14 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TraceValidatorTest {
+public class TraceValidatorTest {
   private static final TraceValidator VALIDATOR = new TraceValidator(TraceValidator.Options.defaults());
 
   /**
    * Splits a self-contained trace into per-node files, optionally without times (then only
    * causality orders the merge) and with the first step of {@code skipFirstSendOf} sending nothing.
    */
-  static List<Path> split(Path trace, Path dir, boolean dropTime, NodeId skipFirstSendOf) throws Exception {
+  public static List<Path> split(Path trace, Path dir, boolean dropTime, NodeId skipFirstSendOf) throws Exception {
     Map<NodeId, List<TraceStep>> per = new HashMap<>();
     TraceHeader h;
     try (TraceReader r = TraceReader.open(trace)) {
@@ -158,5 +158,23 @@ class TraceValidatorTest {
     Divergence d = r.divergence().orElseThrow();
     assertEquals(5, d.context().size());
     assertTrue(d.explain().contains("state.commitIndex: expected 1, observed 2"), d.explain());
+  }
+
+  @Test
+  void a_malformed_line_past_the_prefetched_batches_is_reported_at_its_line(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("long.ndjson");
+    TraceBench.generate(f, 3, 700, 10);
+    assertTrue(VALIDATOR.validateFile(f).valid());
+    List<String> lines = new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8));
+    assertTrue(lines.size() > 600, "lines: " + lines.size());
+    for (int bad : new int[] {257, 258, 513, 600}) {
+      List<String> copy = new ArrayList<>(lines);
+      copy.set(bad - 1, copy.get(bad - 1).replace("\"seq\":", "\"sequence\":"));
+      Path g = tmp.resolve("bad-" + bad + ".ndjson");
+      Files.write(g, copy, StandardCharsets.UTF_8);
+      TraceFormatException e = assertThrows(TraceFormatException.class, () -> VALIDATOR.validateFile(g));
+      assertEquals(bad, e.line(), e.getMessage());
+      assertTrue(e.reason().contains("unknown field 'sequence'"), e.getMessage());
+    }
   }
 }
