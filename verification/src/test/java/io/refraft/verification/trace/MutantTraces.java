@@ -41,7 +41,11 @@ final class MutantTraces {
         new Run(Mutant.COMMIT_WITHOUT_QUORUM, new Bounds(3, 1, 1, 2, 2, 0), false, false, false, Faults.NONE),
         new Run(Mutant.FORGET_VOTE_ON_RESTART, new Bounds(3, 0, 1, 1, 2, 1), false, false, false,
             new Faults(false, false, true)),
-        new Run(Mutant.LEADER_OVERWRITES, new Bounds(3, 2, 1, 2, 2, 0), false, false, false, Faults.NONE));
+        new Run(Mutant.LEADER_OVERWRITES, new Bounds(3, 2, 1, 2, 2, 0), false, false, false, Faults.NONE),
+        // With the defaults of 'refraft spec check --mutant NAME' (pre-vote, check-quorum, leader no-op, all faults).
+        new Run(Mutant.NO_LOG_CHECK, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.KEEP_CONFLICTS, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults(), true, true, true, Faults.ALL));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
       Model model = Model.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(), Optional.of(r.mutant()));
