@@ -33,10 +33,10 @@ import java.util.Optional;
 final class GlobalChecks {
   /**
    * Credit per event, in units of full-check cost (about one entry comparison): a full check costs
-   * roughly nodes² × log length, so with 32 it runs about once per nodes² × log length / 32 events,
+   * roughly nodes² × log length, so with 4 it runs about once per nodes² × log length / 4 events,
    * a few percent of the validation time, while short logs get one on every step.
    */
-  private static final long EVENTS_PER_COST = 32;
+  private static final long EVENTS_PER_COST = 4;
   /** Below this total log length every step runs the spec's step invariants in full. */
   private static final long SMALL = 64;
   /** Below this cost (nodes² × (longest log + 1)) every step runs the spec's state invariants in full. */

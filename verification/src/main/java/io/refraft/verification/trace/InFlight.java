@@ -20,6 +20,7 @@ final class InFlight {
   private final boolean duplicates;
   private final LinkedHashMap<MessageId, Message> sent;
   private final LinkedHashMap<MessageId, Boolean> delivered;
+  private final Map<io.refraft.spec.NodeId, Long> maxSeq = new java.util.HashMap<>();
   private long evicted;
 
   InFlight(int retention, boolean duplicates) {
@@ -47,13 +48,21 @@ final class InFlight {
     return sent.containsKey(id);
   }
 
-  /** True when {@code id} was seen before, as sent or as delivered. */
+  /**
+   * True when {@code id} was seen before, as sent or as delivered. Senders normally number their
+   * messages upwards, so an id above every earlier one from the same sender is new without a look-up.
+   */
   boolean known(MessageId id) {
+    Long max = maxSeq.get(id.from());
+    if (max == null || id.seq() > max) {
+      return false;
+    }
     return sent.containsKey(id) || delivered.containsKey(id);
   }
 
   void send(MessageId id, Message m) {
     sent.put(id, m);
+    maxSeq.merge(id.from(), id.seq(), Math::max);
   }
 
   /** The message sent as {@code id}, or null. */
