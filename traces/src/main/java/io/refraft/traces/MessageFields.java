@@ -115,13 +115,10 @@ final class MessageFields {
 
   /** Checks that the type-specific fields read are exactly {@code fields}. */
   private void only(String where, String type, String... fields) {
-    int want = 0;
-    for (String f : fields) {
-      want |= 1 << SPECIFIC.indexOf(f);
-    }
-    if (seen == want) {
+    if (seen == mask(fields)) {
       return;
     }
+    int want = mask(fields);
     for (int bit = 0; bit < SPECIFIC.size(); bit++) {
       if ((seen & ~want & (1 << bit)) != 0) {
         throw new Bad("'" + where + "': field '" + SPECIFIC.get(bit) + "' does not belong to a " + type);
@@ -134,6 +131,24 @@ final class MessageFields {
       }
     }
     throw new Bad("'" + where + "': a " + type + " needs " + String.join(", ", missing));
+  }
+
+  private static final java.util.Map<String, Integer> BIT = bits();
+
+  private static java.util.Map<String, Integer> bits() {
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+    for (int i = 0; i < SPECIFIC.size(); i++) {
+      m.put(SPECIFIC.get(i), 1 << i);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  private static int mask(String... fields) {
+    int want = 0;
+    for (String f : fields) {
+      want |= BIT.get(f);
+    }
+    return want;
   }
 
   /** {@code from/to/seq}, with node ids from the file's cache. */
