@@ -47,13 +47,17 @@ public final class TraceBench {
     System.out.printf(Locale.ROOT, "generated %s (%d MB, log length %d) in %.1f s%n", big,
         Files.size(big) >> 20, logLength, (System.nanoTime() - t0) / 1e9);
     TraceValidator v = new TraceValidator(TraceValidator.Options.defaults());
-    for (int round = 1; round <= 3; round++) {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    for (int round = 1; round <= 4; round++) {
+      long cpu = os.getProcessCpuTime();
       long start = System.nanoTime();
       ValidationResult r = v.validateFile(big);
       double secs = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "round %d: %s, %d events in %.2f s = %.0f events/s (%d full invariant checks)%n",
-          round, r.valid() ? "valid" : r.divergence().get().explain(), r.events(), secs, r.events() / secs,
-          r.fullChecks());
+      double cpuSecs = (os.getProcessCpuTime() - cpu) / 1e9;
+      System.out.printf(Locale.ROOT, "round %d: %s, %d events in %.2f s = %.0f events/s; %.2f CPU-s (both threads, GC"
+              + " and JIT included) = %.2f CPU-us/event; %d full invariant checks%n",
+          round, r.valid() ? "valid" : r.divergence().get().explain(), r.events(), secs, r.events() / secs, cpuSecs,
+          cpuSecs * 1e6 / r.events(), r.fullChecks());
     }
     for (Path f : new Path[] {quarter, big}) {
       long peak = peakHeap(() -> v.validateFile(f));
