@@ -63,27 +63,21 @@ final class Replayer {
     NodeState st = global.node(i);
     Input in;
     MessageId received = null;
-    switch (s.input()) {
-      case TraceInput.MessageReceived r -> {
-        TracedMessage tm = r.message();
-        Message m = inFlight.get(tm.id());
-        if (m == null) {
-          return Optional.of(unsent(file, line, s, tm));
-        }
-        if (!m.equals(tm.message())) {
-          return Optional.of(divergence(file, line, s, Kind.ALTERED_MESSAGE, "received message " + tm.id()
-              + " differs from the message sent with that id",
-              List.of(new FieldDiff("input.message", sentJson(tm.id(), m), TraceWriter.toJson(tm)))));
-        }
-        in = new Input.MessageReceived(m);
-        received = tm.id();
+    if (s.input() instanceof TraceInput.MessageReceived r) {
+      TracedMessage tm = r.message();
+      Message m = inFlight.get(tm.id());
+      if (m == null) {
+        return Optional.of(unsent(file, line, s, tm));
       }
-      case TraceInput.ElectionTimeout t -> in = new Input.ElectionTimeout();
-      case TraceInput.HeartbeatTimeout h -> in = new Input.HeartbeatTimeout(h.peer());
-      case TraceInput.ClientPropose p -> in = new Input.ClientPropose(p.payloads());
-      // Recover exactly what the trace showed durable: the validated steps' durable state, which
-      // each step's persisted record was checked to reproduce.
-      case TraceInput.Restart r -> in = new Input.Restart(st.durable());
+      if (!m.equals(tm.message())) {
+        return Optional.of(divergence(file, line, s, Kind.ALTERED_MESSAGE, "received message " + tm.id()
+            + " differs from the message sent with that id",
+            List.of(new FieldDiff("input.message", sentJson(tm.id(), m), TraceWriter.toJson(tm)))));
+      }
+      in = new Input.MessageReceived(m);
+      received = tm.id();
+    } else {
+      in = input(s.input(), st);
     }
     Composite c = Composite.single(st, in);
     Outcome o = Comparison.compare(c, s);
@@ -118,6 +112,21 @@ final class Replayer {
     }
     remember(file, line, s, c);
     return Optional.empty();
+  }
+
+  /**
+   * The spec input for a traced input other than a receive. A restart recovers exactly what the
+   * trace showed durable: the validated steps' durable state, which each step's persisted record
+   * was checked to reproduce.
+   */
+  private static Input input(TraceInput in, NodeState st) {
+    return switch (in) {
+      case TraceInput.MessageReceived r -> throw new IllegalArgumentException("receives are resolved by id");
+      case TraceInput.ElectionTimeout t -> new Input.ElectionTimeout();
+      case TraceInput.HeartbeatTimeout h -> new Input.HeartbeatTimeout(h.peer());
+      case TraceInput.ClientPropose p -> new Input.ClientPropose(p.payloads());
+      case TraceInput.Restart r -> new Input.Restart(st.durable());
+    };
   }
 
   /** Runs the spec's state invariants on the whole cluster once more at the end of the trace. */

@@ -196,6 +196,7 @@ public final class CorpusGenerator {
     return sw.toString();
   }
 
+  /** Bugs in one node's handling of its inputs. */
   static List<Case> invalid() {
     List<Case> out = new ArrayList<>();
     out.add(bug("votes-twice", Kind.STATE, "a follower grants a second candidate's vote request in the same term",
@@ -233,6 +234,13 @@ public final class CorpusGenerator {
     out.add(bug("replies-with-old-term", Kind.SENT,
         "a follower that moved to a higher term answers AppendEntries with its old term",
         () -> buggyRepair(Bugs.repliesWithOldTerm())));
+    out.addAll(invalidAcrossNodes());
+    return out;
+  }
+
+  /** Bugs that show in messages between nodes or in what the trace reports, and a few more in one node. */
+  private static List<Case> invalidAcrossNodes() {
+    List<Case> out = new ArrayList<>();
     out.add(bug("receives-message-never-sent", Kind.UNSENT_MESSAGE, "a follower handles an AppendEntries nobody sent",
         () -> {
           ScriptedCluster c = CorpusScenarios.electionAndReplication();
