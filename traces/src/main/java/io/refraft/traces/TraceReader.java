@@ -26,6 +26,8 @@ public final class TraceReader implements AutoCloseable {
   private final LineParser parser;
   private final TraceHeader header;
   private final Map<NodeId, Long> lastSeq = new HashMap<>();
+  private final long lineOffset;
+  private final boolean checkOrder;
   private long line;
   private long lastEnd;
 
@@ -54,6 +56,8 @@ public final class TraceReader implements AutoCloseable {
     this.in = in;
     this.json = TraceWriter.JSON.createParser(in);
     this.parser = new LineParser(json, new HashMap<>());
+    this.lineOffset = 0;
+    this.checkOrder = true;
     if (!startValue()) {
       throw new TraceFormatException(file, 1, "empty file: missing header");
     }
@@ -65,6 +69,27 @@ public final class TraceReader implements AutoCloseable {
     } catch (JacksonException e) {
       throw bad("not valid JSON: " + e.getOriginalMessage());
     }
+  }
+
+  /**
+   * A reader of step lines only, for decoding a file in parallel chunks: {@code in} holds whole
+   * lines of the file that has {@code header}, the first of them line {@code firstLine}. It checks
+   * each line as {@link #next} does except the order across lines (seq numbering, a per-node
+   * file's node), which the caller checks with {@link #checkOrder} in file order.
+   */
+  public static TraceReader ofLines(String file, TraceHeader header, InputStream in, long firstLine)
+      throws IOException {
+    return new TraceReader(file, header, in, firstLine);
+  }
+
+  private TraceReader(String file, TraceHeader header, InputStream in, long firstLine) throws IOException {
+    this.file = file;
+    this.in = in;
+    this.json = TraceWriter.JSON.createParser(in);
+    this.parser = new LineParser(json, new HashMap<>());
+    this.header = header;
+    this.lineOffset = firstLine - 1;
+    this.checkOrder = false;
   }
 
   public TraceHeader header() {
@@ -94,6 +119,18 @@ public final class TraceReader implements AutoCloseable {
     } catch (JacksonException e) {
       throw bad("not valid JSON: " + e.getOriginalMessage());
     }
+    members(s);
+    if (checkOrder) {
+      checkOrder(s, line);
+    }
+    return s;
+  }
+
+  /**
+   * The checks across lines, for step {@code s} read at {@code line}: its node is in the header
+   * (and is the file's node in a per-node file), and its seq is the next of its node's.
+   */
+  public void checkOrder(TraceStep s, long line) throws TraceFormatException {
     NodeId n = s.node();
     if (!header.config().isMember(n)) {
       throw new TraceFormatException(file, line, "node " + n + " is not one of the header's nodes "
@@ -102,14 +139,12 @@ public final class TraceReader implements AutoCloseable {
     if (header.node().isPresent() && !header.node().get().equals(n)) {
       throw new TraceFormatException(file, line, "a step of " + n + " in the per-node file of " + header.node().get());
     }
-    members(s);
     long expected = lastSeq.getOrDefault(n, 0L) + 1;
     if (s.seq() != expected) {
       throw new TraceFormatException(file, line, "seq " + s.seq() + " of " + n + " where " + expected
           + " was due (each node's steps are numbered 1, 2, 3, ...)");
     }
     lastSeq.put(n, s.seq());
-    return s;
   }
 
   /** Moves to the next top-level value; false at the end of input. */
@@ -118,13 +153,13 @@ public final class TraceReader implements AutoCloseable {
     try {
       t = json.nextToken();
     } catch (JacksonException e) {
-      line = json.currentLocation().getLineNr();
+      line = lineOffset + json.currentLocation().getLineNr();
       throw bad("not valid JSON: " + e.getOriginalMessage());
     }
     if (t == null) {
       return false;
     }
-    line = json.currentTokenLocation().getLineNr();
+    line = lineOffset + json.currentTokenLocation().getLineNr();
     if (line == lastEnd) {
       throw new TraceFormatException(file, line, "more than one JSON value on the line");
     }
@@ -137,7 +172,7 @@ public final class TraceReader implements AutoCloseable {
 
   /** NDJSON: the value just read must have ended on the line it started on. */
   private void endValue() throws TraceFormatException {
-    lastEnd = json.currentLocation().getLineNr();
+    lastEnd = lineOffset + json.currentLocation().getLineNr();
     if (lastEnd != line) {
       throw new TraceFormatException(file, line, "a JSON value spans lines " + line + " to " + lastEnd
           + " (NDJSON: one object per line)");

@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
  * (about half of the work) overlaps replay. Errors arrive in order, after the steps before them.
  * Memory: at most {@code QUEUE × BATCH} steps in flight.
  */
-final class Prefetch implements AutoCloseable {
+final class Prefetch implements StepStream {
   private static final int BATCH = 256;
   private static final int QUEUE = 8;
 
@@ -31,17 +31,20 @@ final class Prefetch implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("trace-reader").start(this::produce);
   }
 
-  String file() {
+  @Override
+  public String file() {
     return reader.file();
   }
 
   /** The line of the step {@link #next} returned last. */
-  long line() {
+  @Override
+  public long line() {
     return line;
   }
 
   /** The next step, or null at the end; a read error surfaces after the steps before it. */
-  TraceStep next() throws IOException, TraceFormatException {
+  @Override
+  public TraceStep next() throws IOException, TraceFormatException {
     while (!done) {
       if (current != null && next < current.size()) {
         line = current.lines()[next];
@@ -67,7 +70,7 @@ final class Prefetch implements AutoCloseable {
     }
   }
 
-  private static void rethrow(Exception e) throws IOException, TraceFormatException {
+  static void rethrow(Exception e) throws IOException, TraceFormatException {
     if (e instanceof TraceFormatException t) {
       throw t;
     }

@@ -6,6 +6,7 @@ import io.refraft.traces.TraceInput;
 import io.refraft.traces.TraceReader;
 import io.refraft.traces.TraceStep;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * the format but not the protocol is a {@link ValidationResult} with its first {@link Divergence}.
  */
 public final class TraceValidator {
+  /** Files this large are decoded on several threads (a chunk is 1 MiB). */
+  private static final long PARALLEL_FROM_BYTES = 4L << 20;
+
   private final Options options;
 
   public TraceValidator(Options options) {
@@ -55,31 +59,45 @@ public final class TraceValidator {
 
   /** Validates one self-contained trace file. */
   public ValidationResult validateFile(Path file) throws IOException, TraceFormatException {
-    try (TraceReader r = TraceReader.open(file)) {
-      if (r.header().node().isPresent()) {
-        throw new TraceFormatException(file.toString(), 1, "this is the per-node file of " + r.header().node().get()
-            + ": validate the run's files together (refraft verify-trace --run DIR)");
+    if (Files.size(file) >= PARALLEL_FROM_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
+      try (ParallelDecode r = new ParallelDecode(file, Runtime.getRuntime().availableProcessors())) {
+        selfContained(file, r.header());
+        return validate(r.header(), r);
       }
+    }
+    try (TraceReader r = TraceReader.open(file)) {
+      selfContained(file, r.header());
       return validate(r);
+    }
+  }
+
+  private static void selfContained(Path file, TraceHeader h) throws TraceFormatException {
+    if (h.node().isPresent()) {
+      throw new TraceFormatException(file.toString(), 1, "this is the per-node file of " + h.node().get()
+          + ": validate the run's files together (refraft verify-trace --run DIR)");
     }
   }
 
   /** Validates a self-contained trace from a reader positioned after its header. */
   public ValidationResult validate(TraceReader reader) throws IOException, TraceFormatException {
-    Replayer rep = new Replayer(reader.header(), options);
+    try (Prefetch r = new Prefetch(reader)) {
+      return validate(reader.header(), r);
+    }
+  }
+
+  private ValidationResult validate(TraceHeader header, StepStream r) throws IOException, TraceFormatException {
+    Replayer rep = new Replayer(header, options);
     TraceStep last = null;
     long lastLine = 0;
-    try (Prefetch r = new Prefetch(reader)) {
-      for (TraceStep s = r.next(); s != null; s = r.next()) {
-        Optional<Divergence> d = rep.step(r.file(), r.line(), s);
-        if (d.isPresent()) {
-          return rep.result(d);
-        }
-        last = s;
-        lastLine = r.line();
+    for (TraceStep s = r.next(); s != null; s = r.next()) {
+      Optional<Divergence> d = rep.step(r.file(), r.line(), s);
+      if (d.isPresent()) {
+        return rep.result(d);
       }
+      last = s;
+      lastLine = r.line();
     }
-    return rep.result(last == null ? Optional.empty() : rep.finish(reader.file(), lastLine, last.node(), last.seq()));
+    return rep.result(last == null ? Optional.empty() : rep.finish(r.file(), lastLine, last.node(), last.seq()));
   }
 
   /**

@@ -177,4 +177,53 @@ public class TraceValidatorTest {
       assertTrue(e.reason().contains("unknown field 'sequence'"), e.getMessage());
     }
   }
+
+  @Test
+  void a_large_file_decoded_in_parallel_chunks_reports_errors_at_their_line(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("large.ndjson");
+    TraceBench.generate(f, 3, 16_000, 10);
+    assertTrue(Files.size(f) > 5L << 20, "big enough for parallel decoding: " + Files.size(f));
+    ValidationResult ok = VALIDATOR.validateFile(f);
+    assertTrue(ok.valid(), () -> ok.divergence().get().explain());
+    List<String> lines = new ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8));
+    assertEquals(lines.size() - 1, ok.events());
+    // the first line of the second 1 MiB chunk, and a line deep in the file
+    long bytes = 0;
+    int firstOfSecondChunk = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (bytes >= 1 << 20) {
+        firstOfSecondChunk = i + 1;
+        break;
+      }
+      bytes += lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
+    }
+    for (int bad : new int[] {firstOfSecondChunk - 1, firstOfSecondChunk, firstOfSecondChunk + 1, lines.size() - 5}) {
+      List<String> copy = new ArrayList<>(lines);
+      copy.set(bad - 1, copy.get(bad - 1).replace("\"seq\":", "\"sequence\":"));
+      Path g = tmp.resolve("bad-" + bad + ".ndjson");
+      Files.write(g, copy, StandardCharsets.UTF_8);
+      TraceFormatException e = assertThrows(TraceFormatException.class, () -> VALIDATOR.validateFile(g));
+      assertEquals(bad, e.line(), e.getMessage());
+    }
+    List<String> reordered = new ArrayList<>(lines);
+    reordered.set(firstOfSecondChunk - 1, lines.get(firstOfSecondChunk));
+    reordered.set(firstOfSecondChunk, lines.get(firstOfSecondChunk - 1));
+    Path swapped = tmp.resolve("swapped.ndjson");
+    Files.write(swapped, reordered, StandardCharsets.UTF_8);
+    // Two steps swapped across the chunk boundary: either a seq out of order or, when they are of
+    // different nodes, a divergence; never a pass.
+    boolean rejected;
+    try {
+      rejected = !VALIDATOR.validateFile(swapped).valid();
+    } catch (TraceFormatException e) {
+      rejected = e.line() == firstOfSecondChunk || e.line() == firstOfSecondChunk + 1;
+    }
+    assertTrue(rejected);
+    String text = Files.readString(f, StandardCharsets.UTF_8);
+    Path cut = tmp.resolve("cut.ndjson");
+    Files.writeString(cut, text.substring(0, text.length() - 40), StandardCharsets.UTF_8);
+    TraceFormatException e = assertThrows(TraceFormatException.class, () -> VALIDATOR.validateFile(cut));
+    assertEquals(lines.size(), e.line());
+    assertTrue(e.reason().startsWith("truncated last line"), e.getMessage());
+  }
 }
