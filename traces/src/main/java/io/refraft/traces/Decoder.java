@@ -3,7 +3,6 @@ package io.refraft.traces;
 import io.refraft.spec.Action;
 import io.refraft.spec.Config;
 import io.refraft.spec.Entry;
-import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.Output;
 import io.refraft.spec.Payload;

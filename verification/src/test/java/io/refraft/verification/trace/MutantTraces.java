@@ -8,7 +8,6 @@ import io.refraft.spec.Output;
 import io.refraft.spec.Raft;
 import io.refraft.spec.Transition;
 import io.refraft.spec.check.Cluster;
-import io.refraft.spec.check.Event;
 import io.refraft.spec.check.Faults;
 import io.refraft.spec.explore.Bounds;
 import io.refraft.spec.explore.Model;
@@ -96,9 +95,5 @@ final class MutantTraces {
       }
     }
     return out;
-  }
-
-  static boolean isNodeStep(Event e) {
-    return !(e instanceof Event.Drop) && !(e instanceof Event.Duplicate);
   }
 }
