@@ -39,5 +39,11 @@ public enum Action {
   /** A leader heard from a quorum during the last election timeout (thesis §6.2). */
   CheckQuorum,
   /** A leader that did not hear from a quorum steps down (thesis §6.2). */
-  StepDown
+  StepDown,
+  /** A leader records a read's readIndex and starts a confirmation round (thesis §6.4, steps 1–2). */
+  ReadIndex,
+  /** A quorum acknowledged a read's round after it arrived: the read is ready (thesis §6.4, step 3). */
+  ConfirmRead,
+  /** A read refused: this server is not the leader, or stopped leading before confirming it. */
+  RejectRead
 }

@@ -146,7 +146,10 @@ final class Election {
 
   /** Count a vote; a quorum of votes elects (§5.2), a quorum of pre-votes starts the real election. */
   static NodeState handleRequestVoteResponse(NodeState s, RequestVoteResponse r, Effects fx) {
-    if (r.preVote() && s.role() instanceof PreCandidate p && r.term() == s.term() + 1) {
+    // A granted pre-vote carries the term the pre-candidate would campaign in; a refusal carries the
+    // voter's own term, which is the pre-candidate's when it is not behind (a higher one deposed it above).
+    boolean thisRound = r.voteGranted() ? r.term() == s.term() + 1 : r.term() == s.term();
+    if (r.preVote() && s.role() instanceof PreCandidate p && thisRound) {
       fx.action(Action.HandleRequestVoteResponse);
       PreCandidate next = new PreCandidate(plus(p.responded(), r.from()),
           r.voteGranted() ? plus(p.granted(), r.from()) : p.granted());
@@ -196,7 +199,7 @@ final class Election {
     }
     if (l.recentlyActive().size() >= s.config().quorum()) {
       fx.action(Action.CheckQuorum);
-      return s.withRole(new Leader(l.progress(), Set.of(s.self())));
+      return s.withRole(new Leader(l.progress(), Set.of(s.self()), l.reads()));
     }
     fx.action(Action.StepDown);
     return s.withRole(Follower.UNKNOWN_LEADER);

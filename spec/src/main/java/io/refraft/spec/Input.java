@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public sealed interface Input
     permits Input.MessageReceived, Input.ElectionTimeout, Input.HeartbeatTimeout, Input.ClientPropose,
-        Input.Restart {
+        Input.ReadIndexRequest, Input.Restart {
 
   /** A message arrived from the network, addressed to this server. */
   record MessageReceived(Message message) implements Input {
@@ -57,6 +57,14 @@ public sealed interface Input
       return new ClientPropose(List.of(payload));
     }
   }
+
+  /**
+   * A client asks for a linearizable read (thesis §6.4). A leader answers with
+   * {@link Output.ReadReady} once it is safe to read the state machine at the index it gives; any
+   * other server, or a leader that loses its role first, answers {@link Output.ReadRejected}.
+   * {@code requestId} is the driver's, echoed in the answer; the protocol does not interpret it.
+   */
+  record ReadIndexRequest(long requestId) implements Input {}
 
   /**
    * The server crashed and came back with what it had made durable: term, vote and log. Volatile

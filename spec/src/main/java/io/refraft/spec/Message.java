@@ -45,20 +45,32 @@ public sealed interface Message
   /**
    * AppendEntries (§5.3); with no entries, a heartbeat. {@code leaderCommit} never exceeds
    * {@code prevLogIndex + entries.size()}, as in raft.tla, so a follower may take it as is.
+   *
+   * <p>{@code round} is not in Figure 2: it is the leader's ReadIndex round when it sent this
+   * request (thesis §6.4; etcd-io/raft carries the same thing as a heartbeat's context). The
+   * follower echoes it, so an acknowledgement proves it accepted this leader's term after every read
+   * of that round arrived. 0 until the leader's first read of its term.
    */
   record AppendEntriesRequest(
       NodeId from, NodeId to, long term, long prevLogIndex, long prevLogTerm, List<Entry> entries,
-      long leaderCommit) implements Message {
+      long leaderCommit, long round) implements Message {
     public AppendEntriesRequest {
       checkAddress(from, to);
       checkNonNegative("term", term);
       checkNonNegative("prevLogIndex", prevLogIndex);
       checkNonNegative("prevLogTerm", prevLogTerm);
       checkNonNegative("leaderCommit", leaderCommit);
+      checkNonNegative("round", round);
       entries = List.copyOf(entries);
       if (leaderCommit > prevLogIndex + entries.size()) {
         throw new IllegalArgumentException("leaderCommit " + leaderCommit + " beyond the last entry sent");
       }
+    }
+
+    /** A request of read round 0 (no read in progress). */
+    public AppendEntriesRequest(NodeId from, NodeId to, long term, long prevLogIndex, long prevLogTerm,
+        List<Entry> entries, long leaderCommit) {
+      this(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, 0);
     }
   }
 
@@ -67,20 +79,28 @@ public sealed interface Message
    * last entry the follower now holds in agreement with the leader. On failure it is 0 and the
    * conflict fields carry the hint of thesis §5.3: {@code conflictTerm} is the term of the
    * follower's entry at {@code prevLogIndex} (0 when its log is shorter) and {@code conflictIndex}
-   * the first index of that term in its log (its last index + 1 when shorter).
+   * the first index of that term in its log (its last index + 1 when shorter). {@code round}
+   * echoes the request's ReadIndex round, whether or not it succeeded.
    */
   record AppendEntriesResponse(
-      NodeId from, NodeId to, long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm)
-      implements Message {
+      NodeId from, NodeId to, long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm,
+      long round) implements Message {
     public AppendEntriesResponse {
       checkAddress(from, to);
       checkNonNegative("term", term);
       checkNonNegative("matchIndex", matchIndex);
       checkNonNegative("conflictIndex", conflictIndex);
       checkNonNegative("conflictTerm", conflictTerm);
+      checkNonNegative("round", round);
       if (!success && matchIndex != 0) {
         throw new IllegalArgumentException("a failed AppendEntriesResponse carries matchIndex 0");
       }
+    }
+
+    /** A response of read round 0. */
+    public AppendEntriesResponse(NodeId from, NodeId to, long term, boolean success, long matchIndex,
+        long conflictIndex, long conflictTerm) {
+      this(from, to, term, success, matchIndex, conflictIndex, conflictTerm, 0);
     }
   }
 

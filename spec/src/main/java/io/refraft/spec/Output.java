@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public sealed interface Output
     permits Output.Persist, Output.Send, Output.Apply, Output.ResetElectionTimer, Output.ProposalAccepted,
-        Output.ProposalRejected {
+        Output.ProposalRejected, Output.ReadReady, Output.ReadRejected {
 
   /** Make part of the durable state durable. */
   sealed interface Persist extends Output permits HardState, LogSuffix {}
@@ -64,6 +64,29 @@ public sealed interface Output
   /** This server is not the leader; {@code leader} is the one it knows of, if any. */
   record ProposalRejected(Optional<NodeId> leader) implements Output {
     public ProposalRejected {
+      Objects.requireNonNull(leader, "leader");
+    }
+  }
+
+  /**
+   * Read {@code requestId} may be served from the state machine once it has applied
+   * {@code readIndex} (thesis §6.4, step 4): every entry committed before the request arrived is at
+   * or below {@code readIndex}, and this server was still the leader after the request arrived.
+   */
+  record ReadReady(long requestId, long readIndex) implements Output {
+    public ReadReady {
+      if (readIndex < 1) {
+        throw new IllegalArgumentException("readIndex must be >= 1, got " + readIndex);
+      }
+    }
+  }
+
+  /**
+   * Read {@code requestId} cannot be served here: this server is not (or no longer) the leader;
+   * {@code leader} is the one it knows of, if any, to retry or forward to.
+   */
+  record ReadRejected(long requestId, Optional<NodeId> leader) implements Output {
+    public ReadRejected {
       Objects.requireNonNull(leader, "leader");
     }
   }

@@ -4,6 +4,7 @@ import io.refraft.spec.Input.ClientPropose;
 import io.refraft.spec.Input.ElectionTimeout;
 import io.refraft.spec.Input.HeartbeatTimeout;
 import io.refraft.spec.Input.MessageReceived;
+import io.refraft.spec.Input.ReadIndexRequest;
 import io.refraft.spec.Input.Restart;
 import io.refraft.spec.Message.AppendEntriesRequest;
 import io.refraft.spec.Message.AppendEntriesResponse;
@@ -14,8 +15,9 @@ import java.util.Objects;
 /**
  * The Raft protocol as one pure function: {@code step(state, input) -> (next, outputs, actions)}.
  *
- * <p>Dispatch only: the rules live in {@link Election} (terms, votes, roles) and
- * {@link Replication} (log replication and commitment). Every switch is exhaustive over sealed
+ * <p>Dispatch only: the rules live in {@link Election} (terms, votes, roles),
+ * {@link Replication} (log replication and commitment) and {@link ReadIndex} (linearizable reads,
+ * settled at the end of every step). Every switch is exhaustive over sealed
  * types with no default, so a new input or message fails compilation until it is handled.
  */
 public final class Raft {
@@ -31,8 +33,10 @@ public final class Raft {
       case ElectionTimeout t -> Election.electionTimeout(state, fx);
       case HeartbeatTimeout(var peer) -> Replication.heartbeat(state, peer, fx);
       case ClientPropose(var payloads) -> Replication.propose(state, payloads, fx);
+      case ReadIndexRequest(long requestId) -> ReadIndex.request(state, requestId, fx);
       case Restart(DurableState recovered) -> Election.restart(state, recovered, fx);
     };
+    next = ReadIndex.settle(state, next, fx);
     return fx.finish(state, next, input instanceof Restart);
   }
 

@@ -68,7 +68,7 @@ final class Replication {
     List<Entry> entries = s.log().slice(prev + 1, prev + 1 + count);
     fx.action(Action.AppendEntries);
     fx.send(new AppendEntriesRequest(s.self(), peer, s.term(), prev, s.log().term(prev), entries,
-        Math.min(s.commitIndex(), prev + count)));
+        Math.min(s.commitIndex(), prev + count), l.reads().round()));
     if (count == 0) {
       return s;
     }
@@ -101,7 +101,7 @@ final class Replication {
   static NodeState handleAppendEntriesRequest(NodeState s, AppendEntriesRequest r, Effects fx) {
     fx.action(Action.HandleAppendEntriesRequest);
     if (r.term() < s.term()) {
-      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, 0, 0));
+      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, 0, 0, r.round()));
       return s;
     }
     if (s.role() instanceof Leader) {
@@ -112,19 +112,20 @@ final class Replication {
     s = s.withRole(new Follower(Optional.of(r.from())));
     Log log = s.log();
     if (r.prevLogIndex() > log.lastIndex()) {
-      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, log.lastIndex() + 1, 0));
+      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, log.lastIndex() + 1, 0, r.round()));
       return s;
     }
     long conflictTerm = log.term(r.prevLogIndex());
     if (conflictTerm != r.prevLogTerm()) {
       long conflictIndex = log.firstIndexOfTerm(conflictTerm);
-      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, conflictIndex, conflictTerm));
+      fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, conflictIndex, conflictTerm,
+          r.round()));
       return s;
     }
     Log merged = merge(log, r.prevLogIndex(), r.entries());
     long lastNew = r.prevLogIndex() + r.entries().size();
     long commit = Math.max(s.commitIndex(), Math.min(r.leaderCommit(), lastNew));
-    fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), true, lastNew, 0, 0));
+    fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), true, lastNew, 0, 0, r.round()));
     return s.with(s.term(), s.votedFor(), merged, commit, s.role());
   }
 
@@ -147,8 +148,8 @@ final class Replication {
   }
 
   /**
-   * raft.tla HandleAppendEntriesResponse: on success raise matchIndex and commit what a quorum
-   * holds; on failure move nextIndex back using the follower's hint (thesis §5.3): past the
+   * raft.tla HandleAppendEntriesResponse: record the ReadIndex round acknowledged; on success
+   * raise matchIndex and commit what a quorum holds; on failure move nextIndex back using the follower's hint (thesis §5.3): past the
    * leader's last entry of the conflicting term when it has one, else to the follower's hint.
    */
   static NodeState handleAppendEntriesResponse(NodeState s, AppendEntriesResponse r, Effects fx) {
@@ -172,7 +173,8 @@ final class Replication {
       long next = Math.max(p.match() + 1, Math.min(hint, s.log().lastIndex() + 1));
       updated = new Progress(next, p.match());
     }
-    Leader leader = new Leader(withProgress(l, r.from(), updated).progress(), active);
+    // Any answer of this term, success or not, shows the peer accepted this leader's term (§6.4).
+    Leader leader = new Leader(withProgress(l, r.from(), updated).progress(), active, l.reads().ack(r.from(), r.round()));
     NodeState next = advanceCommitIndex(s.withRole(leader), fx);
     boolean more = updated.next() <= next.log().lastIndex();
     if (next.config().eagerSend() && (more || !r.success())) {
@@ -208,6 +210,6 @@ final class Replication {
   private static Leader withProgress(Leader l, NodeId peer, Progress p) {
     Map<NodeId, Progress> m = new HashMap<>(l.progress());
     m.put(peer, p);
-    return new Leader(m, l.recentlyActive());
+    return new Leader(m, l.recentlyActive(), l.reads());
   }
 }

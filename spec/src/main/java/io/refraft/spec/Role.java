@@ -1,5 +1,7 @@
 package io.refraft.spec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,12 +43,23 @@ public sealed interface Role permits Role.Follower, Role.PreCandidate, Role.Cand
 
   /**
    * Leading its current term: per peer the replication progress (Figure 2, "Volatile state on
-   * leaders") and, for check-quorum, which peers were heard from since the last check.
+   * leaders"), for check-quorum which peers were heard from since the last check, and the reads
+   * waiting for ReadIndex confirmation (thesis §6.4).
    */
-  record Leader(Map<NodeId, Progress> progress, Set<NodeId> recentlyActive) implements Role {
+  record Leader(Map<NodeId, Progress> progress, Set<NodeId> recentlyActive, Reads reads) implements Role {
     public Leader {
       progress = Map.copyOf(progress);
       recentlyActive = Set.copyOf(recentlyActive);
+      Objects.requireNonNull(reads, "reads");
+    }
+
+    /** A leader with no read in progress. */
+    public Leader(Map<NodeId, Progress> progress, Set<NodeId> recentlyActive) {
+      this(progress, recentlyActive, Reads.NONE);
+    }
+
+    public Leader withReads(Reads r) {
+      return new Leader(progress, recentlyActive, r);
     }
 
     public Progress progressOf(NodeId peer) {
@@ -67,6 +80,75 @@ public sealed interface Role permits Role.Follower, Role.PreCandidate, Role.Cand
     public Progress {
       if (match < 0 || next <= match) {
         throw new IllegalArgumentException("progress needs 0 <= match < next, got match=" + match + " next=" + next);
+      }
+    }
+  }
+
+  /**
+   * A leader's ReadIndex bookkeeping (thesis §6.4). Every read request starts a new {@code round};
+   * AppendEntries carry the round current when sent and responses echo it, so {@code acked} (per
+   * peer, the highest round it answered) shows which peers accepted this leader's term after a
+   * given read arrived. Invariants: {@code round >= 0}; every acked round and every pending read's
+   * round is in {@code 1..round}; pending reads are in arrival order, so their rounds increase.
+   *
+   * @param round   the latest round started in this term
+   * @param acked   per peer, the highest round it has acknowledged (absent: none)
+   * @param pending reads waiting for a quorum to acknowledge their round, oldest first
+   */
+  record Reads(long round, Map<NodeId, Long> acked, List<PendingRead> pending) {
+    public static final Reads NONE = new Reads(0, Map.of(), List.of());
+
+    public Reads {
+      acked = Map.copyOf(acked);
+      pending = List.copyOf(pending);
+      if (round < 0) {
+        throw new IllegalArgumentException("round must be >= 0, got " + round);
+      }
+      for (var a : acked.entrySet()) {
+        if (a.getValue() < 1 || a.getValue() > round) {
+          throw new IllegalArgumentException("acked round " + a.getValue() + " of " + a.getKey() + " outside 1.." + round);
+        }
+      }
+      long last = 0;
+      for (PendingRead p : pending) {
+        if (p.round() <= last || p.round() > round) {
+          throw new IllegalArgumentException("pending read " + p + " out of order or beyond round " + round);
+        }
+        last = p.round();
+      }
+    }
+
+    /** These reads with one more pending, in a new round. */
+    public Reads start(long requestId, long readIndex) {
+      List<PendingRead> more = new ArrayList<>(pending.size() + 1);
+      more.addAll(pending);
+      more.add(new PendingRead(requestId, readIndex, round + 1));
+      return new Reads(round + 1, acked, more);
+    }
+
+    /**
+     * These reads after {@code peer} answered a request of round {@code r}. Rounds only grow; a
+     * round this leader never started (only a faulty peer could echo one) proves nothing.
+     */
+    public Reads ack(NodeId peer, long r) {
+      if (r == 0 || r > round || acked.getOrDefault(peer, 0L) >= r) {
+        return this;
+      }
+      Map<NodeId, Long> copy = new java.util.HashMap<>(acked);
+      copy.put(peer, r);
+      return new Reads(round, copy, pending);
+    }
+  }
+
+  /**
+   * A read waiting for confirmation. {@code readIndex} is the commit index when it arrived, or 0
+   * when the leader had not yet committed an entry of its term then; it is fixed when served.
+   */
+  record PendingRead(long requestId, long readIndex, long round) {
+    public PendingRead {
+      if (readIndex < 0 || round < 1) {
+        throw new IllegalArgumentException("pending read needs readIndex >= 0 and round >= 1, got " + readIndex
+            + " and " + round);
       }
     }
   }

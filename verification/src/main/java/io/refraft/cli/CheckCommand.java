@@ -56,7 +56,8 @@ public final class CheckCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--model", paramLabel = "M",
-      description = "linearizability model: register, cas-register, kv, set or multi-register (default: the workload's)")
+      description = "linearizability model: register, cas-register, kv, set or multi-register (default: the workload's);"
+          + " for list-append/rw-register, Elle consistency models, comma-separated (default strict-serializable)")
   String model;
 
   @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
@@ -76,7 +77,8 @@ public final class CheckCommand implements Callable<Integer> {
           + " default compare-failed for jepsen-log files, no-effect otherwise")
   String failedCas;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "write an HTML timeline of each failing history here")
+  @Option(names = "--out", paramLabel = "DIR", description = "write an HTML timeline of each failing history here"
+      + " (list-append/rw-register: Elle's explanations and Graphviz cycles, one folder per file)")
   Path out;
 
   @Option(names = "--timeout", defaultValue = "60", paramLabel = "S",
@@ -230,7 +232,7 @@ public final class CheckCommand implements Callable<Integer> {
   private Outcome checkTxn(TxnChecker elle, Path file, History history, Duration timeout) throws IOException {
     TxnChecker.Verdict v;
     try {
-      v = elle.check(new TxnChecker.Request(workload, file.toString(), history, timeout, out));
+      v = elle.check(new TxnChecker.Request(workload, file.toString(), history, timeout, out, model));
     } catch (IllegalArgumentException e) {
       throw new UserError(file + ": " + e.getMessage());
     }

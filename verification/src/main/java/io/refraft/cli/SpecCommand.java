@@ -53,6 +53,41 @@ final class SpecCommand implements Runnable {
     @Option(names = "--profile", description = "raft-tla: match ongardie/raft.tla (no pre-vote, no check-quorum, "
         + "one entry per message, no leader no-op, faults drop,dup,restart).") String profile;
     @Option(names = "--mutant", description = "A deliberate bug to check for (see 'refraft spec mutants').") String mutant;
+    @Option(names = "--reads", description = "Client reads (ReadIndex) arriving at leaders in total (0..4). Default: 0.")
+    Integer reads;
+
+    /** The mutant named by --mutant, if any. */
+    Optional<Mutant> mutant() {
+      if (mutant == null) {
+        return Optional.empty();
+      }
+      Optional<Mutant> m = Mutant.byName(mutant);
+      if (m.isEmpty()) {
+        throw new UserError("--mutant: unknown mutant '" + mutant + "' (see 'refraft spec mutants')");
+      }
+      return m;
+    }
+
+    /** Fills what the user left unset with what the mutant needs (see Mutant.settings). */
+    void applyMutantSettings() {
+      Optional<Mutant.Settings> st = mutant().flatMap(Mutant::settings);
+      if (st.isEmpty() || profile != null) {
+        return;
+      }
+      Mutant.Settings x = st.get();
+      maxTerm = maxTerm == null ? x.maxTerm() : maxTerm;
+      maxLog = maxLog == null ? x.maxLog() : maxLog;
+      prevote = prevote == null ? (x.preVote() ? "on" : "off") : prevote;
+      checkQuorum = checkQuorum == null ? (x.checkQuorum() ? "on" : "off") : checkQuorum;
+      leaderNoop = leaderNoop == null ? (x.leaderNoop() ? "on" : "off") : leaderNoop;
+      reads = reads == null ? x.reads() : reads;
+      if (faults == null) {
+        Faults f = x.faults();
+        faults = f.equals(Faults.NONE) ? "none"
+            : String.join(",", java.util.stream.Stream.of(f.drop() ? "drop" : null, f.duplicate() ? "dup" : null,
+                f.restart() ? "restart" : null).filter(java.util.Objects::nonNull).toList());
+      }
+    }
 
     /** The options as a command line suffix, for a trace's description. */
     String describe(Bounds b) {
@@ -61,10 +96,11 @@ final class SpecCommand implements Runnable {
     }
 
     Bounds bounds() {
+      applyMutantSettings();
       Bounds d = Bounds.defaults();
       try {
         return new Bounds(or(servers, d.servers()), or(values, d.values()), or(maxTerm, d.maxTerm()),
-            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()));
+            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()), or(reads, d.reads()));
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
@@ -82,13 +118,7 @@ final class SpecCommand implements Runnable {
       if (b < 1 || b > 8) {
         throw new UserError("--batch must be in 1..8, got " + b);
       }
-      Optional<Mutant> m = Optional.empty();
-      if (mutant != null) {
-        m = Mutant.byName(mutant);
-        if (m.isEmpty()) {
-          throw new UserError("--mutant: unknown mutant '" + mutant + "' (see 'refraft spec mutants')");
-        }
-      }
+      Optional<Mutant> m = mutant();
       return Model.of(bounds, onOff("--prevote", prevote, !tla), onOff("--check-quorum", checkQuorum, !tla), b,
           onOff("--leader-noop", leaderNoop, !tla), faults(), m);
     }
@@ -151,6 +181,7 @@ final class SpecCommand implements Runnable {
       if (w < 1 || w > 64) {
         throw new UserError("--workers must be in 1..64, got " + w);
       }
+      checkOutDir(this.out);
       PrintWriter out = spec.commandLine().getOut();
       ModelChecker.Result r = new ModelChecker(model, bounds, sym, w).run(System::nanoTime);
       String invariant = "";
@@ -197,6 +228,7 @@ final class SpecCommand implements Runnable {
       if (d < 1) {
         throw new UserError("--depth must be >= 1, got " + d);
       }
+      checkOutDir(this.out);
       long s = seed == null ? new java.security.SecureRandom().nextLong() : seed;
       PrintWriter out = spec.commandLine().getOut();
       out.println("seed " + s);
@@ -242,6 +274,20 @@ final class SpecCommand implements Runnable {
   /** picocli mixin wrapper (mixins must be public-ish classes with a no-arg constructor). */
   static final class ModelOptionsMixin {
     @picocli.CommandLine.ArgGroup(exclusive = false) ModelOptions o = new ModelOptions();
+  }
+
+  /** Fails before any work when --out names a file in a directory that is missing or not writable. */
+  static void checkOutDir(Path target) {
+    if (target == null) {
+      return;
+    }
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserError("--out: directory " + dir + " does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UserError("--out: directory " + dir + " is not writable");
+    }
   }
 
   static void writeAtomically(Path target, String content) throws IOException {

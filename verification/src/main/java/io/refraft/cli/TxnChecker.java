@@ -26,8 +26,10 @@ public interface TxnChecker {
    * @param history  the history as read
    * @param timeout  the time limit for this file
    * @param outDir   where to write explanations/graphs, or null
+   * @param model    consistency model(s) to check, comma-separated Elle names, or null for the
+   *     default (strict-serializable)
    */
-  record Request(String workload, String file, History history, Duration timeout, Path outDir) {
+  record Request(String workload, String file, History history, Duration timeout, Path outDir, String model) {
     public Request {
       Objects.requireNonNull(workload, "workload");
       Objects.requireNonNull(history, "history");
@@ -59,6 +61,6 @@ public interface TxnChecker {
 
   /** The Elle port's checker, or empty while it is not built. */
   static Optional<TxnChecker> elle() {
-    return Optional.empty();
+    return Optional.of(new ElleTxnChecker());
   }
 }

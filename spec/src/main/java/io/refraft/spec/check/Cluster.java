@@ -65,8 +65,17 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
   /** One step taken: the event, the server that stepped (if any), its transition, and the result. */
   public record Step(Event event, Optional<NodeId> node, Optional<Transition> transition, Cluster next) {}
 
-  /** Every event enabled here, in a deterministic order: per server, then per message in flight. */
+  /** Every event enabled here, without reads. */
   public List<Event> events(List<Payload> values, Faults faults) {
+    return events(values, faults, 0);
+  }
+
+  /**
+   * Every event enabled here, in a deterministic order: per server, then per message in flight.
+   * A read may arrive at a leader while fewer than {@code maxReads} have arrived in total (a read
+   * at any other server is rejected at once and changes nothing but the ghost).
+   */
+  public List<Event> events(List<Payload> values, Faults faults, int maxReads) {
     List<Event> out = new ArrayList<>();
     List<NodeId> members = config().members();
     for (NodeState s : nodes) {
@@ -84,6 +93,9 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
       if (s.isLeader()) {
         for (Payload v : values) {
           out.add(new Event.Propose(id, v));
+        }
+        if (ghost.reads().size() < maxReads) {
+          out.add(new Event.Read(id));
         }
       }
       if (faults.restart()) {
@@ -113,6 +125,8 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
           Optional.of(stepNode(event, n, Input.HeartbeatTimeout.to(peer), network, step));
       case Event.Propose(NodeId n, Payload v) ->
           Optional.of(stepNode(event, n, Input.ClientPropose.of(v), network, step));
+      case Event.Read(NodeId n) -> Optional.of(stepNode(event, n,
+          new Input.ReadIndexRequest(ghost.reads().size() + 1), network, step));
       case Event.Crash(NodeId n) -> Optional.of(stepNode(event, n,
           new Input.Restart(node(n).durable()), network, step));
       case Event.Deliver(Message m) -> network.count(m) == 0 ? Optional.empty()
@@ -133,14 +147,21 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
     Transition t = step.apply(before, input);
     NodeState after = t.next();
     List<Message> sent = new ArrayList<>(2);
+    Ghost g = ghost;
+    if (input instanceof Input.ReadIndexRequest) {
+      g = g.withRead(); // before its answer, which may come in this very step
+    }
     for (Output o : t.outputs()) {
       if (o instanceof Output.Send(Message m)) {
         sent.add(m);
+      } else if (o instanceof Output.ReadReady r) {
+        g = g.withAnswer(r.requestId(), r.readIndex());
+      } else if (o instanceof Output.ReadRejected r) {
+        g = g.withAnswer(r.requestId(), 0);
       }
     }
     List<NodeState> ns = new ArrayList<>(nodes);
     ns.set(i, after);
-    Ghost g = ghost;
     if (input instanceof Input.Restart) {
       g = g.withRestart();
     }

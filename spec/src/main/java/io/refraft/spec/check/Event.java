@@ -10,7 +10,7 @@ import java.util.Objects;
  * raft.tla's {@code Next} has the same alternatives.
  */
 public sealed interface Event
-    permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Crash, Event.Deliver, Event.Drop,
+    permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Read, Event.Crash, Event.Deliver, Event.Drop,
         Event.Duplicate {
 
   /** raft.tla Timeout (and, for a leader with check-quorum, its periodic check). */
@@ -33,6 +33,16 @@ public sealed interface Event
     public Propose {
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /**
+   * A client's linearizable read reaches {@code node} (thesis §6.4; not in raft.tla). The model
+   * numbers reads 1, 2, … in the order they arrive anywhere in the cluster.
+   */
+  record Read(NodeId node) implements Event {
+    public Read {
+      Objects.requireNonNull(node, "node");
     }
   }
 

@@ -170,6 +170,33 @@ public enum Invariant {
       }
       return Optional.empty();
     }
+  },
+
+  /**
+   * Thesis §6.4: a read served at readIndex sees every entry committed before it arrived (readIndex
+   * is at least the ghost commit index at its arrival) and nothing uncommitted (readIndex is
+   * committed); every read is answered at most once. With State Machine Safety, a state machine
+   * that applied readIndex answers the read linearizably.
+   */
+  ReadLinearizable {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      long committed = c.ghost().committed().size();
+      for (Ghost.Read r : c.ghost().reads()) {
+        if (r.answers() > 1) {
+          return Optional.of("read " + r.requestId() + " was answered " + r.answers() + " times");
+        }
+        if (r.readIndex() > 0 && r.readIndex() < r.committedBefore()) {
+          return Optional.of("read " + r.requestId() + " served at readIndex " + r.readIndex() + " but index "
+              + r.committedBefore() + " was committed before it arrived: a stale read");
+        }
+        if (r.readIndex() > committed) {
+          return Optional.of("read " + r.requestId() + " served at readIndex " + r.readIndex()
+              + " beyond the committed prefix " + committed);
+        }
+      }
+      return Optional.empty();
+    }
   };
 
   /** What is wrong in {@code c}, or empty when this property holds. */

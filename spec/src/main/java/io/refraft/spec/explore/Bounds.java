@@ -13,8 +13,10 @@ import io.refraft.spec.NodeState;
  * @param maxLog      every log length ≤ this (0..8)
  * @param maxMsgs     messages in flight in total, duplicates counted, ≤ this (0..16)
  * @param maxRestarts restarts in total ≤ this, or -1 for no limit
+ * @param reads       client reads (ReadIndex, thesis §6.4) arriving in total, 0..4; each arrives
+ *     at a leader
  */
-public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts) {
+public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts, int reads) {
   public Bounds {
     check("servers", servers, 1, 7);
     check("values", values, 0, 4);
@@ -22,11 +24,17 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
     check("max-log", maxLog, 0, 8);
     check("max-msgs", maxMsgs, 0, 16);
     check("max-restarts", maxRestarts, -1, 16);
+    check("reads", reads, 0, 4);
+  }
+
+  /** Bounds without reads. */
+  public Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts) {
+    this(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, 0);
   }
 
   /** The defaults of {@code refraft spec check}. */
   public static Bounds defaults() {
-    return new Bounds(3, 1, 2, 2, 1, -1);
+    return new Bounds(3, 1, 2, 2, 1, -1, 0);
   }
 
   private static void check(String name, int v, int lo, int hi) {
@@ -51,6 +59,6 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
   /** As JSON, for results. */
   public String toJson() {
     return "{\"servers\":" + servers + ",\"values\":" + values + ",\"max_term\":" + maxTerm + ",\"max_log\":" + maxLog
-        + ",\"max_msgs\":" + maxMsgs + ",\"max_restarts\":" + maxRestarts + "}";
+        + ",\"max_msgs\":" + maxMsgs + ",\"max_restarts\":" + maxRestarts + ",\"reads\":" + reads + "}";
   }
 }

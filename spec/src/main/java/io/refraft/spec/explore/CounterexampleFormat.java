@@ -43,6 +43,7 @@ public final class CounterexampleFormat {
       case Event.Timeout t -> "Timeout " + t.node();
       case Event.Heartbeat h -> "Heartbeat " + h.node() + "->" + h.peer();
       case Event.Propose p -> "Propose " + p.node() + " " + p.value();
+      case Event.Read r -> "Read " + r.node();
       case Event.Crash c -> "Restart " + c.node();
       case Event.Deliver d -> "Deliver " + message(d.message());
       case Event.Drop d -> "Drop " + message(d.message());
@@ -59,10 +60,16 @@ public final class CounterexampleFormat {
       case Message.RequestVoteResponse r -> (r.preVote() ? "PreVoteResponse" : "RequestVoteResponse") + "(term="
           + r.term() + " granted=" + r.voteGranted() + ")";
       case Message.AppendEntriesRequest r -> "AppendEntriesRequest(term=" + r.term() + " prev=" + r.prevLogIndex() + "/"
-          + r.prevLogTerm() + " entries=" + entries(r.entries()) + " commit=" + r.leaderCommit() + ")";
+          + r.prevLogTerm() + " entries=" + entries(r.entries()) + " commit=" + r.leaderCommit() + round(r.round()) + ")";
       case Message.AppendEntriesResponse r -> "AppendEntriesResponse(term=" + r.term() + " success=" + r.success()
-          + (r.success() ? " match=" + r.matchIndex() : " conflict=" + r.conflictIndex() + "/" + r.conflictTerm()) + ")";
+          + (r.success() ? " match=" + r.matchIndex() : " conflict=" + r.conflictIndex() + "/" + r.conflictTerm())
+          + round(r.round()) + ")";
     };
+  }
+
+  /** A ReadIndex round, shown only when one was started (thesis §6.4). */
+  private static String round(long r) {
+    return r == 0 ? "" : " round=" + r;
   }
 
   /** A server's state in one line. */

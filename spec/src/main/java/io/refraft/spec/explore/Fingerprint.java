@@ -9,6 +9,7 @@ import io.refraft.spec.Payload;
 import io.refraft.spec.Role;
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Ghost;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,14 +20,17 @@ import java.util.Set;
  * (symmetry reduction: servers are interchangeable, so states that differ only by renaming them
  * are explored once).
  *
- * <p>A fingerprint hashes every field of the state with server ids replaced by their position
- * under a permutation; the canonical fingerprint is the least over all permutations. Unordered
- * parts (the message bag, vote sets) are combined with commutative sums of mixed hashes, so their
- * iteration order does not matter. Like TLC, the checker trusts 64-bit fingerprints: two distinct
- * states collide with probability about n²/2⁶⁵ (under 10⁻⁶ for 6 million states).
+ * <p>The state is first encoded once: every part that does not mention a server id is hashed, and
+ * the ids are kept as small integers (positions in the member list). The fingerprint under a
+ * permutation then only renames those integers and combines the pieces, so trying all n!
+ * permutations costs little more than one. The canonical fingerprint is the least over all
+ * permutations. Unordered parts (the message bag, vote sets) are combined with commutative sums of
+ * mixed hashes, so their iteration order does not matter. Like TLC, the checker trusts 64-bit
+ * fingerprints: two distinct states collide with probability about n²/2⁶⁵ (under 10⁻⁶ for 6
+ * million states).
  */
 final class Fingerprint {
-  private final List<NodeId> members;
+  private final NodeId[] members;
   private final int[][] permutations;
   private final boolean countRestarts;
 
@@ -35,16 +39,17 @@ final class Fingerprint {
    *     bounded; otherwise it would make the state space infinite while no invariant reads it)
    */
   Fingerprint(List<NodeId> members, boolean symmetry, boolean countRestarts) {
-    this.members = List.copyOf(members);
+    this.members = members.toArray(new NodeId[0]);
     this.countRestarts = countRestarts;
     this.permutations = symmetry ? allPermutations(members.size()) : new int[][] {identity(members.size())};
   }
 
   /** The fingerprint of {@code c}: the least over the permutations in use. */
   long of(Cluster c) {
-    long best = Long.MAX_VALUE;
-    for (int[] perm : permutations) {
-      long h = hash(c, perm);
+    Encoded e = encode(c);
+    long best = e.hash(permutations[0]);
+    for (int k = 1; k < permutations.length; k++) {
+      long h = e.hash(permutations[k]);
       if (Long.compareUnsigned(h, best) < 0) {
         best = h;
       }
@@ -52,79 +57,187 @@ final class Fingerprint {
     return best;
   }
 
-  private long hash(Cluster c, int[] perm) {
-    int n = members.size();
-    long[] nodeHashes = new long[n];
+  /** A state with ids as member positions and every id-free part already hashed. */
+  private static final class Encoded {
+    final int n;
+    final long[] nodeBase;
+    final int[] voted;
+    final int[] leader;
+    final int[] maskA;
+    final int[] maskB;
+    final long[][] progress; // [node][peer position], 0 when not leading
+    final long[] msgBase;
+    final int[] msgFrom;
+    final int[] msgTo;
+    final long ghostBase;
+    final long[] electedTerm;
+    final int[] electedLeader;
+
+    Encoded(int n, int messages, int elected, long ghostBase) {
+      this.n = n;
+      nodeBase = new long[n];
+      voted = new int[n];
+      leader = new int[n];
+      maskA = new int[n];
+      maskB = new int[n];
+      progress = new long[n][];
+      msgBase = new long[messages];
+      msgFrom = new int[messages];
+      msgTo = new int[messages];
+      this.ghostBase = ghostBase;
+      electedTerm = new long[elected];
+      electedLeader = new int[elected];
+    }
+
+    long hash(int[] perm) {
+      long[] nodes = new long[n];
+      for (int i = 0; i < n; i++) {
+        long h = mix(nodeBase[i] ^ (map(voted[i], perm) * 31L + map(leader[i], perm)));
+        h = mix(h ^ (mapMask(maskA[i], perm) * 131L + mapMask(maskB[i], perm)));
+        if (progress[i] != null) {
+          long[] byNewPosition = new long[n];
+          for (int j = 0; j < n; j++) {
+            byNewPosition[perm[j]] = progress[i][j];
+          }
+          for (long p : byNewPosition) {
+            h = mix(h ^ p);
+          }
+        }
+        nodes[perm[i]] = h;
+      }
+      long h = 0x9E3779B97F4A7C15L;
+      for (long nh : nodes) {
+        h = mix(h ^ nh);
+      }
+      long bag = 0;
+      for (int k = 0; k < msgBase.length; k++) {
+        bag += mix(msgBase[k] ^ (perm[msgFrom[k]] * 16L + perm[msgTo[k]]));
+      }
+      long elected = 0;
+      for (int k = 0; k < electedTerm.length; k++) {
+        elected += mix(electedTerm[k] * 64 + perm[electedLeader[k]]);
+      }
+      h = mix(h ^ bag);
+      return mix(h ^ mix(ghostBase + elected));
+    }
+
+    private static long map(int id, int[] perm) {
+      return id < 0 ? 0 : perm[id] + 1;
+    }
+
+    private static long mapMask(int mask, int[] perm) {
+      long out = 0;
+      for (int b = 0; mask != 0; b++, mask >>>= 1) {
+        if ((mask & 1) != 0) {
+          out |= 1L << perm[b];
+        }
+      }
+      return out;
+    }
+  }
+
+  private Encoded encode(Cluster c) {
+    int n = members.length;
+    int messages = 0;
+    for (int count : c.network().inFlight().values()) {
+      messages += count;
+    }
+    Ghost g = c.ghost();
+    long ghostBase = countRestarts ? g.restarts() : 0;
+    for (Ghost.Committed k : g.committed()) {
+      ghostBase = mix(ghostBase ^ entry(k.entry()) ^ (k.inTerm() << 40));
+    }
+    for (Ghost.Read r : g.reads()) {
+      ghostBase = mix(ghostBase ^ (0x7EADL + r.committedBefore() * 97 + r.answers() * 7919L + r.readIndex() * 104729));
+    }
+    Encoded e = new Encoded(n, messages, g.leaders().size(), ghostBase);
     for (int i = 0; i < n; i++) {
-      nodeHashes[perm[i]] = node(c.nodes().get(i), perm);
+      encodeNode(c.nodes().get(i), i, e);
     }
-    long h = 0x9E3779B97F4A7C15L;
-    for (long nh : nodeHashes) {
-      h = mix(h ^ nh);
+    int k = 0;
+    for (Map.Entry<Message, Integer> m : c.network().inFlight().entrySet()) {
+      long base = message(m.getKey());
+      int from = indexOf(m.getKey().from());
+      int to = indexOf(m.getKey().to());
+      for (int copy = 0; copy < m.getValue(); copy++, k++) {
+        e.msgBase[k] = base;
+        e.msgFrom[k] = from;
+        e.msgTo[k] = to;
+      }
     }
-    long bag = 0;
-    for (Map.Entry<Message, Integer> e : c.network().inFlight().entrySet()) {
-      bag += mix(message(e.getKey(), perm) + e.getValue());
+    for (int j = 0; j < g.leaders().size(); j++) {
+      e.electedTerm[j] = g.leaders().get(j).term();
+      e.electedLeader[j] = indexOf(g.leaders().get(j).leader());
     }
-    h = mix(h ^ bag);
-    h = mix(h ^ ghost(c.ghost(), perm));
-    return h;
+    return e;
   }
 
-  private long node(NodeState s, int[] perm) {
-    long h = mix(s.term() * 31 + id(s.votedFor(), perm));
-    h = mix(h ^ log(s.log()));
-    h = mix(h ^ s.commitIndex());
-    return mix(h ^ role(s.role(), perm));
-  }
-
-  private long role(Role r, int[] perm) {
-    return switch (r) {
-      case Role.Follower f -> mix(1 + 7L * id(f.leader(), perm));
-      case Role.PreCandidate p -> mix(2 + 7L * (set(p.responded(), perm) * 131 + set(p.granted(), perm)));
-      case Role.Candidate c -> mix(3 + 7L * (set(c.responded(), perm) * 131 + set(c.granted(), perm)));
+  private void encodeNode(NodeState s, int i, Encoded e) {
+    long tag = switch (s.role()) {
+      case Role.Follower f -> {
+        e.leader[i] = id(f.leader());
+        yield 1;
+      }
+      case Role.PreCandidate p -> {
+        e.leader[i] = -1;
+        e.maskA[i] = mask(p.responded());
+        e.maskB[i] = mask(p.granted());
+        yield 2;
+      }
+      case Role.Candidate cd -> {
+        e.leader[i] = -1;
+        e.maskA[i] = mask(cd.responded());
+        e.maskB[i] = mask(cd.granted());
+        yield 3;
+      }
       case Role.Leader l -> {
-        long[] progress = new long[members.size()];
-        for (Map.Entry<NodeId, Role.Progress> e : l.progress().entrySet()) {
-          progress[perm[indexOf(e.getKey())]] = mix(e.getValue().next() * 1_000_003L + e.getValue().match() + 1);
+        e.leader[i] = -1;
+        e.maskA[i] = mask(l.recentlyActive());
+        long[] progress = new long[members.length];
+        for (Map.Entry<NodeId, Role.Progress> p : l.progress().entrySet()) {
+          long acked = l.reads().acked().getOrDefault(p.getKey(), 0L);
+          progress[indexOf(p.getKey())] =
+              mix(p.getValue().next() * 1_000_003L + p.getValue().match() + 1 + acked * 0x9E3779B1L);
         }
-        long h = 4 + 7L * set(l.recentlyActive(), perm);
-        for (long p : progress) {
-          h = mix(h ^ p);
-        }
-        yield h;
+        e.progress[i] = progress;
+        yield 4 + reads(l.reads());
       }
     };
+    e.voted[i] = id(s.votedFor());
+    long h = mix(s.term() * 31 + tag);
+    h = mix(h ^ log(s.log()));
+    e.nodeBase[i] = mix(h ^ s.commitIndex());
   }
 
-  private long message(Message m, int[] perm) {
-    long h = mix(perm[indexOf(m.from())] * 16L + perm[indexOf(m.to())] + m.term() * 256);
+  /** The id-free part of a leader's ReadIndex state (acknowledgements are hashed with progress); 0 when idle. */
+  private static long reads(Role.Reads r) {
+    if (r.round() == 0 && r.pending().isEmpty()) {
+      return 0;
+    }
+    long h = mix(r.round() + 0x5EAD);
+    for (Role.PendingRead p : r.pending()) {
+      h = mix(h ^ (p.requestId() * 31 + p.readIndex() * 7919 + p.round() * 104729));
+    }
+    return h << 3;
+  }
+
+  private static long message(Message m) {
+    long h = mix(m.term() * 256);
     return switch (m) {
       case Message.RequestVoteRequest r ->
           mix(h ^ (11 + r.lastLogIndex() * 97 + r.lastLogTerm() * 7919 + (r.preVote() ? 5 : 0)));
       case Message.RequestVoteResponse r -> mix(h ^ (13 + (r.voteGranted() ? 2 : 0) + (r.preVote() ? 4 : 0)));
       case Message.AppendEntriesRequest r -> {
-        long x = mix(h ^ (17 + r.prevLogIndex() * 97 + r.prevLogTerm() * 7919 + r.leaderCommit() * 104729));
-        for (Entry e : r.entries()) {
-          x = mix(x ^ entry(e));
+        long x = mix(h ^ (17 + r.prevLogIndex() * 97 + r.prevLogTerm() * 7919 + r.leaderCommit() * 104729
+            + r.round() * 15485863));
+        for (Entry en : r.entries()) {
+          x = mix(x ^ entry(en));
         }
         yield x;
       }
       case Message.AppendEntriesResponse r -> mix(h ^ (19 + (r.success() ? 2 : 0) + r.matchIndex() * 97
-          + r.conflictIndex() * 7919 + r.conflictTerm() * 104729));
+          + r.conflictIndex() * 7919 + r.conflictTerm() * 104729 + r.round() * 15485863));
     };
-  }
-
-  private long ghost(Ghost g, int[] perm) {
-    long leaders = 0;
-    for (Ghost.Elected e : g.leaders()) {
-      leaders += mix(e.term() * 64 + perm[indexOf(e.leader())]);
-    }
-    long h = mix(leaders + (countRestarts ? g.restarts() : 0));
-    for (Ghost.Committed c : g.committed()) {
-      h = mix(h ^ entry(c.entry()) ^ (c.inTerm() << 40));
-    }
-    return h;
   }
 
   private static long log(Log log) {
@@ -143,21 +256,26 @@ final class Fingerprint {
     return mix(e.term() * 0x100000001B3L + p);
   }
 
-  private long set(Set<NodeId> ids, int[] perm) {
-    long mask = 0;
+  private int mask(Set<NodeId> ids) {
+    int mask = 0;
     for (NodeId id : ids) {
-      mask |= 1L << perm[indexOf(id)];
+      mask |= 1 << indexOf(id);
     }
     return mask;
   }
 
-  private long id(Optional<NodeId> id, int[] perm) {
-    return id.isEmpty() ? 0 : perm[indexOf(id.get())] + 1;
+  private int id(Optional<NodeId> id) {
+    return id.isEmpty() ? -1 : indexOf(id.get());
   }
 
   private int indexOf(NodeId id) {
-    for (int i = 0; i < members.size(); i++) {
-      if (members.get(i).equals(id)) {
+    for (int i = 0; i < members.length; i++) {
+      if (members[i] == id) {
+        return i;
+      }
+    }
+    for (int i = 0; i < members.length; i++) {
+      if (members[i].equals(id)) {
         return i;
       }
     }
@@ -180,7 +298,7 @@ final class Fingerprint {
   }
 
   private static int[][] allPermutations(int n) {
-    List<int[]> out = new java.util.ArrayList<>();
+    List<int[]> out = new ArrayList<>();
     permute(identity(n), 0, out);
     return out.toArray(new int[0][]);
   }

@@ -21,13 +21,27 @@ import java.util.Optional;
  * @param values the values clients propose
  * @param faults which faults are on
  * @param mutant the deliberate bug, if any
+ * @param reads  how many client reads arrive in total (at leaders)
  */
-public record Model(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
+public record Model(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant, int reads) {
   public Model {
     Objects.requireNonNull(config, "config");
     values = List.copyOf(values);
     Objects.requireNonNull(faults, "faults");
     Objects.requireNonNull(mutant, "mutant");
+    if (reads < 0) {
+      throw new IllegalArgumentException("reads must be >= 0, got " + reads);
+    }
+  }
+
+  /** A model without reads. */
+  public Model(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
+    this(config, values, faults, mutant, 0);
+  }
+
+  /** Every event enabled in {@code c} under this model. */
+  public List<io.refraft.spec.check.Event> events(io.refraft.spec.check.Cluster c) {
+    return c.events(values, faults, reads);
   }
 
   /**
@@ -45,7 +59,7 @@ public record Model(Config config, List<Payload> values, Faults faults, Optional
     for (int v = 1; v <= bounds.values(); v++) {
       values.add(Payload.Data.of((byte) v));
     }
-    return new Model(config, values, faults, mutant);
+    return new Model(config, values, faults, mutant, bounds.reads());
   }
 
   /** One step of one server under this model's step function. */

@@ -133,7 +133,7 @@ public final class ModelChecker {
         }
         Cluster c = frontier.get(i);
         long fp = fingerprint.of(c);
-        List<Event> events = c.events(model.values(), model.faults());
+        List<Event> events = model.events(c);
         for (int e = 0; e < events.size(); e++) {
           Optional<Cluster.Step> step = c.next(events.get(e), model::step);
           if (step.isEmpty()) {
@@ -178,7 +178,7 @@ public final class ModelChecker {
     Cluster at = init;
     for (long target : chain) {
       Cluster.Step hit = null;
-      for (Event e : at.events(model.values(), model.faults())) {
+      for (Event e : model.events(at)) {
         Optional<Cluster.Step> s = at.next(e, model::step);
         if (s.isPresent() && bounds.admits(s.get().next()) && fingerprint.of(s.get().next()) == target) {
           hit = s.get();
@@ -196,7 +196,7 @@ public final class ModelChecker {
   }
 
   private Counterexample lastStep(Cluster at, Found found, Cluster init, List<Cluster.Step> steps) {
-    for (Event e : at.events(model.values(), model.faults())) {
+    for (Event e : model.events(at)) {
       Optional<Cluster.Step> s = at.next(e, model::step);
       if (s.isEmpty()) {
         continue;

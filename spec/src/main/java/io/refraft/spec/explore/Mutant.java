@@ -140,10 +140,34 @@ public enum Mutant {
     Transition step(NodeState s, Input in) {
       if (in instanceof Input.MessageReceived(Message.AppendEntriesRequest r) && r.term() < s.term()) {
         Message current = new Message.AppendEntriesRequest(r.from(), r.to(), s.term(), r.prevLogIndex(),
-            r.prevLogTerm(), r.entries(), r.leaderCommit());
+            r.prevLogTerm(), r.entries(), r.leaderCommit(), r.round());
         return Raft.step(s, new Input.MessageReceived(current));
       }
       return Raft.step(s, in);
+    }
+  },
+
+  /**
+   * A leader answers a read at once from its commit index, skipping the confirmation round of
+   * thesis §6.4 step 3: a deposed leader that has not yet heard of its successor serves a stale read.
+   */
+  STALE_READ("stale-read") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      Transition t = Raft.step(s, in);
+      NodeState n = t.next();
+      if (!(in instanceof Input.ReadIndexRequest) || !(n.role() instanceof Role.Leader l)
+          || l.reads().pending().isEmpty() || n.commitIndex() == 0 || n.log().term(n.commitIndex()) != n.term()) {
+        return t;
+      }
+      List<Output> outputs = new ArrayList<>(t.outputs());
+      for (Role.PendingRead p : l.reads().pending()) {
+        outputs.add(new Output.ReadReady(p.requestId(), p.readIndex() > 0 ? p.readIndex() : n.commitIndex()));
+      }
+      Role.Reads r = l.reads();
+      Role unconfirmed = l.withReads(new Role.Reads(r.round(), r.acked(), List.of()));
+      return new Transition(copy(n, n.term(), n.votedFor(), n.log(), n.commitIndex(), unconfirmed), outputs,
+          t.actions());
     }
   };
 
@@ -151,6 +175,39 @@ public enum Mutant {
 
   Mutant(String cliName) {
     this.cliName = cliName;
+  }
+
+  /**
+   * Settings a mutant needs to be observable, applied where the user gives none; empty when the
+   * defaults of {@code refraft spec check} suffice.
+   *
+   * @param maxTerm     the bound on terms
+   * @param maxLog      the bound on log length
+   * @param preVote     pre-vote on or off
+   * @param checkQuorum check-quorum on or off
+   * @param leaderNoop  leader no-op on or off
+   * @param faults      the faults explored
+   * @param reads       client reads arriving in total
+   */
+  public record Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
+      io.refraft.spec.check.Faults faults, int reads) {}
+
+  /**
+   * The Figure 8 bug needs four terms (an entry of term 1, a competing one of term 2, the buggy
+   * commit in term 3, the competing leader of term 4) and nothing else: no faults, one entry per
+   * log, none of the optional features. A stale read needs one read (and two terms, two entries:
+   * the defaults). Every other mutant shows within the defaults.
+   */
+  public java.util.Optional<Settings> settings() {
+    return switch (this) {
+      case COMMIT_PREVIOUS_TERM ->
+          Optional.of(new Settings(4, 1, false, false, false, io.refraft.spec.check.Faults.NONE, 0));
+      // A stale read needs one read and a deposed leader that has not heard of its successor: undelivered
+      // messages suffice, so no faults and no optional election features.
+      case STALE_READ -> Optional.of(new Settings(2, 2, false, false, true, io.refraft.spec.check.Faults.NONE, 1));
+      case VOTE_TWICE, NO_LOG_CHECK, KEEP_CONFLICTS, LEADER_OVERWRITES, FORGET_VOTE_ON_RESTART, COMMIT_WITHOUT_QUORUM,
+          ACCEPT_STALE_TERM -> Optional.empty();
+    };
   }
 
   /** The name {@code refraft spec check --mutant} takes. */

@@ -40,23 +40,20 @@ public final class Simulator {
       Cluster c = Cluster.initial(model.config());
       List<Event> walk = new ArrayList<>();
       for (int d = 0; d < depth && taken < steps; d++) {
-        List<Event> events = c.events(model.values(), model.faults());
-        List<Cluster.Step> enabled = new ArrayList<>(events.size());
-        for (Event e : events) {
+        List<Event> events = new ArrayList<>(model.events(c));
+        Cluster.Step step = null;
+        // Draw events until one is enabled and within bounds (or breaks a step invariant even out of
+        // bounds); each draw computes one successor, not all of them.
+        while (step == null && !events.isEmpty()) {
+          Event e = events.remove(random.nextInt(events.size()));
           Optional<Cluster.Step> s = c.next(e, model::step);
-          if (s.isPresent() && bounds.admits(s.get().next())) {
-            enabled.add(s.get());
-          } else if (s.isPresent()) {
-            Optional<Invariant.Violation> v = Replay.violation(c, s.get());
-            if (v.isPresent()) { // a step violation counts even when its target is out of bounds
-              enabled.add(s.get());
-            }
+          if (s.isPresent() && (bounds.admits(s.get().next()) || Replay.violation(c, s.get()).isPresent())) {
+            step = s.get();
           }
         }
-        if (enabled.isEmpty()) {
+        if (step == null) {
           break;
         }
-        Cluster.Step step = enabled.get(random.nextInt(enabled.size()));
         taken++;
         walk.add(step.event());
         Optional<Invariant.Violation> v = Replay.violation(c, step);

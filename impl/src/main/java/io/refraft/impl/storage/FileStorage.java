@@ -1,0 +1,360 @@
+package io.refraft.impl.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@link Storage} on a data directory: a segmented write-ahead log ({@code wal-<base index>.log}
+ * files, layout in {@link WalFormat}), the term/vote file ({@link MetaFile}) and a lock file.
+ *
+ * <p>Writes go to an in-process buffer and reach the tail segment's page cache when the buffer
+ * fills or at {@link #sync()}; one {@code fdatasync} per touched file then makes the whole batch
+ * durable (group commit). Before any buffered record is written, a pending metadata change is
+ * made durable, which gives the term order of {@link Storage}. A full segment is fsynced before
+ * the next one is created, so every segment but the last is complete on disk: damage in a
+ * non-last segment is corruption, never a torn write.
+ *
+ * <p>Recovery rules are in {@link WalRecovery}.
+ */
+public final class FileStorage implements Storage {
+
+  /**
+   * How a {@link FileStorage} lays out and recovers its files.
+   *
+   * @param segmentBytes size at which a segment is closed and the next begins (64 B .. 1 GiB); a
+   *     record larger than this gets a segment of its own
+   * @param repair on corruption before the tail, truncate the log there instead of refusing to
+   *     start; records after that point are lost, so use it only when the other nodes hold them
+   */
+  public record Options(long segmentBytes, boolean repair) {
+
+    public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+    public Options {
+      if (segmentBytes < 64 || segmentBytes > (1L << 30)) {
+        throw new IllegalArgumentException("segmentBytes must be in 64..2^30, was " + segmentBytes);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(DEFAULT_SEGMENT_BYTES, false);
+    }
+
+    public Options withRepair(boolean value) {
+      return new Options(segmentBytes, value);
+    }
+
+    public Options withSegmentBytes(long value) {
+      return new Options(value, repair);
+    }
+  }
+
+  private enum State { OPENED, LOADED, FAILED, CLOSED }
+
+  static final String LOCK_NAME = "LOCK";
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  private final Path dir;
+  private final Options options;
+  private final FileChannel lockChannel;
+  private final List<Segment> segments = new ArrayList<>();
+  private ByteBuffer pending = ByteBuffer.allocate(BUFFER_BYTES);
+  private Meta meta = Meta.INITIAL;
+  private boolean metaDirty;
+  private boolean dirDirty;
+  private State state = State.OPENED;
+  private IOException failure;
+
+  private FileStorage(Path dir, Options options, FileChannel lockChannel) {
+    this.dir = dir;
+    this.options = options;
+    this.lockChannel = lockChannel;
+  }
+
+  /**
+   * Opens (creating if needed) a data directory and takes its lock; reads nothing yet.
+   *
+   * @throws FileSystemException naming the path when it is not a directory, cannot be created or
+   *     written, or is locked by another open storage
+   */
+  public static FileStorage open(Path dir, Options options) throws IOException {
+    Objects.requireNonNull(options, "options");
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new FileSystemException(dir.toString(), null, "the data directory is not a directory");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new FileSystemException(dir.toString(), null, "cannot create the data directory (" + e + ")");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new FileSystemException(dir.toString(), null, "the data directory is not writable");
+    }
+    Path lockPath = dir.resolve(LOCK_NAME);
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new FileSystemException(dir.toString(), null, "the data directory is not writable (" + e + ")");
+    }
+    try {
+      if (ch.tryLock() == null) {
+        ch.close();
+        throw new FileSystemException(lockPath.toString(), null, "the data directory is in use by another process");
+      }
+    } catch (OverlappingFileLockException e) {
+      ch.close();
+      throw new FileSystemException(lockPath.toString(), null, "the data directory is already open in this process");
+    }
+    return new FileStorage(dir, options, ch);
+  }
+
+  /** {@link #open(Path, Options)} with {@link Options#defaults()}. */
+  public static FileStorage open(Path dir) throws IOException {
+    return open(dir, Options.defaults());
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public Recovered load() throws IOException {
+    if (state != State.OPENED) {
+      throw new IllegalStateException("load() is called once, first; storage in " + dir + " is " + state);
+    }
+    try {
+      // A leftover temporary file is a replacement that never finished; the old meta file is intact.
+      Files.deleteIfExists(dir.resolve(MetaFile.TEMP_NAME));
+      meta = MetaFile.read(dir);
+      List<LogRecord> records = new ArrayList<>();
+      segments.addAll(new WalRecovery(dir, options.repair()).recover(records));
+      state = State.LOADED;
+      return new Recovered(meta, records);
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void append(List<LogRecord> records) throws IOException {
+    requireLoaded();
+    validateAppend(records);
+    try {
+      for (LogRecord r : records) {
+        int frame = WalFormat.frameBytes(r);
+        Segment tail = segments.isEmpty() ? null : segments.getLast();
+        if (tail == null || (tail.count > 0 && logicalBytes(tail) + frame > options.segmentBytes())) {
+          tail = roll(r.index());
+        }
+        ensureBuffer(frame);
+        tail.addRecord((int) logicalBytes(tail), r.term());
+        WalFormat.putFrame(pending, r);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  private void validateAppend(List<LogRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    long next = segments.isEmpty() ? records.getFirst().index() : segments.getLast().lastIndex() + 1;
+    long term = segments.isEmpty() ? 0 : segments.getLast().lastTerm;
+    for (LogRecord r : records) {
+      if (r.index() != next) {
+        throw new IllegalArgumentException("append must continue the log at index " + next + ", got " + r.index());
+      }
+      if (r.term() < term) {
+        throw new IllegalArgumentException("terms must not decrease: entry " + r.index() + " has term "
+            + r.term() + " after term " + term);
+      }
+      next++;
+      term = r.term();
+    }
+  }
+
+  @Override
+  public void truncateFrom(long index) throws IOException {
+    requireLoaded();
+    if (index < 1) {
+      throw new IllegalArgumentException("index must be >= 1, was " + index);
+    }
+    try {
+      flushBuffer();
+      // Delete from the last segment backwards, so a crash part-way leaves a contiguous log.
+      while (!segments.isEmpty() && segments.getLast().base >= index) {
+        Segment s = segments.removeLast();
+        s.closeChannel();
+        Files.delete(s.path);
+        dirDirty = true;
+      }
+      if (!segments.isEmpty() && segments.getLast().lastIndex() >= index) {
+        segments.getLast().truncateBefore(index);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+    sync();
+  }
+
+  @Override
+  public void saveMeta(Meta newMeta) throws IOException {
+    requireLoaded();
+    Objects.requireNonNull(newMeta, "meta");
+    if (!newMeta.equals(meta)) {
+      meta = newMeta;
+      metaDirty = true;
+    }
+  }
+
+  @Override
+  public void sync() throws IOException {
+    requireLoaded();
+    try {
+      if (metaDirty) {
+        writeMeta();
+      }
+      flushBuffer();
+      for (Segment s : segments) {
+        if (s.dirty) {
+          // fdatasync also flushes the file size, which a later read of the data needs (fdatasync(2)).
+          s.channel().force(false);
+          s.dirty = false;
+        }
+      }
+      if (dirDirty) {
+        MetaFile.syncDirectory(dir);
+        dirDirty = false;
+      }
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    IOException first = null;
+    for (Segment s : segments) {
+      try {
+        s.closeChannel();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    lockChannel.close(); // releases the lock
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** Closes the full tail (after an fsync) and starts a segment whose first record is {@code base}. */
+  private Segment roll(long base) throws IOException {
+    if (!segments.isEmpty()) {
+      Segment old = segments.getLast();
+      flushBuffer();
+      old.channel().force(false);
+      old.dirty = false;
+      old.closeChannel();
+    }
+    Path path = dir.resolve(WalFormat.segmentName(base));
+    Segment s = new Segment(base, path, new int[0], 0, segments.isEmpty() ? 0 : segments.getLast().lastTerm, 0);
+    s.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        StandardOpenOption.READ);
+    segments.add(s);
+    dirDirty = true;
+    WalFormat.putHeader(pending, base);
+    return s;
+  }
+
+  private long logicalBytes(Segment tail) {
+    return tail.fileBytes + pending.position();
+  }
+
+  private void ensureBuffer(int bytes) throws IOException {
+    if (pending.remaining() < bytes) {
+      flushBuffer();
+      if (pending.capacity() < bytes) {
+        pending = ByteBuffer.allocate(bytes);
+      }
+    }
+  }
+
+  /** Writes the buffer to the tail's page cache, after making any pending metadata durable. */
+  private void flushBuffer() throws IOException {
+    if (pending.position() == 0) {
+      return;
+    }
+    if (metaDirty) {
+      writeMeta();
+    }
+    Segment tail = segments.getLast();
+    FileChannel ch = tail.channel();
+    pending.flip();
+    while (pending.hasRemaining()) {
+      tail.fileBytes += ch.write(pending, tail.fileBytes);
+    }
+    tail.dirty = true;
+    if (pending.capacity() > BUFFER_BYTES) {
+      pending = ByteBuffer.allocate(BUFFER_BYTES);
+    } else {
+      pending.clear();
+    }
+  }
+
+  private void writeMeta() throws IOException {
+    MetaFile.write(dir, meta);
+    metaDirty = false;
+  }
+
+  private void requireLoaded() throws IOException {
+    switch (state) {
+      case LOADED -> { }
+      case OPENED -> throw new IllegalStateException("call load() before using storage in " + dir);
+      case CLOSED -> throw new IllegalStateException("storage in " + dir + " is closed");
+      case FAILED -> throw new IOException("storage in " + dir + " failed earlier and cannot be trusted; "
+          + "close it and recover with a fresh open() and load()", failure);
+    }
+  }
+
+  private IOException fail(Exception e) {
+    state = State.FAILED;
+    failure = e instanceof IOException io ? io : new IOException(e);
+    return failure;
+  }
+
+  // ---- hooks for FaultyStorage, which simulates crashes over the same files ----
+
+  /** Writes buffered records to the page cache, as the OS would on its own before a crash. */
+  void writeBufferForCrashSimulation() throws IOException {
+    if (state == State.LOADED) {
+      flushBuffer();
+    }
+  }
+
+  /** Each segment's size including buffered bytes, in log order. */
+  Map<Path, Long> logicalSizes() {
+    Map<Path, Long> sizes = new LinkedHashMap<>();
+    for (Segment s : segments) {
+      sizes.put(s.path, s == segments.getLast() ? logicalBytes(s) : s.fileBytes);
+    }
+    return sizes;
+  }
+}

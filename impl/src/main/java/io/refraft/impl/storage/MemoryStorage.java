@@ -1,0 +1,112 @@
+package io.refraft.impl.storage;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@link Storage} in memory, for the deterministic simulator: the same contract and crash
+ * semantics as {@link FileStorage} without a file system.
+ *
+ * <p>The "disk" outlives the node: the simulator calls {@link #crash()} when the node's process
+ * dies, which drops every record appended and every metadata change saved since the last
+ * {@link #sync()} (or {@link #truncateFrom}), and the restarted node calls {@link #load()} again.
+ * Because truncation is durable at once, the durable log is always a prefix of the buffered one,
+ * so a crash is a cut at {@code syncedCount}.
+ */
+public final class MemoryStorage implements Storage {
+
+  private final List<LogRecord> log = new ArrayList<>();
+  private int syncedCount;
+  private Meta meta = Meta.INITIAL;
+  private Meta durableMeta = Meta.INITIAL;
+  private boolean loaded;
+  private boolean failed;
+  private boolean failNextSync;
+
+  @Override
+  public Recovered load() {
+    if (loaded) {
+      throw new IllegalStateException("load() is called once per (re)start, first");
+    }
+    loaded = true;
+    return new Recovered(durableMeta, log);
+  }
+
+  @Override
+  public void append(List<LogRecord> records) throws IOException {
+    requireUsable();
+    long next = log.isEmpty() ? (records.isEmpty() ? 1 : records.getFirst().index()) : log.getLast().index() + 1;
+    long term = log.isEmpty() ? 0 : log.getLast().term();
+    for (LogRecord r : records) {
+      if (r.index() != next || r.term() < term) {
+        throw new IllegalArgumentException("append must continue the log at index " + next
+            + " with a term of at least " + term + ", got " + r);
+      }
+      next++;
+      term = r.term();
+    }
+    log.addAll(records);
+  }
+
+  @Override
+  public void truncateFrom(long index) throws IOException {
+    requireUsable();
+    if (index < 1) {
+      throw new IllegalArgumentException("index must be >= 1, was " + index);
+    }
+    if (!log.isEmpty() && index <= log.getLast().index()) {
+      int keep = (int) Math.max(0, index - log.getFirst().index());
+      log.subList(keep, log.size()).clear();
+    }
+    sync();
+  }
+
+  @Override
+  public void saveMeta(Meta newMeta) throws IOException {
+    requireUsable();
+    meta = Objects.requireNonNull(newMeta, "meta");
+  }
+
+  @Override
+  public void sync() throws IOException {
+    requireUsable();
+    if (failNextSync) {
+      failNextSync = false;
+      failed = true;
+      throw new IOException("injected fsync failure");
+    }
+    syncedCount = log.size();
+    durableMeta = meta;
+  }
+
+  /** Same as {@link #crash()}: a stop without sync keeps only what was synced. */
+  @Override
+  public void close() {
+    crash();
+  }
+
+  /** The node's process dies: everything not synced is lost; call {@link #load()} to restart. */
+  public void crash() {
+    log.subList(syncedCount, log.size()).clear();
+    meta = durableMeta;
+    loaded = false;
+    failed = false;
+    failNextSync = false;
+  }
+
+  /** The next {@link #sync()} throws and leaves the storage failed, as a failing disk would. */
+  public void failNextSync() {
+    failNextSync = true;
+  }
+
+  private void requireUsable() throws IOException {
+    if (!loaded) {
+      throw new IllegalStateException("call load() first (after a crash too)");
+    }
+    if (failed) {
+      throw new IOException("storage failed earlier; crash() and load() to recover");
+    }
+  }
+}

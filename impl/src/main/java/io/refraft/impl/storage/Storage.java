@@ -1,0 +1,74 @@
+package io.refraft.impl.storage;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A node's durable state: the Raft log and the term/vote metadata (paper Figure 2, "Persistent
+ * state on all servers").
+ *
+ * <p>Obligations of every implementation:
+ * <ol>
+ *   <li>Single owner: never called concurrently; all calls come from the node's one thread
+ *       (DESIGN §4), so implementations do no locking of their own.</li>
+ *   <li>Group commit: {@link #append} and {@link #saveMeta} only buffer; one {@link #sync()}
+ *       makes everything buffered since the previous sync durable at once.</li>
+ *   <li>Crash semantics: after a crash, {@link #load()} returns exactly the state as of the last
+ *       {@code sync()} or {@code truncateFrom()} that returned, possibly plus a prefix of the
+ *       records appended after it, and never anything else. Metadata saved but not synced may be
+ *       lost.</li>
+ *   <li>Term order: a record never becomes durable before a {@code saveMeta} that preceded it,
+ *       so a recovered log never holds an entry whose term exceeds the recovered term unless
+ *       that term was saved (Figure 2 requires {@code currentTerm} ≥ every entry's term).</li>
+ *   <li>Poisoning: once any call has thrown an {@link IOException}, every later call except
+ *       {@link #close()} throws too. After a failed fsync the kernel may have dropped the dirty
+ *       pages and reported the error once only (PostgreSQL "fsyncgate", 2018), so nothing
+ *       buffered can be trusted; the owner must close, and recover with a fresh {@code load()}.
+ *       </li>
+ * </ol>
+ */
+public interface Storage extends AutoCloseable {
+
+  /**
+   * Recovers the durable state. Called exactly once, before any other method.
+   *
+   * @throws StorageCorruptException when the state is damaged beyond what a crash explains; the
+   *     message names the file and byte offset
+   */
+  Recovered load() throws IOException;
+
+  /**
+   * Buffers records at the end of the log; not durable until {@link #sync()} returns.
+   *
+   * <p>Records must be consecutive, with non-decreasing terms; the first must follow the
+   * current last index, or may start anywhere when the log is empty. Violations throw
+   * {@link IllegalArgumentException} and change nothing.
+   */
+  void append(List<LogRecord> records) throws IOException;
+
+  /**
+   * Removes the record at {@code index} and every record after it (Raft §5.3: a conflicting
+   * entry and all that follow it are deleted). A no-op for the log's contents when
+   * {@code index} is past the last record.
+   *
+   * <p>Durable when it returns, together with everything appended or saved before it: it
+   * implies {@link #sync()}. Otherwise a record appended later over the same bytes could reach
+   * the disk while the truncation has not, and a crash would leave an old entry followed by a
+   * new one, a log that breaks Log Matching (§5.3).
+   */
+  void truncateFrom(long index) throws IOException;
+
+  /** Buffers a new term and vote; durable when {@link #sync()} returns. Idempotent. */
+  void saveMeta(Meta meta) throws IOException;
+
+  /**
+   * Makes everything buffered since the last sync durable with one flush of each touched file
+   * (group commit). Metadata is made durable before log records. Idempotent: a sync with
+   * nothing buffered does no I/O.
+   */
+  void sync() throws IOException;
+
+  /** Releases files and locks without syncing. Idempotent; safe after a failure. */
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,16 @@
+/**
+ * The node's durable storage (DESIGN §4 "Storage"): a segmented write-ahead log with CRC32C per
+ * record and group-commit fsync, plus term/vote metadata replaced atomically.
+ *
+ * <p>Byte-level and protocol-agnostic: a log record is {@code (index, term, payload)} with an
+ * opaque payload, metadata is {@code (term, votedFor)}. The on-disk layout is documented in
+ * {@code impl/README.md} ("Storage").
+ *
+ * <p>Implementations: {@link io.refraft.impl.storage.FileStorage} (the real one),
+ * {@link io.refraft.impl.storage.FaultyStorage} (fault injection over real files, for tests) and
+ * {@link io.refraft.impl.storage.MemoryStorage} (for the deterministic simulator).
+ *
+ * <p>Must not depend on {@code io.refraft.spec} or {@code io.refraft.traces} (storage knows no
+ * protocol types), nor on {@code io.refraft.verification}. Uses only the JDK and SLF4J.
+ */
+package io.refraft.impl.storage;

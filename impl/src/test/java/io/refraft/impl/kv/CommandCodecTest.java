@@ -1,0 +1,105 @@
+package io.refraft.impl.kv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CommandCodecTest {
+
+  @Test
+  void when_every_operation_is_encoded_then_it_decodes_to_itself() throws Exception {
+    List<Command> commands = List.of(
+        Command.of(5, new Op.Get("k")),
+        Command.of(5, 3, 9, new Op.Put("k", "v")),
+        Command.of(0, new Op.Delete("k")),
+        Command.of(1, new Op.Cas("k", Optional.empty(), "b")),
+        Command.of(1, new Op.Cas("k", Optional.of("a"), "b")),
+        Command.of(1, new Op.Append("l", "1")),
+        Command.of(1, new Op.Read("l")),
+        Command.of(7, new Op.OpenSession()),
+        Command.of(2, 1, 1, new Op.Txn(List.of(new MicroOp.Append("x", "1"), new MicroOp.R("x"),
+            new MicroOp.W("y", "2"), new MicroOp.Cas("y", Optional.of("2"), "3"), new MicroOp.Cas("z", Optional.empty(), "0")))));
+    for (Command c : commands) {
+      byte[] bytes = CommandCodec.encode(c);
+      assertEquals(c, CommandCodec.decode(bytes), new String(bytes, StandardCharsets.UTF_8));
+      assertArrayEquals(bytes, CommandCodec.encode(CommandCodec.decode(bytes)));
+    }
+  }
+
+  @Test
+  void when_a_command_is_spelled_differently_then_its_canonical_encoding_is_the_same() throws Exception {
+    Command a = CommandCodec.decode("{ \"op\" : [\"put\",\"k\",\"v\"], \"q\":2, \"c\":1, \"t\":9, \"v\":1 }");
+    assertEquals("{\"v\":1,\"t\":9,\"c\":1,\"q\":2,\"op\":[\"put\",\"k\",\"v\"]}",
+        new String(CommandCodec.encode(a), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void when_a_txn_is_given_in_jepsen_form_then_it_decodes() throws Exception {
+    Command c = CommandCodec.decode(
+        "{\"v\":1,\"op\":[\"txn\",[[\"append\",\"x\",\"1\"],[\"r\",\"x\",null],[\"w\",\"y\",\"2\"],[\"cas\",\"y\",\"2\",\"3\"]]]}");
+    assertEquals(new Op.Txn(List.of(new MicroOp.Append("x", "1"), new MicroOp.R("x"), new MicroOp.W("y", "2"),
+        new MicroOp.Cas("y", Optional.of("2"), "3"))), c.op());
+    assertEquals(0, c.time());
+    assertEquals(Optional.empty(), c.session());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      not json                                                   | ''      | not JSON
+      []                                                         | ''      | a command is a JSON object
+      {"v":1}                                                    | op      | missing
+      {"op":["get","k"]}                                         | v       | missing
+      {"v":2,"op":["get","k"]}                                   | v       | unsupported version 2
+      {"v":1,"x":0,"op":["get","k"]}                             | x       | unknown field
+      {"v":1,"v":1,"op":["get","k"]}                             | ''      | Duplicate field
+      {"v":1,"op":["get","k"]} {}                                | ''      | not JSON
+      {"v":1,"t":-1,"op":["get","k"]}                            | t       | must be >= 0
+      {"v":1,"t":1.5,"op":["get","k"]}                           | t       | must be an integer
+      {"v":1,"c":1,"op":["get","k"]}                             | q       | missing
+      {"v":1,"c":0,"q":1,"op":["get","k"]}                       | c       | must be >= 1
+      {"v":1,"c":1,"q":1,"op":["open-session"]}                  | c       | open-session carries no client id
+      {"v":1,"op":"get"}                                         | op      | must be an array
+      {"v":1,"op":["fly","k"]}                                   | op[0]   | unknown operation 'fly'
+      {"v":1,"op":["get"]}                                       | op      | 'get' takes 1 argument, got 0
+      {"v":1,"op":["put","k"]}                                   | op      | 'put' takes 2 arguments, got 1
+      {"v":1,"op":["get",7]}                                     | op[1]   | a key must be a string
+      {"v":1,"op":["get",""]}                                    | op[1]   | a key must be 1..1024
+      {"v":1,"op":["put","k",1]}                                 | op[2]   | a value must be a string
+      {"v":1,"op":["cas","k","a",null]}                          | op[3]   | a value must be a string
+      {"v":1,"op":["txn",[]]}                                    | op[1]   | must be an array of 1..256 micro-ops
+      {"v":1,"op":["txn",[["r","x"]]]}                           | op[1][0] | 'r' takes 2 arguments, got 1
+      {"v":1,"op":["txn",[["r","x","1"]]]}                       | op[1][0][2] | a read's value must be null
+      {"v":1,"op":["txn",[["w","x","1"],["del","x",null]]]}      | op[1][1][0] | unknown micro-op 'del'
+      """)
+  void when_a_command_is_malformed_then_the_field_and_reason_are_named(String json, String field, String reason) {
+    InvalidCommandException e = assertThrows(InvalidCommandException.class, () -> CommandCodec.decode(json));
+    assertEquals(field, e.field(), e.getMessage());
+    assertEquals(true, e.reason().contains(reason), () -> "reason '" + e.reason() + "' lacks '" + reason + "'");
+  }
+
+  @Test
+  void when_a_key_or_value_is_too_large_then_it_is_refused() {
+    String bigKey = "k".repeat(CommandCodec.MAX_KEY_BYTES + 1);
+    String okKey = "é".repeat(CommandCodec.MAX_KEY_BYTES / 2);
+    assertThrows(InvalidCommandException.class, () -> CommandCodec.decode("{\"v\":1,\"op\":[\"get\",\"" + bigKey + "\"]}"));
+    assertThrows(InvalidCommandException.class,
+        () -> CommandCodec.decode("{\"v\":1,\"op\":[\"get\",\"" + okKey + "é\"]}"));
+    String bigValue = "v".repeat(CommandCodec.MAX_VALUE_BYTES + 1);
+    assertThrows(InvalidCommandException.class,
+        () -> CommandCodec.decode("{\"v\":1,\"op\":[\"put\",\"k\",\"" + bigValue + "\"]}"));
+    assertThrows(InvalidCommandException.class, () -> CommandCodec.decode(new byte[CommandCodec.MAX_COMMAND_BYTES + 1]));
+  }
+
+  @Test
+  void when_a_key_is_exactly_at_the_limit_then_it_is_accepted() throws Exception {
+    String okKey = "é".repeat(CommandCodec.MAX_KEY_BYTES / 2);
+    assertEquals(new Op.Get(okKey), CommandCodec.decode("{\"v\":1,\"op\":[\"get\",\"" + okKey + "\"]}").op());
+  }
+}

@@ -1,0 +1,63 @@
+package io.refraft.impl.storage;
+
+import static io.refraft.impl.storage.Records.range;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class MemoryStorageTest {
+
+  @Test
+  void when_crashing_then_only_synced_state_is_recovered() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    s.load();
+    s.saveMeta(new Meta(2, "a"));
+    s.append(range(1, 4, 2, 8));
+    s.sync();
+    s.saveMeta(new Meta(3, "b"));
+    s.append(range(5, 9, 3, 8));
+    s.crash();
+    Recovered r = s.load();
+    assertEquals(new Meta(2, "a"), r.meta());
+    assertEquals(range(1, 4, 2, 8), r.records());
+    s.append(range(5, 5, 4, 8)); // the log continues after the durable prefix
+    s.sync();
+    s.crash();
+    java.util.List<LogRecord> expected = new java.util.ArrayList<>(range(1, 4, 2, 8));
+    expected.addAll(range(5, 5, 4, 8));
+    assertEquals(expected, s.load().records());
+  }
+
+  @Test
+  void when_truncating_then_it_is_durable_at_once() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    s.load();
+    s.append(range(3, 10, 1, 8));
+    s.truncateFrom(6);
+    s.crash();
+    assertEquals(range(3, 5, 1, 8), s.load().records());
+    s.truncateFrom(1);
+    s.crash();
+    assertEquals(0, s.load().lastIndex());
+  }
+
+  @Test
+  void when_fsync_fails_then_calls_throw_until_crash_and_load() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    s.load();
+    s.append(range(1, 2, 1, 8));
+    s.failNextSync();
+    assertThrows(IOException.class, s::sync);
+    assertThrows(IOException.class, () -> s.append(range(3, 3, 1, 8)));
+    s.crash();
+    assertEquals(0, s.load().lastIndex());
+  }
+
+  @Test
+  void when_used_before_load_then_refused() {
+    MemoryStorage s = new MemoryStorage();
+    assertThrows(IllegalStateException.class, () -> s.append(range(1, 1, 1, 1)));
+  }
+}

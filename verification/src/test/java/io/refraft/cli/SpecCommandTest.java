@@ -1,0 +1,96 @@
+package io.refraft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SpecCommandTest {
+  private record Run(int code, String out, String err) {
+    JsonNode lastLine() throws Exception {
+      String[] lines = out.strip().split("\n");
+      return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void when_the_space_has_no_violation_then_exit_0_and_a_json_summary() throws Exception {
+    Run r = run("spec", "check", "--max-term", "1", "--max-log", "1", "--workers", "1");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = r.lastLine();
+    assertEquals("ok", j.get("result").asText());
+    assertTrue(j.get("distinct_states").asLong() > 10);
+    assertTrue(j.get("states_generated").asLong() >= j.get("distinct_states").asLong());
+    assertEquals(1, j.get("bounds").get("max_term").asInt());
+  }
+
+  @Test
+  void when_a_mutant_is_checked_then_exit_1_with_a_counterexample_trace(@TempDir Path dir) throws Exception {
+    Path trace = dir.resolve("cx.ndjson");
+    Run r = run("spec", "check", "--mutant", "forget-vote-on-restart", "--out", trace.toString());
+    assertEquals(1, r.code(), r.err());
+    assertEquals("VoteOncePerTerm", r.lastLine().get("invariant").asText());
+    assertTrue(r.out().contains("violates VoteOncePerTerm"));
+    List<String> lines = Files.readAllLines(trace);
+    assertTrue(lines.size() >= 3, "header and steps: " + lines);
+    ObjectMapper m = new ObjectMapper();
+    for (String line : lines) {
+      m.readTree(line); // every line is JSON
+    }
+  }
+
+  @Test
+  void when_mutants_are_listed_then_every_name_is_checkable() {
+    Run r = run("spec", "mutants");
+    assertEquals(0, r.code());
+    List<String> names = r.out().strip().lines().toList();
+    assertTrue(names.size() >= 6, names.toString());
+    assertTrue(names.contains("commit-previous-term"));
+  }
+
+  @Test
+  void when_simulating_then_the_seed_is_printed_and_the_run_repeats() throws Exception {
+    Run a = run("spec", "simulate", "--steps", "5000", "--seed", "7", "--max-term", "4", "--max-msgs", "4");
+    Run b = run("spec", "simulate", "--steps", "5000", "--seed", "7", "--max-term", "4", "--max-msgs", "4");
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.out().startsWith("seed 7"));
+    assertEquals(a.lastLine().get("walks"), b.lastLine().get("walks"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--max-term 99|--max-term must be in 1..8",
+      "--servers 0|--servers must be in 1..7",
+      "--mutant nope|unknown mutant 'nope'",
+      "--faults drop,xx|unknown fault 'xx'",
+      "--prevote maybe|--prevote must be on or off",
+      "--workers 0|--workers must be in 1..64",
+      "--bogus|Unknown option: '--bogus'",
+      "--profile tla|unknown profile 'tla'",
+      "--out /nonexistent-dir-refraft/x.ndjson|does not exist"})
+  void when_input_is_bad_then_exit_2_naming_the_argument(String args, String message) {
+    String[] argv = ("spec check " + args).split(" ");
+    Run r = run(argv);
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains(message), r.err());
+    assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
+  }
+}
