@@ -68,6 +68,7 @@ public final class ClusterTraces {
       case Event.Timeout t -> new Input.ElectionTimeout();
       case Event.Heartbeat h -> Input.HeartbeatTimeout.to(h.peer());
       case Event.Propose p -> Input.ClientPropose.of(p.value());
+      case Event.Read r -> new Input.ReadIndexRequest(before.ghost().reads().size() + 1L);
       case Event.Crash c -> new Input.Restart(before.node(id).durable());
       case Event.Deliver d -> new Input.MessageReceived(d.message());
       case Event.Drop d -> throw new IllegalArgumentException("a drop steps no node");

@@ -158,6 +158,7 @@ final class Decoder {
     Optional<Persisted> persisted = persistence == TraceHeader.Persistence.explicit
         ? Optional.of(Persisted.NOTHING) : Optional.empty();
     List<TracedMessage> sent = null;
+    List<ReadAnswer> reads = List.of();
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
         case "node" -> node = p.nodeId(f);
@@ -173,6 +174,7 @@ final class Decoder {
           persisted = Optional.of(persisted(p));
         }
         case "sent" -> sent = sent(p);
+        case "reads" -> reads = reads(p);
         case "format" -> throw new Bad("a second header (only the first line is a header)");
         default -> p.unknown(f, "a step");
       }
@@ -182,7 +184,7 @@ final class Decoder {
           + ")");
     }
     try {
-      return new TraceStep(node, seq, time, input, actions, state, persisted, sent);
+      return new TraceStep(node, seq, time, input, actions, state, persisted, sent, reads);
     } catch (IllegalArgumentException e) {
       throw new Bad(e.getMessage());
     }
@@ -214,12 +216,14 @@ final class Decoder {
     TracedMessage message = null;
     Optional<NodeId> peer = Optional.empty();
     List<Payload> payloads = null;
+    Long requestId = null;
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
         case "type" -> type = p.tag(f);
         case "message" -> message = message(p, "input.message");
         case "peer" -> peer = Optional.of(p.nodeId(f));
         case "payloads" -> payloads = payloads(p);
+        case "requestId" -> requestId = p.integer("input.requestId");
         default -> p.unknown(f, "'input'");
       }
     }
@@ -241,13 +245,20 @@ final class Decoder {
         }
         yield new TraceInput.ClientPropose(payloads);
       }
+      case "ReadIndexRequest" -> {
+        if (requestId == null) {
+          throw new Bad("a ReadIndexRequest input needs 'requestId'");
+        }
+        yield new TraceInput.ReadIndexRequest(requestId);
+      }
       case "Restart" -> new TraceInput.Restart();
       default -> throw new Bad("unknown input type '" + type
-          + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, Restart)");
+          + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, ReadIndexRequest, Restart)");
     };
     if ((message != null && !(in instanceof TraceInput.MessageReceived))
         || (peer.isPresent() && !(in instanceof TraceInput.HeartbeatTimeout))
-        || (payloads != null && !(in instanceof TraceInput.ClientPropose))) {
+        || (payloads != null && !(in instanceof TraceInput.ClientPropose))
+        || (requestId != null && !(in instanceof TraceInput.ReadIndexRequest))) {
       throw new Bad("'input' of type " + type + " has a field that belongs to another input type");
     }
     return in;
@@ -361,6 +372,54 @@ final class Decoder {
       }
     }
     return new Persisted(hard, log);
+  }
+
+  private static List<ReadAnswer> reads(LineParser p) throws IOException {
+    p.startArray("reads");
+    List<ReadAnswer> out = new ArrayList<>(1);
+    while (p.nextObjectInArray("reads")) {
+      out.add(read(p, "reads[" + out.size() + "]"));
+    }
+    return out;
+  }
+
+  /** One answer of {@code reads}, its opening brace already read. */
+  private static ReadAnswer read(LineParser p, String where) throws IOException {
+    Long requestId = null;
+    String result = null;
+    long readIndex = -1;
+    Optional<NodeId> leader = Optional.empty();
+    boolean leaderReported = false;
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "requestId" -> requestId = p.integer(where + ".requestId");
+        case "result" -> result = p.tag(where + ".result");
+        case "readIndex" -> readIndex = p.integer(where + ".readIndex");
+        case "leader" -> {
+          leader = p.nullableNodeId(where + ".leader");
+          leaderReported = true;
+        }
+        default -> p.unknown(f, "'" + where + "'");
+      }
+    }
+    if (requestId == null || result == null) {
+      throw new Bad("'" + where + "' needs requestId and result");
+    }
+    return switch (result) {
+      case "Served" -> {
+        if (leaderReported || readIndex < 1) {
+          throw new Bad("'" + where + "': a Served read needs 'readIndex' >= 1 and no 'leader'");
+        }
+        yield new ReadAnswer.Served(requestId, readIndex);
+      }
+      case "Rejected" -> {
+        if (readIndex != -1) {
+          throw new Bad("'" + where + "': field 'readIndex' does not belong to a Rejected read");
+        }
+        yield new ReadAnswer.Rejected(requestId, leader, leaderReported);
+      }
+      default -> throw new Bad("'" + where + "': unknown result '" + result + "' (Served, Rejected)");
+    };
   }
 
   private static List<TracedMessage> sent(LineParser p) throws IOException {

@@ -32,6 +32,9 @@ final class MessageFields {
   private long matchIndex = -1;
   private long conflictIndex = -1;
   private long conflictTerm = -1;
+  /** Optional (FORMAT.md §6): 0 when absent, allowed on AppendEntries only. */
+  private long round;
+  private boolean roundSeen;
   /** The type-specific fields read, one bit each in the order of {@link #SPECIFIC}. */
   private int seen;
 
@@ -64,6 +67,10 @@ final class MessageFields {
       case "matchIndex" -> matchIndex = p.nonNegative(mark(9, f));
       case "conflictIndex" -> conflictIndex = p.nonNegative(mark(10, f));
       case "conflictTerm" -> conflictTerm = p.nonNegative(mark(11, f));
+      case "round" -> {
+        round = p.nonNegative(f);
+        roundSeen = true;
+      }
       default -> p.unknown(f, "'" + where + "'");
     }
   }
@@ -84,6 +91,9 @@ final class MessageFields {
     } catch (IllegalArgumentException e) {
       throw new Bad("'" + where + "': " + e.getMessage());
     }
+    if (roundSeen && !type.startsWith("AppendEntries")) {
+      throw new Bad("'" + where + "': field 'round' does not belong to a " + type);
+    }
     Message m = switch (type) {
       case "RequestVoteRequest" -> {
         only(where, type, "lastLogIndex", "lastLogTerm", "preVote");
@@ -96,12 +106,12 @@ final class MessageFields {
       case "AppendEntriesRequest" -> {
         only(where, type, "prevLogIndex", "prevLogTerm", "entries", "leaderCommit");
         yield wrap(where, () -> new Message.AppendEntriesRequest(from, to, term, prevLogIndex, prevLogTerm, entries,
-            leaderCommit));
+            leaderCommit, round));
       }
       case "AppendEntriesResponse" -> {
         only(where, type, "success", "matchIndex", "conflictIndex", "conflictTerm");
         yield wrap(where, () -> new Message.AppendEntriesResponse(from, to, term, success, matchIndex, conflictIndex,
-            conflictTerm));
+            conflictTerm, round));
       }
       default -> throw new Bad("'" + where + "': unknown message type '" + type
           + "' (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest, AppendEntriesResponse)");

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public sealed interface TraceInput
     permits TraceInput.MessageReceived, TraceInput.ElectionTimeout, TraceInput.HeartbeatTimeout,
-        TraceInput.ClientPropose, TraceInput.Restart {
+        TraceInput.ClientPropose, TraceInput.ReadIndexRequest, TraceInput.Restart {
 
   /** The tag written as {@code input.type}. */
   String type();
@@ -65,6 +65,14 @@ public sealed interface TraceInput
     }
   }
 
+  /** A client asked for a linearizable read (thesis §6.4); {@code requestId} is the implementation's. */
+  record ReadIndexRequest(long requestId) implements TraceInput {
+    @Override
+    public String type() {
+      return "ReadIndexRequest";
+    }
+  }
+
   /** The node crashed and recovered from its durable state. */
   record Restart() implements TraceInput {
     @Override
@@ -80,6 +88,7 @@ public sealed interface TraceInput
       case Input.ElectionTimeout t -> new ElectionTimeout();
       case Input.HeartbeatTimeout h -> new HeartbeatTimeout(h.peer());
       case Input.ClientPropose p -> new ClientPropose(p.payloads());
+      case Input.ReadIndexRequest r -> new ReadIndexRequest(r.requestId());
       case Input.Restart r -> new Restart();
     };
   }

@@ -200,10 +200,16 @@ public final class TraceReader implements AutoCloseable {
       }
       case TraceInput.ElectionTimeout t -> { }
       case TraceInput.ClientPropose p -> { }
+      case TraceInput.ReadIndexRequest r -> { }
       case TraceInput.Restart r -> { }
     }
     for (TracedMessage m : s.sent()) {
       member(m.message().to(), "sent " + m.id() + ".to");
+    }
+    for (int k = 0; k < s.reads().size(); k++) {
+      if (s.reads().get(k) instanceof ReadAnswer.Rejected r && r.leader().isPresent()) {
+        member(r.leader().get(), "reads[" + k + "].leader");
+      }
     }
   }
 

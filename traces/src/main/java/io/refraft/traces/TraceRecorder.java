@@ -64,7 +64,9 @@ public final class TraceRecorder {
       received = new TracedMessage(receivedId, m);
     }
     List<TracedMessage> sent = new ArrayList<>(4);
+    List<ReadAnswer> reads = new ArrayList<>(0);
     for (Output o : t.outputs()) {
+      ReadAnswer.of(o).ifPresent(reads::add);
       if (o instanceof Output.Send(Message m)) {
         MessageId id = new MessageId(self, m.to(), sendSeq.merge(self, 1L, Long::sum));
         inFlight.computeIfAbsent(m, k -> new ArrayDeque<>(1)).add(id);
@@ -75,7 +77,7 @@ public final class TraceRecorder {
         : between(before.durable(), t.next().durable());
     return new TraceStep(self, stepSeq.merge(self, 1L, Long::sum), time, TraceInput.of(input, received),
         withActions ? Optional.of(t.actions()) : Optional.empty(), StateSummary.of(t.next()),
-        Optional.of(persisted), sent);
+        Optional.of(persisted), sent, reads);
   }
 
   /** The network delivers one more copy of {@code m} later: it keeps the id it was sent with. */

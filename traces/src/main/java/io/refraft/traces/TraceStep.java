@@ -17,9 +17,10 @@ import java.util.OptionalLong;
  *
  * @param time      informational clock reading (any unit), absent when not recorded
  * @param persisted empty when the trace's persistence is implicit (FORMAT.md §3)
+ * @param reads     the reads the step answered, in the order answered (FORMAT.md §5.5)
  */
 public record TraceStep(NodeId node, long seq, OptionalLong time, TraceInput input, Optional<List<Action>> actions,
-    StateSummary state, Optional<Persisted> persisted, List<TracedMessage> sent) {
+    StateSummary state, Optional<Persisted> persisted, List<TracedMessage> sent, List<ReadAnswer> reads) {
 
   public TraceStep {
     Objects.requireNonNull(node, "node");
@@ -30,6 +31,7 @@ public record TraceStep(NodeId node, long seq, OptionalLong time, TraceInput inp
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(persisted, "persisted");
     sent = List.copyOf(sent);
+    reads = List.copyOf(reads);
     if (seq < 1) {
       throw new IllegalArgumentException("seq must be >= 1, got " + seq);
     }
@@ -42,5 +44,11 @@ public record TraceStep(NodeId node, long seq, OptionalLong time, TraceInput inp
       throw new IllegalArgumentException("node " + node + " received message " + m.id() + " addressed to "
           + m.message().to());
     }
+  }
+
+  /** A step that answered no read. */
+  public TraceStep(NodeId node, long seq, OptionalLong time, TraceInput input, Optional<List<Action>> actions,
+      StateSummary state, Optional<Persisted> persisted, List<TracedMessage> sent) {
+    this(node, seq, time, input, actions, state, persisted, sent, List.of());
   }
 }

@@ -94,6 +94,13 @@ public final class TraceWriter implements AutoCloseable {
       message(m);
     }
     g.writeEndArray();
+    if (!s.reads().isEmpty()) {
+      g.writeArrayFieldStart("reads");
+      for (ReadAnswer a : s.reads()) {
+        read(a);
+      }
+      g.writeEndArray();
+    }
     g.writeEndObject();
     endLine();
   }
@@ -144,7 +151,23 @@ public final class TraceWriter implements AutoCloseable {
         }
         g.writeEndArray();
       }
+      case TraceInput.ReadIndexRequest r -> g.writeNumberField("requestId", r.requestId());
       case TraceInput.Restart r -> { }
+    }
+    g.writeEndObject();
+  }
+
+  private void read(ReadAnswer a) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("requestId", a.requestId());
+    g.writeStringField("result", a.result());
+    switch (a) {
+      case ReadAnswer.Served r -> g.writeNumberField("readIndex", r.readIndex());
+      case ReadAnswer.Rejected r -> {
+        if (r.leaderReported()) {
+          nullableId("leader", r.leader());
+        }
+      }
     }
     g.writeEndObject();
   }
@@ -205,12 +228,18 @@ public final class TraceWriter implements AutoCloseable {
         g.writeNumberField("prevLogTerm", r.prevLogTerm());
         entries(r.entries());
         g.writeNumberField("leaderCommit", r.leaderCommit());
+        if (r.round() != 0) {
+          g.writeNumberField("round", r.round());
+        }
       }
       case Message.AppendEntriesResponse r -> {
         g.writeBooleanField("success", r.success());
         g.writeNumberField("matchIndex", r.matchIndex());
         g.writeNumberField("conflictIndex", r.conflictIndex());
         g.writeNumberField("conflictTerm", r.conflictTerm());
+        if (r.round() != 0) {
+          g.writeNumberField("round", r.round());
+        }
       }
     }
     g.writeEndObject();

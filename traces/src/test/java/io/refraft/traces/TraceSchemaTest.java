@@ -35,8 +35,20 @@ class TraceSchemaTest {
   }
 
   private static TreeSet<String> constTypes(String def) {
+    return consts(def, "type");
+  }
+
+  private static TreeSet<String> consts(String def, String tag) {
     TreeSet<String> out = new TreeSet<>();
-    defs.get(def).get("oneOf").forEach(n -> out.add(n.get("properties").get("type").get("const").asText()));
+    defs.get(def).get("oneOf").forEach(n -> out.add(n.get("properties").get(tag).get("const").asText()));
+    return out;
+  }
+
+  private static TreeSet<String> simpleNames(Class<?> sealed) {
+    TreeSet<String> out = new TreeSet<>();
+    for (Class<?> c : sealed.getPermittedSubclasses()) {
+      out.add(c.getSimpleName());
+    }
     return out;
   }
 
@@ -68,5 +80,20 @@ class TraceSchemaTest {
     }
     assertEquals(new TreeSet<>(payloads), constTypes("Payload"));
     assertEquals(new TreeSet<>(payloads), constTypes("Entry"));
+    assertEquals(simpleNames(ReadAnswer.class), consts("ReadAnswer", "result"));
+  }
+
+  /** The ReadIndex round is optional (0 when absent) on both AppendEntries messages and on no other. */
+  @Test
+  void round_is_an_optional_field_of_append_entries_only() {
+    for (JsonNode alt : defs.get("Message").get("oneOf")) {
+      String type = alt.get("properties").get("type").get("const").asText();
+      boolean ae = type.startsWith("AppendEntries");
+      assertEquals(ae, alt.get("properties").has("round"), type + " has round");
+      assertEquals(false, texts(alt.get("required")).contains("round"), type + " requires round");
+      if (ae) {
+        assertEquals(0, alt.get("properties").get("round").get("default").asInt());
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.traces.Persisted;
+import io.refraft.traces.ReadAnswer;
 import io.refraft.traces.StateSummary;
 import io.refraft.traces.TraceStep;
 import io.refraft.traces.TracedMessage;
@@ -19,9 +20,9 @@ import java.util.Optional;
 
 /**
  * Compares what the spec did (a {@link Composite}) with one observed step: post-state, durable
- * state, sent messages (as a multiset: implementations may send in another order) and, when the
- * trace names them, actions. Lists every difference; the first kind in the order state,
- * persisted, sent, actions names the divergence.
+ * state, sent messages (as a multiset: implementations may send in another order), the reads
+ * answered (in order) and, when the trace names them, actions. Lists every difference; the first
+ * kind in the order state, persisted, sent, reads, actions names the divergence.
  */
 final class Comparison {
   private Comparison() {}
@@ -52,6 +53,9 @@ final class Comparison {
     int n = diffs.size();
     sent(c.sends(), s.sent(), matched, diffs);
     kind = kind == null && diffs.size() > n ? Kind.SENT : kind;
+    n = diffs.size();
+    reads(c.reads(), s.reads(), diffs);
+    kind = kind == null && diffs.size() > n ? Kind.READS : kind;
     if (s.actions().isPresent() && !s.actions().get().equals(c.actions())) {
       diffs.add(new FieldDiff("actions", c.actions().toString(), s.actions().get().toString()));
       kind = kind == null ? Kind.ACTIONS : kind;
@@ -144,6 +148,41 @@ final class Comparison {
     for (Message m : left) {
       diffs.add(new FieldDiff("sent to " + m.to(), json(m), "nothing"));
     }
+  }
+
+  /**
+   * The reads answered, in order: a served read's id and readIndex, a rejected read's id and, when
+   * the trace reports it, the leader it named.
+   */
+  private static void reads(List<Output> expected, List<ReadAnswer> observed, List<FieldDiff> diffs) {
+    int n = Math.max(expected.size(), observed.size());
+    for (int k = 0; k < n; k++) {
+      String e = k < expected.size() ? describe(expected.get(k), k < observed.size() ? observed.get(k) : null)
+          : "nothing";
+      String o = k < observed.size() ? describe(observed.get(k)) : "nothing";
+      if (!e.equals(o)) {
+        diffs.add(new FieldDiff("reads[" + k + "]", e, o));
+      }
+    }
+  }
+
+  /** The spec's answer in the words of {@link #describe(ReadAnswer)}, omitting a leader the trace omits. */
+  private static String describe(Output spec, ReadAnswer seen) {
+    boolean leader = !(seen instanceof ReadAnswer.Rejected r) || r.leaderReported();
+    return switch (spec) {
+      case Output.ReadReady r -> describe(new ReadAnswer.Served(r.requestId(), r.readIndex()));
+      case Output.ReadRejected r -> describe(new ReadAnswer.Rejected(r.requestId(),
+          leader ? r.leader() : Optional.empty(), leader));
+      default -> throw new IllegalArgumentException("not a read answer: " + spec);
+    };
+  }
+
+  private static String describe(ReadAnswer a) {
+    return switch (a) {
+      case ReadAnswer.Served s -> "read " + s.requestId() + " served at readIndex " + s.readIndex();
+      case ReadAnswer.Rejected r -> "read " + r.requestId() + " rejected"
+          + (r.leaderReported() ? ", leader " + name(r.leader()) : "");
+    };
   }
 
   private static String json(Message m) {

@@ -60,6 +60,19 @@ record Composite(NodeState before, List<Input> inputs, List<Transition> parts) {
     return out;
   }
 
+  /** The read answers of every part, in order. */
+  List<Output> reads() {
+    List<Output> out = new ArrayList<>(0);
+    for (Transition t : parts) {
+      for (Output o : t.outputs()) {
+        if (o instanceof Output.ReadReady || o instanceof Output.ReadRejected) {
+          out.add(o);
+        }
+      }
+    }
+    return out;
+  }
+
   Composite then(Input in) {
     List<Input> is = new ArrayList<>(inputs);
     is.add(in);

@@ -32,6 +32,8 @@ public record Divergence(String file, long line, NodeId node, long seq, Kind kin
     SENT,
     /** The actions named differ from the spec's. */
     ACTIONS,
+    /** The reads answered (served or rejected) differ from the spec's. */
+    READS,
     /** A received message was never sent (or not any more: see the retention option). */
     UNSENT_MESSAGE,
     /** A received message differs from the message sent with its id. */

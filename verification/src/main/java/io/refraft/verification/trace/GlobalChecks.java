@@ -6,6 +6,8 @@ import io.refraft.spec.Input;
 import io.refraft.spec.Log;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Transition;
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Ghost;
 import io.refraft.spec.check.Invariant;
@@ -48,6 +50,13 @@ final class GlobalChecks {
   private final List<Ghost.Elected> leaders = new ArrayList<>();
   private final List<Ghost.Committed> committed = new ArrayList<>();
   private int restarts;
+  /**
+   * The reads not yet answered, by node and request id. A read is checked against ReadLinearizable
+   * when it is answered and then forgotten, so memory grows with the reads outstanding, not with
+   * all reads of the trace; the spec answers a read at most once, so an answer for a read not
+   * outstanding is itself a violation.
+   */
+  private final Map<ReadKey, Ghost.Read> pendingReads = new HashMap<>();
   private long credit;
   private long fullChecks;
 
@@ -65,6 +74,15 @@ final class GlobalChecks {
 
   long fullChecks() {
     return fullChecks;
+  }
+
+  private record ReadKey(NodeId node, long requestId) {}
+
+  /** Records one spec step of node {@code i} and checks what it changed, its read answers included. */
+  Optional<Invariant.Violation> step(int i, Input input, Transition t) {
+    int committedBefore = committed.size();
+    Optional<Invariant.Violation> v = step(i, input, t.next());
+    return v.isPresent() ? v : reads(nodes[i].self(), input, committedBefore, t.outputs());
   }
 
   /** Records one spec step of node {@code i} and checks what it changed. */
@@ -93,11 +111,53 @@ final class GlobalChecks {
     return v;
   }
 
-  /** The spec's state invariants on the whole reconstructed cluster. */
+  /** The spec's state invariants on the whole reconstructed cluster (with the reads still outstanding). */
   Optional<Invariant.Violation> full() {
     credit = 0;
     fullChecks++;
-    return Invariant.check(new Cluster(List.of(nodes), Network.EMPTY, new Ghost(leaders, committed, restarts)));
+    return Invariant.check(new Cluster(List.of(nodes), Network.EMPTY,
+        new Ghost(leaders, committed, restarts, List.copyOf(pendingReads.values()))));
+  }
+
+  /**
+   * ReadLinearizable (thesis §6.4) on the reads this step received and answered: a read records
+   * how much was committed anywhere when it arrived, before any answer in the same step; an
+   * answer must be for an outstanding read, and a served one at an index at least that and
+   * within the committed prefix.
+   */
+  private Optional<Invariant.Violation> reads(NodeId self, Input input, int committedBefore, List<Output> outputs) {
+    if (input instanceof Input.ReadIndexRequest(long id)) {
+      pendingReads.put(new ReadKey(self, id), new Ghost.Read(id, committedBefore, 0, 0));
+    }
+    for (Output o : outputs) {
+      long id;
+      long readIndex;
+      switch (o) {
+        case Output.ReadReady r -> {
+          id = r.requestId();
+          readIndex = r.readIndex();
+        }
+        case Output.ReadRejected r -> {
+          id = r.requestId();
+          readIndex = 0;
+        }
+        default -> {
+          continue;
+        }
+      }
+      Ghost.Read was = pendingReads.remove(new ReadKey(self, id));
+      if (was == null) {
+        return Optional.of(new Invariant.Violation(Invariant.ReadLinearizable.name(), self + " answered read " + id
+            + ", which is not outstanding there (never received, or answered before)"));
+      }
+      Ghost single = new Ghost(List.of(), committed, 0,
+          List.of(new Ghost.Read(id, was.committedBefore(), 1, readIndex)));
+      Optional<String> v = Invariant.ReadLinearizable.violation(new Cluster(List.of(nodes), Network.EMPTY, single));
+      if (v.isPresent()) {
+        return Optional.of(new Invariant.Violation(Invariant.ReadLinearizable.name(), self + ": " + v.get()));
+      }
+    }
+    return Optional.empty();
   }
 
   private long cost() {

@@ -140,8 +140,8 @@ final class ParallelDecode implements StepStream {
           return;
         }
       }
-    } catch (InterruptedException e) {
-      // closed early (a divergence): stop reading
+    } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+      // closed early (a divergence): stop reading; the pool may already be shut down
     } catch (IOException e) {
       queue.offer(CompletableFuture.completedFuture(new Chunk(List.of(), new long[0], e, true)));
     }

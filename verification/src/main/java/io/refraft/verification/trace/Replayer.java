@@ -104,7 +104,7 @@ final class Replayer {
       inFlight.send(id, o.matchedSends().get(k));
     }
     for (int k = 0; k < c.parts().size(); k++) {
-      Optional<Invariant.Violation> v = global.step(i, c.inputs().get(k), c.parts().get(k).next());
+      Optional<Invariant.Violation> v = global.step(i, c.inputs().get(k), c.parts().get(k));
       if (v.isPresent()) {
         return Optional.of(divergence(file, line, s, Kind.INVARIANT, "the reconstructed cluster violates "
             + v.get().invariant() + ": " + v.get().detail(), List.of()));
@@ -125,6 +125,7 @@ final class Replayer {
       case TraceInput.ElectionTimeout t -> new Input.ElectionTimeout();
       case TraceInput.HeartbeatTimeout h -> new Input.HeartbeatTimeout(h.peer());
       case TraceInput.ClientPropose p -> new Input.ClientPropose(p.payloads());
+      case TraceInput.ReadIndexRequest r -> new Input.ReadIndexRequest(r.requestId());
       case TraceInput.Restart r -> new Input.Restart(st.durable());
     };
   }
@@ -163,6 +164,7 @@ final class Replayer {
           + input;
       case SENT -> "the messages sent on " + input + " are not the spec's";
       case ACTIONS -> "the actions named for " + input + " are not the spec's";
+      case READS -> "the reads answered on " + input + " are not the spec's";
       default -> kind.name();
     };
   }

@@ -146,6 +146,8 @@ public final class CorpusGenerator {
         "a follower misses five entries and catches up in batches of two with conflict hints"));
     out.add(valid("check-quorum-step-down", CorpusScenarios.checkQuorumStepDown(),
         "a cut-off leader steps down after an election timeout without hearing from a quorum"));
+    out.add(valid("read-index-3", CorpusScenarios.readIndex(),
+        "3 nodes: a ReadIndex read at the leader served after a round of heartbeats; a read at a follower rejected"));
     out.add(foreignStyle());
     out.add(coarseSteps());
     return out;
@@ -167,7 +169,7 @@ public final class CorpusGenerator {
     return new Case("foreign-style-implicit-persistence", text(h, c, s -> new TraceStep(s.node(), s.seq(),
         s.time(), s.input(), Optional.empty(), new io.refraft.traces.StateSummary(s.state().term(), s.state().vote(),
         s.state().role(), s.state().commitIndex(), s.state().lastLogIndex(), s.state().lastLogTerm(), Optional.empty(),
-        false), Optional.empty(), s.sent())), Optional.empty());
+        false), Optional.empty(), s.sent(), s.reads())), Optional.empty());
   }
 
   /**
@@ -180,7 +182,7 @@ public final class CorpusGenerator {
     TraceHeader h = TraceHeader.of(lazy, TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
         new TraceHeader.Source("refraft-spec", "eager sends traced against eagerSend=false: steps are compositions"));
     return new Case("coarse-steps-compositions", text(h, c, s -> new TraceStep(s.node(), s.seq(), s.time(), s.input(),
-        Optional.empty(), s.state(), s.persisted(), s.sent())), Optional.empty());
+        Optional.empty(), s.state(), s.persisted(), s.sent(), s.reads())), Optional.empty());
   }
 
   private static String text(TraceHeader h, ScriptedCluster c, UnaryOperator<TraceStep> f) {
@@ -369,14 +371,14 @@ public final class CorpusGenerator {
   }
 
   private static TraceStep withPersisted(TraceStep s, Persisted p) {
-    return new TraceStep(s.node(), s.seq(), s.time(), s.input(), s.actions(), s.state(), Optional.of(p), s.sent());
+    return new TraceStep(s.node(), s.seq(), s.time(), s.input(), s.actions(), s.state(), Optional.of(p), s.sent(), s.reads());
   }
 
   private static TraceStep withInput(TraceStep s, TraceInput in) {
-    return new TraceStep(s.node(), s.seq(), s.time(), in, s.actions(), s.state(), s.persisted(), s.sent());
+    return new TraceStep(s.node(), s.seq(), s.time(), in, s.actions(), s.state(), s.persisted(), s.sent(), s.reads());
   }
 
   private static TraceStep withSent(TraceStep s, List<TracedMessage> sent) {
-    return new TraceStep(s.node(), s.seq(), s.time(), s.input(), s.actions(), s.state(), s.persisted(), sent);
+    return new TraceStep(s.node(), s.seq(), s.time(), s.input(), s.actions(), s.state(), s.persisted(), sent, s.reads());
   }
 }

@@ -41,6 +41,16 @@ final class CorpusScenarios {
     return electionAndReplication(new ScriptedCluster(Config.ofSize(3)));
   }
 
+  /**
+   * After election and replication, a read at the leader is served once both followers have
+   * answered its round (thesis §6.4), and a read at a follower is rejected naming the leader.
+   */
+  static ScriptedCluster readIndex() {
+    ScriptedCluster c = electionAndReplication();
+    c.read("n1", 1).deliverAll();
+    return c.read("n2", 2);
+  }
+
   static ScriptedCluster election5() {
     ScriptedCluster c = new ScriptedCluster(Config.ofSize(5));
     return c.timeout("n3").deliverAll().heartbeat("n3").deliverAll();

@@ -31,7 +31,7 @@ import java.util.Optional;
 final class MutantTraces {
   private MutantTraces() {}
 
-  /** Mutant, and the model options that make its counterexample short. */
+  /** Mutant, and the model options that make its counterexample short (reads in the bounds). */
   private record Run(Mutant mutant, Bounds bounds, boolean preVote, boolean checkQuorum, boolean noop, Faults faults) {}
 
   static List<Case> cases() {
@@ -44,7 +44,9 @@ final class MutantTraces {
         // With the defaults of 'refraft spec check --mutant NAME' (pre-vote, check-quorum, leader no-op, all faults).
         new Run(Mutant.NO_LOG_CHECK, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.KEEP_CONFLICTS, Bounds.defaults(), true, true, true, Faults.ALL),
-        new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults(), true, true, true, Faults.ALL));
+        new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults(), true, true, true, Faults.ALL),
+        // As 'refraft spec check --mutant stale-read' runs it (Mutant.settings): one read, no faults.
+        new Run(Mutant.STALE_READ, new Bounds(3, 1, 2, 2, 1, -1, 1), false, false, true, Faults.NONE));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
       Model model = Model.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(), Optional.of(r.mutant()));
@@ -76,6 +78,8 @@ final class MutantTraces {
           kind = Kind.PERSISTED;
         } else if (!sends(spec).equals(sends(mutant))) {
           kind = Kind.SENT;
+        } else if (!reads(spec).equals(reads(mutant))) {
+          kind = Kind.READS;
         }
         if (kind != null) {
           return new Expected(line, kind, "mutant " + m.cliName() + " (model checker counterexample, violates "
@@ -85,6 +89,10 @@ final class MutantTraces {
       c = s.next();
     }
     throw new IllegalStateException("mutant " + m.cliName() + ": counterexample never deviates from the spec");
+  }
+
+  private static List<Output> reads(Transition t) {
+    return t.outputs().stream().filter(o -> o instanceof Output.ReadReady || o instanceof Output.ReadRejected).toList();
   }
 
   private static List<Message> sends(Transition t) {

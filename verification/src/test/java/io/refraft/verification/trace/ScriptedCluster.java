@@ -153,6 +153,12 @@ final class ScriptedCluster {
     return this;
   }
 
+  /** A client's linearizable read {@code requestId} arrives at {@code node} (thesis §6.4). */
+  ScriptedCluster read(String node, long requestId) {
+    step(node, new Input.ReadIndexRequest(requestId));
+    return this;
+  }
+
   ScriptedCluster restart(String node) {
     step(node, new Input.Restart(node(node).durable()));
     return this;
