@@ -173,4 +173,74 @@ class TraceReaderTest {
     assertEquals(3, e.line());
     assertTrue(e.reason().startsWith("not valid JSON"), e.getMessage());
   }
+
+  private static final String READ_STEP = "{\"node\":\"n1\",\"seq\":1,\"input\":{\"type\":\"ReadIndexRequest\","
+      + "\"requestId\":7},\"state\":{\"term\":0,\"vote\":null,\"role\":\"Follower\",\"commitIndex\":0,"
+      + "\"lastLogIndex\":0,\"lastLogTerm\":0},\"sent\":[],\"reads\":[{\"requestId\":7,\"result\":\"Rejected\"}]}";
+
+  /** A leader's read round trip: request, heartbeats carrying the round, echoes, the read served. */
+  @Test
+  void reads_and_rounds_write_and_read_back_equal() throws Exception {
+    Config config = Config.ofSize(1);
+    TraceRecorder rec = new TraceRecorder(config, true);
+    NodeState n1 = NodeState.initial(config.members().get(0), config);
+    List<TraceStep> steps = new ArrayList<>();
+    for (Input in : List.<Input>of(new Input.ElectionTimeout(), new Input.ElectionTimeout(),
+        new Input.ReadIndexRequest(42))) {
+      Transition t = Raft.step(n1, in);
+      steps.add(rec.record(n1, in, t, OptionalLong.empty()));
+      n1 = t.next();
+    }
+    TraceStep last = steps.get(steps.size() - 1);
+    assertEquals(List.of(new ReadAnswer.Served(42, n1.commitIndex())), last.reads(),
+        "a single-node leader with its no-op committed serves a read in the step it arrives");
+    StringWriter sw = new StringWriter();
+    try (TraceWriter w = new TraceWriter(sw)) {
+      w.header(TraceHeader.of(config, TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
+          new TraceHeader.Source("test", "reads")));
+      for (TraceStep st : steps) {
+        w.step(st);
+      }
+    }
+    assertEquals(steps, read(sw.toString()));
+  }
+
+  @Test
+  void a_rejected_read_without_leader_is_read_as_not_reported() throws Exception {
+    TraceStep s = read(HEADER + "\n" + READ_STEP + "\n").get(0);
+    assertEquals(new TraceInput.ReadIndexRequest(7), s.input());
+    assertEquals(List.of(new ReadAnswer.Rejected(7, java.util.Optional.empty(), false)), s.reads());
+  }
+
+  /** round is optional on AppendEntries (absent = 0) and belongs to no other message. */
+  @Test
+  void round_defaults_to_zero_and_is_only_for_append_entries() throws Exception {
+    String ae = "{\"id\":\"n1/n2/1\",\"type\":\"AppendEntriesRequest\",\"from\":\"n1\",\"to\":\"n2\",\"term\":0,"
+        + "\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],\"leaderCommit\":0}";
+    TraceStep s = read(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"sent\":[" + ae + "]") + "\n").get(0);
+    assertEquals(0, ((io.refraft.spec.Message.AppendEntriesRequest) s.sent().get(0).message()).round());
+    String withRound = ae.replace("}", ",\"round\":3}");
+    s = read(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"sent\":[" + withRound + "]") + "\n").get(0);
+    assertEquals(3, ((io.refraft.spec.Message.AppendEntriesRequest) s.sent().get(0).message()).round());
+    String rv = "{\"id\":\"n1/n2/1\",\"type\":\"RequestVoteRequest\",\"from\":\"n1\",\"to\":\"n2\",\"term\":1,"
+        + "\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":true,\"round\":1}";
+    assertTrue(malformed(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"sent\":[" + rv + "]") + "\n").reason()
+        .contains("field 'round' does not belong to a RequestVoteRequest"));
+    assertTrue(malformed(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"sent\":[" + ae.replace("}", ",\"round\":-1}")
+        + "]") + "\n").reason().contains("'round' must be >= 0"));
+  }
+
+  @Test
+  void malformed_reads_name_the_field() {
+    assertTrue(malformed(HEADER + "\n" + READ_STEP.replace(",\"requestId\":7}", "}") + "\n").reason()
+        .contains("a ReadIndexRequest input needs 'requestId'"));
+    assertTrue(malformed(HEADER + "\n" + READ_STEP.replace("\"Rejected\"}", "\"Served\"}") + "\n").reason()
+        .contains("reads[0]': a Served read needs 'readIndex' >= 1"));
+    assertTrue(malformed(HEADER + "\n" + READ_STEP.replace("\"Rejected\"}", "\"Rejected\",\"readIndex\":3}") + "\n")
+        .reason().contains("field 'readIndex' does not belong to a Rejected read"));
+    assertTrue(malformed(HEADER + "\n" + READ_STEP.replace("\"Rejected\"}", "\"Maybe\"}") + "\n").reason()
+        .contains("unknown result 'Maybe'"));
+    assertTrue(malformed(HEADER + "\n" + READ_STEP.replace("\"Rejected\"}", "\"Rejected\",\"leader\":\"n9\"}") + "\n")
+        .reason().contains("reads[0].leader: n9 is not one of the header's nodes"));
+  }
 }
