@@ -57,8 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UserError("--endpoint " + url + " does not answer GET /status");
     }
     // a 307 (leadership moved) is followed to the new leader with the same body
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(2)).build();
     Recorder latencies = new Recorder(3);
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();

@@ -38,6 +38,7 @@ public final class NodeServer implements AutoCloseable {
   private final Driver driver;
   private final RecordingStateMachine stateMachine;
   private final HttpServer http;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
       Driver driver, RecordingStateMachine stateMachine, HttpServer http) {
@@ -159,6 +160,9 @@ public final class NodeServer implements AutoCloseable {
   /** Stops the API, the driver, the transport and storage, in that order; idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     List<AutoCloseable> parts = new ArrayList<>();
     parts.add(() -> http.stop(0));
     parts.add(driver::stop);
