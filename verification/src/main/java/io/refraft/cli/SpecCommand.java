@@ -1,6 +1,7 @@
 package io.refraft.cli;
 
 import io.refraft.spec.check.Faults;
+import io.refraft.traces.ClusterTraces;
 import io.refraft.spec.explore.Bounds;
 import io.refraft.spec.explore.CounterexampleFormat;
 import io.refraft.spec.explore.Model;
@@ -85,6 +86,12 @@ final class SpecCommand implements Runnable {
       }
     }
 
+    /** The options as a command line suffix, for a trace's description. */
+    String describe(Bounds b) {
+      return (mutant == null ? "" : " --mutant " + mutant) + (profile == null ? "" : " --profile " + profile)
+          + " bounds " + b.toJson();
+    }
+
     Bounds bounds() {
       applyMutantSettings();
       Bounds d = Bounds.defaults();
@@ -159,7 +166,8 @@ final class SpecCommand implements Runnable {
     String symmetry;
     @Option(names = "--workers", description = "Parallel workers (1..64). Default: available processors.")
     Integer workers;
-    @Option(names = "--out", description = "Where to write a counterexample's trace (NDJSON).") Path out;
+    @Option(names = "--out", description = "Where to write a counterexample as a trace (traces/FORMAT.md); "
+        + "'refraft verify-trace' replays it against the correct spec.") Path out;
 
     @Override
     public Integer call() throws IOException {
@@ -178,7 +186,7 @@ final class SpecCommand implements Runnable {
         out.println("Counterexample (" + cx.steps().size() + " steps):");
         CounterexampleFormat.readable(cx).forEach(out::println);
         if (out != null && this.out != null) {
-          writeAtomically(this.out, String.join("\n", CounterexampleFormat.ndjson(cx, bounds.toJson())) + "\n");
+          writeAtomically(this.out, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
           out.println("trace written to " + this.out);
         }
         invariant = ",\"invariant\":" + Json.q(cx.violation().invariant());
@@ -201,7 +209,8 @@ final class SpecCommand implements Runnable {
     @Option(names = "--steps", description = "Events in total. Default: 1000000.") Long steps;
     @Option(names = "--depth", description = "Events per walk before starting over. Default: 100.") Integer depth;
     @Option(names = "--seed", description = "PRNG seed. Default: drawn, and printed.") Long seed;
-    @Option(names = "--out", description = "Where to write a counterexample's trace (NDJSON).") Path out;
+    @Option(names = "--out", description = "Where to write a counterexample as a trace (traces/FORMAT.md); "
+        + "'refraft verify-trace' replays it against the correct spec.") Path out;
 
     @Override
     public Integer call() throws IOException {
@@ -228,7 +237,7 @@ final class SpecCommand implements Runnable {
         out.println("Counterexample (shrunk from " + r.unshrunkLength() + " to " + cx.steps().size() + " steps):");
         CounterexampleFormat.readable(cx).forEach(out::println);
         if (this.out != null) {
-          writeAtomically(this.out, String.join("\n", CounterexampleFormat.ndjson(cx, bounds.toJson())) + "\n");
+          writeAtomically(this.out, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
           out.println("trace written to " + this.out);
         }
         extra = ",\"invariant\":" + Json.q(cx.violation().invariant()) + ",\"counterexample_steps\":" + cx.steps().size();

@@ -1,10 +1,8 @@
 package io.refraft.spec.explore;
 
-import io.refraft.spec.Action;
 import io.refraft.spec.Entry;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeState;
-import io.refraft.spec.Output;
 import io.refraft.spec.Role;
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Event;
@@ -13,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Renders a counterexample for people (one line per step) and as provisional NDJSON
- * ({@code refraft-counterexample}, version 0, documented in spec/README.md) until the trace format
- * (traces/FORMAT.md) replaces it. Pure: the command line writes the lines.
+ * Renders a counterexample for people, one line per step. As a machine-readable trace it is
+ * written in the trace format (traces/FORMAT.md) by {@code io.refraft.traces.ClusterTraces}, which
+ * spec cannot depend on. Pure: the command line writes the lines.
  */
 public final class CounterexampleFormat {
   private CounterexampleFormat() {}
@@ -36,41 +34,6 @@ public final class CounterexampleFormat {
       out.add(sb.toString());
     }
     out.add("violates " + cx.violation().invariant() + ": " + cx.violation().detail());
-    return out;
-  }
-
-  /** Header line, then one JSON object per step. */
-  public static List<String> ndjson(ModelChecker.Counterexample cx, String bounds) {
-    List<String> out = new ArrayList<>();
-    StringBuilder nodes = new StringBuilder("[");
-    for (var id : cx.initial().config().members()) {
-      nodes.append(nodes.length() > 1 ? "," : "").append(q(id.name()));
-    }
-    out.add("{\"format\":\"refraft-counterexample\",\"version\":0,\"nodes\":" + nodes + "],\"bounds\":" + bounds
-        + ",\"invariant\":" + q(cx.violation().invariant()) + ",\"detail\":" + q(cx.violation().detail()) + "}");
-    int i = 0;
-    for (Cluster.Step s : cx.steps()) {
-      StringBuilder sb = new StringBuilder("{\"step\":").append(++i).append(",\"event\":").append(q(describe(s.event())));
-      if (s.node().isPresent() && s.transition().isPresent()) {
-        NodeState n = s.transition().get().next();
-        sb.append(",\"node\":").append(q(n.self().name()));
-        sb.append(",\"actions\":[");
-        List<Action> actions = s.transition().get().actions();
-        for (int k = 0; k < actions.size(); k++) {
-          sb.append(k > 0 ? "," : "").append(q(actions.get(k).name()));
-        }
-        sb.append("],\"state\":").append(stateJson(n)).append(",\"sent\":[");
-        boolean first = true;
-        for (Output o : s.transition().get().outputs()) {
-          if (o instanceof Output.Send(Message m)) {
-            sb.append(first ? "" : ",").append(q(message(m)));
-            first = false;
-          }
-        }
-        sb.append(']');
-      }
-      out.add(sb.append('}').toString());
-    }
     return out;
   }
 
@@ -112,13 +75,6 @@ public final class CounterexampleFormat {
     return l.map(id -> " leader=" + id).orElse("");
   }
 
-  private static String stateJson(NodeState n) {
-    return "{\"role\":" + q(roleName(n.role())) + ",\"term\":" + n.term() + ",\"vote\":"
-        + n.votedFor().map(v -> q(v.name())).orElse("null") + ",\"commitIndex\":" + n.commitIndex()
-        + ",\"lastLogIndex\":" + n.log().lastIndex() + ",\"lastLogTerm\":" + n.log().lastTerm() + ",\"log\":"
-        + q(n.log().toString()) + "}";
-  }
-
   private static String roleName(Role r) {
     return switch (r) {
       case Role.Follower f -> "Follower";
@@ -134,28 +90,5 @@ public final class CounterexampleFormat {
       sb.append(i > 0 ? " " : "").append(es.get(i));
     }
     return sb.append(']').toString();
-  }
-
-  /** A JSON string literal. */
-  static String q(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
   }
 }

@@ -1,0 +1,389 @@
+package io.refraft.traces;
+
+import io.refraft.spec.Action;
+import io.refraft.spec.Config;
+import io.refraft.spec.Entry;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.Output;
+import io.refraft.spec.Payload;
+import io.refraft.traces.LineParser.Bad;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Decodes one header or step line (FORMAT.md §3–§6) with the checks the JSON Schema states. */
+final class Decoder {
+  private Decoder() {}
+
+  static TraceHeader header(LineParser p) throws IOException {
+    p.startObject("the header");
+    String format = null;
+    long version = -1;
+    List<NodeId> nodes = null;
+    Optional<NodeId> node = Optional.empty();
+    Config config = null;
+    TraceHeader.NetworkModel network = TraceHeader.NetworkModel.NO_DUPLICATES;
+    TraceHeader.Persistence persistence = TraceHeader.Persistence.explicit;
+    TraceHeader.Source source = null;
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "format" -> format = p.string(f);
+        case "version" -> version = p.integer(f);
+        case "nodes" -> nodes = nodeList(p);
+        case "node" -> node = Optional.of(p.nodeId(f));
+        case "config" -> config = config(p, nodes);
+        case "network" -> network = network(p);
+        case "persistence" -> persistence = persistence(p.string(f));
+        case "source" -> source = source(p);
+        case "seq", "input", "state", "sent" -> throw new Bad(
+            "missing header: the first line is a step; it must be the header {\"format\":\"refraft-trace\",...}");
+        default -> p.unknown(f, "the header");
+      }
+    }
+    if (!TraceHeader.FORMAT.equals(format)) {
+      throw new Bad(format == null ? "missing header: the first line has no 'format'"
+          : "format '" + format + "' is not " + TraceHeader.FORMAT);
+    }
+    if (version != TraceHeader.VERSION) {
+      throw new Bad(version < 0 ? "the header has no 'version'"
+          : "unknown version " + version + " (this reader knows version " + TraceHeader.VERSION + ")");
+    }
+    if (config == null) {
+      throw new Bad("the header needs 'nodes' and then 'config'");
+    }
+    if (source == null) {
+      throw new Bad("the header needs 'source'");
+    }
+    try {
+      return new TraceHeader((int) version, config, node, network, persistence, source);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(e.getMessage());
+    }
+  }
+
+  private static List<NodeId> nodeList(LineParser p) throws IOException {
+    p.startArray("nodes");
+    List<NodeId> ids = new ArrayList<>();
+    while (p.nextStringInArray("nodes")) {
+      try {
+        ids.add(p.id(p.text()));
+      } catch (IllegalArgumentException e) {
+        throw new Bad("'nodes': " + e.getMessage());
+      }
+    }
+    return ids;
+  }
+
+  private static Config config(LineParser p, List<NodeId> nodes) throws IOException {
+    if (nodes == null) {
+      throw new Bad("'nodes' must come before 'config'");
+    }
+    p.startObject("'config'");
+    Boolean preVote = null;
+    Boolean checkQuorum = null;
+    Boolean leaderNoop = null;
+    Boolean eagerSend = null;
+    long maxBatch = -1;
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "preVote" -> preVote = p.bool(f);
+        case "checkQuorum" -> checkQuorum = p.bool(f);
+        case "leaderNoop" -> leaderNoop = p.bool(f);
+        case "eagerSend" -> eagerSend = p.bool(f);
+        case "maxBatch" -> maxBatch = p.integer(f);
+        default -> p.unknown(f, "'config'");
+      }
+    }
+    if (preVote == null || checkQuorum == null || leaderNoop == null || eagerSend == null || maxBatch < 0) {
+      throw new Bad("'config' needs preVote, checkQuorum, maxBatch, leaderNoop and eagerSend");
+    }
+    if (maxBatch < 1 || maxBatch > Integer.MAX_VALUE) {
+      throw new Bad("'config.maxBatch' must be >= 1, got " + maxBatch);
+    }
+    try {
+      return new Config(nodes, preVote, checkQuorum, (int) maxBatch, leaderNoop, eagerSend);
+    } catch (IllegalArgumentException e) {
+      throw new Bad("'nodes': " + e.getMessage());
+    }
+  }
+
+  private static TraceHeader.NetworkModel network(LineParser p) throws IOException {
+    p.startObject("'network'");
+    boolean dup = false;
+    for (String f = p.field(); f != null; f = p.field()) {
+      if (f.equals("duplicates")) {
+        dup = p.bool(f);
+      } else {
+        p.unknown(f, "'network'");
+      }
+    }
+    return new TraceHeader.NetworkModel(dup);
+  }
+
+  private static TraceHeader.Persistence persistence(String s) {
+    return switch (s) {
+      case "explicit" -> TraceHeader.Persistence.explicit;
+      case "implicit" -> TraceHeader.Persistence.implicit;
+      default -> throw new Bad("'persistence' must be explicit or implicit, got '" + s + "'");
+    };
+  }
+
+  private static TraceHeader.Source source(LineParser p) throws IOException {
+    p.startObject("'source'");
+    String impl = null;
+    String desc = "";
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "implementation" -> impl = p.string(f);
+        case "description" -> desc = p.string(f);
+        default -> p.unknown(f, "'source'");
+      }
+    }
+    if (impl == null) {
+      throw new Bad("'source' needs 'implementation'");
+    }
+    return new TraceHeader.Source(impl, desc);
+  }
+
+  static TraceStep step(LineParser p, TraceHeader.Persistence persistence) throws IOException {
+    p.startObject("a step");
+    NodeId node = null;
+    long seq = -1;
+    OptionalLong time = OptionalLong.empty();
+    TraceInput input = null;
+    Optional<List<Action>> actions = Optional.empty();
+    StateSummary state = null;
+    Optional<Persisted> persisted = persistence == TraceHeader.Persistence.explicit
+        ? Optional.of(Persisted.NOTHING) : Optional.empty();
+    List<TracedMessage> sent = null;
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "node" -> node = p.nodeId(f);
+        case "seq" -> seq = p.integer(f);
+        case "time" -> time = OptionalLong.of(p.nonNegative(f));
+        case "input" -> input = input(p);
+        case "actions" -> actions = Optional.of(actions(p));
+        case "state" -> state = state(p);
+        case "persisted" -> {
+          if (persistence == TraceHeader.Persistence.implicit) {
+            throw new Bad("'persisted' is not allowed when the header says persistence is implicit");
+          }
+          persisted = Optional.of(persisted(p));
+        }
+        case "sent" -> sent = sent(p);
+        case "format" -> throw new Bad("a second header (only the first line is a header)");
+        default -> p.unknown(f, "a step");
+      }
+    }
+    if (node == null || seq < 0 || input == null || state == null || sent == null) {
+      throw new Bad("a step needs node, seq, input, state and sent (missing: " + missing(node, seq, input, state, sent)
+          + ")");
+    }
+    try {
+      return new TraceStep(node, seq, time, input, actions, state, persisted, sent);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(e.getMessage());
+    }
+  }
+
+  private static String missing(NodeId node, long seq, TraceInput input, StateSummary state, List<?> sent) {
+    List<String> m = new ArrayList<>();
+    if (node == null) {
+      m.add("node");
+    }
+    if (seq < 0) {
+      m.add("seq");
+    }
+    if (input == null) {
+      m.add("input");
+    }
+    if (state == null) {
+      m.add("state");
+    }
+    if (sent == null) {
+      m.add("sent");
+    }
+    return String.join(", ", m);
+  }
+
+  private static TraceInput input(LineParser p) throws IOException {
+    p.startObject("'input'");
+    String type = null;
+    TracedMessage message = null;
+    Optional<NodeId> peer = Optional.empty();
+    List<Payload> payloads = null;
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "type" -> type = p.tag(f);
+        case "message" -> message = message(p, "input.message");
+        case "peer" -> peer = Optional.of(p.nodeId(f));
+        case "payloads" -> payloads = payloads(p);
+        default -> p.unknown(f, "'input'");
+      }
+    }
+    if (type == null) {
+      throw new Bad("'input' needs 'type'");
+    }
+    TraceInput in = switch (type) {
+      case "MessageReceived" -> {
+        if (message == null) {
+          throw new Bad("a MessageReceived input needs 'message'");
+        }
+        yield new TraceInput.MessageReceived(message);
+      }
+      case "ElectionTimeout" -> new TraceInput.ElectionTimeout();
+      case "HeartbeatTimeout" -> new TraceInput.HeartbeatTimeout(peer);
+      case "ClientPropose" -> {
+        if (payloads == null || payloads.isEmpty()) {
+          throw new Bad("a ClientPropose input needs a non-empty 'payloads'");
+        }
+        yield new TraceInput.ClientPropose(payloads);
+      }
+      case "Restart" -> new TraceInput.Restart();
+      default -> throw new Bad("unknown input type '" + type
+          + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, Restart)");
+    };
+    if ((message != null && !(in instanceof TraceInput.MessageReceived))
+        || (peer.isPresent() && !(in instanceof TraceInput.HeartbeatTimeout))
+        || (payloads != null && !(in instanceof TraceInput.ClientPropose))) {
+      throw new Bad("'input' of type " + type + " has a field that belongs to another input type");
+    }
+    return in;
+  }
+
+  private static List<Payload> payloads(LineParser p) throws IOException {
+    p.startArray("payloads");
+    List<Payload> out = new ArrayList<>();
+    while (p.nextObjectInArray("payloads")) {
+      out.add(p.payloadBody("payload " + (out.size() + 1)));
+    }
+    return out;
+  }
+
+  private static List<Action> actions(LineParser p) throws IOException {
+    p.startArray("actions");
+    List<Action> out = new ArrayList<>(4);
+    while (p.nextStringInArray("actions")) {
+      String a = p.currentTag();
+      try {
+        out.add(Action.valueOf(a));
+      } catch (IllegalArgumentException e) {
+        throw new Bad("unknown action '" + a + "' (see FORMAT.md §5.3)");
+      }
+    }
+    return out;
+  }
+
+  private static StateSummary state(LineParser p) throws IOException {
+    p.startObject("'state'");
+    long term = -1;
+    long commit = -1;
+    long lastIndex = -1;
+    long lastTerm = -1;
+    Optional<NodeId> vote = null;
+    Optional<NodeId> leader = Optional.empty();
+    boolean leaderReported = false;
+    StateSummary.RoleName role = null;
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "term" -> term = p.nonNegative(f);
+        case "vote" -> vote = p.nullableNodeId(f);
+        case "role" -> role = role(p.tag(f));
+        case "commitIndex" -> commit = p.nonNegative(f);
+        case "lastLogIndex" -> lastIndex = p.nonNegative(f);
+        case "lastLogTerm" -> lastTerm = p.nonNegative(f);
+        case "leader" -> {
+          leader = p.nullableNodeId(f);
+          leaderReported = true;
+        }
+        default -> p.unknown(f, "'state'");
+      }
+    }
+    if (term < 0 || vote == null || role == null || commit < 0 || lastIndex < 0 || lastTerm < 0) {
+      throw new Bad("'state' needs term, vote, role, commitIndex, lastLogIndex and lastLogTerm");
+    }
+    try {
+      return new StateSummary(term, vote, role, commit, lastIndex, lastTerm, leader, leaderReported);
+    } catch (IllegalArgumentException e) {
+      throw new Bad("'state': " + e.getMessage());
+    }
+  }
+
+  private static StateSummary.RoleName role(String s) {
+    try {
+      return StateSummary.RoleName.valueOf(s);
+    } catch (IllegalArgumentException e) {
+      throw new Bad("unknown role '" + s + "' (Follower, PreCandidate, Candidate, Leader)");
+    }
+  }
+
+  private static Persisted persisted(LineParser p) throws IOException {
+    p.startObject("'persisted'");
+    Optional<Output.HardState> hard = Optional.empty();
+    Optional<Output.LogSuffix> log = Optional.empty();
+    for (String f = p.field(); f != null; f = p.field()) {
+      switch (f) {
+        case "hardState" -> {
+          p.startObject("'persisted.hardState'");
+          long term = -1;
+          Optional<NodeId> vote = null;
+          for (String g = p.field(); g != null; g = p.field()) {
+            switch (g) {
+              case "term" -> term = p.nonNegative(g);
+              case "vote" -> vote = p.nullableNodeId(g);
+              default -> p.unknown(g, "'persisted.hardState'");
+            }
+          }
+          if (term < 0 || vote == null) {
+            throw new Bad("'persisted.hardState' needs term and vote");
+          }
+          hard = Optional.of(new Output.HardState(term, vote));
+        }
+        case "log" -> {
+          p.startObject("'persisted.log'");
+          long from = -1;
+          List<Entry> entries = null;
+          for (String g = p.field(); g != null; g = p.field()) {
+            switch (g) {
+              case "from" -> from = p.integer(g);
+              case "entries" -> entries = p.entries("persisted.log.entries");
+              default -> p.unknown(g, "'persisted.log'");
+            }
+          }
+          if (from < 1 || entries == null) {
+            throw new Bad("'persisted.log' needs 'from' >= 1 and 'entries'");
+          }
+          log = Optional.of(new Output.LogSuffix(from, entries));
+        }
+        default -> p.unknown(f, "'persisted'");
+      }
+    }
+    return new Persisted(hard, log);
+  }
+
+  private static List<TracedMessage> sent(LineParser p) throws IOException {
+    p.startArray("sent");
+    List<TracedMessage> out = new ArrayList<>(4);
+    while (p.nextObjectInArray("sent")) {
+      out.add(messageBody(p, "sent[" + out.size() + "]"));
+    }
+    return out;
+  }
+
+  private static TracedMessage message(LineParser p, String where) throws IOException {
+    p.startObject("'" + where + "'");
+    return messageBody(p, where);
+  }
+
+  /** A message's fields, its opening brace already read. */
+  private static TracedMessage messageBody(LineParser p, String where) throws IOException {
+    MessageFields m = new MessageFields();
+    for (String f = p.field(); f != null; f = p.field()) {
+      m.read(p, f, where);
+    }
+    return m.build(p, where);
+  }
+}

@@ -1,0 +1,86 @@
+package io.refraft.traces;
+
+import io.refraft.spec.Input;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.Payload;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a step consumed: the spec's {@link Input} as a trace records it. A received message carries
+ * its id; a restart carries nothing, because what it recovers is what the trace showed as durable.
+ */
+public sealed interface TraceInput
+    permits TraceInput.MessageReceived, TraceInput.ElectionTimeout, TraceInput.HeartbeatTimeout,
+        TraceInput.ClientPropose, TraceInput.Restart {
+
+  /** The tag written as {@code input.type}. */
+  String type();
+
+  /** A message arrived. */
+  record MessageReceived(TracedMessage message) implements TraceInput {
+    public MessageReceived {
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public String type() {
+      return "MessageReceived";
+    }
+  }
+
+  /** The election timer fired. */
+  record ElectionTimeout() implements TraceInput {
+    @Override
+    public String type() {
+      return "ElectionTimeout";
+    }
+  }
+
+  /** The send timer fired, for one peer or (empty) for all. */
+  record HeartbeatTimeout(Optional<NodeId> peer) implements TraceInput {
+    public HeartbeatTimeout {
+      Objects.requireNonNull(peer, "peer");
+    }
+
+    @Override
+    public String type() {
+      return "HeartbeatTimeout";
+    }
+  }
+
+  /** Clients proposed commands. */
+  record ClientPropose(List<Payload> payloads) implements TraceInput {
+    public ClientPropose {
+      payloads = List.copyOf(payloads);
+      if (payloads.isEmpty()) {
+        throw new IllegalArgumentException("a proposal needs at least one payload");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "ClientPropose";
+    }
+  }
+
+  /** The node crashed and recovered from its durable state. */
+  record Restart() implements TraceInput {
+    @Override
+    public String type() {
+      return "Restart";
+    }
+  }
+
+  /** The trace input for a spec input (a restart's recovered state is not part of the trace). */
+  static TraceInput of(Input in, TracedMessage received) {
+    return switch (in) {
+      case Input.MessageReceived m -> new MessageReceived(Objects.requireNonNull(received, "received"));
+      case Input.ElectionTimeout t -> new ElectionTimeout();
+      case Input.HeartbeatTimeout h -> new HeartbeatTimeout(h.peer());
+      case Input.ClientPropose p -> new ClientPropose(p.payloads());
+      case Input.Restart r -> new Restart();
+    };
+  }
+}

@@ -1,0 +1,130 @@
+package io.refraft.traces;
+
+import io.refraft.spec.Config;
+import io.refraft.spec.DurableState;
+import io.refraft.spec.Entry;
+import io.refraft.spec.Input;
+import io.refraft.spec.Log;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Transition;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Turns steps of the spec into trace steps: numbers each node's steps, gives every sent message
+ * an id {@code from/to/n} (one counter per sender) and remembers the ids of messages in flight so
+ * that a later delivery of the same message names the id it was sent with.
+ *
+ * <p>What a step persisted is derived from the durable state before and after it, not from the
+ * transition's outputs, so a deliberately broken step function (a mutant that replaces the next
+ * state) is recorded as what it did. A restart persists nothing: it starts from what was durable.
+ *
+ * <p>Not thread-safe. Messages dropped by the network stay remembered until {@link #drop}.
+ */
+public final class TraceRecorder {
+  private final Map<NodeId, Long> stepSeq = new HashMap<>();
+  private final Map<NodeId, Long> sendSeq = new HashMap<>();
+  private final Map<Message, ArrayDeque<MessageId>> inFlight = new HashMap<>();
+  private final boolean withActions;
+
+  /** @param withActions record the spec actions of each step */
+  public TraceRecorder(Config config, boolean withActions) {
+    for (NodeId id : config.members()) {
+      stepSeq.put(id, 0L);
+      sendSeq.put(id, 0L);
+    }
+    this.withActions = withActions;
+  }
+
+  /**
+   * Records one step: {@code before} took {@code input} and made transition {@code t}. A received
+   * message gets the id of the oldest copy of it in flight.
+   */
+  public TraceStep record(NodeState before, Input input, Transition t, OptionalLong time) {
+    MessageId id = input instanceof Input.MessageReceived(Message m) ? take(m) : null;
+    return record(before, input, id, t, time);
+  }
+
+  /**
+   * Records one step whose received message (if any) carries {@code receivedId}, as a node that
+   * learns ids from its transport does.
+   */
+  public TraceStep record(NodeState before, Input input, MessageId receivedId, Transition t, OptionalLong time) {
+    NodeId self = before.self();
+    TracedMessage received = null;
+    if (input instanceof Input.MessageReceived(Message m)) {
+      received = new TracedMessage(receivedId, m);
+    }
+    List<TracedMessage> sent = new ArrayList<>(4);
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Send(Message m)) {
+        MessageId id = new MessageId(self, m.to(), sendSeq.merge(self, 1L, Long::sum));
+        inFlight.computeIfAbsent(m, k -> new ArrayDeque<>(1)).add(id);
+        sent.add(new TracedMessage(id, m));
+      }
+    }
+    Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
+        : between(before.durable(), t.next().durable());
+    return new TraceStep(self, stepSeq.merge(self, 1L, Long::sum), time, TraceInput.of(input, received),
+        withActions ? Optional.of(t.actions()) : Optional.empty(), StateSummary.of(t.next()),
+        Optional.of(persisted), sent);
+  }
+
+  /** The network delivers one more copy of {@code m} later: it keeps the id it was sent with. */
+  public void duplicate(Message m) {
+    ArrayDeque<MessageId> ids = inFlight.get(m);
+    if (ids == null || ids.isEmpty()) {
+      throw new IllegalArgumentException("not in flight: " + m);
+    }
+    ids.add(ids.peekFirst());
+  }
+
+  /** The network loses one copy of {@code m}. */
+  public void drop(Message m) {
+    take(m);
+  }
+
+  private MessageId take(Message m) {
+    ArrayDeque<MessageId> ids = inFlight.get(m);
+    if (ids == null || ids.isEmpty()) {
+      throw new IllegalArgumentException("delivered a message never sent: " + m);
+    }
+    MessageId id = ids.pollFirst();
+    if (ids.isEmpty()) {
+      inFlight.remove(m);
+    }
+    return id;
+  }
+
+  /**
+   * What turns durable state {@code a} into {@code b}: the hard state when term or vote changed,
+   * and the log from its first changed index (logs change only at their end, §5.3).
+   */
+  public static Persisted between(DurableState a, DurableState b) {
+    Optional<Output.HardState> hard = a.term() != b.term() || !a.votedFor().equals(b.votedFor())
+        ? Optional.of(new Output.HardState(b.term(), b.votedFor())) : Optional.empty();
+    Log x = a.log();
+    Log y = b.log();
+    Optional<Output.LogSuffix> suffix = Optional.empty();
+    if (x != y) {
+      long i = Math.min(x.lastIndex(), y.lastIndex());
+      while (i >= 1 && !x.entry(i).equals(y.entry(i))) {
+        i--;
+      }
+      long from = i + 1;
+      if (from <= Math.max(x.lastIndex(), y.lastIndex())) {
+        List<Entry> entries = from <= y.lastIndex() ? y.slice(from, y.lastIndex() + 1) : List.of();
+        suffix = Optional.of(new Output.LogSuffix(from, entries));
+      }
+    }
+    return new Persisted(hard, suffix);
+  }
+}

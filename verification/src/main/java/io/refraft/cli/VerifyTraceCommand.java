@@ -1,0 +1,152 @@
+package io.refraft.cli;
+
+import io.refraft.traces.TraceFormatException;
+import io.refraft.verification.trace.Divergence;
+import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.trace.ValidationResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code refraft verify-trace}: validates traces (traces/FORMAT.md) against the spec. Each FILE is
+ * one self-contained trace, a directory stands for each {@code .ndjson} file in it, and
+ * {@code --run DIR} takes DIR's files as the per-node files of one run.
+ */
+@Command(name = "verify-trace", mixinStandardHelpOptions = true,
+    description = {"Validate traces against the Raft spec (traces/FORMAT.md): replay each node's steps through the spec,"
+        + " match every receive to its send, check the spec's invariants, report the first divergence.",
+        "Exit 0: all valid; 1: a divergence; 2: bad usage or malformed input (file:line: reason)."})
+public final class VerifyTraceCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "a self-contained trace file, or a directory: each .ndjson file in it")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--run", paramLabel = "DIR",
+      description = "DIR's .ndjson files are the per-node files of one run (repeatable)")
+  List<Path> runs = new ArrayList<>();
+
+  @Option(names = "--max-compose", paramLabel = "K", defaultValue = "3",
+      description = "longest composition of spec steps one traced step may stand for, 1..6 (default: ${DEFAULT-VALUE})")
+  int maxCompose;
+
+  @Option(names = "--retention", paramLabel = "N", defaultValue = "131072",
+      description = "messages kept as in flight at most; older ones are forgotten (default: ${DEFAULT-VALUE})")
+  int retention;
+
+  /** One trace to validate: a file, or the files of a run. */
+  private record Target(String name, List<Path> files, boolean run) {}
+
+  @Override
+  public Integer call() {
+    if (paths.isEmpty() && runs.isEmpty()) {
+      throw new UserError("verify-trace: give at least one trace FILE, a directory, or --run DIR");
+    }
+    TraceValidator v;
+    try {
+      v = new TraceValidator(new TraceValidator.Options(maxCompose, retention, 5));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    List<Target> targets = targets();
+    PrintWriter out = spec.commandLine().getOut();
+    long start = System.nanoTime();
+    long events = 0;
+    int nodes = 0;
+    Optional<Divergence> first = Optional.empty();
+    for (Target t : targets) {
+      ValidationResult r = validate(v, t);
+      events += r.events();
+      nodes = Math.max(nodes, r.nodes());
+      if (targets.size() > 1) {
+        out.println(t.name() + ": " + (r.valid() ? "valid" : "invalid"));
+      }
+      if (r.divergence().isPresent()) {
+        out.println(r.divergence().get().explain());
+        first = first.isPresent() ? first : r.divergence();
+      }
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    out.printf(Locale.ROOT, "{\"valid\":%b,\"traces\":%d,\"events\":%d,\"nodes\":%d,\"seconds\":%.3f,\"divergence\":%s}%n",
+        first.isEmpty(), targets.size(), events, nodes, secs, first.map(VerifyTraceCommand::json).orElse("null"));
+    out.flush();
+    return first.isEmpty() ? 0 : 1;
+  }
+
+  private static ValidationResult validate(TraceValidator v, Target t) {
+    try {
+      return t.run() ? v.validateRun(t.files()) : v.validateFile(t.files().get(0));
+    } catch (TraceFormatException e) {
+      throw new UserError(e.getMessage());
+    } catch (IOException e) {
+      throw new UserError(t.name() + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private List<Target> targets() {
+    List<Target> out = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        for (Path f : ndjson(p)) {
+          out.add(new Target(f.toString(), List.of(f), false));
+        }
+      } else if (Files.isRegularFile(p)) {
+        out.add(new Target(p.toString(), List.of(p), false));
+      } else {
+        throw new UserError(p + ":0: no such file or directory");
+      }
+    }
+    for (Path d : runs) {
+      if (!Files.isDirectory(d)) {
+        throw new UserError("--run " + d + ": not a directory");
+      }
+      List<Path> files = ndjson(d);
+      if (files.isEmpty()) {
+        throw new UserError("--run " + d + ": no .ndjson files in it");
+      }
+      out.add(new Target(d.toString(), files, true));
+    }
+    if (out.isEmpty()) {
+      throw new UserError("verify-trace: no .ndjson trace files in " + paths);
+    }
+    return out;
+  }
+
+  private static List<Path> ndjson(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(f -> f.getFileName().toString().endsWith(".ndjson") && Files.isRegularFile(f)).sorted().toList();
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot list: " + e.getMessage());
+    }
+  }
+
+  private static String json(Divergence d) {
+    StringBuilder sb = new StringBuilder("{\"file\":").append(Json.q(d.file())).append(",\"line\":").append(d.line())
+        .append(",\"node\":").append(Json.q(d.node().name())).append(",\"seq\":").append(d.seq())
+        .append(",\"kind\":").append(Json.q(d.kind().name().toLowerCase(Locale.ROOT)))
+        .append(",\"reason\":").append(Json.q(d.reason())).append(",\"diffs\":[");
+    for (int i = 0; i < d.diffs().size(); i++) {
+      Divergence.FieldDiff f = d.diffs().get(i);
+      sb.append(i > 0 ? "," : "").append("{\"field\":").append(Json.q(f.field())).append(",\"expected\":")
+          .append(Json.q(f.expected())).append(",\"observed\":").append(Json.q(f.observed())).append('}');
+    }
+    sb.append("],\"context\":[");
+    for (int i = 0; i < d.context().size(); i++) {
+      sb.append(i > 0 ? "," : "").append(Json.q(d.context().get(i)));
+    }
+    return sb.append("]}").toString();
+  }
+}

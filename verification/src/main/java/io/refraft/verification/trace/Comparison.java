@@ -1,0 +1,163 @@
+package io.refraft.verification.trace;
+
+import io.refraft.spec.Entry;
+import io.refraft.spec.Log;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.traces.Persisted;
+import io.refraft.traces.StateSummary;
+import io.refraft.traces.TraceStep;
+import io.refraft.traces.TracedMessage;
+import io.refraft.traces.TraceWriter;
+import io.refraft.verification.trace.Divergence.FieldDiff;
+import io.refraft.verification.trace.Divergence.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Compares what the spec did (a {@link Composite}) with one observed step: post-state, durable
+ * state, sent messages (as a multiset: implementations may send in another order) and, when the
+ * trace names them, actions. Lists every difference; the first kind in the order state,
+ * persisted, sent, actions names the divergence.
+ */
+final class Comparison {
+  private Comparison() {}
+
+  /**
+   * The outcome: no diffs, and for each observed sent message (in order) the spec's own message
+   * object it matched; or the differences.
+   */
+  record Outcome(List<FieldDiff> diffs, Kind kind, List<Message> matchedSends) {
+    boolean matches() {
+      return diffs.isEmpty();
+    }
+  }
+
+  static Outcome compare(Composite c, TraceStep s) {
+    List<FieldDiff> diffs = new ArrayList<>();
+    Kind kind = null;
+    state(StateSummary.of(c.next()), s.state(), diffs);
+    if (!diffs.isEmpty()) {
+      kind = Kind.STATE;
+    }
+    if (s.persisted().isPresent()) {
+      int n = diffs.size();
+      persisted(c.before(), c.next(), s.persisted().get(), diffs);
+      kind = kind == null && diffs.size() > n ? Kind.PERSISTED : kind;
+    }
+    List<Message> matched = new ArrayList<>(s.sent().size());
+    int n = diffs.size();
+    sent(c.sends(), s.sent(), matched, diffs);
+    kind = kind == null && diffs.size() > n ? Kind.SENT : kind;
+    if (s.actions().isPresent() && !s.actions().get().equals(c.actions())) {
+      diffs.add(new FieldDiff("actions", c.actions().toString(), s.actions().get().toString()));
+      kind = kind == null ? Kind.ACTIONS : kind;
+    }
+    return new Outcome(diffs, kind, matched);
+  }
+
+  private static void state(StateSummary e, StateSummary o, List<FieldDiff> diffs) {
+    field("state.term", e.term(), o.term(), diffs);
+    field("state.vote", name(e.vote()), name(o.vote()), diffs);
+    field("state.role", e.role(), o.role(), diffs);
+    field("state.commitIndex", e.commitIndex(), o.commitIndex(), diffs);
+    field("state.lastLogIndex", e.lastLogIndex(), o.lastLogIndex(), diffs);
+    field("state.lastLogTerm", e.lastLogTerm(), o.lastLogTerm(), diffs);
+    if (o.leaderReported()) {
+      field("state.leader", name(e.leader()), name(o.leader()), diffs);
+    }
+  }
+
+  /**
+   * The durable state after the step, as the trace reports it (the state before, with the step's
+   * persisted hard state and log suffix applied), must be the spec's next durable state: the spec
+   * makes it durable before any message of the step leaves (Figure 2; Output's ordering rule).
+   * Only the log from the first index either side changed is compared: below it both are the
+   * durable log before the step.
+   */
+  private static void persisted(NodeState before, NodeState next, Persisted p, List<FieldDiff> diffs) {
+    long term = p.hardState().map(Output.HardState::term).orElse(before.term());
+    Optional<NodeId> vote = p.hardState().isPresent() ? p.hardState().get().votedFor() : before.votedFor();
+    field("durable.term", next.term(), term, diffs);
+    field("durable.vote", name(next.votedFor()), name(vote), diffs);
+    Log was = before.log();
+    Log want = next.log();
+    long from = GlobalChecks.firstDifference(was, want);
+    Output.LogSuffix suffix = p.log().orElse(null);
+    if (suffix != null) {
+      from = Math.min(from, suffix.firstIndex());
+      if (suffix.firstIndex() > was.lastIndex() + 1) {
+        diffs.add(new FieldDiff("persisted.log.from", "<= " + (was.lastIndex() + 1), String.valueOf(suffix.firstIndex())));
+        return;
+      }
+    }
+    long observedLast = suffix == null ? was.lastIndex() : suffix.firstIndex() - 1 + suffix.entries().size();
+    if (observedLast != want.lastIndex()) {
+      diffs.add(new FieldDiff("durable.lastLogIndex", String.valueOf(want.lastIndex()), String.valueOf(observedLast)));
+      return;
+    }
+    for (long i = from; i <= want.lastIndex(); i++) {
+      Entry o = suffix != null && i >= suffix.firstIndex() ? suffix.entries().get((int) (i - suffix.firstIndex()))
+          : was.entry(i);
+      if (!o.equals(want.entry(i))) {
+        diffs.add(new FieldDiff("durable.log[" + i + "]", want.entry(i).toString(), o.toString()));
+        return;
+      }
+    }
+  }
+
+  private static void sent(List<Message> expected, List<TracedMessage> observed, List<Message> matched,
+      List<FieldDiff> diffs) {
+    List<Message> left = new ArrayList<>(expected);
+    List<TracedMessage> extra = new ArrayList<>();
+    for (TracedMessage tm : observed) {
+      int k = left.indexOf(tm.message());
+      if (k < 0) {
+        extra.add(tm);
+        matched.add(null);
+      } else {
+        matched.add(left.remove(k));
+      }
+    }
+    if (left.isEmpty() && extra.isEmpty()) {
+      return;
+    }
+    // Pair a missing and an extra message to the same peer of the same type, to show field diffs.
+    for (TracedMessage tm : extra) {
+      Message peer = null;
+      for (Message m : left) {
+        if (m.to().equals(tm.message().to()) && m.getClass() == tm.message().getClass()) {
+          peer = m;
+          break;
+        }
+      }
+      if (peer != null) {
+        left.remove(peer);
+        diffs.add(new FieldDiff("sent " + tm.id(), json(peer), TraceWriter.toJson(tm)));
+      } else {
+        diffs.add(new FieldDiff("sent " + tm.id(), "no such message", TraceWriter.toJson(tm)));
+      }
+    }
+    for (Message m : left) {
+      diffs.add(new FieldDiff("sent to " + m.to(), json(m), "nothing"));
+    }
+  }
+
+  private static String json(Message m) {
+    String s = TraceWriter.toJson(new TracedMessage(new io.refraft.traces.MessageId(m.from(), m.to(), 1), m));
+    return s.replace("\"id\":\"" + m.from() + "/" + m.to() + "/1\",", "");
+  }
+
+  private static void field(String name, Object expected, Object observed, List<FieldDiff> diffs) {
+    if (!expected.equals(observed)) {
+      diffs.add(new FieldDiff(name, String.valueOf(expected), String.valueOf(observed)));
+    }
+  }
+
+  private static String name(Optional<NodeId> id) {
+    return id.map(NodeId::name).orElse("null");
+  }
+}

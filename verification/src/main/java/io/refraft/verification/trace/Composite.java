@@ -1,0 +1,86 @@
+package io.refraft.verification.trace;
+
+import io.refraft.spec.Action;
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Raft;
+import io.refraft.spec.Transition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One or more consecutive spec steps of one node taken as one implementation step: their inputs
+ * and transitions, in order. Its actions and sends are the concatenation of the parts'; its next
+ * state is the last part's.
+ */
+record Composite(NodeState before, List<Input> inputs, List<Transition> parts) {
+  Composite {
+    inputs = List.copyOf(inputs);
+    parts = List.copyOf(parts);
+    if (inputs.isEmpty() || inputs.size() != parts.size()) {
+      throw new IllegalArgumentException("a composite needs one transition per input");
+    }
+  }
+
+  static Composite single(NodeState before, Input in) {
+    return new Composite(before, List.of(in), List.of(Raft.step(before, in)));
+  }
+
+  NodeState next() {
+    return parts.get(parts.size() - 1).next();
+  }
+
+  /** The state before part {@code i}. */
+  NodeState before(int i) {
+    return i == 0 ? before : parts.get(i - 1).next();
+  }
+
+  List<Action> actions() {
+    if (parts.size() == 1) {
+      return parts.get(0).actions();
+    }
+    List<Action> out = new ArrayList<>();
+    for (Transition t : parts) {
+      out.addAll(t.actions());
+    }
+    return out;
+  }
+
+  List<Message> sends() {
+    List<Message> out = new ArrayList<>(4);
+    for (Transition t : parts) {
+      for (Output o : t.outputs()) {
+        if (o instanceof Output.Send(Message m)) {
+          out.add(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  Composite then(Input in) {
+    List<Input> is = new ArrayList<>(inputs);
+    is.add(in);
+    List<Transition> ts = new ArrayList<>(parts);
+    ts.add(Raft.step(next(), in));
+    return new Composite(before, is, ts);
+  }
+
+  /** The inputs in words, e.g. {@code ElectionTimeout + MessageReceived(AppendEntriesRequest)}. */
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (Input in : inputs) {
+      if (!sb.isEmpty()) {
+        sb.append(" + ");
+      }
+      sb.append(switch (in) {
+        case Input.MessageReceived r -> "MessageReceived(" + r.message().getClass().getSimpleName() + ")";
+        case Input.HeartbeatTimeout h -> "HeartbeatTimeout" + h.peer().map(p -> "(" + p + ")").orElse("");
+        default -> in.getClass().getSimpleName();
+      });
+    }
+    return sb.toString();
+  }
+}

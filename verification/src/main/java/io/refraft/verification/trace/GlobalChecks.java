@@ -1,0 +1,236 @@
+package io.refraft.verification.trace;
+
+import io.refraft.spec.Config;
+import io.refraft.spec.Entry;
+import io.refraft.spec.Input;
+import io.refraft.spec.Log;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.check.Cluster;
+import io.refraft.spec.check.Ghost;
+import io.refraft.spec.check.Invariant;
+import io.refraft.spec.check.Network;
+import io.refraft.spec.check.StepInvariant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The spec's invariants on the cluster the replay reconstructs, at a cost per event that does not
+ * grow with the log. {@link StepInvariant} and {@link Invariant} scan whole logs, so they run in
+ * full on every step only while the logs are short; beyond that each step runs incremental
+ * equivalents that look only at what the step changed (new leader, new commits, the changed log
+ * suffix), and the spec's own {@link Invariant#check} runs on the whole reconstructed
+ * {@link Cluster} whenever the events since the last full check have paid for one (its cost is
+ * about nodes² × log length), and once at the end.
+ *
+ * <p>The ghost state (every leader per term, every committed entry with the term it was first
+ * committed in) is raft.tla's {@code elections} and {@code allLogs} in the form {@link Ghost}
+ * takes; it grows with terms and the committed log, not with the number of events.
+ */
+final class GlobalChecks {
+  /**
+   * Credit per event, in units of full-check cost (about one entry comparison): a full check costs
+   * roughly nodes² × log length, so with 4 it runs about once per nodes² × log length / 4 events,
+   * a few percent of the validation time, while short logs get one on every step.
+   */
+  private static final long EVENTS_PER_COST = 4;
+  /** Below this total log length every step runs the spec's step invariants in full. */
+  private static final long SMALL = 64;
+  /** Below this cost (nodes² × (longest log + 1)) every step runs the spec's state invariants in full. */
+  private static final long SMALL_CHECK = 512;
+
+  private final Config config;
+  private final NodeState[] nodes;
+  private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
+  private final List<Ghost.Elected> leaders = new ArrayList<>();
+  private final List<Ghost.Committed> committed = new ArrayList<>();
+  private int restarts;
+  private long credit;
+  private long fullChecks;
+
+  GlobalChecks(Config config) {
+    this.config = config;
+    this.nodes = new NodeState[config.members().size()];
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i] = NodeState.initial(config.members().get(i), config);
+    }
+  }
+
+  NodeState node(int i) {
+    return nodes[i];
+  }
+
+  long fullChecks() {
+    return fullChecks;
+  }
+
+  /** Records one spec step of node {@code i} and checks what it changed. */
+  Optional<Invariant.Violation> step(int i, Input input, NodeState after) {
+    NodeState before = nodes[i];
+    nodes[i] = after;
+    if (input instanceof Input.Restart) {
+      restarts++;
+    }
+    Optional<Invariant.Violation> v = stepInvariants(before, input, after);
+    long newlyCommitted = committed.size() + 1L;
+    if (v.isEmpty()) {
+      v = ghost(before, after);
+    }
+    if (v.isEmpty() && after.log() != before.log()) {
+      v = logMatching(i, before.log(), after.log());
+    }
+    if (v.isEmpty()) {
+      v = quorumCommitted(before.log(), after.log(), newlyCommitted);
+    }
+    credit += EVENTS_PER_COST;
+    long cost = cost();
+    if (v.isEmpty() && (credit >= cost || cost <= SMALL_CHECK)) {
+      v = full();
+    }
+    return v;
+  }
+
+  /** The spec's state invariants on the whole reconstructed cluster. */
+  Optional<Invariant.Violation> full() {
+    credit = 0;
+    fullChecks++;
+    return Invariant.check(new Cluster(List.of(nodes), Network.EMPTY, new Ghost(leaders, committed, restarts)));
+  }
+
+  private long cost() {
+    long max = 0;
+    for (NodeState s : nodes) {
+      max = Math.max(max, s.log().lastIndex());
+    }
+    return (long) nodes.length * nodes.length * (max + 1);
+  }
+
+  private Optional<Invariant.Violation> stepInvariants(NodeState before, Input input, NodeState after) {
+    if (before.log().lastIndex() + after.log().lastIndex() <= SMALL) {
+      return StepInvariant.check(before, input, after);
+    }
+    for (StepInvariant inv : StepInvariant.values()) {
+      if (inv == StepInvariant.LeaderAppendOnly) {
+        continue;
+      }
+      Optional<String> v = inv.violation(before, input, after);
+      if (v.isPresent()) {
+        return Optional.of(new Invariant.Violation(inv.name(), v.get()));
+      }
+    }
+    if (before.isLeader() && after.isLeader() && before.term() == after.term() && before.log() != after.log()
+        && firstDifference(before.log(), after.log()) <= before.log().lastIndex()) {
+      return Optional.of(new Invariant.Violation(StepInvariant.LeaderAppendOnly.name(), "leader " + after.self()
+          + " changed its log at index " + firstDifference(before.log(), after.log()) + " of " + before.log().lastIndex()));
+    }
+    return Optional.empty();
+  }
+
+  /** Election Safety, State Machine Safety and Leader Completeness, on what this step changed. */
+  private Optional<Invariant.Violation> ghost(NodeState before, NodeState after) {
+    if (after.isLeader() && (!before.isLeader() || before.term() != after.term())) {
+      NodeId prev = leaderOfTerm.putIfAbsent(after.term(), after.self());
+      if (prev == null) {
+        leaders.add(new Ghost.Elected(after.term(), after.self()));
+      } else if (!prev.equals(after.self())) {
+        return Optional.of(new Invariant.Violation(Invariant.ElectionSafety.name(), "two leaders in term "
+            + after.term() + ": " + prev + " and " + after.self()));
+      }
+      for (int k = 0; k < committed.size(); k++) {
+        Ghost.Committed c = committed.get(k);
+        if (c.inTerm() < after.term() && (after.log().lastIndex() <= k || !after.log().entry(k + 1).equals(c.entry()))) {
+          return Optional.of(new Invariant.Violation(Invariant.LeaderCompleteness.name(), "leader " + after.self()
+              + " of term " + after.term() + " lacks entry " + (k + 1) + " (" + c.entry() + ") committed in term "
+              + c.inTerm()));
+        }
+      }
+    }
+    long from = before.commitIndex() + 1;
+    if (after.commitIndex() < before.commitIndex()) {
+      from = after.commitIndex() + 1; // a restart forgets commitIndex; nothing new is committed
+    }
+    for (long index = from; index <= after.commitIndex(); index++) {
+      Entry mine = after.log().entry(index);
+      if (index <= committed.size()) {
+        Entry first = committed.get((int) index - 1).entry();
+        if (!first.equals(mine)) {
+          return Optional.of(new Invariant.Violation(Invariant.StateMachineSafety.name(), after.self() + " committed "
+              + mine + " at index " + index + " where " + first + " was committed before"));
+        }
+      } else {
+        committed.add(new Ghost.Committed(mine, after.term()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Log Matching for the pairs involving the node whose log changed: walks down from each index
+   * of the changed suffix where both logs have the same term, comparing entries, until an index
+   * below the change where the terms agree (below it the invariant held before this step).
+   */
+  private Optional<Invariant.Violation> logMatching(int i, Log before, Log after) {
+    long f = firstDifference(before, after);
+    for (int j = 0; j < nodes.length; j++) {
+      if (j == i) {
+        continue;
+      }
+      Log other = nodes[j].log();
+      long top = Math.min(after.lastIndex(), other.lastIndex());
+      long k = top;
+      while (k >= f && after.term(k) != other.term(k)) {
+        k--;
+      }
+      if (k < f) {
+        continue;
+      }
+      for (long x = k; x >= 1; x--) {
+        if (!after.entry(x).equals(other.entry(x))) {
+          return Optional.of(new Invariant.Violation(Invariant.LogMatching.name(), nodes[i].self() + " and "
+              + nodes[j].self() + " agree on the term at index " + k + " but differ at index " + x));
+        }
+        if (x < f && after.term(x) == other.term(x)) {
+          break;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Every committed entry stays on a quorum: counts the holders of the entries committed by this
+   * step and of the committed entries at or after the first index this step changed.
+   */
+  private Optional<Invariant.Violation> quorumCommitted(Log before, Log after, long newlyCommitted) {
+    long f = Math.min(newlyCommitted, before == after ? Long.MAX_VALUE : firstDifference(before, after));
+    for (long index = f; index <= committed.size(); index++) {
+      Entry e = committed.get((int) index - 1).entry();
+      int holders = 0;
+      for (NodeState s : nodes) {
+        if (s.log().lastIndex() >= index && s.log().entry(index).equals(e)) {
+          holders++;
+        }
+      }
+      if (holders < config.quorum()) {
+        return Optional.of(new Invariant.Violation(Invariant.QuorumCommitted.name(), "committed entry " + index + " ("
+            + e + ") is on " + holders + " of " + nodes.length + " servers, fewer than a quorum of " + config.quorum()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The first index where two logs differ (lastIndex + 1 of the shorter when one extends the other). */
+  static long firstDifference(Log a, Log b) {
+    if (a == b) {
+      return Math.max(a.lastIndex(), b.lastIndex()) + 1;
+    }
+    long i = Math.min(a.lastIndex(), b.lastIndex());
+    while (i >= 1 && !a.entry(i).equals(b.entry(i))) {
+      i--;
+    }
+    return i + 1;
+  }
+}

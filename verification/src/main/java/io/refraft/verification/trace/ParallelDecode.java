@@ -1,0 +1,198 @@
+package io.refraft.verification.trace;
+
+import io.refraft.traces.TraceFormatException;
+import io.refraft.traces.TraceHeader;
+import io.refraft.traces.TraceReader;
+import io.refraft.traces.TraceStep;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Decodes a large trace file on several threads: a cutter thread reads it in chunks of whole lines,
+ * a pool decodes the chunks (lines are independent), and {@link #next} hands out the steps in file
+ * order, checking what spans lines (seq numbering) as it goes. Errors surface at their line, after
+ * the steps before them. Memory: at most {@code 2 × threads} chunks of about 1 MiB in flight.
+ */
+final class ParallelDecode implements StepStream {
+  private static final int CHUNK = 1 << 20;
+
+  private record Chunk(List<TraceStep> steps, long[] lines, Exception error, boolean end) {}
+
+  private final String file;
+  private final TraceReader order;
+  private final InputStream in;
+  private final ExecutorService pool;
+  private final BlockingQueue<Future<Chunk>> queue;
+  private final Thread cutter;
+  private Chunk current;
+  private int next;
+  private long line;
+  private boolean done;
+
+  /** Opens {@code path} and reads its header (a self-contained trace or a per-node file). */
+  ParallelDecode(Path path, int threads) throws IOException, TraceFormatException {
+    this.file = path.toString();
+    this.in = Files.newInputStream(path);
+    byte[] first = firstLine(in);
+    this.order = new TraceReader(file, new ByteArrayInputStream(first));
+    this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon().name("trace-decode").unstarted(r));
+    this.queue = new ArrayBlockingQueue<>(2 * threads);
+    TraceHeader h = order.header();
+    this.cutter = Thread.ofPlatform().daemon().name("trace-cutter").start(() -> cut(h));
+  }
+
+  TraceHeader header() {
+    return order.header();
+  }
+
+  @Override
+  public String file() {
+    return file;
+  }
+
+  @Override
+  public long line() {
+    return line;
+  }
+
+  @Override
+  public TraceStep next() throws IOException, TraceFormatException {
+    while (!done) {
+      if (current != null && next < current.steps().size()) {
+        line = current.lines()[next];
+        TraceStep s = current.steps().get(next++);
+        order.checkOrder(s, line);
+        return s;
+      }
+      if (current != null && (current.error() != null || current.end())) {
+        done = true;
+        Prefetch.rethrow(current.error());
+        return null;
+      }
+      current = take();
+      next = 0;
+    }
+    return null;
+  }
+
+  private Chunk take() throws IOException {
+    try {
+      return queue.take().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading " + file, e);
+    } catch (ExecutionException e) {
+      return new Chunk(List.of(), new long[0], (Exception) e.getCause(), true);
+    }
+  }
+
+  /** The header line, read byte by byte so the stream stays at the first step. */
+  private static byte[] firstLine(InputStream in) throws IOException {
+    byte[] buf = new byte[4096];
+    int n = 0;
+    for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+      if (n == buf.length) {
+        buf = Arrays.copyOf(buf, n * 2);
+      }
+      buf[n++] = (byte) b;
+    }
+    return Arrays.copyOf(buf, n);
+  }
+
+  private void cut(TraceHeader h) {
+    try {
+      byte[] carry = new byte[0];
+      long firstLine = 2;
+      while (true) {
+        byte[] buf = Arrays.copyOf(carry, carry.length + CHUNK);
+        int n = carry.length;
+        int r;
+        while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+          n += r;
+        }
+        boolean eof = n < buf.length;
+        int cut = eof ? n : lastNewline(buf, n) + 1;
+        if (cut == 0) { // a line longer than a chunk: read on
+          carry = Arrays.copyOf(buf, n);
+          continue;
+        }
+        carry = Arrays.copyOfRange(buf, cut, n);
+        byte[] lines = buf;
+        int len = cut;
+        long start = firstLine;
+        firstLine += count(buf, cut);
+        queue.put(pool.submit(() -> decode(h, lines, len, start, false)));
+        if (eof) {
+          queue.put(CompletableFuture.completedFuture(new Chunk(List.of(), new long[0], null, true)));
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      // closed early (a divergence): stop reading
+    } catch (IOException e) {
+      queue.offer(CompletableFuture.completedFuture(new Chunk(List.of(), new long[0], e, true)));
+    }
+  }
+
+  private Chunk decode(TraceHeader h, byte[] buf, int len, long firstLine, boolean end) {
+    List<TraceStep> steps = new ArrayList<>(len / 256);
+    long[] lines = new long[Math.max(16, len / 64)];
+    try (TraceReader r = TraceReader.ofLines(file, h, new ByteArrayInputStream(buf, 0, len), firstLine)) {
+      for (TraceStep s = r.next(); s != null; s = r.next()) {
+        if (steps.size() == lines.length) {
+          lines = Arrays.copyOf(lines, lines.length * 2);
+        }
+        lines[steps.size()] = r.line();
+        steps.add(s);
+      }
+      return new Chunk(steps, lines, null, end);
+    } catch (IOException | TraceFormatException | RuntimeException e) {
+      return new Chunk(steps, lines, e, true);
+    }
+  }
+
+  private static int lastNewline(byte[] buf, int n) {
+    for (int i = n - 1; i >= 0; i--) {
+      if (buf[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long count(byte[] buf, int n) {
+    long c = 0;
+    for (int i = 0; i < n; i++) {
+      if (buf[i] == '\n') {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public void close() throws IOException {
+    cutter.interrupt();
+    pool.shutdownNow();
+    try {
+      cutter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    in.close();
+    order.close();
+  }
+}

@@ -1,0 +1,201 @@
+package io.refraft.verification.trace;
+
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.check.Invariant;
+import io.refraft.traces.MessageId;
+import io.refraft.traces.StateSummary;
+import io.refraft.traces.TraceHeader;
+import io.refraft.traces.TraceInput;
+import io.refraft.traces.TraceStep;
+import io.refraft.traces.TraceWriter;
+import io.refraft.traces.TracedMessage;
+import io.refraft.verification.trace.Comparison.Outcome;
+import io.refraft.verification.trace.Divergence.FieldDiff;
+import io.refraft.verification.trace.Divergence.Kind;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Validates steps one at a time, in an order where every receive follows its send: per node the
+ * spec state (every node starts as {@code NodeState.initial}), the messages in flight, the
+ * reconstructed cluster for the invariants, and the last few steps for the report. Memory holds
+ * the nodes' states and a bounded window of messages, never the trace.
+ */
+final class Replayer {
+  private final TraceHeader header;
+  private final TraceValidator.Options options;
+  private final Map<NodeId, Integer> index = new HashMap<>();
+  private final Composer[] composers;
+  private final GlobalChecks global;
+  private final InFlight inFlight;
+  private final ArrayDeque<Seen> context = new ArrayDeque<>();
+  private long events;
+  private long compositions;
+
+  Replayer(TraceHeader header, TraceValidator.Options options) {
+    this.header = header;
+    this.options = options;
+    List<NodeId> members = header.config().members();
+    this.composers = new Composer[members.size()];
+    for (int i = 0; i < members.size(); i++) {
+      index.put(members.get(i), i);
+      composers[i] = new Composer(members, members.get(i), options.maxCompose());
+    }
+    this.global = new GlobalChecks(header.config());
+    this.inFlight = new InFlight(options.retention(), header.network().duplicates());
+  }
+
+  /** True when a receive of {@code id} could be validated now (it was sent and is still in flight). */
+  boolean inFlight(MessageId id) {
+    return inFlight.contains(id);
+  }
+
+  /** Validates one step; the divergence it shows, if any. */
+  Optional<Divergence> step(String file, long line, TraceStep s) {
+    events++;
+    int i = index.get(s.node());
+    NodeState st = global.node(i);
+    Input in;
+    MessageId received = null;
+    if (s.input() instanceof TraceInput.MessageReceived r) {
+      TracedMessage tm = r.message();
+      Message m = inFlight.get(tm.id());
+      if (m == null) {
+        return Optional.of(unsent(file, line, s, tm));
+      }
+      if (!m.equals(tm.message())) {
+        return Optional.of(divergence(file, line, s, Kind.ALTERED_MESSAGE, "received message " + tm.id()
+            + " differs from the message sent with that id",
+            List.of(new FieldDiff("input.message", sentJson(tm.id(), m), TraceWriter.toJson(tm)))));
+      }
+      in = new Input.MessageReceived(m);
+      received = tm.id();
+    } else {
+      in = input(s.input(), st);
+    }
+    Composite c = Composite.single(st, in);
+    Outcome o = Comparison.compare(c, s);
+    if (!o.matches() && options.maxCompose() > 1) {
+      Optional<Composite> alt = composers[i].explain(st, in, s);
+      if (alt.isPresent()) {
+        c = alt.get();
+        o = Comparison.compare(c, s);
+        compositions++;
+      }
+    }
+    if (!o.matches()) {
+      return Optional.of(divergence(file, line, s, o.kind(), reason(o.kind(), s), o.diffs()));
+    }
+    if (received != null) {
+      inFlight.deliver(received);
+    }
+    for (int k = 0; k < s.sent().size(); k++) {
+      MessageId id = s.sent().get(k).id();
+      if (inFlight.known(id)) {
+        return Optional.of(divergence(file, line, s, Kind.REUSED_MESSAGE_ID, "sends message id " + id
+            + " a second time (ids are unique within a run)", List.of()));
+      }
+      inFlight.send(id, o.matchedSends().get(k));
+    }
+    for (int k = 0; k < c.parts().size(); k++) {
+      Optional<Invariant.Violation> v = global.step(i, c.inputs().get(k), c.parts().get(k).next());
+      if (v.isPresent()) {
+        return Optional.of(divergence(file, line, s, Kind.INVARIANT, "the reconstructed cluster violates "
+            + v.get().invariant() + ": " + v.get().detail(), List.of()));
+      }
+    }
+    remember(file, line, s, c);
+    return Optional.empty();
+  }
+
+  /**
+   * The spec input for a traced input other than a receive. A restart recovers exactly what the
+   * trace showed durable: the validated steps' durable state, which each step's persisted record
+   * was checked to reproduce.
+   */
+  private static Input input(TraceInput in, NodeState st) {
+    return switch (in) {
+      case TraceInput.MessageReceived r -> throw new IllegalArgumentException("receives are resolved by id");
+      case TraceInput.ElectionTimeout t -> new Input.ElectionTimeout();
+      case TraceInput.HeartbeatTimeout h -> new Input.HeartbeatTimeout(h.peer());
+      case TraceInput.ClientPropose p -> new Input.ClientPropose(p.payloads());
+      case TraceInput.Restart r -> new Input.Restart(st.durable());
+    };
+  }
+
+  /** Runs the spec's state invariants on the whole cluster once more at the end of the trace. */
+  Optional<Divergence> finish(String file, long line, NodeId lastNode, long lastSeq) {
+    Optional<Invariant.Violation> v = global.full();
+    return v.map(x -> new Divergence(file, line, lastNode, lastSeq, Kind.INVARIANT,
+        "at the end of the trace the reconstructed cluster violates " + x.invariant() + ": " + x.detail(),
+        List.of(), context()));
+  }
+
+  ValidationResult result(Optional<Divergence> d) {
+    return new ValidationResult(events, header.config().members().size(), compositions, global.fullChecks(), d);
+  }
+
+  private Divergence unsent(String file, long line, TraceStep s, TracedMessage tm) {
+    if (inFlight.wasDelivered(tm.id())) {
+      return divergence(file, line, s, Kind.DUPLICATE_DELIVERY, "receives message " + tm.id()
+          + " a second time, and the header's network model does not duplicate messages", List.of());
+    }
+    String why = "receives message " + tm.id() + ", which no earlier step sent";
+    if (inFlight.evicted() > 0) {
+      why += " (or which was sent before the last " + inFlight.retention()
+          + " messages and is no longer retained: raise the retention)";
+    }
+    return divergence(file, line, s, Kind.UNSENT_MESSAGE, why,
+        List.of(new FieldDiff("input.message", "a message sent earlier", TraceWriter.toJson(tm))));
+  }
+
+  private static String reason(Kind kind, TraceStep s) {
+    String input = s.input().type();
+    return switch (kind) {
+      case STATE -> "the state after " + input + " is not the spec's";
+      case PERSISTED -> "what the step made durable before sending is not what the spec makes durable on "
+          + input;
+      case SENT -> "the messages sent on " + input + " are not the spec's";
+      case ACTIONS -> "the actions named for " + input + " are not the spec's";
+      default -> kind.name();
+    };
+  }
+
+  private Divergence divergence(String file, long line, TraceStep s, Kind kind, String reason, List<FieldDiff> diffs) {
+    return new Divergence(file, line, s.node(), s.seq(), kind, reason, diffs, context());
+  }
+
+  /** A validated step, kept (a few) for the report; formatted only when one is needed. */
+  private record Seen(String file, long line, TraceStep step, Composite composite) {
+    String describe() {
+      StateSummary st = step.state();
+      return file + ":" + line + " " + step.node() + "#" + step.seq() + " " + composite.describe() + " -> "
+          + st.role() + " term=" + st.term() + " vote=" + st.vote().map(NodeId::name).orElse("-") + " commit="
+          + st.commitIndex() + " last=" + st.lastLogIndex() + "/" + st.lastLogTerm() + " sent=" + step.sent().size();
+    }
+  }
+
+  private List<String> context() {
+    return context.stream().map(Seen::describe).toList();
+  }
+
+  private void remember(String file, long line, TraceStep s, Composite c) {
+    if (options.context() == 0) {
+      return;
+    }
+    if (context.size() == options.context()) {
+      context.removeFirst();
+    }
+    context.addLast(new Seen(file, line, s, c));
+  }
+
+  private static String sentJson(MessageId id, Message m) {
+    return TraceWriter.toJson(new TracedMessage(id, m));
+  }
+}

@@ -1,0 +1,104 @@
+package io.refraft.verification.trace;
+
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Raft;
+import io.refraft.spec.Transition;
+import io.refraft.spec.check.Cluster;
+import io.refraft.spec.check.Event;
+import io.refraft.spec.check.Faults;
+import io.refraft.spec.explore.Bounds;
+import io.refraft.spec.explore.Model;
+import io.refraft.spec.explore.ModelChecker;
+import io.refraft.spec.explore.Mutant;
+import io.refraft.traces.ClusterTraces;
+import io.refraft.traces.StateSummary;
+import io.refraft.verification.trace.CorpusGenerator.Case;
+import io.refraft.verification.trace.CorpusGenerator.Expected;
+import io.refraft.verification.trace.Divergence.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Counterexamples the model checker finds for the spec's mutants, rendered as traces: each is a
+ * run of a deliberately broken protocol, to be replayed against the correct spec. The expected
+ * divergence is the first step where the mutant's transition and the spec's differ, found by
+ * stepping both from the same state (not by the validator).
+ */
+final class MutantTraces {
+  private MutantTraces() {}
+
+  /** Mutant, and the model options that make its counterexample short. */
+  private record Run(Mutant mutant, Bounds bounds, boolean preVote, boolean checkQuorum, boolean noop, Faults faults) {}
+
+  static List<Case> cases() {
+    List<Run> runs = List.of(
+        new Run(Mutant.VOTE_TWICE, new Bounds(3, 0, 2, 1, 2, 0), false, false, false, Faults.NONE),
+        new Run(Mutant.COMMIT_WITHOUT_QUORUM, new Bounds(3, 1, 1, 2, 2, 0), false, false, false, Faults.NONE),
+        new Run(Mutant.FORGET_VOTE_ON_RESTART, new Bounds(3, 0, 1, 1, 2, 1), false, false, false,
+            new Faults(false, false, true)),
+        new Run(Mutant.LEADER_OVERWRITES, new Bounds(3, 2, 1, 2, 2, 0), false, false, false, Faults.NONE),
+        // With the defaults of 'refraft spec check --mutant NAME' (pre-vote, check-quorum, leader no-op, all faults).
+        new Run(Mutant.NO_LOG_CHECK, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.KEEP_CONFLICTS, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults(), true, true, true, Faults.ALL));
+    List<Case> out = new ArrayList<>();
+    for (Run r : runs) {
+      Model model = Model.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(), Optional.of(r.mutant()));
+      ModelChecker.Result res = new ModelChecker(model, r.bounds(), false, 1).run(() -> 0L);
+      ModelChecker.Counterexample cx = res.counterexample().orElseThrow(
+          () -> new IllegalStateException("no counterexample for mutant " + r.mutant().cliName()));
+      String text = ClusterTraces.counterexample(cx, "refraft spec check --mutant " + r.mutant().cliName());
+      out.add(new Case("mutant-" + r.mutant().cliName(), text, Optional.of(firstDeviation(cx, r.mutant()))));
+    }
+    return out;
+  }
+
+  /** The first node step where the mutant's transition is not the spec's, and how it shows in a trace. */
+  static Expected firstDeviation(ModelChecker.Counterexample cx, Mutant m) {
+    Cluster c = cx.initial();
+    long line = 1;
+    for (Cluster.Step s : cx.steps()) {
+      if (s.node().isPresent()) {
+        line++;
+        NodeId id = s.node().get();
+        NodeState before = c.node(id);
+        Input in = ClusterTraces.input(c, s.event(), id);
+        Transition spec = Raft.step(before, in);
+        Transition mutant = s.transition().orElseThrow();
+        Kind kind = null;
+        if (!StateSummary.of(spec.next()).equals(StateSummary.of(mutant.next()))) {
+          kind = Kind.STATE;
+        } else if (!spec.next().durable().equals(mutant.next().durable())) {
+          kind = Kind.PERSISTED;
+        } else if (!sends(spec).equals(sends(mutant))) {
+          kind = Kind.SENT;
+        }
+        if (kind != null) {
+          return new Expected(line, kind, "mutant " + m.cliName() + " (model checker counterexample, violates "
+              + cx.violation().invariant() + ")");
+        }
+      }
+      c = s.next();
+    }
+    throw new IllegalStateException("mutant " + m.cliName() + ": counterexample never deviates from the spec");
+  }
+
+  private static List<Message> sends(Transition t) {
+    List<Message> out = new ArrayList<>();
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Send(Message msg)) {
+        out.add(msg);
+      }
+    }
+    return out;
+  }
+
+  static boolean isNodeStep(Event e) {
+    return !(e instanceof Event.Drop) && !(e instanceof Event.Duplicate);
+  }
+}

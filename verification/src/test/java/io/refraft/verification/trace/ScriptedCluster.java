@@ -1,0 +1,269 @@
+package io.refraft.verification.trace;
+
+import io.refraft.spec.Config;
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Payload;
+import io.refraft.spec.Raft;
+import io.refraft.spec.Transition;
+import io.refraft.traces.MessageId;
+import io.refraft.traces.TraceHeader;
+import io.refraft.traces.TraceRecorder;
+import io.refraft.traces.TraceStep;
+import io.refraft.traces.TraceWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A scripted run of the spec for traces: nodes step through {@link Raft#step}; the network is a
+ * FIFO list of messages in flight that the script delivers, drops, duplicates or cuts with
+ * partitions. A script may replace one step's transition (a bug in the node) or one step's trace
+ * line (a bug in what the node reports); {@link #markBug} records the line where it shows.
+ */
+final class ScriptedCluster {
+  final Config config;
+  private final NodeState[] nodes;
+  private final List<Message> network = new ArrayList<>();
+  private final TraceRecorder recorder;
+  private final List<TraceStep> steps = new ArrayList<>();
+  private final Set<NodeId> isolated = new HashSet<>();
+  private BiFunction<NodeState, Input, Transition> nextBug;
+  private UnaryOperator<TraceStep> nextEdit;
+  private int bugLine = -1;
+  private MessageId forged;
+  private long time;
+
+  ScriptedCluster(Config config) {
+    this.config = config;
+    this.nodes = new NodeState[config.members().size()];
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i] = NodeState.initial(config.members().get(i), config);
+    }
+    this.recorder = new TraceRecorder(config, true);
+  }
+
+  static NodeId id(String name) {
+    return NodeId.of(name);
+  }
+
+  NodeState node(String name) {
+    return nodes[config.members().indexOf(id(name))];
+  }
+
+  List<Message> inFlight() {
+    return List.copyOf(network);
+  }
+
+  /**
+   * The first node step for which {@code bug} returns a transition takes it instead of the spec's
+   * (null: not this step); its line is the expected divergence.
+   */
+  ScriptedCluster bug(BiFunction<NodeState, Input, Transition> bug) {
+    this.nextBug = bug;
+    return this;
+  }
+
+  /**
+   * The first node step for which {@code edit} returns a line (null: not this step) is written as
+   * that line; its line is the expected divergence.
+   */
+  ScriptedCluster edit(UnaryOperator<TraceStep> edit) {
+    this.nextEdit = edit;
+    return this;
+  }
+
+  /** The line (header = 1) of the step a bug or edit changed, or -1. */
+  int bugLine() {
+    return bugLine;
+  }
+
+  /** The line the next step will be written on; for bugs injected by hand. */
+  int nextLine() {
+    return steps.size() + 2;
+  }
+
+  /** Marks the next line as where the injected bug shows (the first mark counts). */
+  void markBug() {
+    if (bugLine < 0) {
+      bugLine = nextLine();
+    }
+  }
+
+  TraceStep step(String node, Input in) {
+    int i = config.members().indexOf(id(node));
+    NodeState before = nodes[i];
+    Transition t = nextBug == null ? null : nextBug.apply(before, in);
+    if (t != null) {
+      nextBug = null;
+      markBug();
+    } else {
+      t = Raft.step(before, in);
+    }
+    TraceStep s = forged != null ? recorder.record(before, in, forged, t, OptionalLong.of(++time))
+        : recorder.record(before, in, t, OptionalLong.of(++time));
+    forged = null;
+    TraceStep edited = nextEdit == null ? null : nextEdit.apply(s);
+    if (edited != null) {
+      s = edited;
+      nextEdit = null;
+      markBug();
+    }
+    nodes[i] = t.next();
+    steps.add(s);
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Send(Message m)) {
+        network.add(m);
+      }
+    }
+    return s;
+  }
+
+  /** {@code node} receives {@code m}, which nobody sent, as message {@code id}: a forged receive. */
+  ScriptedCluster receiveForged(Message m, MessageId id) {
+    forged = id;
+    markBug();
+    step(m.to().name(), new Input.MessageReceived(m));
+    return this;
+  }
+
+  ScriptedCluster timeout(String node) {
+    step(node, new Input.ElectionTimeout());
+    return this;
+  }
+
+  ScriptedCluster heartbeat(String node) {
+    step(node, Input.HeartbeatTimeout.all());
+    return this;
+  }
+
+  ScriptedCluster propose(String node, String value) {
+    step(node, Input.ClientPropose.of(Payload.Data.of(value.getBytes(StandardCharsets.UTF_8))));
+    return this;
+  }
+
+  ScriptedCluster restart(String node) {
+    step(node, new Input.Restart(node(node).durable()));
+    return this;
+  }
+
+  /** Cuts {@code names} off from the rest: messages across the cut are lost when their turn comes. */
+  ScriptedCluster isolate(String... names) {
+    for (String n : names) {
+      isolated.add(id(n));
+    }
+    return this;
+  }
+
+  ScriptedCluster heal() {
+    isolated.clear();
+    return this;
+  }
+
+  /** Delivers (or loses, across a partition) the first message in flight matching {@code p}. */
+  ScriptedCluster deliver(Predicate<Message> p) {
+    for (int k = 0; k < network.size(); k++) {
+      Message m = network.get(k);
+      if (p.test(m)) {
+        network.remove(k);
+        if (isolated.contains(m.from()) != isolated.contains(m.to())) {
+          recorder.drop(m);
+        } else {
+          step(m.to().name(), new Input.MessageReceived(m));
+        }
+        return this;
+      }
+    }
+    throw new IllegalStateException("no message in flight matches");
+  }
+
+  /** Delivers messages in FIFO order until none is in flight (at most {@code 10,000}). */
+  ScriptedCluster deliverAll() {
+    for (int n = 0; !network.isEmpty(); n++) {
+      if (n > 10_000) {
+        throw new IllegalStateException("the network does not drain");
+      }
+      deliver(m -> true);
+    }
+    return this;
+  }
+
+  /** Delivers up to {@code n} messages in FIFO order (a buggy node may keep the network busy forever). */
+  ScriptedCluster deliverUpTo(int n) {
+    for (int k = 0; k < n && !network.isEmpty(); k++) {
+      deliver(m -> true);
+    }
+    return this;
+  }
+
+  /** Loses the first message in flight matching {@code p}. */
+  ScriptedCluster drop(Predicate<Message> p) {
+    for (int k = 0; k < network.size(); k++) {
+      if (p.test(network.get(k))) {
+        recorder.drop(network.remove(k));
+        return this;
+      }
+    }
+    throw new IllegalStateException("no message in flight matches");
+  }
+
+  /** Puts a second copy of the first message matching {@code p} at the end of the network. */
+  ScriptedCluster duplicate(Predicate<Message> p) {
+    for (Message m : network) {
+      if (p.test(m)) {
+        recorder.duplicate(m);
+        network.add(m);
+        return this;
+      }
+    }
+    throw new IllegalStateException("no message in flight matches");
+  }
+
+  static Predicate<Message> to(String n) {
+    return m -> m.to().name().equals(n);
+  }
+
+  static Predicate<Message> from(String n) {
+    return m -> m.from().name().equals(n);
+  }
+
+  static Predicate<Message> between(String from, String to) {
+    return m -> m.from().name().equals(from) && m.to().name().equals(to);
+  }
+
+  List<TraceStep> steps() {
+    return List.copyOf(steps);
+  }
+
+  /** The whole trace as NDJSON text. */
+  String text(TraceHeader header) {
+    StringWriter sw = new StringWriter();
+    try (TraceWriter w = new TraceWriter(sw)) {
+      w.header(header);
+      for (TraceStep s : steps) {
+        w.step(s);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return sw.toString();
+  }
+
+  /** A self-contained header for this run. */
+  TraceHeader header(boolean duplicates, String description) {
+    return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
+        : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
+        new TraceHeader.Source("refraft-spec", description));
+  }
+}
