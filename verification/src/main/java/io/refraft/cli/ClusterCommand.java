@@ -36,6 +36,9 @@ public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7001", paramLabel = "P", description = "first client port (default: ${DEFAULT-VALUE})")
   int port;
 
+  @Option(names = "--trace", description = "each node appends its steps to DIR/traces/nI.trace.ndjson (traces/FORMAT.md); check them with 'refraft verify-trace --run DIR/traces'")
+  boolean trace;
+
   @Option(names = "--node-args", paramLabel = "ARGS", split = " ",
       description = "extra arguments for every node, e.g. \"--heartbeat-ms 50 --election-ms 100-200\"")
   List<String> nodeArgs = new ArrayList<>();
@@ -61,6 +64,7 @@ public final class ClusterCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     LocalCluster cluster = new LocalCluster(dir, clientPorts, peerPorts, System.getProperty("java.class.path"), nodeArgs);
+    cluster.trace(trace);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       done.countDown();

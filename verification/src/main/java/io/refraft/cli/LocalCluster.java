@@ -23,6 +23,7 @@ final class LocalCluster implements AutoCloseable {
   private final String classPath;
   private final List<String> extraArgs;
   private final Process[] processes;
+  private boolean trace;
 
   LocalCluster(Path dir, int[] clientPorts, int[] peerPorts, String classPath, List<String> extraArgs) {
     if (clientPorts.length != peerPorts.length || clientPorts.length == 0) {
@@ -34,6 +35,20 @@ final class LocalCluster implements AutoCloseable {
     this.classPath = classPath;
     this.extraArgs = List.copyOf(extraArgs);
     this.processes = new Process[clientPorts.length];
+  }
+
+  /** From the next start on, nodes append their steps to {@code dir/traces/n<i+1>.trace.ndjson}. */
+  synchronized void trace(boolean on) {
+    trace = on;
+  }
+
+  Path traceFile(int i) {
+    return traceDir().resolve(id(i) + ".trace.ndjson");
+  }
+
+  /** The folder of the nodes' trace files: one run, for {@code refraft verify-trace --run}. */
+  Path traceDir() {
+    return dir.resolve("traces");
   }
 
   int size() {
@@ -72,6 +87,9 @@ final class LocalCluster implements AutoCloseable {
         "-cp", classPath, Main.class.getName(), "node", "--id", id(i), "--peers", peers(), "--client",
         "127.0.0.1:" + clientPorts[i], "--data", dataDir(i).toString(), "--peer-clients", clients(),
         "--exit-with-parent"));
+    if (trace) {
+      cmd.addAll(List.of("--trace", traceFile(i).toString()));
+    }
     cmd.addAll(extraArgs);
     File log = logFile(i).toFile();
     processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)

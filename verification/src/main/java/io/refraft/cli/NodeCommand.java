@@ -56,7 +56,7 @@ public final class NodeCommand implements Callable<Integer> {
       description = "members' HTTP base URLs, so a follower can redirect proposals to the leader")
   String peerClients;
 
-  @Option(names = "--trace", paramLabel = "FILE", description = "write a trace of every step (not available yet)")
+  @Option(names = "--trace", paramLabel = "FILE", description = "append every step to this per-node trace file (traces/FORMAT.md)")
   Path trace;
 
   @Option(names = "--exit-with-parent", hidden = true,
@@ -66,10 +66,6 @@ public final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     NodeSettings settings = settings();
-    if (trace != null) {
-      throw new UserError("--trace: trace output is not available yet (the trace format's writer, module traces, "
-          + "is not merged); run without --trace");
-    }
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     NodeServer server;
     try {
@@ -123,7 +119,8 @@ public final class NodeCommand implements Callable<Integer> {
       throw new UserError("--heartbeat-ms/--election-ms: " + e.getMessage());
     }
     try {
-      return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients);
+      return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
+          java.util.Optional.ofNullable(trace));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

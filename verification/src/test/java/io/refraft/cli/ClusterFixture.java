@@ -49,6 +49,7 @@ final class ClusterFixture implements AutoCloseable {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     // faster timers than production so kill/restart scenarios settle quickly; same ratios as defaults
     cluster = new LocalCluster(dir, clients, peers, cp, List.of("--heartbeat-ms", "50", "--election-ms", "150-300"));
+    cluster.trace(true);
   }
 
   /** Ports the OS hands out as free; released at once, so another process could take one (rare). */
@@ -205,6 +206,24 @@ final class ClusterFixture implements AutoCloseable {
         throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  /**
+   * Kills every node, then checks the run's per-node trace files against the spec with the trace
+   * validator ({@code refraft verify-trace --run}), as an independent implementation's would be.
+   */
+  void assertTracesValid() throws InterruptedException {
+    for (int i = 0; i < cluster.size(); i++) {
+      cluster.kill(i);
+    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = Main.run(new String[] {"verify-trace", "--run", cluster.traceDir().toString()},
+        new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+    System.out.print(out);
+    if (code != 0) {
+      throw new AssertionError("the run's traces do not validate (exit " + code + "):\n" + out + err);
     }
   }
 

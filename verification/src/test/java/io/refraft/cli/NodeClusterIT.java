@@ -17,6 +17,8 @@ import org.junit.jupiter.api.TestInfo;
  * Three real node processes on loopback (separate JVMs, fsync on): elections, kill -9 of the leader,
  * of everyone, of a follower, and a leader partitioned from the majority. Every process is killed
  * and every port released in {@link #stop()}, whatever the outcome; a failure prints the nodes' logs.
+ * Every node traces its steps, and each test ends by checking the run's traces against the spec with
+ * the trace validator, restarts included.
  */
 class NodeClusterIT {
   private ClusterFixture f;
@@ -77,6 +79,7 @@ class NodeClusterIT {
       for (int i : rest) {
         assertHolds(i, acked);
       }
+      f.assertTracesValid();
     });
   }
 
@@ -95,6 +98,7 @@ class NodeClusterIT {
       for (int i : f.all()) {
         assertHolds(i, acked);
       }
+      f.assertTracesValid();
     });
   }
 
@@ -112,6 +116,7 @@ class NodeClusterIT {
       String digest = f.status(leader).orElseThrow().path("appliedDigest").asText();
       ClusterFixture.await("the follower applied the same commands as the leader", 10_000,
           () -> f.status(follower).map(s -> s.path("appliedDigest").asText().equals(digest)).orElse(false));
+      f.assertTracesValid();
     });
   }
 
@@ -140,6 +145,7 @@ class NodeClusterIT {
         assertFalse(f.committedLog(i).containsValue("isolated"), "the isolated leader's entry was committed on "
             + LocalCluster.id(i));
       }
+      f.assertTracesValid();
     });
   }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * signed 64-bit integer that must not be negative):
  *
  * <pre>
- * message = version:u8 type:u8 from:id to:id term:i63 body
+ * message = version:u8 type:u8 from:id to:id seq:i63 term:i63 body
  * id      = length:u8 (1..255) UTF-8 bytes
  * type 1  RequestVoteRequest    lastLogIndex:i63 lastLogTerm:i63 preVote:bool
  * type 2  RequestVoteResponse   voteGranted:bool preVote:bool
@@ -26,6 +26,9 @@ import java.util.List;
  * payload = 0 (no-op) | 1 length:u32 bytes
  * bool    = 0 | 1
  * </pre>
+ *
+ * <p>{@code seq} numbers the sender's messages; {@code from/to/seq} is the message id a trace
+ * records on both sides (traces/FORMAT.md §2.2), so the receiver can name the message it got.
  *
  * <p>The version byte comes first so a node tells another version from garbage; a receiver of an
  * unknown version drops the message (Raft retries), it does not guess. Every value the spec's
@@ -42,14 +45,27 @@ public final class MessageCodec {
   static final int APPEND_ENTRIES_REQUEST = 3;
   static final int APPEND_ENTRIES_RESPONSE = 4;
 
-  /** The encoding of {@code m}; a fresh array the caller owns. */
-  public static byte[] encode(Message m) {
+  /** A message and the sender's sequence number for it. */
+  public record Envelope(long seq, Message message) {
+    public Envelope {
+      if (seq < 0) {
+        throw new IllegalArgumentException("seq must be >= 0, got " + seq);
+      }
+      java.util.Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** The encoding of {@code m} numbered {@code seq} (>= 0); a fresh array the caller owns. */
+  public static byte[] encode(long seq, Message m) {
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must be >= 0, got " + seq);
+    }
     byte[] from = Codec.idBytes(m.from());
     byte[] to = Codec.idBytes(m.to());
-    int size = 2 + 1 + from.length + 1 + to.length + 8 + bodySize(m);
+    int size = 2 + 1 + from.length + 1 + to.length + 16 + bodySize(m);
     ByteBuffer buf = ByteBuffer.allocate(size);
     buf.put((byte) VERSION).put((byte) typeOf(m));
-    buf.put((byte) from.length).put(from).put((byte) to.length).put(to).putLong(m.term());
+    buf.put((byte) from.length).put(from).put((byte) to.length).put(to).putLong(seq).putLong(m.term());
     switch (m) {
       case RequestVoteRequest r -> buf.putLong(r.lastLogIndex()).putLong(r.lastLogTerm()).put(bool(r.preVote()));
       case RequestVoteResponse r -> buf.put(bool(r.voteGranted())).put(bool(r.preVote()));
@@ -69,12 +85,12 @@ public final class MessageCodec {
   }
 
   /**
-   * Decodes one message occupying all of {@code bytes}. Payload bytes are copied out, so the
+   * Decodes one numbered message occupying all of {@code bytes}. Payload bytes are copied out, so the
    * caller may reuse {@code bytes}.
    *
    * @throws MalformedMessageException for anything that is not exactly one valid encoding
    */
-  public static Message decode(byte[] bytes) throws MalformedMessageException {
+  public static Envelope decode(byte[] bytes) throws MalformedMessageException {
     Reader in = new Reader(bytes);
     int version = in.u8("version");
     if (version != VERSION) {
@@ -84,6 +100,7 @@ public final class MessageCodec {
     int type = in.u8("type");
     NodeId from = in.nodeId("from");
     NodeId to = in.nodeId("to");
+    long seq = in.u63("seq");
     long term = in.u63("term");
     int bodyStart = in.position();
     Message m;
@@ -102,7 +119,7 @@ public final class MessageCodec {
       throw new MalformedMessageException("invalid message: " + e.getMessage(), bodyStart);
     }
     in.end();
-    return m;
+    return new Envelope(seq, m);
   }
 
   private static AppendEntriesRequest appendEntriesRequest(Reader in, NodeId from, NodeId to, long term)

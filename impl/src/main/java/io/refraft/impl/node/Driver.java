@@ -112,10 +112,14 @@ public final class Driver {
   private long electionGeneration;
   private Clock.Timer electionTimer;
   private Clock.Timer heartbeatTimer;
-  private final List<Message> outbox = new ArrayList<>();
+  private long nextSendSeq = 1;
+  private final List<Outgoing> outbox = new ArrayList<>();
   private final List<Output.Apply> toApply = new ArrayList<>();
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private List<CompletableFuture<Long>> proposing = List.of();
+
+  /** A message to send and its number (the {@code seq} of its id {@code from/to/seq}). */
+  private record Outgoing(long seq, Message message) {}
 
   /** A proposal accepted at some index in {@code term}, waiting to be applied. */
   private record Pending(long term, CompletableFuture<Long> result) {}
@@ -138,6 +142,18 @@ public final class Driver {
     this.onFatal = onFatal;
     this.state = NodeState.initial(self, config);
     publishStatus();
+  }
+
+  /**
+   * Numbers this node's next message {@code seq} (default 1). Message ids must never repeat, across
+   * restarts too (traces/FORMAT.md §2.2), so a process that traces starts above anything used
+   * before. Call before {@link #recover()}.
+   */
+  public void firstMessageSeq(long seq) {
+    if (seq < 1) {
+      throw new IllegalArgumentException("seq must be >= 1, got " + seq);
+    }
+    nextSendSeq = seq;
   }
 
   /** Recovers, starts the transport's receiver and the timers, and runs the state thread. */
@@ -176,7 +192,10 @@ public final class Driver {
     DurableState durable = new DurableState(m.term(), Optional.ofNullable(m.votedFor()).map(NodeId::of),
         Log.of(entries));
     storedLastIndex = durable.log().lastIndex();
-    step(new Input.Restart(durable));
+    step(new Input.Restart(durable), 0);
+    if (trace != TraceSink.OFF) {
+      trace.endTurn();
+    }
     publishStatus();
   }
 
@@ -232,14 +251,15 @@ public final class Driver {
 
   /** The transport's receiver: decodes on the transport thread and posts; never blocks. */
   void receive(String from, byte[] bytes) {
-    Message m;
+    MessageCodec.Envelope envelope;
     try {
-      m = MessageCodec.decode(bytes);
+      envelope = MessageCodec.decode(bytes);
     } catch (MalformedMessageException e) {
       malformedMessages.incrementAndGet();
       LOG.warn("{}: dropping a malformed message from {}: {}", self, from, e.getMessage());
       return;
     }
+    Message m = envelope.message();
     if (!m.from().name().equals(from) || !m.to().equals(self) || !config.isMember(m.from())) {
       malformedMessages.incrementAndGet();
       LOG.warn("{}: dropping a message from connection {} addressed {} -> {}", self, from, m.from(), m.to());
@@ -250,7 +270,7 @@ public final class Driver {
       droppedMessages.incrementAndGet();
       return;
     }
-    mailbox.add(new Event.Deliver(m));
+    mailbox.add(new Event.Deliver(envelope.seq(), m));
   }
 
   private void loop() {
@@ -284,18 +304,18 @@ public final class Driver {
       boolean stop = false;
       for (Event e : events) {
         switch (e) {
-          case Event.Deliver(Message m) -> {
+          case Event.Deliver(long seq, Message m) -> {
             queuedMessages.decrementAndGet();
-            step(new Input.MessageReceived(m));
+            step(new Input.MessageReceived(m), seq);
           }
           case Event.ElectionFired(long generation) -> {
             if (generation == electionGeneration) {
-              step(new Input.ElectionTimeout());
+              step(new Input.ElectionTimeout(), 0);
               armElectionTimer();
             }
           }
           case Event.HeartbeatFired h -> {
-            step(Input.HeartbeatTimeout.all());
+            step(Input.HeartbeatTimeout.all(), 0);
             armHeartbeat();
           }
           case Event.Propose(byte[] command, CompletableFuture<Long> result) -> {
@@ -308,7 +328,7 @@ public final class Driver {
       }
       if (!commands.isEmpty()) {
         proposing = results;
-        step(new Input.ClientPropose(commands));
+        step(new Input.ClientPropose(commands), 0);
         proposing = List.of();
       }
       finishTurn();
@@ -331,8 +351,11 @@ public final class Driver {
       unsyncedEntries = 0;
       dirty = false;
     }
-    for (Message m : outbox) {
-      transport.send(m.to().name(), MessageCodec.encode(m));
+    if (trace != TraceSink.OFF) {
+      trace.endTurn(); // the trace shows a step durable only once it is, and before its sends leave
+    }
+    for (Outgoing o : outbox) {
+      transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
     }
     outbox.clear();
     for (Output.Apply a : toApply) {
@@ -342,11 +365,12 @@ public final class Driver {
     publishStatus();
   }
 
-  private void step(Input input) throws IOException {
+  /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
+  private void step(Input input, long receivedSeq) throws IOException {
     NodeState before = state;
     Transition t = Raft.step(before, input);
     if (trace != TraceSink.OFF) {
-      trace.step(before, input, t);
+      trace.step(before, input, receivedSeq, t, nextSendSeq);
     }
     state = t.next();
     for (Output o : t.outputs()) {
@@ -356,7 +380,7 @@ public final class Driver {
           dirty = true;
         }
         case Output.LogSuffix s -> persistSuffix(s);
-        case Output.Send s -> outbox.add(s.message());
+        case Output.Send s -> outbox.add(new Outgoing(nextSendSeq++, s.message()));
         case Output.Apply a -> toApply.add(a);
         case Output.ResetElectionTimer r -> armElectionTimer();
         case Output.ProposalAccepted a -> {

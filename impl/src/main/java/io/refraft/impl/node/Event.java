@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 /** What other threads post to a driver's mailbox; only the driver's thread consumes them. */
 sealed interface Event {
 
-  /** A decoded message from a peer. */
-  record Deliver(Message message) implements Event {}
+  /** A decoded message from a peer, with the sender's sequence number for it. */
+  record Deliver(long seq, Message message) implements Event {}
 
   /** The election timer armed as number {@code generation} fired; stale generations are ignored. */
   record ElectionFired(long generation) implements Event {}

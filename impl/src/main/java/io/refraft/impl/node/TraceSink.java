@@ -5,19 +5,31 @@ import io.refraft.spec.NodeState;
 import io.refraft.spec.Transition;
 
 /**
- * Receives every step the driver takes, for trace files (DESIGN §3). Off by default: the driver
- * tests {@code sink == OFF} once per step and builds nothing for it, so tracing costs nothing then.
+ * Receives every step the driver takes, for trace files (DESIGN §3, traces/FORMAT.md). Off by
+ * default: the driver tests {@code sink == OFF} once per step and builds nothing for it, so tracing
+ * costs nothing then. {@link NdjsonTraceSink} writes the trace format.
  *
- * <p>Obligations: called on the node's thread, in step order; never blocks for long (buffer and
- * write in batches); never throws (a failing trace writer disables itself and reports once). The
- * states and transition are immutable and may be kept.
+ * <p>Obligations: called on the node's thread, in step order; never throws (a failing writer
+ * disables itself and reports once); {@link #step} only buffers, {@link #endTurn} writes. The states
+ * and transition are immutable and may be kept.
  */
-@FunctionalInterface
 public interface TraceSink {
 
   /** Tracing off. */
-  TraceSink OFF = (before, input, transition) -> { };
+  TraceSink OFF = (before, input, receivedSeq, transition, firstSentSeq) -> { };
 
-  /** The step from {@code before} on {@code input} produced {@code transition}. */
-  void step(NodeState before, Input input, Transition transition);
+  /**
+   * The step from {@code before} on {@code input} produced {@code transition}.
+   *
+   * @param receivedSeq  the sender's number for a received message (its id is {@code from/to/seq}); 0
+   *     for other inputs
+   * @param firstSentSeq the number of the step's first {@code Send}; the others follow consecutively
+   */
+  void step(NodeState before, Input input, long receivedSeq, Transition transition, long firstSentSeq);
+
+  /**
+   * The turn's persists are durable and its messages about to leave: write what was buffered, so
+   * that the trace never shows a step durable before it is, nor a receive before its send.
+   */
+  default void endTurn() {}
 }

@@ -5,6 +5,7 @@ import io.refraft.impl.net.PeerAddresses;
 import io.refraft.impl.net.TcpTransport;
 import io.refraft.impl.net.TransportConfig;
 import io.refraft.impl.node.Driver;
+import io.refraft.impl.node.NdjsonTraceSink;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.SystemClock;
 import io.refraft.impl.node.TraceSink;
@@ -14,6 +15,7 @@ import io.refraft.spec.NodeId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,10 +40,11 @@ public final class NodeServer implements AutoCloseable {
   private final Driver driver;
   private final RecordingStateMachine stateMachine;
   private final HttpServer http;
+  private final TraceSink trace;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
-      Driver driver, RecordingStateMachine stateMachine, HttpServer http) {
+      Driver driver, RecordingStateMachine stateMachine, HttpServer http, TraceSink trace) {
     this.settings = settings;
     this.storage = storage;
     this.transport = transport;
@@ -49,6 +52,7 @@ public final class NodeServer implements AutoCloseable {
     this.driver = driver;
     this.stateMachine = stateMachine;
     this.http = http;
+    this.trace = trace;
   }
 
   /**
@@ -68,14 +72,23 @@ public final class NodeServer implements AutoCloseable {
       opened.add(clock);
       Config config = Config.of(List.copyOf(new TreeSet<>(s.members().keySet())));
       RecordingStateMachine sm = new RecordingStateMachine(false);
+      TraceSink trace = TraceSink.OFF;
+      if (s.trace().isPresent()) {
+        NdjsonTraceSink sink = openTrace(s, config);
+        opened.add(sink);
+        trace = sink;
+      }
       Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(), transport, storage, sm,
-          TraceSink.OFF, onFatal);
+          trace, onFatal);
+      // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
+      // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
+      driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
       try {
         driver.start();
       } catch (IOException e) {
         throw new StartupException("cannot recover from data directory " + s.data() + ": " + e.getMessage(), e);
       }
-      NodeServer server = new NodeServer(s, storage, transport, clock, driver, sm, http);
+      NodeServer server = new NodeServer(s, storage, transport, clock, driver, sm, http, trace);
       HttpApi.install(http, server);
       http.start();
       LOG.info("{} started: peers on {}, clients on http://{}:{}, data in {}", s.id(), transport.localAddress(),
@@ -84,6 +97,18 @@ public final class NodeServer implements AutoCloseable {
     } catch (StartupException | RuntimeException e) {
       closeAll(opened.reversed());
       throw e;
+    }
+  }
+
+  private static NdjsonTraceSink openTrace(NodeSettings s, Config config) throws StartupException {
+    Path file = s.trace().orElseThrow();
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      return NdjsonTraceSink.open(file, config, s.id(), "refraft node " + s.id());
+    } catch (IOException e) {
+      throw new StartupException("cannot write the trace file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -167,6 +192,9 @@ public final class NodeServer implements AutoCloseable {
     parts.add(() -> http.stop(0));
     parts.add(driver::stop);
     parts.add(clock);
+    if (trace instanceof AutoCloseable c) {
+      parts.add(c);
+    }
     parts.add(transport);
     parts.add(storage);
     closeAll(parts);

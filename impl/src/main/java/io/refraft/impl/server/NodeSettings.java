@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -17,10 +18,11 @@ import java.util.TreeMap;
  * @param members     every member's Raft (peer-to-peer) address, this node's included
  * @param client      where this node's HTTP API listens
  * @param peerClients members' HTTP base URLs, for redirects; may be empty
+ * @param trace       where to write this node's trace (traces/FORMAT.md), if anywhere
  */
 public record NodeSettings(
     NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data, String clusterId,
-    Timing timing, Map<NodeId, String> peerClients) {
+    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace) {
 
   public NodeSettings {
     Objects.requireNonNull(id, "id");
@@ -33,5 +35,6 @@ public record NodeSettings(
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(timing, "timing");
     peerClients = Map.copyOf(peerClients);
+    Objects.requireNonNull(trace, "trace");
   }
 }

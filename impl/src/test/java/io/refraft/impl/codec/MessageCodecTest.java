@@ -39,24 +39,24 @@ class MessageCodecTest {
   @Test
   void every_message_round_trips_and_reencodes_to_the_same_bytes() {
     for (Message m : SAMPLES) {
-      byte[] bytes = MessageCodec.encode(m);
-      Message back = assertDecodes(bytes);
-      assertEquals(m, back);
-      assertArrayEquals(bytes, MessageCodec.encode(back));
+      byte[] bytes = MessageCodec.encode(17, m);
+      MessageCodec.Envelope back = assertDecodes(bytes);
+      assertEquals(new MessageCodec.Envelope(17, m), back);
+      assertArrayEquals(bytes, MessageCodec.encode(back.seq(), back.message()));
     }
   }
 
   @Test
   void a_request_vote_request_has_the_documented_layout() {
-    byte[] bytes = MessageCodec.encode(new RequestVoteRequest(N1, N2, 7, 12, 6, true));
-    assertEquals("0101" + "026e31" + "026e32" + "0000000000000007" + "000000000000000c" + "0000000000000006" + "01",
+    byte[] bytes = MessageCodec.encode(3, new RequestVoteRequest(N1, N2, 7, 12, 6, true));
+    assertEquals("0101" + "026e31" + "026e32" + "0000000000000003" + "0000000000000007" + "000000000000000c" + "0000000000000006" + "01",
         HexFormat.of().formatHex(bytes));
   }
 
   @Test
   void every_strict_prefix_of_a_valid_encoding_is_malformed() {
     for (Message m : SAMPLES) {
-      byte[] bytes = MessageCodec.encode(m);
+      byte[] bytes = MessageCodec.encode(1, m);
       for (int n = 0; n < bytes.length; n++) {
         byte[] prefix = Arrays.copyOf(bytes, n);
         assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(prefix), m + " cut at " + n);
@@ -66,7 +66,7 @@ class MessageCodecTest {
 
   @Test
   void trailing_bytes_are_malformed() {
-    byte[] bytes = MessageCodec.encode(SAMPLES.get(0));
+    byte[] bytes = MessageCodec.encode(1, SAMPLES.get(0));
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
     var e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(longer));
     assertEquals(bytes.length, e.offset());
@@ -75,7 +75,7 @@ class MessageCodecTest {
 
   @Test
   void another_version_is_refused_by_name() {
-    byte[] bytes = MessageCodec.encode(SAMPLES.get(0));
+    byte[] bytes = MessageCodec.encode(1, SAMPLES.get(0));
     bytes[0] = 2;
     var e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(bytes));
     assertTrue(e.problem().contains("version 2"), e.getMessage());
@@ -83,23 +83,23 @@ class MessageCodecTest {
 
   @Test
   void values_the_spec_rejects_are_malformed() {
-    byte[] toSelf = MessageCodec.encode(new RequestVoteResponse(N1, N2, 3, true, false));
+    byte[] toSelf = MessageCodec.encode(1, new RequestVoteResponse(N1, N2, 3, true, false));
     toSelf[7] = '1'; // "n2" -> "n1": a message to itself
     var e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(toSelf));
     assertTrue(e.problem().contains("itself"), e.getMessage());
 
-    byte[] badBool = MessageCodec.encode(new RequestVoteResponse(N1, N2, 3, true, false));
+    byte[] badBool = MessageCodec.encode(1, new RequestVoteResponse(N1, N2, 3, true, false));
     badBool[badBool.length - 1] = 2;
     assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(badBool));
 
-    byte[] negativeTerm = MessageCodec.encode(new RequestVoteResponse(N1, N2, 3, true, false));
-    negativeTerm[8] = (byte) 0x80;
+    byte[] negativeTerm = MessageCodec.encode(1, new RequestVoteResponse(N1, N2, 3, true, false));
+    negativeTerm[16] = (byte) 0x80; // the term's sign bit
     assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(negativeTerm));
   }
 
   @Test
   void a_forged_entry_count_fails_before_allocating() {
-    byte[] bytes = MessageCodec.encode(new AppendEntriesRequest(N1, N2, 5, 0, 0, List.of(), 0));
+    byte[] bytes = MessageCodec.encode(1, new AppendEntriesRequest(N1, N2, 5, 0, 0, List.of(), 0));
     int countAt = bytes.length - 4;
     bytes[countAt] = 0x7f;
     var e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(bytes));
@@ -113,7 +113,8 @@ class MessageCodecTest {
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < 2000; i++) {
       Message m = randomMessage(r);
-      assertEquals(m, assertDecodes(MessageCodec.encode(m)), "seed " + seed);
+      long seq = r.nextLong(0, Long.MAX_VALUE);
+      assertEquals(new MessageCodec.Envelope(seq, m), assertDecodes(MessageCodec.encode(seq, m)), "seed " + seed);
     }
   }
 
@@ -158,7 +159,7 @@ class MessageCodecTest {
     };
   }
 
-  private static Message assertDecodes(byte[] bytes) {
+  private static MessageCodec.Envelope assertDecodes(byte[] bytes) {
     try {
       return MessageCodec.decode(bytes);
     } catch (MalformedMessageException e) {
