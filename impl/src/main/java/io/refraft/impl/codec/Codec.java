@@ -1,0 +1,50 @@
+package io.refraft.impl.codec;
+
+import io.refraft.spec.Entry;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.Payload;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** Tags and the encoding helpers shared by {@link MessageCodec} and {@link EntryCodec}. */
+final class Codec {
+  private Codec() {}
+
+  static final int NOOP = 0;
+  static final int DATA = 1;
+
+  static byte[] idBytes(NodeId id) {
+    byte[] b = id.name().getBytes(StandardCharsets.UTF_8);
+    if (b.length > 255) {
+      throw new IllegalArgumentException("node id '" + id + "' is longer than 255 UTF-8 bytes");
+    }
+    return b;
+  }
+
+  static int payloadSize(Payload p) {
+    return switch (p) {
+      case Payload.NoOp n -> 1;
+      case Payload.Data d -> 1 + 4 + d.length();
+    };
+  }
+
+  static void putPayload(ByteBuffer buf, Payload p) {
+    switch (p) {
+      case Payload.NoOp n -> buf.put((byte) NOOP);
+      case Payload.Data d -> {
+        buf.put((byte) DATA).putInt(d.length());
+        d.copyTo(buf.array(), buf.position());
+        buf.position(buf.position() + d.length());
+      }
+    }
+  }
+
+  static int entrySize(Entry e) {
+    return 8 + payloadSize(e.payload());
+  }
+
+  static void putEntry(ByteBuffer buf, Entry e) {
+    buf.putLong(e.term());
+    putPayload(buf, e.payload());
+  }
+}

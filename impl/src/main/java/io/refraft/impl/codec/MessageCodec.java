@@ -1,0 +1,169 @@
+package io.refraft.impl.codec;
+
+import io.refraft.spec.Entry;
+import io.refraft.spec.Message;
+import io.refraft.spec.Message.AppendEntriesRequest;
+import io.refraft.spec.Message.AppendEntriesResponse;
+import io.refraft.spec.Message.RequestVoteRequest;
+import io.refraft.spec.Message.RequestVoteResponse;
+import io.refraft.spec.NodeId;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Raft messages as bytes, version {@value #VERSION}. Layout (integers big-endian; {@code i63} is a
+ * signed 64-bit integer that must not be negative):
+ *
+ * <pre>
+ * message = version:u8 type:u8 from:id to:id seq:i63 term:i63 body
+ * id      = length:u8 (1..255) UTF-8 bytes
+ * type 1  RequestVoteRequest    lastLogIndex:i63 lastLogTerm:i63 preVote:bool
+ * type 2  RequestVoteResponse   voteGranted:bool preVote:bool
+ * type 3  AppendEntriesRequest  prevLogIndex:i63 prevLogTerm:i63 leaderCommit:i63 count:u32 entry*count
+ * type 4  AppendEntriesResponse success:bool matchIndex:i63 conflictIndex:i63 conflictTerm:i63
+ * entry   = term:i63 (>= 1) payload
+ * payload = 0 (no-op) | 1 length:u32 bytes
+ * bool    = 0 | 1
+ * </pre>
+ *
+ * <p>{@code seq} numbers the sender's messages; {@code from/to/seq} is the message id a trace
+ * records on both sides (traces/FORMAT.md §2.2), so the receiver can name the message it got.
+ *
+ * <p>The version byte comes first so a node tells another version from garbage; a receiver of an
+ * unknown version drops the message (Raft retries), it does not guess. Every value the spec's
+ * record constructors reject (a message to oneself, leaderCommit beyond the entries sent) is
+ * malformed here too.
+ */
+public final class MessageCodec {
+  private MessageCodec() {}
+
+  public static final int VERSION = 1;
+
+  static final int REQUEST_VOTE_REQUEST = 1;
+  static final int REQUEST_VOTE_RESPONSE = 2;
+  static final int APPEND_ENTRIES_REQUEST = 3;
+  static final int APPEND_ENTRIES_RESPONSE = 4;
+
+  /** A message and the sender's sequence number for it. */
+  public record Envelope(long seq, Message message) {
+    public Envelope {
+      if (seq < 0) {
+        throw new IllegalArgumentException("seq must be >= 0, got " + seq);
+      }
+      java.util.Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** The encoding of {@code m} numbered {@code seq} (>= 0); a fresh array the caller owns. */
+  public static byte[] encode(long seq, Message m) {
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must be >= 0, got " + seq);
+    }
+    byte[] from = Codec.idBytes(m.from());
+    byte[] to = Codec.idBytes(m.to());
+    int size = 2 + 1 + from.length + 1 + to.length + 16 + bodySize(m);
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    buf.put((byte) VERSION).put((byte) typeOf(m));
+    buf.put((byte) from.length).put(from).put((byte) to.length).put(to).putLong(seq).putLong(m.term());
+    switch (m) {
+      case RequestVoteRequest r -> buf.putLong(r.lastLogIndex()).putLong(r.lastLogTerm()).put(bool(r.preVote()));
+      case RequestVoteResponse r -> buf.put(bool(r.voteGranted())).put(bool(r.preVote()));
+      case AppendEntriesRequest r -> {
+        buf.putLong(r.prevLogIndex()).putLong(r.prevLogTerm()).putLong(r.leaderCommit()).putInt(r.entries().size());
+        for (Entry e : r.entries()) {
+          Codec.putEntry(buf, e);
+        }
+      }
+      case AppendEntriesResponse r -> buf.put(bool(r.success())).putLong(r.matchIndex())
+          .putLong(r.conflictIndex()).putLong(r.conflictTerm());
+    }
+    if (buf.hasRemaining()) {
+      throw new IllegalStateException("size computed for " + m + " is off by " + buf.remaining());
+    }
+    return buf.array();
+  }
+
+  /**
+   * Decodes one numbered message occupying all of {@code bytes}. Payload bytes are copied out, so the
+   * caller may reuse {@code bytes}.
+   *
+   * @throws MalformedMessageException for anything that is not exactly one valid encoding
+   */
+  public static Envelope decode(byte[] bytes) throws MalformedMessageException {
+    Reader in = new Reader(bytes);
+    int version = in.u8("version");
+    if (version != VERSION) {
+      throw new MalformedMessageException("unsupported message version " + version + " (this node speaks "
+          + VERSION + ")", 0);
+    }
+    int type = in.u8("type");
+    NodeId from = in.nodeId("from");
+    NodeId to = in.nodeId("to");
+    long seq = in.u63("seq");
+    long term = in.u63("term");
+    int bodyStart = in.position();
+    Message m;
+    try {
+      m = switch (type) {
+        case REQUEST_VOTE_REQUEST -> new RequestVoteRequest(from, to, term, in.u63("lastLogIndex"),
+            in.u63("lastLogTerm"), in.bool("preVote"));
+        case REQUEST_VOTE_RESPONSE -> new RequestVoteResponse(from, to, term, in.bool("voteGranted"),
+            in.bool("preVote"));
+        case APPEND_ENTRIES_REQUEST -> appendEntriesRequest(in, from, to, term);
+        case APPEND_ENTRIES_RESPONSE -> new AppendEntriesResponse(from, to, term, in.bool("success"),
+            in.u63("matchIndex"), in.u63("conflictIndex"), in.u63("conflictTerm"));
+        default -> throw new MalformedMessageException("unknown message type " + type, 1);
+      };
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("invalid message: " + e.getMessage(), bodyStart);
+    }
+    in.end();
+    return new Envelope(seq, m);
+  }
+
+  private static AppendEntriesRequest appendEntriesRequest(Reader in, NodeId from, NodeId to, long term)
+      throws MalformedMessageException {
+    long prevLogIndex = in.u63("prevLogIndex");
+    long prevLogTerm = in.u63("prevLogTerm");
+    long leaderCommit = in.u63("leaderCommit");
+    int count = in.u32("entry count");
+    // the smallest entry is 9 bytes (term and a no-op tag): a forged count fails before allocating
+    if ((long) count * 9 > in.remaining()) {
+      throw in.error("entry count " + count + " needs more than the " + in.remaining() + " bytes left");
+    }
+    List<Entry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      entries.add(in.entry());
+    }
+    return new AppendEntriesRequest(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit);
+  }
+
+  private static int typeOf(Message m) {
+    return switch (m) {
+      case RequestVoteRequest r -> REQUEST_VOTE_REQUEST;
+      case RequestVoteResponse r -> REQUEST_VOTE_RESPONSE;
+      case AppendEntriesRequest r -> APPEND_ENTRIES_REQUEST;
+      case AppendEntriesResponse r -> APPEND_ENTRIES_RESPONSE;
+    };
+  }
+
+  private static int bodySize(Message m) {
+    return switch (m) {
+      case RequestVoteRequest r -> 17;
+      case RequestVoteResponse r -> 2;
+      case AppendEntriesRequest r -> {
+        int n = 28;
+        for (Entry e : r.entries()) {
+          n += Codec.entrySize(e);
+        }
+        yield n;
+      }
+      case AppendEntriesResponse r -> 25;
+    };
+  }
+
+  private static byte bool(boolean b) {
+    return (byte) (b ? 1 : 0);
+  }
+}

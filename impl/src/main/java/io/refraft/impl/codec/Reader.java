@@ -1,0 +1,136 @@
+package io.refraft.impl.codec;
+
+import io.refraft.spec.Entry;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.Payload;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A bounds-checked cursor over an encoded value. Every read checks the remaining length first, so
+ * a forged count or length fails before anything is allocated for it.
+ */
+final class Reader {
+  private final byte[] bytes;
+  private int pos;
+
+  Reader(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  int position() {
+    return pos;
+  }
+
+  int remaining() {
+    return bytes.length - pos;
+  }
+
+  MalformedMessageException error(String problem) {
+    return new MalformedMessageException(problem, pos);
+  }
+
+  private void need(int n, String what) throws MalformedMessageException {
+    if (n > remaining()) {
+      throw error("truncated " + what + ": needs " + n + " bytes, " + remaining() + " left");
+    }
+  }
+
+  int u8(String what) throws MalformedMessageException {
+    need(1, what);
+    return bytes[pos++] & 0xff;
+  }
+
+  boolean bool(String what) throws MalformedMessageException {
+    int b = u8(what);
+    if (b > 1) {
+      pos--;
+      throw error(what + " must be 0 or 1, got " + b);
+    }
+    return b == 1;
+  }
+
+  int u32(String what) throws MalformedMessageException {
+    need(4, what);
+    int v = ((bytes[pos] & 0xff) << 24) | ((bytes[pos + 1] & 0xff) << 16) | ((bytes[pos + 2] & 0xff) << 8)
+        | (bytes[pos + 3] & 0xff);
+    if (v < 0) {
+      throw error(what + " " + Integer.toUnsignedString(v) + " exceeds 2^31-1");
+    }
+    pos += 4;
+    return v;
+  }
+
+  /** A non-negative 64-bit integer (terms, indexes): the sign bit set is malformed. */
+  long u63(String what) throws MalformedMessageException {
+    need(8, what);
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (bytes[pos + i] & 0xff);
+    }
+    if (v < 0) {
+      throw error(what + " is negative");
+    }
+    pos += 8;
+    return v;
+  }
+
+  byte[] take(int n, String what) throws MalformedMessageException {
+    need(n, what);
+    byte[] out = Arrays.copyOfRange(bytes, pos, pos + n);
+    pos += n;
+    return out;
+  }
+
+  NodeId nodeId(String what) throws MalformedMessageException {
+    int start = pos;
+    int n = u8(what + " length");
+    need(n, what);
+    String name;
+    try {
+      name = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, pos, n)).toString();
+    } catch (CharacterCodingException e) {
+      throw error(what + " is not UTF-8");
+    }
+    try {
+      NodeId id = NodeId.of(name);
+      pos += n;
+      return id;
+    } catch (IllegalArgumentException e) {
+      pos = start;
+      throw error(what + ": " + e.getMessage());
+    }
+  }
+
+  Payload payload(String what) throws MalformedMessageException {
+    int kind = u8(what + " kind");
+    return switch (kind) {
+      case Codec.NOOP -> Payload.NOOP;
+      case Codec.DATA -> Payload.Data.wrap(take(u32(what + " length"), what + " bytes"));
+      default -> {
+        pos--;
+        throw error("unknown " + what + " kind " + kind);
+      }
+    };
+  }
+
+  Entry entry() throws MalformedMessageException {
+    long term = u63("entry term");
+    if (term < 1) {
+      throw error("entry term must be >= 1, got " + term);
+    }
+    return new Entry(term, payload("entry payload"));
+  }
+
+  void end() throws MalformedMessageException {
+    if (remaining() != 0) {
+      throw error(remaining() + " bytes left over");
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.refraft.impl.node;
+
+import io.refraft.spec.Config;
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Transition;
+import io.refraft.traces.MessageId;
+import io.refraft.traces.Persisted;
+import io.refraft.traces.StateSummary;
+import io.refraft.traces.TraceHeader;
+import io.refraft.traces.TraceInput;
+import io.refraft.traces.TraceRecorder;
+import io.refraft.traces.TraceStep;
+import io.refraft.traces.TraceWriter;
+import io.refraft.traces.TracedMessage;
+import java.io.CharArrayWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes this node's steps as a per-node trace file (traces/FORMAT.md; explicit persistence, no
+ * duplicates). A restarted node appends to the same file: step numbers continue from the file's last
+ * complete line, and a line torn by a crash is cut off first. Each turn's lines go to the file in one
+ * write, after the turn's fsync and before its sends ({@link TraceSink#endTurn}); the file itself is
+ * not fsynced (a killed process loses nothing written; a machine crash may lose the tail).
+ */
+public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NdjsonTraceSink.class);
+  private static final Pattern STEP_SEQ = Pattern.compile("^\\{\"node\":\"[^\"]*\",\"seq\":(\\d+)");
+
+  private final NodeId self;
+  private final OutputStream out;
+  private final CharArrayWriter buffer = new CharArrayWriter(8192);
+  private final TraceWriter writer;
+  private long stepSeq;
+  private boolean failed;
+
+  private NdjsonTraceSink(NodeId self, OutputStream out, long lastStepSeq) throws IOException {
+    this.self = self;
+    this.out = out;
+    this.writer = new TraceWriter(buffer);
+    this.stepSeq = lastStepSeq;
+  }
+
+  /** Opens (or continues) the trace file of node {@code self}. */
+  public static NdjsonTraceSink open(Path file, Config config, NodeId self, String description) throws IOException {
+    long lastSeq = 0;
+    boolean fresh = !Files.exists(file) || Files.size(file) == 0;
+    if (!fresh) {
+      lastSeq = repairAndFindLastSeq(file);
+    }
+    OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+        StandardOpenOption.WRITE);
+    NdjsonTraceSink sink = new NdjsonTraceSink(self, out, lastSeq);
+    if (fresh) {
+      sink.writer.header(TraceHeader.of(config, TraceHeader.NetworkModel.NO_DUPLICATES,
+          TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft", description)).forNode(self));
+      sink.endTurn();
+    }
+    return sink;
+  }
+
+  /** Cuts a torn last line and returns the last step's seq (0 when there is only the header). */
+  private static long repairAndFindLastSeq(Path file) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      long len = raf.length();
+      int window = (int) Math.min(len, 1 << 20);
+      byte[] tail = new byte[window];
+      raf.seek(len - window);
+      raf.readFully(tail);
+      int end = tail.length;
+      while (end > 0 && tail[end - 1] != '\n') {
+        end--;
+      }
+      if (end < tail.length) {
+        raf.setLength(len - window + end); // a line torn by a crash
+      }
+      int start = end - 1;
+      while (start > 0 && tail[start - 1] != '\n') {
+        start--;
+      }
+      if (start < 0) {
+        return 0;
+      }
+      String last = new String(tail, start, Math.max(0, end - start), StandardCharsets.UTF_8);
+      Matcher m = STEP_SEQ.matcher(last);
+      return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+  }
+
+  @Override
+  public void step(NodeState before, Input input, long receivedSeq, Transition t, long firstSentSeq) {
+    if (failed) {
+      return;
+    }
+    try {
+      writer.step(toStep(before, input, receivedSeq, t, firstSentSeq));
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private TraceStep toStep(NodeState before, Input input, long receivedSeq, Transition t, long firstSentSeq) {
+    TraceInput in = switch (input) {
+      case Input.MessageReceived(Message m) ->
+          new TraceInput.MessageReceived(new TracedMessage(new MessageId(m.from(), m.to(), receivedSeq), m));
+      case Input.ElectionTimeout e -> new TraceInput.ElectionTimeout();
+      case Input.HeartbeatTimeout h -> new TraceInput.HeartbeatTimeout(h.peer());
+      case Input.ClientPropose p -> new TraceInput.ClientPropose(p.payloads());
+      case Input.Restart r -> new TraceInput.Restart();
+    };
+    List<TracedMessage> sent = new ArrayList<>(4);
+    long seq = firstSentSeq;
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Send(Message m)) {
+        sent.add(new TracedMessage(new MessageId(self, m.to(), seq++), m));
+      }
+    }
+    Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
+        : TraceRecorder.between(before.durable(), t.next().durable());
+    return new TraceStep(self, ++stepSeq, OptionalLong.empty(), in, Optional.of(t.actions()),
+        StateSummary.of(t.next()), Optional.of(persisted), sent);
+  }
+
+  @Override
+  public void endTurn() {
+    if (failed || buffer.size() == 0) {
+      return;
+    }
+    try {
+      out.write(buffer.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      buffer.reset();
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void fail(Exception e) {
+    failed = true;
+    LOG.error("{}: tracing stopped, the trace file is incomplete from here: {}", self, e.toString());
+  }
+
+  @Override
+  public void close() throws IOException {
+    endTurn();
+    out.close();
+  }
+}

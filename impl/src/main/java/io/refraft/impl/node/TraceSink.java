@@ -1,0 +1,35 @@
+package io.refraft.impl.node;
+
+import io.refraft.spec.Input;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Transition;
+
+/**
+ * Receives every step the driver takes, for trace files (DESIGN §3, traces/FORMAT.md). Off by
+ * default: the driver tests {@code sink == OFF} once per step and builds nothing for it, so tracing
+ * costs nothing then. {@link NdjsonTraceSink} writes the trace format.
+ *
+ * <p>Obligations: called on the node's thread, in step order; never throws (a failing writer
+ * disables itself and reports once); {@link #step} only buffers, {@link #endTurn} writes. The states
+ * and transition are immutable and may be kept.
+ */
+public interface TraceSink {
+
+  /** Tracing off. */
+  TraceSink OFF = (before, input, receivedSeq, transition, firstSentSeq) -> { };
+
+  /**
+   * The step from {@code before} on {@code input} produced {@code transition}.
+   *
+   * @param receivedSeq  the sender's number for a received message (its id is {@code from/to/seq}); 0
+   *     for other inputs
+   * @param firstSentSeq the number of the step's first {@code Send}; the others follow consecutively
+   */
+  void step(NodeState before, Input input, long receivedSeq, Transition transition, long firstSentSeq);
+
+  /**
+   * The turn's persists are durable and its messages about to leave: write what was buffered, so
+   * that the trace never shows a step durable before it is, nor a receive before its send.
+   */
+  default void endTurn() {}
+}

@@ -1,0 +1,212 @@
+package io.refraft.impl.server;
+
+import com.sun.net.httpserver.HttpServer;
+import io.refraft.impl.net.PeerAddresses;
+import io.refraft.impl.net.TcpTransport;
+import io.refraft.impl.net.TransportConfig;
+import io.refraft.impl.node.Driver;
+import io.refraft.impl.node.NdjsonTraceSink;
+import io.refraft.impl.node.RecordingStateMachine;
+import io.refraft.impl.node.SystemClock;
+import io.refraft.impl.node.TraceSink;
+import io.refraft.impl.storage.FileStorage;
+import io.refraft.spec.Config;
+import io.refraft.spec.NodeId;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node: storage, transport, driver and HTTP API, opened in that order and closed in
+ * reverse. Every resource acquired before a failure is released before {@link #start} throws.
+ */
+public final class NodeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
+
+  private final NodeSettings settings;
+  private final FileStorage storage;
+  private final TcpTransport transport;
+  private final SystemClock clock;
+  private final Driver driver;
+  private final RecordingStateMachine stateMachine;
+  private final HttpServer http;
+  private final TraceSink trace;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
+      Driver driver, RecordingStateMachine stateMachine, HttpServer http, TraceSink trace) {
+    this.settings = settings;
+    this.storage = storage;
+    this.transport = transport;
+    this.clock = clock;
+    this.driver = driver;
+    this.stateMachine = stateMachine;
+    this.http = http;
+    this.trace = trace;
+  }
+
+  /**
+   * Opens everything and starts the node. {@code onFatal} hears of an error that stopped the node
+   * later (a failed fsync); the caller should then {@link #close()} and exit.
+   */
+  public static NodeServer start(NodeSettings s, Consumer<Throwable> onFatal) throws StartupException {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      FileStorage storage = openStorage(s);
+      opened.add(storage);
+      TcpTransport transport = bindTransport(s);
+      opened.add(transport);
+      HttpServer http = bindHttp(s);
+      opened.add(() -> http.stop(0));
+      SystemClock clock = new SystemClock("timers-" + s.id());
+      opened.add(clock);
+      Config config = Config.of(List.copyOf(new TreeSet<>(s.members().keySet())));
+      RecordingStateMachine sm = new RecordingStateMachine(false);
+      TraceSink trace = TraceSink.OFF;
+      if (s.trace().isPresent()) {
+        NdjsonTraceSink sink = openTrace(s, config);
+        opened.add(sink);
+        trace = sink;
+      }
+      Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(), transport, storage, sm,
+          trace, onFatal);
+      // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
+      // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
+      driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
+      try {
+        driver.start();
+      } catch (IOException e) {
+        throw new StartupException("cannot recover from data directory " + s.data() + ": " + e.getMessage(), e);
+      }
+      NodeServer server = new NodeServer(s, storage, transport, clock, driver, sm, http, trace);
+      HttpApi.install(http, server);
+      http.start();
+      LOG.info("{} started: peers on {}, clients on http://{}:{}, data in {}", s.id(), transport.localAddress(),
+          s.client().getHostString(), http.getAddress().getPort(), s.data());
+      return server;
+    } catch (StartupException | RuntimeException e) {
+      closeAll(opened.reversed());
+      throw e;
+    }
+  }
+
+  private static NdjsonTraceSink openTrace(NodeSettings s, Config config) throws StartupException {
+    Path file = s.trace().orElseThrow();
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      return NdjsonTraceSink.open(file, config, s.id(), "refraft node " + s.id());
+    } catch (IOException e) {
+      throw new StartupException("cannot write the trace file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static FileStorage openStorage(NodeSettings s) throws StartupException {
+    try {
+      Files.createDirectories(s.data());
+    } catch (IOException e) {
+      throw new StartupException("cannot create data directory " + s.data() + ": " + e, e);
+    }
+    if (!Files.isDirectory(s.data()) || !Files.isWritable(s.data())) {
+      throw new StartupException("data directory " + s.data() + " is not a writable directory", null);
+    }
+    try {
+      return FileStorage.open(s.data());
+    } catch (IOException e) {
+      throw new StartupException("cannot open data directory " + s.data() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static TcpTransport bindTransport(NodeSettings s) throws StartupException {
+    Map<String, InetSocketAddress> peers = new HashMap<>();
+    s.members().forEach((id, addr) -> {
+      if (!id.equals(s.id())) {
+        peers.put(id.name(), addr);
+      }
+    });
+    InetSocketAddress listen = s.members().get(s.id());
+    TransportConfig config = TransportConfig.of(s.id().name(), s.clusterId(), peers.keySet(), listen);
+    try {
+      return TcpTransport.bind(config, PeerAddresses.of(peers), new SplittableRandom());
+    } catch (IOException e) {
+      throw new StartupException("cannot listen for peers on " + hostPort(listen) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HttpServer bindHttp(NodeSettings s) throws StartupException {
+    try {
+      return HttpServer.create(s.client(), 128);
+    } catch (IOException e) {
+      throw new StartupException("cannot listen for clients on " + hostPort(s.client()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public Driver driver() {
+    return driver;
+  }
+
+  public TcpTransport transport() {
+    return transport;
+  }
+
+  public RecordingStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** The HTTP API's bound address (the real port when the settings asked for port 0). */
+  public InetSocketAddress clientAddress() {
+    return http.getAddress();
+  }
+
+  /** The HTTP base URL of a member, for redirects, when known. */
+  String clientUrlOf(NodeId id) {
+    return settings.peerClients().get(id);
+  }
+
+  /** Stops the API, the driver, the transport and storage, in that order; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<AutoCloseable> parts = new ArrayList<>();
+    parts.add(() -> http.stop(0));
+    parts.add(driver::stop);
+    parts.add(clock);
+    if (trace instanceof AutoCloseable c) {
+      parts.add(c);
+    }
+    parts.add(transport);
+    parts.add(storage);
+    closeAll(parts);
+  }
+
+  private static void closeAll(List<AutoCloseable> parts) {
+    for (AutoCloseable c : parts) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("while closing: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.refraft.impl.server;
+
+import io.refraft.impl.node.Timing;
+import io.refraft.spec.NodeId;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What one node process is told on its command line.
+ *
+ * <p>Invariants: (1) {@code members} contains {@code id}; (2) {@code peerClients}, when given for a
+ * node, is its HTTP base URL (used to redirect clients to the leader).
+ *
+ * @param members     every member's Raft (peer-to-peer) address, this node's included
+ * @param client      where this node's HTTP API listens
+ * @param peerClients members' HTTP base URLs, for redirects; may be empty
+ * @param trace       where to write this node's trace (traces/FORMAT.md), if anywhere
+ */
+public record NodeSettings(
+    NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data, String clusterId,
+    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace) {
+
+  public NodeSettings {
+    Objects.requireNonNull(id, "id");
+    members = java.util.Collections.unmodifiableMap(new TreeMap<>(members));
+    if (!members.containsKey(id)) {
+      throw new IllegalArgumentException("the member list " + members.keySet() + " does not contain this node, " + id);
+    }
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(timing, "timing");
+    peerClients = Map.copyOf(peerClients);
+    Objects.requireNonNull(trace, "trace");
+  }
+}

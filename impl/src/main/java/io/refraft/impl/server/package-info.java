@@ -1,0 +1,10 @@
+/**
+ * One node process: {@link io.refraft.impl.server.NodeServer} wires the
+ * {@link io.refraft.impl.node.Driver} to a {@code TcpTransport}, a {@code FileStorage}, a state
+ * machine and the HTTP/JSON API ({@link io.refraft.impl.server.HttpApi}: status, proposals, the
+ * partition switch for tests, log reads).
+ *
+ * <p>May depend on every other {@code io.refraft.impl} package; none of them depends on this one.
+ * Must not depend on {@code verification} or the command line, which only parses arguments.
+ */
+package io.refraft.impl.server;

@@ -1,0 +1,141 @@
+package io.refraft.impl.node;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import io.refraft.impl.net.Transport;
+import io.refraft.impl.storage.MemoryStorage;
+import io.refraft.spec.Config;
+import io.refraft.spec.NodeId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZZ_Result;
+import org.openjdk.jcstress.infra.results.Z_Result;
+
+/**
+ * JCStress tests of the driver's cross-thread handoffs: client threads posting proposals to the
+ * mailbox while the state thread takes turns or stops. The property: no proposal is ever left
+ * pending (a future that never completes hangs its client). A one-node cluster that has not
+ * campaigned is a follower, so every proposal it processes completes with NotLeaderException.
+ * Run with {@code impl/jcstress.sh}; not part of {@code mvn verify}.
+ */
+public final class DriverStress {
+  private DriverStress() {}
+
+  private static final Clock NO_TIMERS = new Clock() {
+    @Override
+    public long nanoTime() {
+      return 0;
+    }
+
+    @Override
+    public Timer schedule(long delayNanos, Runnable task) {
+      return () -> { };
+    }
+  };
+
+  private static final Transport NO_NETWORK = new Transport() {
+    @Override
+    public void start(Receiver receiver) {}
+
+    @Override
+    public void send(String to, byte[] payload) {}
+
+    @Override
+    public void blockPeer(String peer, boolean blocked) {}
+
+    @Override
+    public boolean connected(String peer) {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  static Driver recovered() {
+    Driver d = new Driver(NodeId.of("n1"), Config.ofSize(1), Timing.DEFAULT, NO_TIMERS, new SplittableRandom(1),
+        NO_NETWORK, new MemoryStorage(), new RecordingStateMachine(false), TraceSink.OFF, e -> { });
+    try {
+      d.recover();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return d;
+  }
+
+  @JCStressTest
+  @Description("A client proposes while the state thread takes a turn; a final turn drains the rest.")
+  @Outcome(id = "true, true", expect = ACCEPTABLE, desc = "the proposal completed exactly once, as a rejection")
+  @Outcome(expect = FORBIDDEN, desc = "a proposal lost in the mailbox handoff, or accepted by a follower")
+  @State
+  public static class ProposeDuringTurn {
+    final Driver driver = recovered();
+    CompletableFuture<Long> a;
+
+    @Actor
+    public void client() {
+      a = driver.propose(new byte[] {1});
+    }
+
+    @Actor
+    public void stateThread() {
+      driver.runTurn();
+    }
+
+    @Arbiter
+    public void check(ZZ_Result r) {
+      driver.runTurn();
+      r.r1 = a.isDone();
+      r.r2 = a.isCompletedExceptionally() && driver.status().lastLogIndex() == 0;
+    }
+  }
+
+  @JCStressTest
+  @Description("A client proposes while the node stops: the future completes either way.")
+  @Outcome(id = "true", expect = ACCEPTABLE, desc = "the proposal completed (processed, or failed as stopped)")
+  @Outcome(expect = FORBIDDEN, desc = "a proposal left pending after stop")
+  @State
+  public static class ProposeDuringStop {
+    final Driver driver = started();
+    CompletableFuture<Long> a;
+
+    static Driver started() {
+      Driver d = new Driver(NodeId.of("n1"), Config.ofSize(1), Timing.DEFAULT, NO_TIMERS, new SplittableRandom(1),
+          NO_NETWORK, new MemoryStorage(), new RecordingStateMachine(false), TraceSink.OFF, e -> { });
+      try {
+        d.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return d;
+    }
+
+    @Actor
+    public void client() {
+      a = driver.propose(new byte[] {1});
+    }
+
+    @Actor
+    public void stopper() {
+      try {
+        driver.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Arbiter
+    public void check(Z_Result r) {
+      r.r1 = a.isDone();
+    }
+  }
+}

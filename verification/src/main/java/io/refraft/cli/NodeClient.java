@@ -1,0 +1,34 @@
+package io.refraft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Reads a node's {@code /status} over HTTP, with short timeouts (a dead node must not stall a table). */
+final class NodeClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private NodeClient() {}
+
+  /** The node's status, or empty when it does not answer within a second. */
+  static Optional<JsonNode> status(String baseUrl) {
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(Duration.ofSeconds(1)).GET()
+          .build();
+      HttpResponse<byte[]> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      return resp.statusCode() == 200 ? Optional.of(JSON.readTree(resp.body())) : Optional.empty();
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.refraft.cli;
+
+import io.refraft.impl.node.Timing;
+import io.refraft.impl.server.NodeServer;
+import io.refraft.impl.server.NodeSettings;
+import io.refraft.impl.server.StartupException;
+import io.refraft.spec.NodeId;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code refraft node}: runs one node until it is stopped (SIGINT/SIGTERM: a clean close) or
+ * fails (a storage error: exit 1). Prints one JSON line with its endpoints once it is up.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = {"Run one refraft node: Raft over TCP with its peers, a write-ahead log in --data, and an HTTP API "
+        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, GET /log?from=&to=) on --client.",
+        "Exit 2: bad arguments, a port in use, an unusable data directory; 1: the node failed while running."})
+public final class NodeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--id", required = true, paramLabel = "ID", description = "this node's id, e.g. n1")
+  String id;
+
+  @Option(names = "--peers", required = true, paramLabel = "ID=HOST:PORT,...",
+      description = "every member's peer address, this node's included")
+  String peers;
+
+  @Option(names = "--client", required = true, paramLabel = "HOST:PORT", description = "HTTP API address")
+  String client;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "data directory (created if missing)")
+  Path data;
+
+  @Option(names = "--cluster-id", defaultValue = "refraft", paramLabel = "ID",
+      description = "peers of another cluster id are refused (default: ${DEFAULT-VALUE})")
+  String clusterId;
+
+  @Option(names = "--heartbeat-ms", defaultValue = "100", paramLabel = "MS", description = "default: ${DEFAULT-VALUE}")
+  long heartbeatMs;
+
+  @Option(names = "--election-ms", defaultValue = "150-300", paramLabel = "MIN-MAX",
+      description = "election timeout range, drawn uniformly (default: ${DEFAULT-VALUE})")
+  String electionMs;
+
+  @Option(names = "--peer-clients", paramLabel = "ID=URL,...",
+      description = "members' HTTP base URLs, so a follower can redirect proposals to the leader")
+  String peerClients;
+
+  @Option(names = "--trace", paramLabel = "FILE", description = "append every step to this per-node trace file (traces/FORMAT.md)")
+  Path trace;
+
+  @Option(names = "--exit-with-parent", hidden = true,
+      description = "stop when the parent process exits (set by 'refraft cluster' so no node outlives it)")
+  boolean exitWithParent;
+
+  @Override
+  public Integer call() throws Exception {
+    NodeSettings settings = settings();
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    NodeServer server;
+    try {
+      server = NodeServer.start(settings, ended::complete);
+    } catch (StartupException | IllegalArgumentException e) {
+      throw new UserError(id + ": " + e.getMessage());
+    }
+    Thread hook = new Thread(server::close, "shutdown-" + id);
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (exitWithParent) {
+      ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> ended.complete(null)));
+    }
+    InetSocketAddress c = server.clientAddress();
+    spec.commandLine().getOut().println("{\"id\":" + Json.q(id) + ",\"client\":"
+        + Json.q("http://" + c.getHostString() + ":" + c.getPort()) + ",\"peer\":"
+        + Json.q(server.transport().localAddress().getHostString() + ":" + server.transport().localAddress().getPort())
+        + ",\"data\":" + Json.q(data.toString()) + "}");
+    spec.commandLine().getOut().flush();
+    Throwable cause;
+    try {
+      cause = ended.get();
+    } catch (ExecutionException e) {
+      cause = e.getCause();
+    }
+    server.close();
+    if (cause != null) {
+      spec.commandLine().getErr().println("refraft: node " + id + " stopped: " + cause);
+      return 1;
+    }
+    return 0;
+  }
+
+  private NodeSettings settings() {
+    NodeId self;
+    try {
+      self = NodeId.of(id);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--id: " + e.getMessage());
+    }
+    Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
+    Addresses.idList("--peers", peers).forEach((peer, addr) -> members.put(peer, Addresses.hostPort("--peers " + peer, addr)));
+    if (!members.containsKey(self)) {
+      throw new UserError("--peers must list this node (" + self + ") too, got " + members.keySet());
+    }
+    Map<NodeId, String> clients = peerClients == null ? Map.of() : Addresses.idList("--peer-clients", peerClients);
+    long[] election = Addresses.range("--election-ms", electionMs);
+    Timing timing;
+    try {
+      timing = new Timing(Duration.ofMillis(heartbeatMs), Duration.ofMillis(election[0]), Duration.ofMillis(election[1]));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--heartbeat-ms/--election-ms: " + e.getMessage());
+    }
+    try {
+      return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
+          java.util.Optional.ofNullable(trace));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+}
