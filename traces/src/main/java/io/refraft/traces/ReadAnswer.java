@@ -52,7 +52,7 @@ public sealed interface ReadAnswer permits ReadAnswer.Served, ReadAnswer.Rejecte
   }
 
   /** The answer an output gives, or empty for any other output. */
-  static Optional<ReadAnswer> of(Output o) {
+  public static Optional<ReadAnswer> of(Output o) {
     return switch (o) {
       case Output.ReadReady r -> Optional.of(new Served(r.requestId(), r.readIndex()));
       case Output.ReadRejected r -> Optional.of(new Rejected(r.requestId(), r.leader(), true));

@@ -20,8 +20,8 @@ import java.util.List;
  * id      = length:u8 (1..255) UTF-8 bytes
  * type 1  RequestVoteRequest    lastLogIndex:i63 lastLogTerm:i63 preVote:bool
  * type 2  RequestVoteResponse   voteGranted:bool preVote:bool
- * type 3  AppendEntriesRequest  prevLogIndex:i63 prevLogTerm:i63 leaderCommit:i63 count:u32 entry*count
- * type 4  AppendEntriesResponse success:bool matchIndex:i63 conflictIndex:i63 conflictTerm:i63
+ * type 3  AppendEntriesRequest  prevLogIndex:i63 prevLogTerm:i63 leaderCommit:i63 round:i63 count:u32 entry*count
+ * type 4  AppendEntriesResponse success:bool matchIndex:i63 conflictIndex:i63 conflictTerm:i63 round:i63
  * entry   = term:i63 (>= 1) payload
  * payload = 0 (no-op) | 1 length:u32 bytes
  * bool    = 0 | 1
@@ -70,13 +70,14 @@ public final class MessageCodec {
       case RequestVoteRequest r -> buf.putLong(r.lastLogIndex()).putLong(r.lastLogTerm()).put(bool(r.preVote()));
       case RequestVoteResponse r -> buf.put(bool(r.voteGranted())).put(bool(r.preVote()));
       case AppendEntriesRequest r -> {
-        buf.putLong(r.prevLogIndex()).putLong(r.prevLogTerm()).putLong(r.leaderCommit()).putInt(r.entries().size());
+        buf.putLong(r.prevLogIndex()).putLong(r.prevLogTerm()).putLong(r.leaderCommit()).putLong(r.round())
+            .putInt(r.entries().size());
         for (Entry e : r.entries()) {
           Codec.putEntry(buf, e);
         }
       }
       case AppendEntriesResponse r -> buf.put(bool(r.success())).putLong(r.matchIndex())
-          .putLong(r.conflictIndex()).putLong(r.conflictTerm());
+          .putLong(r.conflictIndex()).putLong(r.conflictTerm()).putLong(r.round());
     }
     if (buf.hasRemaining()) {
       throw new IllegalStateException("size computed for " + m + " is off by " + buf.remaining());
@@ -112,7 +113,7 @@ public final class MessageCodec {
             in.bool("preVote"));
         case APPEND_ENTRIES_REQUEST -> appendEntriesRequest(in, from, to, term);
         case APPEND_ENTRIES_RESPONSE -> new AppendEntriesResponse(from, to, term, in.bool("success"),
-            in.u63("matchIndex"), in.u63("conflictIndex"), in.u63("conflictTerm"));
+            in.u63("matchIndex"), in.u63("conflictIndex"), in.u63("conflictTerm"), in.u63("round"));
         default -> throw new MalformedMessageException("unknown message type " + type, 1);
       };
     } catch (IllegalArgumentException e) {
@@ -127,6 +128,7 @@ public final class MessageCodec {
     long prevLogIndex = in.u63("prevLogIndex");
     long prevLogTerm = in.u63("prevLogTerm");
     long leaderCommit = in.u63("leaderCommit");
+    long round = in.u63("round");
     int count = in.u32("entry count");
     // the smallest entry is 9 bytes (term and a no-op tag): a forged count fails before allocating
     if ((long) count * 9 > in.remaining()) {
@@ -136,7 +138,7 @@ public final class MessageCodec {
     for (int i = 0; i < count; i++) {
       entries.add(in.entry());
     }
-    return new AppendEntriesRequest(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit);
+    return new AppendEntriesRequest(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, round);
   }
 
   private static int typeOf(Message m) {
@@ -153,13 +155,13 @@ public final class MessageCodec {
       case RequestVoteRequest r -> 17;
       case RequestVoteResponse r -> 2;
       case AppendEntriesRequest r -> {
-        int n = 28;
+        int n = 36;
         for (Entry e : r.entries()) {
           n += Codec.entrySize(e);
         }
         yield n;
       }
-      case AppendEntriesResponse r -> 25;
+      case AppendEntriesResponse r -> 33;
     };
   }
 

@@ -117,6 +117,11 @@ public final class Driver {
   private final List<Output.Apply> toApply = new ArrayList<>();
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private List<CompletableFuture<Long>> proposing = List.of();
+  private long nextReadId = 1;
+  /** ReadIndex requests the spec has not answered yet, by request id. */
+  private final Map<Long, CompletableFuture<Long>> reading = new java.util.HashMap<>();
+  /** Reads confirmed at a read index this node has not applied yet, by read index. */
+  private final TreeMap<Long, List<CompletableFuture<Long>>> readable = new TreeMap<>();
 
   /** A message to send and its number (the {@code seq} of its id {@code from/to/seq}). */
   private record Outgoing(long seq, Message message) {}
@@ -223,6 +228,26 @@ public final class Driver {
     return result;
   }
 
+  /**
+   * A linearizable read point (thesis §6.4, ReadIndex): the future completes with a read index once
+   * this node, the leader, has confirmed its leadership with a quorum after the request arrived and
+   * has applied the log up to that index; the state machine may then be read. Fails with
+   * {@link NotLeaderException} on a follower or when leadership is lost, and with
+   * {@link ProposalLostException} when the node stops. Completes on the state thread.
+   */
+  public CompletableFuture<Long> read() {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    if (stopped) {
+      result.completeExceptionally(new ProposalLostException(self + " is stopped"));
+    } else {
+      mailbox.add(new Event.Read(result));
+      if (stopped) {
+        result.completeExceptionally(new ProposalLostException(self + " is stopped"));
+      }
+    }
+    return result;
+  }
+
   /** The status as of the end of the last turn; any thread. */
   public NodeStatus status() {
     return status;
@@ -323,6 +348,11 @@ public final class Driver {
             commands.add(Payload.Data.wrap(command));
             results.add(result);
           }
+          case Event.Read(CompletableFuture<Long> result) -> {
+            long id = nextReadId++;
+            reading.put(id, result);
+            step(new Input.ReadIndexRequest(id), 0);
+          }
           case Event.Stop s -> stop = true;
         }
       }
@@ -362,6 +392,10 @@ public final class Driver {
       apply(a);
     }
     toApply.clear();
+    // A confirmed read is served once the state machine has caught up to its read index (§6.4 step 4).
+    Map<Long, List<CompletableFuture<Long>>> due = readable.headMap(lastApplied, true);
+    due.forEach((index, futures) -> futures.forEach(f -> f.complete(index)));
+    due.clear();
     publishStatus();
   }
 
@@ -391,6 +425,18 @@ public final class Driver {
         case Output.ProposalRejected r -> {
           NotLeaderException e = new NotLeaderException(r.leader());
           proposing.forEach(f -> f.completeExceptionally(e));
+        }
+        case Output.ReadReady r -> {
+          CompletableFuture<Long> f = reading.remove(r.requestId());
+          if (f != null) {
+            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).add(f);
+          }
+        }
+        case Output.ReadRejected r -> {
+          CompletableFuture<Long> f = reading.remove(r.requestId());
+          if (f != null) {
+            f.completeExceptionally(new NotLeaderException(r.leader()));
+          }
         }
       }
     }
@@ -466,11 +512,17 @@ public final class Driver {
     }
     pending.values().forEach(p -> p.result().completeExceptionally(cause));
     pending.clear();
+    reading.values().forEach(f -> f.completeExceptionally(cause));
+    reading.clear();
+    readable.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
+    readable.clear();
     List<Event> left = new ArrayList<>();
     mailbox.drainTo(left);
     for (Event e : left) {
       if (e instanceof Event.Propose p) {
         p.result().completeExceptionally(cause);
+      } else if (e instanceof Event.Read r) {
+        r.result().completeExceptionally(cause);
       }
     }
   }

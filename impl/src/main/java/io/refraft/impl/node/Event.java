@@ -18,6 +18,9 @@ sealed interface Event {
   /** A client command and the future completed when it is applied. */
   record Propose(byte[] command, CompletableFuture<Long> result) implements Event {}
 
+  /** A linearizable read point asked for; the future gets the read index once it is applied here. */
+  record Read(CompletableFuture<Long> result) implements Event {}
+
   /** Stop the driver's loop after this turn. */
   record Stop() implements Event {}
 }

@@ -9,6 +9,7 @@ import io.refraft.spec.Output;
 import io.refraft.spec.Transition;
 import io.refraft.traces.MessageId;
 import io.refraft.traces.Persisted;
+import io.refraft.traces.ReadAnswer;
 import io.refraft.traces.StateSummary;
 import io.refraft.traces.TraceHeader;
 import io.refraft.traces.TraceInput;
@@ -123,19 +124,22 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
       case Input.ElectionTimeout e -> new TraceInput.ElectionTimeout();
       case Input.HeartbeatTimeout h -> new TraceInput.HeartbeatTimeout(h.peer());
       case Input.ClientPropose p -> new TraceInput.ClientPropose(p.payloads());
+      case Input.ReadIndexRequest r -> new TraceInput.ReadIndexRequest(r.requestId());
       case Input.Restart r -> new TraceInput.Restart();
     };
     List<TracedMessage> sent = new ArrayList<>(4);
+    List<ReadAnswer> reads = new ArrayList<>(0);
     long seq = firstSentSeq;
     for (Output o : t.outputs()) {
       if (o instanceof Output.Send(Message m)) {
         sent.add(new TracedMessage(new MessageId(self, m.to(), seq++), m));
       }
+      ReadAnswer.of(o).ifPresent(reads::add);
     }
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
         : TraceRecorder.between(before.durable(), t.next().durable());
     return new TraceStep(self, ++stepSeq, OptionalLong.empty(), in, Optional.of(t.actions()),
-        StateSummary.of(t.next()), Optional.of(persisted), sent);
+        StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.refraft.impl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,32 @@ class DriverTest {
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, r::get);
     NotLeaderException nl = assertInstanceOf(NotLeaderException.class, e.getCause());
     assertEquals(leader.status().leader(), nl.leader());
+  }
+
+  @Test
+  void a_read_on_the_leader_is_served_at_an_index_covering_every_acknowledged_write() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    CompletableFuture<Long> write = leader.propose(new byte[] {7});
+    runUntil(write::isDone, 1_000);
+    CompletableFuture<Long> read = leader.read();
+    leader.runTurn();
+    assertFalse(read.isDone(), "a read waits for a quorum to confirm leadership after it arrived (§6.4)");
+    runUntil(read::isDone, 1_000);
+    assertTrue(read.get() >= write.get(), "read index " + read.get() + " covers the write at " + write.get());
+    assertTrue(leader.status().lastApplied() >= read.get(), "served only once applied");
+  }
+
+  @Test
+  void a_read_on_a_follower_is_rejected_naming_the_leader() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    runUntil(() -> drivers.stream().allMatch(d -> d.status().leader().isPresent()), 1_000);
+    Driver follower = drivers.stream().filter(d -> d != leader).findFirst().orElseThrow();
+    CompletableFuture<Long> r = follower.read();
+    follower.runTurn();
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, r::get);
+    assertEquals(leader.status().leader(), assertInstanceOf(NotLeaderException.class, e.getCause()).leader());
   }
 
   @Test
