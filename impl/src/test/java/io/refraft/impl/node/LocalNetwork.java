@@ -15,6 +15,8 @@ final class LocalNetwork {
   private final Map<String, Transport.Receiver> receivers = new HashMap<>();
   private final List<InFlight> inFlight = new ArrayList<>();
   private final Set<String> isolated = new HashSet<>();
+  /** Blocked links "a b" (as Transport.blockPeer: both directions of one pair). */
+  private final Set<String> blockedLinks = new HashSet<>();
 
   Transport transport(String self) {
     return new Transport() {
@@ -30,7 +32,11 @@ final class LocalNetwork {
 
       @Override
       public void blockPeer(String peer, boolean blocked) {
-        throw new UnsupportedOperationException();
+        if (blocked) {
+          blockedLinks.add(link(self, peer));
+        } else {
+          blockedLinks.remove(link(self, peer));
+        }
       }
 
       @Override
@@ -51,13 +57,18 @@ final class LocalNetwork {
     }
   }
 
+  private static String link(String a, String b) {
+    return a.compareTo(b) < 0 ? a + " " + b : b + " " + a;
+  }
+
   /** Hands every message in flight to its receiver; those to or from an isolated node are lost. */
   void deliverAll() {
     List<InFlight> now = new ArrayList<>(inFlight);
     inFlight.clear();
     for (InFlight m : now) {
       Transport.Receiver r = receivers.get(m.to());
-      if (r != null && !isolated.contains(m.from()) && !isolated.contains(m.to())) {
+      if (r != null && !isolated.contains(m.from()) && !isolated.contains(m.to())
+          && !blockedLinks.contains(link(m.from(), m.to()))) {
         r.receive(m.from(), m.payload());
       }
     }
