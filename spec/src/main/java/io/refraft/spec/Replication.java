@@ -157,6 +157,12 @@ final class Replication {
       fx.action(Action.DropStaleResponse);
       return s;
     }
+    if (r.success() && r.matchIndex() > s.log().lastIndex()) {
+      // A leader never truncates its log, so no correct follower of its term can acknowledge an index
+      // it has not sent; counting such a claim could commit what no quorum holds. Drop it.
+      fx.action(Action.DropStaleResponse);
+      return s;
+    }
     fx.action(Action.HandleAppendEntriesResponse);
     Progress p = l.progressOf(r.from());
     Set<NodeId> active = Election.plus(l.recentlyActive(), r.from());

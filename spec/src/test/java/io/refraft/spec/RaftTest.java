@@ -334,4 +334,15 @@ class RaftTest {
     assertEquals(List.of(new Output.ProposalRejected(Optional.of(N1))), t.outputs());
     assertEquals(s, t.next());
   }
+
+  // A leader never deletes entries (Figure 3, Leader Append-Only), so an acknowledgement beyond its
+  // last index cannot come from a correct follower; it must neither commit anything nor crash the leader.
+  @Test
+  void when_a_follower_acknowledges_an_index_the_leader_never_had_then_the_response_is_dropped() {
+    NodeState s = leader(PLAIN, 3, log(3, 3), 0, new Progress(3, 0), new Progress(3, 0), Set.of(N1));
+    Transition t = receive(s, new AppendEntriesResponse(N2, N1, 3, true, 9, 0, 0));
+    assertEquals(List.of(Action.DropStaleResponse), t.actions());
+    assertEquals(0, t.next().commitIndex());
+    assertEquals(s, t.next());
+  }
 }
