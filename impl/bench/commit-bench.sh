@@ -2,6 +2,7 @@
 # Commit throughput and latency of a 3-node local cluster (separate JVMs, fsync on), with the disk's
 # raw sequential fsync rate beside it (not a test; the figures depend on the machine).
 #   impl/bench/commit-bench.sh [SECONDS (default 20)] [PROPOSERS (default 64)] [DIR (default: a temp dir)]
+#   TRACE=1 impl/bench/commit-bench.sh …   the same with every node writing its trace (cluster --trace)
 # Starts `refraft cluster` on ports 7401..7403 / 7501..7503, runs `refraft bench` against the leader,
 # stops the cluster. The last line of output is one JSON object.
 set -euo pipefail
@@ -24,7 +25,9 @@ secs=$(echo "$probe" | sed -nE 's/.* copied, ([0-9.]+) s.*/\1/p')
 probe_rate=$(awk -v s="${secs:-0}" 'BEGIN { if (s > 0) printf "%.0f", 500 / s; else print "null" }')
 echo "disk: 500 sequential 4 KiB O_DSYNC writes: $probe ($probe_rate fsyncs/s)"
 
-"$refraft" cluster --nodes 3 --dir "$dir" --port "$port" >"$dir/cluster.out" 2>&1 &
+trace_flag=()
+[ "${TRACE:-0}" = 1 ] && trace_flag=(--trace)
+"$refraft" cluster --nodes 3 --dir "$dir" --port "$port" "${trace_flag[@]}" >"$dir/cluster.out" 2>&1 &
 cluster_pid=$!
 cleanup() { kill -TERM "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
