@@ -196,4 +196,40 @@ class KvHttpIT {
       }
     }
   }
+
+  private record Run(int code, JsonNode out) {}
+
+  private Run kv(String... args) throws IOException {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    String[] full = new String[args.length + 3];
+    full[0] = "kv";
+    System.arraycopy(args, 0, full, 1, args.length);
+    full[args.length + 1] = "--endpoints";
+    full[args.length + 2] = f.cluster.url(0) + "," + f.cluster.url(1) + "," + f.cluster.url(2);
+    int code = Main.run(full, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+    String text = out.toString().strip();
+    return new Run(code, text.isEmpty() ? JSON.createObjectNode().put("stderr", err.toString()) : JSON.readTree(text));
+  }
+
+  @Test
+  void theKvCommandMapsOutcomesToExitCodes() throws Exception {
+    f.awaitLeader(f.all(), 10_000);
+    assertEquals(0, kv("put", "k", "1").code());
+    Run got = kv("get", "k");
+    assertEquals(0, got.code(), got.out().toString());
+    assertEquals("1", got.out().path("value").asText());
+    assertEquals(1, kv("get", "absent").code());
+    Run mismatch = kv("cas", "k", "3", "--from", "2");
+    assertEquals(1, mismatch.code(), mismatch.out().toString());
+    assertEquals("1", mismatch.out().path("current").asText());
+    assertEquals(0, kv("cas", "k", "2", "--from", "1").code());
+    assertEquals(0, kv("append", "l", "a").code());
+    Run txn = kv("txn", "[[\"r\",\"l\",null]]");
+    assertEquals(0, txn.code(), txn.out().toString());
+    assertEquals(JSON.readTree("[[\"r\",\"l\",[\"a\"]]]"), txn.out().path("results"));
+    assertEquals(2, kv("txn", "[[\"frob\",\"l\",null]]").code(), "refused by the node as malformed");
+    assertEquals(2, kv("txn", "not json").code(), "refused before sending");
+    assertEquals(0, kv("delete", "k").code());
+  }
 }
