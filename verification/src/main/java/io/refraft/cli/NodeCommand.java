@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = {"Run one refraft node: Raft over TCP with its peers, a write-ahead log in --data, and an HTTP API "
-        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, GET /log?from=&to=) on --client.",
+        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, GET /log?from=&to=, "
+        + "GET|PUT|DELETE /kv/KEY, POST /kv/KEY/cas|append, POST /txn, POST /session) on --client.",
         "Exit 2: bad arguments, a port in use, an unusable data directory; 1: the node failed while running."})
 public final class NodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -58,6 +59,10 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--trace", paramLabel = "FILE", description = "append every step to this per-node trace file (traces/FORMAT.md)")
   Path trace;
+
+  @Option(names = "--max-request-bytes", defaultValue = "1048576", paramLabel = "N",
+      description = "largest KV request body accepted; larger ones are answered 413 (default: ${DEFAULT-VALUE})")
+  int maxRequestBytes;
 
   @Option(names = "--exit-with-parent", hidden = true,
       description = "stop when the parent process exits (set by 'refraft cluster' so no node outlives it)")
@@ -120,7 +125,7 @@ public final class NodeCommand implements Callable<Integer> {
     }
     try {
       return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
-          java.util.Optional.ofNullable(trace));
+          java.util.Optional.ofNullable(trace), maxRequestBytes);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

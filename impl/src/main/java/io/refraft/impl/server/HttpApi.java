@@ -51,6 +51,7 @@ final class HttpApi {
     http.createContext("/propose", ex -> handle(ex, "POST", () -> propose(ex, node)));
     http.createContext("/admin/block", ex -> handle(ex, "POST", () -> block(ex, node)));
     http.createContext("/log", ex -> handle(ex, "GET", () -> log(ex, node)));
+    KvApi.install(http, node);
   }
 
   @FunctionalInterface
@@ -183,7 +184,7 @@ final class HttpApi {
     }
   }
 
-  private static Map<String, String> query(URI uri) {
+  static Map<String, String> query(URI uri) {
     Map<String, String> out = new HashMap<>();
     String raw = uri.getQuery();
     if (raw != null) {
@@ -197,11 +198,11 @@ final class HttpApi {
     return out;
   }
 
-  private static ObjectNode error(String message) {
+  static ObjectNode error(String message) {
     return JSON.createObjectNode().put("error", message);
   }
 
-  private static void reply(HttpExchange ex, int code, ObjectNode body) throws IOException {
+  static void reply(HttpExchange ex, int code, ObjectNode body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(code, bytes.length);

@@ -38,19 +38,19 @@ public final class NodeServer implements AutoCloseable {
   private final TcpTransport transport;
   private final SystemClock clock;
   private final Driver driver;
-  private final RecordingStateMachine stateMachine;
+  private final KvService kv;
   private final HttpServer http;
   private final TraceSink trace;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
-      Driver driver, RecordingStateMachine stateMachine, HttpServer http, TraceSink trace) {
+      Driver driver, KvService kv, HttpServer http, TraceSink trace) {
     this.settings = settings;
     this.storage = storage;
     this.transport = transport;
     this.clock = clock;
     this.driver = driver;
-    this.stateMachine = stateMachine;
+    this.kv = kv;
     this.http = http;
     this.trace = trace;
   }
@@ -71,7 +71,7 @@ public final class NodeServer implements AutoCloseable {
       SystemClock clock = new SystemClock("timers-" + s.id());
       opened.add(clock);
       Config config = Config.of(List.copyOf(new TreeSet<>(s.members().keySet())));
-      RecordingStateMachine sm = new RecordingStateMachine(false);
+      KvService sm = new KvService();
       TraceSink trace = TraceSink.OFF;
       if (s.trace().isPresent()) {
         NdjsonTraceSink sink = openTrace(s, config);
@@ -168,8 +168,13 @@ public final class NodeServer implements AutoCloseable {
     return transport;
   }
 
+  /** Counts and digests what was applied (reported by {@code /status}). */
   public RecordingStateMachine stateMachine() {
-    return stateMachine;
+    return kv.recording();
+  }
+
+  KvService kv() {
+    return kv;
   }
 
   /** The HTTP API's bound address (the real port when the settings asked for port 0). */

@@ -19,10 +19,14 @@ import java.util.TreeMap;
  * @param client      where this node's HTTP API listens
  * @param peerClients members' HTTP base URLs, for redirects; may be empty
  * @param trace       where to write this node's trace (traces/FORMAT.md), if anywhere
+ * @param maxRequestBytes the largest HTTP request body the KV API accepts (larger: 413)
  */
 public record NodeSettings(
     NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data, String clusterId,
-    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace) {
+    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes) {
+
+  /** 1 MiB: {@code CommandCodec.MAX_COMMAND_BYTES}, the largest command the log accepts. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
   public NodeSettings {
     Objects.requireNonNull(id, "id");
@@ -36,5 +40,14 @@ public record NodeSettings(
     Objects.requireNonNull(timing, "timing");
     peerClients = Map.copyOf(peerClients);
     Objects.requireNonNull(trace, "trace");
+    if (maxRequestBytes < 1) {
+      throw new IllegalArgumentException("the request size limit must be >= 1 byte, got " + maxRequestBytes);
+    }
+  }
+
+  /** Settings with the default request size limit. */
+  public NodeSettings(NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data,
+      String clusterId, Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace) {
+    this(id, members, client, data, clusterId, timing, peerClients, trace, DEFAULT_MAX_REQUEST_BYTES);
   }
 }

@@ -2,7 +2,8 @@
  * One node process: {@link io.refraft.impl.server.NodeServer} wires the
  * {@link io.refraft.impl.node.Driver} to a {@code TcpTransport}, a {@code FileStorage}, a state
  * machine and the HTTP/JSON API ({@link io.refraft.impl.server.HttpApi}: status, proposals, the
- * partition switch for tests, log reads).
+ * partition switch for tests, log reads; {@code KvApi}: the key-value API over {@code KvService},
+ * which applies the log to the {@code KvStateMachine}).
  *
  * <p>May depend on every other {@code io.refraft.impl} package; none of them depends on this one.
  * Must not depend on {@code verification} or the command line, which only parses arguments.

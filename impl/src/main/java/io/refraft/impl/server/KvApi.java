@@ -1,0 +1,377 @@
+package io.refraft.impl.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.refraft.impl.kv.Command;
+import io.refraft.impl.kv.CommandCodec;
+import io.refraft.impl.kv.InvalidCommandException;
+import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.Result;
+import io.refraft.impl.kv.ResultCodec;
+import io.refraft.impl.node.NodeStatus;
+import io.refraft.impl.node.NotLeaderException;
+import io.refraft.spec.NodeId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The key-value API (impl/README.md, "KV HTTP API"). Writes are proposed as one canonical
+ * {@link CommandCodec} entry each, validated before proposing (400: nothing applied); a linearizable
+ * read waits for a confirmed ReadIndex (thesis §6.4) and then reads the state machine.
+ *
+ * <p>A follower answers 307 to the leader's same URL rather than proxying: the client learns the
+ * leader and talks to it directly, and a proxied request that timed out would add a second hop
+ * whose outcome is unknown. With no leader known: 503 + Retry-After. An accepted write whose outcome
+ * became unknown (leadership lost, not applied in time) is 504: the client must treat it as
+ * indeterminate, or retry it in its session.
+ */
+final class KvApi {
+  static final String CLIENT_ID = "Refraft-Client-Id";
+  static final String SEQUENCE = "Refraft-Sequence";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final long WRITE_TIMEOUT_MS = 10_000;
+  /** Shorter than a client's usual timeout, so an isolated leader answers 503 rather than nothing. */
+  private static final long READ_TIMEOUT_MS = 3_000;
+
+  private KvApi() {}
+
+  static void install(HttpServer http, NodeServer node) {
+    http.createContext("/kv/", ex -> run(ex, () -> kv(ex, node)));
+    http.createContext("/txn", ex -> run(ex, () -> txn(ex, node)));
+    http.createContext("/session", ex -> run(ex, () -> session(ex, node)));
+  }
+
+  /** A request the API refuses before anything is proposed. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    Refused(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Handler {
+    void run() throws IOException, Refused;
+  }
+
+  private static void run(HttpExchange ex, Handler h) throws IOException {
+    try (ex) {
+      try {
+        h.run();
+      } catch (Refused r) {
+        HttpApi.reply(ex, r.code, HttpApi.error(r.getMessage()));
+      }
+    }
+  }
+
+  private static void kv(HttpExchange ex, NodeServer node) throws IOException, Refused {
+    String rest = ex.getRequestURI().getRawPath().substring("/kv/".length());
+    String method = ex.getRequestMethod();
+    if (method.equals("POST")) {
+      int slash = rest.lastIndexOf('/');
+      String action = slash < 0 ? "" : rest.substring(slash + 1);
+      if (!Set.of("cas", "append").contains(action)) {
+        throw new Refused(404, "POST goes to /kv/{key}/cas or /kv/{key}/append");
+      }
+      String key = key(rest.substring(0, slash));
+      leaderOrRedirect(ex, node);
+      JsonNode body = object(body(ex, node), action.equals("cas") ? Set.of("from", "to") : Set.of("value"));
+      ArrayNode op = JsonNodeFactory.instance.arrayNode().add(action).add(key);
+      if (action.equals("cas")) {
+        op.add(body.get("from")).add(body.get("to"));
+      } else {
+        op.add(body.get("value"));
+      }
+      write(ex, node, op);
+      return;
+    }
+    String key = key(rest);
+    switch (method) {
+      case "GET" -> get(ex, node, key);
+      case "PUT" -> {
+        leaderOrRedirect(ex, node);
+        String value = utf8(body(ex, node));
+        write(ex, node, JsonNodeFactory.instance.arrayNode().add("put").add(key).add(value));
+      }
+      case "DELETE" -> {
+        leaderOrRedirect(ex, node);
+        write(ex, node, JsonNodeFactory.instance.arrayNode().add("delete").add(key));
+      }
+      default -> throw new Refused(405, "use GET, PUT or DELETE on /kv/{key}, POST on /kv/{key}/cas|append");
+    }
+  }
+
+  private static void txn(HttpExchange ex, NodeServer node) throws IOException, Refused {
+    if (!ex.getRequestURI().getPath().equals("/txn") || !ex.getRequestMethod().equals("POST")) {
+      throw new Refused(405, "use POST /txn with a JSON list of micro-ops");
+    }
+    leaderOrRedirect(ex, node);
+    JsonNode ops = parse(body(ex, node));
+    write(ex, node, JsonNodeFactory.instance.arrayNode().add("txn").add(ops));
+  }
+
+  private static void session(HttpExchange ex, NodeServer node) throws IOException, Refused {
+    if (!ex.getRequestURI().getPath().equals("/session") || !ex.getRequestMethod().equals("POST")) {
+      throw new Refused(405, "use POST /session to open a client session");
+    }
+    leaderOrRedirect(ex, node);
+    ObjectNode cmd = JsonNodeFactory.instance.objectNode().put("v", CommandCodec.VERSION)
+        .put("t", System.currentTimeMillis());
+    cmd.putArray("op").add("open-session");
+    propose(ex, node, decode(cmd));
+  }
+
+  private static void get(HttpExchange ex, NodeServer node, String key) throws IOException, Refused {
+    boolean stale = "true".equals(HttpApi.query(ex.getRequestURI()).get("stale"));
+    Op get = decode(command(ex, JsonNodeFactory.instance.arrayNode().add("get").add(key), false)).op();
+    if (!stale) {
+      leaderOrRedirect(ex, node);
+      CompletableFuture<Long> read = node.driver().read();
+      try {
+        read.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof NotLeaderException nl) {
+          redirect(ex, node, nl.leader());
+          return;
+        }
+        throw unavailable("read not confirmed: " + e.getCause().getMessage());
+      } catch (TimeoutException e) {
+        throw unavailable("read not confirmed by a quorum within " + READ_TIMEOUT_MS + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable("interrupted");
+      }
+    }
+    Result r = node.kv().read(get);
+    if (r instanceof Result.TypeMismatch) {
+      r = node.kv().read(new Op.Read(((Op.Get) get).key())); // the key holds a list
+    }
+    answer(ex, r, Optional.empty());
+  }
+
+  private static Refused unavailable(String why) {
+    return new Refused(503, why);
+  }
+
+  /** Proposes {@code op} in the request's session, if any, and answers with its result. */
+  private static void write(HttpExchange ex, NodeServer node, ArrayNode op) throws IOException, Refused {
+    propose(ex, node, decode(command(ex, op, true)));
+  }
+
+  private static void propose(HttpExchange ex, NodeServer node, Command c) throws IOException, Refused {
+    try {
+      long index = node.driver().propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      Optional<Result> r = node.kv().result(index);
+      if (r.isEmpty()) {
+        throw new Refused(504, "outcome unknown: the result of index " + index + " was already dropped");
+      }
+      answer(ex, r.get(), Optional.of(index));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NotLeaderException nl) {
+        redirect(ex, node, nl.leader()); // refused before it was appended: nothing happened
+      } else {
+        throw new Refused(504, "outcome unknown: " + e.getCause().getMessage());
+      }
+    } catch (TimeoutException e) {
+      throw new Refused(504, "outcome unknown: not applied within " + WRITE_TIMEOUT_MS + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Refused(504, "outcome unknown: interrupted");
+    }
+  }
+
+  private static ObjectNode command(HttpExchange ex, ArrayNode op, boolean inSession) throws Refused {
+    ObjectNode cmd = JsonNodeFactory.instance.objectNode().put("v", CommandCodec.VERSION)
+        .put("t", System.currentTimeMillis());
+    String client = ex.getRequestHeaders().getFirst(CLIENT_ID);
+    String seq = ex.getRequestHeaders().getFirst(SEQUENCE);
+    if (inSession && (client != null || seq != null)) {
+      if (client == null || seq == null) {
+        throw new Refused(400, "give both " + CLIENT_ID + " and " + SEQUENCE + ", or neither");
+      }
+      cmd.put("c", positive(CLIENT_ID, client)).put("q", positive(SEQUENCE, seq));
+    }
+    cmd.set("op", op);
+    return cmd;
+  }
+
+  private static long positive(String header, String v) throws Refused {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new Refused(400, "header " + header + " must be a whole number >= 1, got '" + v + "'");
+  }
+
+  private static Command decode(ObjectNode cmd) throws Refused {
+    try {
+      return CommandCodec.decode(JSON.writeValueAsBytes(cmd));
+    } catch (InvalidCommandException e) {
+      throw new Refused(400, "invalid request: " + e.getMessage());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree always serializes", e);
+    }
+  }
+
+  /** Sends a non-leader's client to the leader, or answers 503 when none is known. */
+  private static void leaderOrRedirect(HttpExchange ex, NodeServer node) throws Refused {
+    NodeStatus s = node.driver().status();
+    if (!s.role().equals("Leader")) {
+      Optional<String> url = s.leader().map(node::clientUrlOf);
+      if (url.isEmpty()) {
+        Refused r = unavailable(s.leader().map(l -> "not the leader; " + l + " leads but its URL is not configured")
+            .orElse("not the leader; no leader known"));
+        ex.getResponseHeaders().set("Retry-After", "1");
+        throw r;
+      }
+      ex.getResponseHeaders().set("Location", url.get() + ex.getRequestURI().getRawPath()
+          + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+      throw new Refused(307, "not the leader; " + s.leader().orElseThrow() + " is");
+    }
+  }
+
+  private static void redirect(HttpExchange ex, NodeServer node, Optional<NodeId> leader) throws Refused {
+    String url = leader.map(node::clientUrlOf).orElse(null);
+    if (url == null) {
+      ex.getResponseHeaders().set("Retry-After", "1");
+      throw unavailable("not the leader; no leader known");
+    }
+    ex.getResponseHeaders().set("Location", url + ex.getRequestURI().getRawPath()
+        + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+    throw new Refused(307, "not the leader; " + leader.orElseThrow() + " is");
+  }
+
+  private static String key(String raw) throws Refused {
+    if (raw.isEmpty()) {
+      throw new Refused(400, "the key is empty: use /kv/{key}, with '/' in a key as %2F");
+    }
+    try {
+      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new Refused(400, "the key is not valid percent-encoding: " + e.getMessage());
+    }
+  }
+
+  private static byte[] body(HttpExchange ex, NodeServer node) throws IOException, Refused {
+    int max = node.settings().maxRequestBytes();
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max) {
+      throw new Refused(413, "request body of " + length + " bytes is above the limit of " + max);
+    }
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] b = in.readNBytes(max + 1);
+      if (b.length > max) {
+        throw new Refused(413, "request body is above the limit of " + max + " bytes");
+      }
+      return b;
+    }
+  }
+
+  private static String utf8(byte[] b) throws Refused {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      throw new Refused(400, "the value is not valid UTF-8");
+    }
+  }
+
+  private static JsonNode parse(byte[] body) throws Refused {
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n == null || n.isMissingNode()) {
+        throw new Refused(400, "malformed JSON: the body is empty");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new Refused(400, "malformed JSON: " + e.getOriginalMessage() + " at line "
+          + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()));
+    } catch (IOException e) {
+      throw new Refused(400, "unreadable body: " + e.getMessage());
+    }
+  }
+
+  /** The body as an object with exactly the fields {@code fields}. */
+  private static JsonNode object(byte[] body, Set<String> fields) throws Refused {
+    JsonNode n = parse(body);
+    if (!n.isObject()) {
+      throw new Refused(400, "the body must be a JSON object with fields " + fields);
+    }
+    for (var it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!fields.contains(f)) {
+        throw new Refused(400, "unknown field '" + f + "': expected " + fields);
+      }
+    }
+    for (String f : fields) {
+      if (!n.has(f)) {
+        throw new Refused(400, "missing field '" + f + "'");
+      }
+    }
+    return n;
+  }
+
+  private static void answer(HttpExchange ex, Result r, Optional<Long> index) throws IOException {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    index.ifPresent(i -> body.put("index", i));
+    JsonNode result = JSON.readTree(ResultCodec.encode(r));
+    int code = switch (r) {
+      case Result.Done d -> 200;
+      case Result.RegisterValue v -> {
+        body.set("value", result.get("value"));
+        yield v.value().isPresent() ? 200 : 404;
+      }
+      case Result.ListValue l -> {
+        body.set("value", result.get("value"));
+        yield 200;
+      }
+      case Result.CasFailed c -> {
+        body.set("current", result.get("actual"));
+        yield 409;
+      }
+      case Result.TxnCommitted t -> {
+        body.set("results", result.get("value"));
+        yield 200;
+      }
+      case Result.SessionOpened s -> {
+        body.put("client", s.clientId());
+        yield 200;
+      }
+      case Result.TxnAborted a -> 409;
+      case Result.TypeMismatch m -> 409;
+      case Result.StaleRequest s -> 409;
+      case Result.SessionExpired s -> 410;
+      case Result.Invalid i -> 400;
+    };
+    body.set("result", result);
+    HttpApi.reply(ex, code, body);
+  }
+}
