@@ -26,10 +26,10 @@ import picocli.CommandLine.Spec;
 public final class SimulateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--seeds", paramLabel = "N", description = "run N seeds drawn from a random start (default: 1)")
+  @Option(names = "--seeds", paramLabel = "N", description = "run N consecutive seeds, from --seed or from a random start (default: 1)")
   Integer seeds;
 
-  @Option(names = "--seed", paramLabel = "S", description = "run exactly this seed")
+  @Option(names = "--seed", paramLabel = "S", description = "the (first) seed to run")
   Long seed;
 
   @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
@@ -43,22 +43,23 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "comma-separated drop,dup,partition,crash, or none (default: ${DEFAULT-VALUE})")
   String faults;
 
+  @Option(names = "--reads", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "clients also issue ReadIndex reads; --no-reads turns them off (default: on)")
+  boolean reads;
+
   @Option(names = "--out", defaultValue = "simulate-out", paramLabel = "DIR",
       description = "where a failing seed's traces and summary go, in DIR/seed-S (default: ${DEFAULT-VALUE})")
   Path out;
 
   @Override
   public Integer call() throws IOException {
-    if (seeds != null && seed != null) {
-      throw new UserError("--seeds and --seed exclude each other");
-    }
     if (seeds != null && seeds < 1) {
       throw new UserError("--seeds must be >= 1, got " + seeds);
     }
     Simulation.Options options;
     try {
       Set<Fault> f = Fault.parse(faults);
-      options = new Simulation.Options(nodes, steps, f);
+      options = new Simulation.Options(nodes, steps, f, reads);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -81,7 +82,7 @@ public final class SimulateCommand implements Callable<Integer> {
         r.writeTo(dir);
         o.println("FAILED seed " + s + ": " + r.failure().get());
         o.println("replay: refraft simulate --seed " + s + " --nodes " + nodes + " --steps " + steps + " --faults "
-            + faults + "; traces and summary in " + dir);
+            + faults + (reads ? "" : " --no-reads") + "; traces and summary in " + dir);
       }
       o.flush();
     }

@@ -28,7 +28,7 @@ class SimulateCommandTest {
   void passing_seeds_exit_0_with_a_summary_last_line() throws Exception {
     long seed = new SplittableRandom().nextLong();
     System.out.println("SimulateCommandTest seed=" + seed);
-    Run r = run("simulate", "--seed", Long.toString(seed), "--steps", "500", "--out", dir.toString());
+    Run r = run("simulate", "--seed", Long.toString(seed), "--steps", "500", "--no-reads", "--out", dir.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     String[] lines = r.out().strip().split("\n");
     JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);

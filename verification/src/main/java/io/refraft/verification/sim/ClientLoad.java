@@ -25,6 +25,7 @@ final class ClientLoad {
   private final SimClock clock;
   private final SplittableRandom random;
   private final int nodes;
+  private final boolean reads;
   private final IntFunction<Driver> driver;
   private final List<Acked> acked = new ArrayList<>();
   private long nextOp = 1;
@@ -38,16 +39,19 @@ final class ClientLoad {
   long readsOk;
   long readsFailed;
 
-  ClientLoad(SimClock clock, SplittableRandom random, int nodes, IntFunction<Driver> driver) {
+  ClientLoad(SimClock clock, SplittableRandom random, int nodes, boolean reads, IntFunction<Driver> driver) {
     this.clock = clock;
     this.random = random;
     this.nodes = nodes;
+    this.reads = reads;
     this.driver = driver;
   }
 
   void start() {
     clock.schedule(delay(2, 20), this::proposeNext);
-    clock.schedule(delay(20, 100), this::readNext);
+    if (reads) {
+      clock.schedule(delay(20, 100), this::readNext);
+    }
   }
 
   /** Stops issuing new operations (those in progress finish). */

@@ -85,6 +85,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     o.put("steps", options.steps());
     o.put("faults", options.faults().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted()
         .toList().toString());
+    o.put("reads", options.reads());
     o.put("passed", passed());
     o.put("failure", failure.orElse(null));
     o.put("events", events);

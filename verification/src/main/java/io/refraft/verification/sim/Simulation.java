@@ -34,8 +34,9 @@ public final class Simulation {
    * @param nodes  3 or 5
    * @param steps  events to run with faults (timer firings, deliveries, client operations, faults)
    * @param faults the faults to inject
+   * @param reads  whether clients also issue ReadIndex reads ({@code Driver.read()})
    */
-  public record Options(int nodes, long steps, Set<Fault> faults) {
+  public record Options(int nodes, long steps, Set<Fault> faults, boolean reads) {
     public Options {
       if (nodes != 3 && nodes != 5) {
         throw new IllegalArgumentException("--nodes must be 3 or 5, got " + nodes);
@@ -44,6 +45,11 @@ public final class Simulation {
         throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       }
       faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
+    }
+
+    /** With ReadIndex reads. */
+    public Options(int nodes, long steps, Set<Fault> faults) {
+      this(nodes, steps, faults, true);
     }
   }
 
@@ -73,7 +79,8 @@ public final class Simulation {
         options.faults().contains(Fault.DUP));
     this.drivers = new Driver[options.nodes()];
     this.monitor = new SafetyMonitor(options.nodes(), FULL_CHECK_EVERY);
-    this.clients = new ClientLoad(clock, random.split(), options.nodes(), i -> drivers[i]);
+    this.clients = new ClientLoad(clock, random.split(), options.nodes(), options.reads(),
+        i -> drivers[i]);
     this.nemesis = new Nemesis(this, clock, random.split(), network, options.nodes(), options.faults());
     int n = options.nodes();
     disks = new MemoryStorage[n];
