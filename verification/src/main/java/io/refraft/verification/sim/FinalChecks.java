@@ -87,7 +87,8 @@ final class FinalChecks {
         files.add(f);
       }
       ValidationResult r = new TraceValidator(TraceValidator.Options.defaults()).validateRun(files);
-      return r.divergence().map(d -> "trace validation: " + d.explain());
+      String prefix = dir + java.io.File.separator; // the failure's files are written as n1.ndjson, ...
+      return r.divergence().map(d -> "trace validation: " + d.explain().replace(prefix, ""));
     } catch (IOException | TraceFormatException e) {
       return Optional.of("trace validation: " + e.getMessage());
     } finally {
