@@ -36,7 +36,10 @@ public final class Raft {
       case ReadIndexRequest(long requestId) -> ReadIndex.request(state, requestId, fx);
       case Restart(DurableState recovered) -> Election.restart(state, recovered, fx);
     };
-    next = ReadIndex.settle(state, next, fx);
+    if (!(input instanceof Restart)) {
+      // Reads pending at a crash died with the process that held them: nobody is left to answer.
+      next = ReadIndex.settle(state, next, fx);
+    }
     return fx.finish(state, next, input instanceof Restart);
   }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "A formally checked reference implementation of Raft: spec, node and verification tools.",
     subcommands = {CommandLine.HelpCommand.class, SpecCommand.class, CheckCommand.class, VerifyTraceCommand.class,
-        NodeCommand.class, ClusterCommand.class, StatusCommand.class, BenchCommand.class, KvCommand.class})
+        NodeCommand.class, ClusterCommand.class, StatusCommand.class, BenchCommand.class, KvCommand.class,
+        SimulateCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for a usage error or malformed input (DESIGN §6). */

@@ -174,6 +174,17 @@ public final class Driver {
   }
 
   /**
+   * What {@link #start()} does without the thread, for a deterministic simulator: recovers, registers
+   * with the transport and arms the heartbeat timer on the injected {@link Clock}; the caller then
+   * calls {@link #runTurn()} whenever a timer or the transport posted an event.
+   */
+  public void startWithoutThread() throws IOException {
+    recover();
+    transport.start(this::receive);
+    armHeartbeat();
+  }
+
+  /**
    * Loads durable state and steps {@link Input.Restart} with it (Figure 2: a server starts from
    * its persistent state; everything volatile starts afresh). Call once, before any turn.
    */

@@ -1,0 +1,103 @@
+package io.refraft.verification.sim;
+
+import io.refraft.impl.node.Driver;
+import io.refraft.impl.node.RecordingStateMachine;
+import io.refraft.spec.Config;
+import io.refraft.spec.Entry;
+import io.refraft.spec.Payload;
+import io.refraft.spec.check.Ghost;
+import io.refraft.traces.TraceFormatException;
+import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.trace.ValidationResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The checks at the end of a run, after the fault-free settling period. */
+final class FinalChecks {
+  private FinalChecks() {}
+
+  /**
+   * Every state machine (every incarnation of every node) applied a prefix of the committed history;
+   * every acknowledged proposal is in the committed history at its index; and after settling, every
+   * node is up and has applied the same prefix.
+   */
+  static Optional<String> check(Config config, Driver[] drivers, List<List<RecordingStateMachine>> machines,
+      List<ClientLoad.Acked> acked, List<Ghost.Committed> committed) {
+    for (int i = 0; i < machines.size(); i++) {
+      int incarnation = 0;
+      for (RecordingStateMachine m : machines.get(i)) {
+        incarnation++;
+        for (RecordingStateMachine.Applied a : m.applied()) {
+          if (!holds(committed, a.index(), a.command())) {
+            return Optional.of("StateMachineSafety: " + config.members().get(i) + " (incarnation " + incarnation
+                + ") applied " + text(a.command()) + " at index " + a.index() + ", not the committed entry");
+          }
+        }
+      }
+    }
+    for (ClientLoad.Acked a : acked) {
+      if (!holds(committed, a.index(), a.command())) {
+        return Optional.of("Durability: acknowledged proposal " + text(a.command()) + " at index " + a.index()
+            + " is not in the committed log");
+      }
+    }
+    long applied = -1;
+    for (int i = 0; i < drivers.length; i++) {
+      if (drivers[i] == null) {
+        return Optional.of("Liveness: " + config.members().get(i) + " is not running after settling");
+      }
+      long mine = drivers[i].status().lastApplied();
+      if (applied >= 0 && mine != applied) {
+        return Optional.of("Liveness: after " + Simulation.SETTLE_NANOS / 1_000_000_000 + " s without faults "
+            + config.members().get(i) + " applied up to " + mine + " but " + config.members().get(0) + " up to "
+            + applied);
+      }
+      applied = mine;
+    }
+    return Optional.empty();
+  }
+
+  private static boolean holds(List<Ghost.Committed> committed, long index, byte[] command) {
+    if (index < 1 || index > committed.size()) {
+      return false;
+    }
+    Entry e = committed.get((int) index - 1).entry();
+    return e.payload() instanceof Payload.Data d && Arrays.equals(d.toByteArray(), command);
+  }
+
+  private static String text(byte[] command) {
+    return new String(command, StandardCharsets.US_ASCII);
+  }
+
+  /** Validates the nodes' traces together against the spec (verification/README "Trace validation"). */
+  static Optional<String> validateTraces(SimTraceSink[] sinks) {
+    Path dir = null;
+    List<Path> files = new ArrayList<>();
+    try {
+      dir = Files.createTempDirectory("refraft-sim");
+      for (SimTraceSink s : sinks) {
+        Path f = dir.resolve(s.node().name() + ".ndjson");
+        Files.writeString(f, s.text(), StandardCharsets.UTF_8);
+        files.add(f);
+      }
+      ValidationResult r = new TraceValidator(TraceValidator.Options.defaults()).validateRun(files);
+      String prefix = dir + java.io.File.separator; // the failure's files are written as n1.ndjson, ...
+      return r.divergence().map(d -> "trace validation: " + d.explain().replace(prefix, ""));
+    } catch (IOException | TraceFormatException e) {
+      return Optional.of("trace validation: " + e.getMessage());
+    } finally {
+      for (Path f : files) {
+        f.toFile().delete();
+      }
+      if (dir != null) {
+        dir.toFile().delete();
+      }
+    }
+  }
+}

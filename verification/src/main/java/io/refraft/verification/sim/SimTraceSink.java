@@ -1,0 +1,124 @@
+package io.refraft.verification.sim;
+
+import io.refraft.impl.node.Clock;
+import io.refraft.impl.node.TraceSink;
+import io.refraft.spec.Config;
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Transition;
+import io.refraft.spec.check.Invariant;
+import io.refraft.spec.check.StepInvariant;
+import io.refraft.traces.MessageId;
+import io.refraft.traces.Persisted;
+import io.refraft.traces.ReadAnswer;
+import io.refraft.traces.StateSummary;
+import io.refraft.traces.TraceHeader;
+import io.refraft.traces.TraceInput;
+import io.refraft.traces.TraceRecorder;
+import io.refraft.traces.TraceStep;
+import io.refraft.traces.TraceWriter;
+import io.refraft.traces.TracedMessage;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One node's trace in memory (traces/FORMAT.md, per-node file, explicit persistence, virtual time),
+ * kept across the node's incarnations like the real node's file, and the node's latest
+ * {@link NodeState} for the cluster-wide invariants. Every step is checked against
+ * {@link StepInvariant}; a restart is checked against the state before the crash (the driver syncs
+ * before a turn ends and crashes fall between turns, so that state was durable).
+ */
+final class SimTraceSink implements TraceSink {
+  private final NodeId self;
+  private final Clock clock;
+  private final StringWriter text = new StringWriter(1 << 16);
+  private final TraceWriter writer;
+  private long stepSeq;
+  private long nextSendSeq = 1;
+  private NodeState last;
+  private Optional<Invariant.Violation> violation = Optional.empty();
+
+  SimTraceSink(NodeId self, Config config, Clock clock, boolean duplicates, String description) {
+    this.self = self;
+    this.clock = clock;
+    this.last = NodeState.initial(self, config);
+    try {
+      writer = new TraceWriter(text);
+      writer.header(TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
+              : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
+          new TraceHeader.Source("refraft", description)).forNode(self));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
+    }
+  }
+
+  @Override
+  public void step(NodeState before, Input input, long receivedSeq, Transition t, long firstSentSeq) {
+    NodeState prior = input instanceof Input.Restart ? last : before;
+    if (violation.isEmpty()) {
+      violation = StepInvariant.check(prior, input, t.next());
+    }
+    last = t.next();
+    List<TracedMessage> sent = new ArrayList<>(4);
+    List<ReadAnswer> reads = new ArrayList<>(0);
+    long seq = firstSentSeq;
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Send(Message m)) {
+        sent.add(new TracedMessage(new MessageId(self, m.to(), seq++), m));
+      }
+      ReadAnswer.of(o).ifPresent(reads::add);
+    }
+    nextSendSeq = Math.max(nextSendSeq, seq);
+    Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
+        : TraceRecorder.between(before.durable(), t.next().durable());
+    try {
+      writer.step(new TraceStep(self, ++stepSeq, OptionalLong.of(clock.nanoTime()), traceInput(input, receivedSeq),
+          Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TraceInput traceInput(Input input, long receivedSeq) {
+    return switch (input) {
+      case Input.MessageReceived(Message m) ->
+          new TraceInput.MessageReceived(new TracedMessage(new MessageId(m.from(), m.to(), receivedSeq), m));
+      case Input.ElectionTimeout e -> new TraceInput.ElectionTimeout();
+      case Input.HeartbeatTimeout h -> new TraceInput.HeartbeatTimeout(h.peer());
+      case Input.ClientPropose p -> new TraceInput.ClientPropose(p.payloads());
+      case Input.ReadIndexRequest r -> new TraceInput.ReadIndexRequest(r.requestId());
+      case Input.Restart r -> new TraceInput.Restart();
+    };
+  }
+
+  /** The node's state after its latest step (in memory; equal to the durable one between turns). */
+  NodeState state() {
+    return last;
+  }
+
+  /** The first step invariant a step of this node broke. */
+  Optional<Invariant.Violation> violation() {
+    return violation;
+  }
+
+  /** The first message number a restarted incarnation may use: ids never repeat (FORMAT §2.2). */
+  long nextSendSeq() {
+    return nextSendSeq;
+  }
+
+  NodeId node() {
+    return self;
+  }
+
+  String text() {
+    return text.toString();
+  }
+}

@@ -1,0 +1,56 @@
+package io.refraft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void passing_seeds_exit_0_with_a_summary_last_line() throws Exception {
+    long seed = new SplittableRandom().nextLong();
+    System.out.println("SimulateCommandTest seed=" + seed);
+    Run r = run("simulate", "--seed", Long.toString(seed), "--steps", "500", "--no-reads", "--out", dir.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    String[] lines = r.out().strip().split("\n");
+    JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertEquals(1, last.get("seeds").asInt());
+    assertEquals(0, last.get("failures").asInt());
+    assertEquals(500, last.get("steps").asLong());
+    assertTrue(last.get("simulated_seconds").asDouble() > 0);
+    assertTrue(last.has("seconds"));
+    assertTrue(last.get("first_failure_seed").isNull());
+    assertEquals(seed, new ObjectMapper().readTree(lines[0]).get("seed").asLong());
+  }
+
+  @Test
+  void bad_usage_exits_2_naming_the_argument() {
+    Run nodes = run("simulate", "--nodes", "4");
+    assertEquals(2, nodes.code());
+    assertTrue(nodes.err().contains("--nodes"), nodes.err());
+    Run faults = run("simulate", "--faults", "drop,meteor");
+    assertEquals(2, faults.code());
+    assertTrue(faults.err().contains("meteor"), faults.err());
+    Run steps = run("simulate", "--steps", "0");
+    assertEquals(2, steps.code());
+    assertTrue(steps.err().contains("--steps"), steps.err());
+  }
+}
