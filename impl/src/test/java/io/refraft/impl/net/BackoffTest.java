@@ -10,7 +10,7 @@ class BackoffTest {
 
   @Test
   void when_attempts_fail_then_delays_double_within_equal_jitter_and_stop_at_the_cap() {
-    long seed = System.nanoTime();
+    long seed = Long.getLong("refraft.seed", System.nanoTime());
     System.out.println("BackoffTest seed " + seed);
     Backoff b = new Backoff(Duration.ofMillis(10), Duration.ofMillis(300), new Random(seed));
     long[] ceilings = {10, 20, 40, 80, 160, 300, 300, 300};

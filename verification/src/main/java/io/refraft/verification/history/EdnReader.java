@@ -354,12 +354,16 @@ final class EdnReader {
     }
     if (pos < end && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
       pos++;
-      if (pos >= end || !(text.charAt(pos) == '-' || text.charAt(pos) == '+' || isDigit(text.charAt(pos)))) {
+      if (pos < end && (text.charAt(pos) == '-' || text.charAt(pos) == '+')) {
+        pos++;
+      }
+      // An exponent needs at least one digit after its sign ("1e+" is not a number).
+      if (pos >= end || !isDigit(text.charAt(pos))) {
         throw new SyntaxError("malformed number '" + text.substring(start, Math.min(pos + 1, end)) + "'", line);
       }
-      do {
+      while (pos < end && isDigit(text.charAt(pos))) {
         pos++;
-      } while (pos < end && isDigit(text.charAt(pos)));
+      }
     }
     int digitsEnd = pos;
     boolean big = pos < end && text.charAt(pos) == 'M';
@@ -368,7 +372,11 @@ final class EdnReader {
     }
     endOfNumber(start);
     String s = text.substring(start, digitsEnd);
-    return big ? new BigDecimal(s).doubleValue() : Double.parseDouble(s);
+    try {
+      return big ? new BigDecimal(s).doubleValue() : Double.parseDouble(s);
+    } catch (NumberFormatException e) { // any other shape the scan above let through
+      throw new SyntaxError("malformed number '" + s + "'", line);
+    }
   }
 
   private void endOfNumber(int start) throws SyntaxError {

@@ -13,7 +13,7 @@ class ListAppendGeneratorTest {
 
   @Test
   void generated_histories_are_strict_serializable_and_a_stale_read_is_caught() {
-    long seed = System.nanoTime();
+    long seed = Long.getLong("refraft.seed", System.nanoTime());
     System.out.println("ListAppendGeneratorTest seed " + seed);
     List<Op> h = new ListAppendGenerator(seed, 10).generate(3_000);
     ElleResult r = Elle.listAppend(h, Options.defaults());

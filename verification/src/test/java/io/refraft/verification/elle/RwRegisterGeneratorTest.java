@@ -25,7 +25,7 @@ class RwRegisterGeneratorTest {
 
   @Test
   void generated_serial_register_histories_are_strict_serializable() {
-    long seed = System.nanoTime();
+    long seed = Long.getLong("refraft.seed", System.nanoTime());
     System.out.println("RwRegisterGeneratorTest seed " + seed);
     List<Op> h = generate(new SplittableRandom(seed), 10, 3_000);
     ElleResult r = Elle.rwRegister(h, Options.defaults());

@@ -92,8 +92,8 @@ class EdnReaderTest {
 
   @Test
   void seededRandomDocumentsReadAsEdnJavaReadsThem() {
-    long seed = System.nanoTime();
-    System.out.println("EdnReaderTest seed " + seed);
+    long seed = Long.getLong("refraft.seed", System.nanoTime());
+    System.out.println("EdnReaderTest seed " + seed + " (rerun: -Drefraft.seed=" + seed + ")");
     Random rnd = new Random(seed);
     int failures = 0;
     for (int i = 0; i < 3000; i++) {
@@ -122,6 +122,16 @@ class EdnReaderTest {
     assertEquals(java.util.Map.of(Keyword.of("a"), List.of(1L)), v.get(10));
     assertEquals(List.of("x"), v.get(11));
     assertThrows(UnsupportedOperationException.class, v::clear);
+  }
+
+  // Found by seed 8068723915652: an exponent sign with no digit escaped as a NumberFormatException.
+  @Test
+  void exponentsWithoutDigitsAreSyntaxErrors() throws EdnReader.SyntaxError {
+    for (String bad : List.of("-570e+", "1e", "2E-", "3.5e+ ", "4e+M")) {
+      assertThrows(EdnReader.SyntaxError.class, () -> new EdnReader(bad).next(), bad);
+    }
+    assertEquals(-5.7e3, new EdnReader("-5.7e+3").next());
+    assertEquals(2e-2, new EdnReader("2E-2").next());
   }
 
   @Test
