@@ -34,7 +34,7 @@ public final class ClusterTraces {
         case Event.Duplicate d -> rec.duplicate(d.message());
         default -> {
           NodeId id = s.node().orElseThrow(() -> new IllegalArgumentException("a node step without a node"));
-          Input in = input(c, s.event(), id);
+          Input in = s.input().orElseThrow();
           w.step(rec.record(c.node(id), in, s.transition().orElseThrow(), OptionalLong.of(t)));
         }
       }
@@ -62,17 +62,4 @@ public final class ClusterTraces {
     return sw.toString();
   }
 
-  /** The input a node received for {@code event}; a crash recovers the durable state. */
-  public static Input input(Cluster before, Event event, NodeId id) {
-    return switch (event) {
-      case Event.Timeout t -> new Input.ElectionTimeout();
-      case Event.Heartbeat h -> Input.HeartbeatTimeout.to(h.peer());
-      case Event.Propose p -> Input.ClientPropose.of(p.value());
-      case Event.Read r -> new Input.ReadIndexRequest(before.ghost().reads().size() + 1L);
-      case Event.Crash c -> new Input.Restart(before.node(id).durable());
-      case Event.Deliver d -> new Input.MessageReceived(d.message());
-      case Event.Drop d -> throw new IllegalArgumentException("a drop steps no node");
-      case Event.Duplicate d -> throw new IllegalArgumentException("a duplicate steps no node");
-    };
-  }
 }

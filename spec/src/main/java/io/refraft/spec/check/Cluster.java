@@ -62,8 +62,12 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
     throw new IllegalArgumentException("no server " + id);
   }
 
-  /** One step taken: the event, the server that stepped (if any), its transition, and the result. */
-  public record Step(Event event, Optional<NodeId> node, Optional<Transition> transition, Cluster next) {}
+  /**
+   * One step taken: the event, the server that stepped and the input it was given (if any), its
+   * transition, and the result.
+   */
+  public record Step(Event event, Optional<NodeId> node, Optional<Input> input, Optional<Transition> transition,
+      Cluster next) {}
 
   /** Every event enabled here, without reads. */
   public List<Event> events(List<Payload> values, Faults faults) {
@@ -132,10 +136,10 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
       case Event.Deliver(Message m) -> network.count(m) == 0 ? Optional.empty()
           : Optional.of(stepNode(event, m.to(), new Input.MessageReceived(m), network.minus(m), step));
       case Event.Drop(Message m) -> network.count(m) == 0 ? Optional.empty()
-          : Optional.of(new Step(event, Optional.empty(), Optional.empty(),
+          : Optional.of(new Step(event, Optional.empty(), Optional.empty(), Optional.empty(),
               new Cluster(nodes, network.minus(m), ghost)));
       case Event.Duplicate(Message m) -> network.count(m) == 0 ? Optional.empty()
-          : Optional.of(new Step(event, Optional.empty(), Optional.empty(),
+          : Optional.of(new Step(event, Optional.empty(), Optional.empty(), Optional.empty(),
               new Cluster(nodes, network.plus(List.of(m)), ghost)));
     };
   }
@@ -171,6 +175,6 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
     if (after.commitIndex() > g.committed().size()) {
       g = g.withCommitted(after.log().slice(g.committed().size() + 1, after.commitIndex() + 1), after.term());
     }
-    return new Step(event, Optional.of(id), Optional.of(t), new Cluster(ns, net.plus(sent), g));
+    return new Step(event, Optional.of(id), Optional.of(input), Optional.of(t), new Cluster(ns, net.plus(sent), g));
   }
 }

@@ -140,7 +140,7 @@ public final class ModelChecker {
             continue;
           }
           gen++;
-          Optional<Invariant.Violation> v = violation(c, step.get());
+          Optional<Invariant.Violation> v = Replay.violation(c, step.get());
           if (v.isPresent()) {
             found = new Found(i, e, c, events.get(e), v.get());
             break;
@@ -159,10 +159,6 @@ public final class ModelChecker {
     }
     generated.addAndGet(gen);
     return new Level(next, found);
-  }
-
-  private static Optional<Invariant.Violation> violation(Cluster before, Cluster.Step step) {
-    return Replay.violation(before, step);
   }
 
   /** Walks the parent fingerprints back to the initial state, then replays forward to recover the events. */
@@ -201,7 +197,7 @@ public final class ModelChecker {
       if (s.isEmpty()) {
         continue;
       }
-      Optional<Invariant.Violation> v = violation(at, s.get());
+      Optional<Invariant.Violation> v = Replay.violation(at, s.get());
       if (v.isEmpty()) {
         v = Invariant.check(s.get().next());
       }

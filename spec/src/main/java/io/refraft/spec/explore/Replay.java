@@ -1,6 +1,5 @@
 package io.refraft.spec.explore;
 
-import io.refraft.spec.Input;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Event;
@@ -20,21 +19,7 @@ final class Replay {
       return Optional.empty();
     }
     NodeId id = step.node().get();
-    return StepInvariant.check(before.node(id), input(before, step.event(), id), step.transition().get().next());
-  }
-
-  /** The input a server received for {@code event}. */
-  static Input input(Cluster before, Event event, NodeId id) {
-    return switch (event) {
-      case Event.Timeout t -> new Input.ElectionTimeout();
-      case Event.Heartbeat h -> Input.HeartbeatTimeout.to(h.peer());
-      case Event.Propose p -> Input.ClientPropose.of(p.value());
-      case Event.Read r -> new Input.ReadIndexRequest(before.ghost().reads().size() + 1);
-      case Event.Crash c -> new Input.Restart(before.node(id).durable());
-      case Event.Deliver d -> new Input.MessageReceived(d.message());
-      case Event.Drop d -> throw new IllegalArgumentException("a drop steps no server");
-      case Event.Duplicate d -> throw new IllegalArgumentException("a duplicate steps no server");
-    };
+    return StepInvariant.check(before.node(id), step.input().orElseThrow(), step.transition().get().next());
   }
 
   /**

@@ -68,7 +68,7 @@ final class MutantTraces {
         line++;
         NodeId id = s.node().get();
         NodeState before = c.node(id);
-        Input in = ClusterTraces.input(c, s.event(), id);
+        Input in = s.input().orElseThrow();
         Transition spec = Raft.step(before, in);
         Transition mutant = s.transition().orElseThrow();
         Kind kind = null;
