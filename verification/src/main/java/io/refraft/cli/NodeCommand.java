@@ -64,6 +64,10 @@ public final class NodeCommand implements Callable<Integer> {
       description = "largest KV request body accepted; larger ones are answered 413 (default: ${DEFAULT-VALUE})")
   int maxRequestBytes;
 
+  @Option(names = "--inject-bug", paramLabel = "NAME[,NAME...]",
+      description = "plant deliberate bugs to test the verification tools (never in production): stale-read, ack-before-commit, skip-fsync, no-session, vote-twice")
+  String injectBug;
+
   @Option(names = "--exit-with-parent", hidden = true,
       description = "stop when the parent process exits (set by 'refraft cluster' so no node outlives it)")
   boolean exitWithParent;
@@ -103,6 +107,14 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private java.util.Set<io.refraft.impl.node.InjectedBug> bugs() {
+    try {
+      return io.refraft.impl.node.InjectedBug.parseList(injectBug);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--inject-bug: " + e.getMessage());
+    }
+  }
+
   private NodeSettings settings() {
     NodeId self;
     try {
@@ -125,7 +137,7 @@ public final class NodeCommand implements Callable<Integer> {
     }
     try {
       return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
-          java.util.Optional.ofNullable(trace), maxRequestBytes);
+          java.util.Optional.ofNullable(trace), maxRequestBytes, bugs());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
