@@ -2,6 +2,7 @@
 # Runs impl's JCStress tests (classes named *Stress) in a bounded mode: about a minute on 2 cores.
 #   impl/jcstress.sh            bounded run (one JVM configuration, no split compilation, 3 x 1.5 s per test)
 #   impl/jcstress.sh -m quick   any other JCStress options replace the bounded defaults
+#   JCSTRESS_TESTS=REGEX impl/jcstress.sh   only the tests whose class name matches
 # Exit code 0 when every test passed, 1 otherwise; the HTML report is in impl/target/jcstress/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/scripts-common.sh"
@@ -19,7 +20,7 @@ cd "$report" # JCStress writes its result blob into the working directory
 log="$report/output.txt"
 status=0
 "$java" --enable-native-access=ALL-UNNAMED -cp "$test_cp" org.openjdk.jcstress.Main \
-  -t 'io\.refraft\..*Stress.*' -r "$report" "$@" >"$log" 2>&1 || status=$?
+  -t "${JCSTRESS_TESTS:-io\.refraft\..*Stress.*}" -r "$report" "$@" >"$log" 2>&1 || status=$?
 sed -n '/RUN RESULTS:/,$p' "$log" | grep -v '^WARNING\|^ *WARNING' | head -n 200
 # JCStress exits 0 even when a test fails or errs; read its summary instead.
 if [ "$status" -ne 0 ] || ! grep -q 'Failed tests: No matches' "$log" || ! grep -q 'Error tests: No matches' "$log"; then
