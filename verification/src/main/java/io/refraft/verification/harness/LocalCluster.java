@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * N node processes on the loopback interface, each a separate JVM running {@code refraft node} with
@@ -24,6 +25,20 @@ public final class LocalCluster implements AutoCloseable {
   /** The command line's entry point, named rather than referenced: the harness must not depend on the CLI. */
   private static final String MAIN = "io.refraft.cli.Main";
   private static final long STOP_GRACE_SECONDS = 10;
+  /**
+   * Each node runs in a process group of its own (in this session), through {@code perl -e
+   * 'setpgrp; exec @ARGV'} when perl is there (the JDK cannot set a child's group). A node exits
+   * with its parent ({@code --exit-with-parent}), but a node paused with SIGSTOP cannot: if this
+   * process dies by SIGKILL at that moment, the node's group becomes orphaned, and for a newly
+   * orphaned group with a stopped member the kernel sends SIGHUP and SIGCONT (POSIX {@code _exit}),
+   * so the node wakes up and exits. In this process's group, which the shell keeps from being
+   * orphaned, it would stay stopped. ({@code setsid} does not do: the kernel only signals groups
+   * in the exiting parent's session.)
+   */
+  private static final List<String> OWN_GROUP = Stream.of("/usr/bin/perl", "/bin/perl")
+      .filter(f -> Files.isExecutable(Path.of(f))).findFirst()
+      .map(perl -> List.of(perl, "-e", "setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";"))
+      .orElse(List.of());
 
   private final Path dir;
   private final int[] clientPorts;
@@ -98,7 +113,9 @@ public final class LocalCluster implements AutoCloseable {
     Files.createDirectories(dir);
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(OWN_GROUP);
+    cmd.addAll(List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", classPath, MAIN, "node", "--id", id(i), "--peers", peers(), "--client",
         "127.0.0.1:" + clientPorts[i], "--data", dataDir(i).toString(), "--peer-clients", clients(),
         "--exit-with-parent"));
