@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -60,7 +61,7 @@ public final class ListAppendWorkload implements Workload {
       int slot = rnd.nextInt(ACTIVE_KEYS);
       long key = active[slot];
       if (rnd.nextBoolean()) {
-        mops.add(Arrays.asList(R, key, null));
+        mops.add(read(key));
       } else {
         mops.add(List.of(APPEND, key, (long) ++writes[slot]));
         if (writes[slot] >= WRITES_PER_KEY) {
@@ -69,11 +70,12 @@ public final class ListAppendWorkload implements Workload {
         }
       }
     }
-    return new Invocation(TXN, List.copyOf(mops.stream().map(ListAppendWorkload::unmodifiable).toList()));
+    return new Invocation(TXN, List.copyOf(mops));
   }
 
-  private static Object unmodifiable(Object mop) {
-    return java.util.Collections.unmodifiableList((List<?>) mop);
+  /** {@code [:r k nil]}: unmodifiable like {@code List.of}, which cannot hold the nil. */
+  private static List<Object> read(long key) {
+    return Collections.unmodifiableList(Arrays.asList(R, key, null));
   }
 
   @Override
@@ -125,7 +127,7 @@ public final class ListAppendWorkload implements Workload {
     List<Invocation> out = new ArrayList<>();
     List<Object> batch = new ArrayList<>();
     for (long k = 0; k < nextKey; k++) {
-      batch.add(Arrays.asList(R, k, null));
+      batch.add(read(k));
       if (batch.size() == MAX_TXN_LENGTH || k == nextKey - 1) {
         out.add(new Invocation(TXN, List.copyOf(batch)));
         batch.clear();
