@@ -1,5 +1,6 @@
 package io.refraft.cli;
 
+import io.refraft.verification.harness.LocalCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "A formally checked reference implementation of Raft: spec, node and verification tools.",
     subcommands = {CommandLine.HelpCommand.class, SpecCommand.class, CheckCommand.class, VerifyTraceCommand.class,
         NodeCommand.class, ClusterCommand.class, StatusCommand.class, BenchCommand.class, KvCommand.class,
-        SimulateCommand.class})
+        SimulateCommand.class, TestCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for a usage error or malformed input (DESIGN §6). */

@@ -1,5 +1,6 @@
 package io.refraft.cli;
 
+import io.refraft.verification.harness.LocalCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

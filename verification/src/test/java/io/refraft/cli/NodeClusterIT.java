@@ -1,5 +1,6 @@
 package io.refraft.cli;
 
+import io.refraft.verification.harness.LocalCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

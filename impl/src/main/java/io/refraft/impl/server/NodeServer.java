@@ -10,6 +10,7 @@ import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.SystemClock;
 import io.refraft.impl.node.TraceSink;
 import io.refraft.impl.storage.FileStorage;
+import io.refraft.impl.storage.Storage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
 import java.io.IOException;
@@ -78,8 +79,10 @@ public final class NodeServer implements AutoCloseable {
         opened.add(sink);
         trace = sink;
       }
-      Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(), transport, storage, sm,
-          trace, onFatal);
+      // With tracing on, a turn's trace lines reach the file before its storage writes (TraceFirstStorage).
+      Storage driverStorage = trace == TraceSink.OFF ? storage : new TraceFirstStorage(storage, trace);
+      Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(), transport, driverStorage,
+          sm, trace, onFatal);
       // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
       // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
       driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));

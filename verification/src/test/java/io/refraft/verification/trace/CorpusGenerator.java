@@ -84,7 +84,9 @@ public final class CorpusGenerator {
       Files.createDirectories(dir);
       try (var files = Files.list(dir)) {
         for (Path f : files.toList()) {
-          if (f.toString().endsWith(".ndjson") || f.toString().endsWith(".expected")) {
+          // real-*.ndjson come from real runs (RunMerger), not from this generator: kept.
+          boolean real = f.getFileName().toString().startsWith("real-");
+          if (!real && (f.toString().endsWith(".ndjson") || f.toString().endsWith(".expected"))) {
             Files.delete(f);
           }
         }

@@ -1,0 +1,199 @@
+package io.refraft.verification.harness;
+
+import io.refraft.verification.history.Keyword;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Plays a {@link NemesisSchedule} against a {@link LocalCluster}: injects each fault at its time,
+ * heals it at its end, and records both as Jepsen nemesis ops and as {@link NemesisEvent}s for the report's
+ * timeline. Partitions go through every node's {@code /admin/block} (both ends of each cut link),
+ * process faults through signals.
+ */
+final class NemesisRunner implements Runnable {
+
+  private final LocalCluster cluster;
+  private final Admin admin;
+  private final Recorder recorder;
+  private final NemesisSchedule schedule;
+  private final ProgressLog progress;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final List<NemesisEvent> events = new ArrayList<>();
+
+  NemesisRunner(LocalCluster cluster, Admin admin, Recorder recorder, NemesisSchedule schedule, ProgressLog progress) {
+    this.cluster = cluster;
+    this.admin = admin;
+    this.recorder = recorder;
+    this.schedule = schedule;
+    this.progress = progress;
+  }
+
+  /** Makes {@link #run} heal the active fault and return at once. */
+  void stop() {
+    stop.countDown();
+  }
+
+  synchronized List<NemesisEvent> events() {
+    return List.copyOf(events);
+  }
+
+  @Override
+  public void run() {
+    try {
+      for (NemesisSchedule.Entry e : schedule.entries()) {
+        if (waitUntil(e.startNanos())) {
+          return;
+        }
+        Runnable heal = inject(e.fault());
+        boolean stopped = waitUntil(e.endNanos());
+        heal.run();
+        if (stopped) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits until {@code nanos} after the start; true if stopped first. */
+  private boolean waitUntil(long nanos) throws InterruptedException {
+    long wait = nanos - recorder.now();
+    return wait > 0 ? stop.await(wait, TimeUnit.NANOSECONDS) : stop.getCount() == 0;
+  }
+
+  /** Injects {@code f}; returns what heals it. */
+  private Runnable inject(Fault f) throws InterruptedException {
+    return switch (f) {
+      case Fault.Partition p -> partition(p);
+      case Fault.Kill k -> {
+        int i = resolve(k.target());
+        String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
+        int code = cluster.kill(i);
+        int at = begin(NemesisKind.KILL, Keyword.of("kill"), LocalCluster.id(i), what, "exit status " + code);
+        yield () -> restart(at, i);
+      }
+      case Fault.Restart r -> {
+        int i = resolve(r.target());
+        String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
+        int code = cluster.stop(i);
+        int at = begin(NemesisKind.RESTART, Keyword.of("stop"), LocalCluster.id(i), what, "SIGTERM, exit status " + code);
+        yield () -> restart(at, i);
+      }
+      case Fault.Pause p -> {
+        int i = resolve(p.target());
+        String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
+        String detail = "SIGSTOP";
+        try {
+          cluster.pause(i);
+        } catch (IOException e) {
+          detail = "SIGSTOP failed: " + e.getMessage();
+        }
+        int at = begin(NemesisKind.PAUSE, Keyword.of("pause"), LocalCluster.id(i), what, detail);
+        yield () -> resume(at, i);
+      }
+    };
+  }
+
+  private Runnable partition(Fault.Partition p) {
+    int leader = admin.leader();
+    Set<PartitionShape.Link> links = p.shape().cut(p.order(), leader);
+    setBlocked(links, true);
+    String views = PartitionShape.views(cluster.size(), links).stream()
+        .map(v -> v.stream().map(LocalCluster::id).collect(Collectors.joining(" ", "[", "]")))
+        .collect(Collectors.joining(" "));
+    String cutText = links.stream().map(l -> LocalCluster.id(l.a()) + "-" + LocalCluster.id(l.b()))
+        .collect(Collectors.joining(" "));
+    String what = Fault.describe(p) + (p.shape() == PartitionShape.ISOLATE_LEADER && leader >= 0
+        ? " (" + LocalCluster.id(leader) + ")" : "");
+    int at = begin(NemesisKind.PARTITION, Keyword.of("start-partition"), cutText, what, "cut " + cutText + "; views " + views);
+    return () -> {
+      setBlocked(links, false);
+      end(at, Keyword.of("stop-partition"), cutText);
+    };
+  }
+
+  /** Blocks or unblocks both ends of each link; retries a node that does not answer, for up to 5 s. */
+  private void setBlocked(Set<PartitionShape.Link> links, boolean blocked) {
+    for (PartitionShape.Link l : links) {
+      for (int[] ends : new int[][] {{l.a(), l.b()}, {l.b(), l.a()}}) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!admin.block(ends[0], ends[1], blocked) && System.nanoTime() < deadline && cluster.alive(ends[0])) {
+          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+      }
+    }
+  }
+
+  private int resolve(Fault.Target t) {
+    return switch (t) {
+      case Fault.Target.Node n -> n.index() % cluster.size();
+      case Fault.Target.Leader l -> {
+        int leader = admin.leader();
+        yield leader >= 0 ? leader : 0;
+      }
+    };
+  }
+
+  private void restart(int at, int i) {
+    String detail;
+    try {
+      cluster.start(i);
+      detail = "restarted";
+    } catch (IOException | IllegalStateException e) {
+      detail = "restart failed: " + e.getMessage();
+    }
+    end(at, Keyword.of("start"), LocalCluster.id(i) + " " + detail);
+  }
+
+  private void resume(int at, int i) {
+    try {
+      cluster.resume(i);
+    } catch (IOException e) {
+      progress.line("nemesis: SIGCONT of " + LocalCluster.id(i) + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    end(at, Keyword.of("resume"), LocalCluster.id(i));
+  }
+
+  private synchronized int begin(NemesisKind kind, Keyword f, String value, String what, String detail) {
+    recorder.nemesis(f, value);
+    events.add(new NemesisEvent(recorder.now(), -1, kind, what, detail));
+    progress.line(String.format(java.util.Locale.ROOT, "nemesis %7.2f s: %s (%s)", recorder.now() / 1e9, what, detail));
+    return events.size() - 1;
+  }
+
+  private synchronized void end(int at, Keyword f, String value) {
+    recorder.nemesis(f, value);
+    NemesisEvent e = events.get(at);
+    events.set(at, new NemesisEvent(e.startNanos(), recorder.now(), e.kind(), e.what(), e.detail()));
+    progress.line(String.format(java.util.Locale.ROOT, "nemesis %7.2f s: healed %s", recorder.now() / 1e9, e.what()));
+  }
+
+  /**
+   * Heals whatever is still broken, whoever broke it: unblocks every link on every node, resumes
+   * paused nodes, starts stopped ones. Called after {@link #run} returned.
+   */
+  void healAll() throws IOException, InterruptedException {
+    for (int i = 0; i < cluster.size(); i++) {
+      cluster.resume(i);
+      if (!cluster.alive(i)) {
+        cluster.start(i);
+      }
+    }
+    for (int a = 0; a < cluster.size(); a++) {
+      for (int b = 0; b < cluster.size(); b++) {
+        if (a != b) {
+          admin.block(a, b, false);
+        }
+      }
+    }
+  }
+}

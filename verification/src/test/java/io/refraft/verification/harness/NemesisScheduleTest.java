@@ -1,0 +1,84 @@
+package io.refraft.verification.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class NemesisScheduleTest {
+  private static final long MINUTE = TimeUnit.SECONDS.toNanos(60);
+
+  private static long seed() {
+    long seed = Long.getLong("refraft.seed", System.nanoTime());
+    System.out.println("NemesisScheduleTest seed " + seed + " (rerun: -Drefraft.seed=" + seed + ")");
+    return seed;
+  }
+
+  @Test
+  void same_seed_gives_the_same_schedule() {
+    long seed = seed();
+    Set<NemesisKind> all = EnumSet.allOf(NemesisKind.class);
+    assertEquals(NemesisSchedule.plan(seed, all, 5, MINUTE), NemesisSchedule.plan(seed, all, 5, MINUTE));
+  }
+
+  @Test
+  void faults_last_3_to_6_s_one_at_a_time_with_2_to_4_s_between_and_end_before_the_tail() {
+    long seed = seed();
+    for (int i = 0; i < 200; i++) {
+      NemesisSchedule s = NemesisSchedule.plan(seed + i, EnumSet.allOf(NemesisKind.class), 3, MINUTE);
+      assertTrue(s.entries().size() >= 5, "seed " + (seed + i) + ": " + s.entries().size() + " faults in 60 s");
+      long prevEnd = -1;
+      for (NemesisSchedule.Entry e : s.entries()) {
+        long len = e.endNanos() - e.startNanos();
+        assertTrue(len >= TimeUnit.SECONDS.toNanos(3) && len <= TimeUnit.SECONDS.toNanos(6), "length " + len);
+        assertTrue(e.startNanos() >= NemesisSchedule.WARMUP_NANOS);
+        assertTrue(e.endNanos() <= MINUTE - NemesisSchedule.TAIL_NANOS, "ends at " + e.endNanos());
+        if (prevEnd >= 0) {
+          long gap = e.startNanos() - prevEnd;
+          assertTrue(gap >= TimeUnit.SECONDS.toNanos(2) && gap <= TimeUnit.SECONDS.toNanos(4), "gap " + gap);
+        }
+        prevEnd = e.endNanos();
+      }
+    }
+  }
+
+  @Test
+  void every_enabled_kind_occurs_in_a_minute_and_no_other() {
+    long seed = seed();
+    for (int i = 0; i < 100; i++) {
+      NemesisSchedule s = NemesisSchedule.plan(seed + i, EnumSet.of(NemesisKind.PARTITION, NemesisKind.KILL), 3, MINUTE);
+      Set<Class<?>> kinds = new HashSet<>();
+      for (NemesisSchedule.Entry e : s.entries()) {
+        kinds.add(e.fault().getClass());
+        if (e.fault() instanceof Fault.Partition p) {
+          assertEquals(Set.of(0, 1, 2), new HashSet<>(p.order()), "a permutation of the nodes");
+        }
+        if (e.fault() instanceof Fault.Kill k && k.target() instanceof Fault.Target.Node n) {
+          assertTrue(n.index() < 3);
+        }
+      }
+      assertEquals(Set.of(Fault.Partition.class, Fault.Kill.class), kinds, "seed " + (seed + i));
+    }
+  }
+
+  @Test
+  void none_plans_nothing_and_a_short_run_fits_what_it_can() {
+    assertTrue(NemesisSchedule.plan(1, EnumSet.noneOf(NemesisKind.class), 3, MINUTE).entries().isEmpty());
+    assertTrue(NemesisSchedule.plan(1, EnumSet.allOf(NemesisKind.class), 3, TimeUnit.SECONDS.toNanos(7)).entries().isEmpty());
+    assertTrue(NemesisSchedule.plan(1, EnumSet.of(NemesisKind.PARTITION), 1, MINUTE).entries().isEmpty(),
+        "one node cannot be partitioned");
+  }
+
+  @Test
+  void nemesis_names_parse_and_unknown_ones_are_named() {
+    assertEquals(EnumSet.of(NemesisKind.PARTITION, NemesisKind.PAUSE), NemesisKind.parseList("partition,pause"));
+    assertEquals(EnumSet.noneOf(NemesisKind.class), NemesisKind.parseList("none"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> NemesisKind.parseList("partition,clock"));
+    assertTrue(e.getMessage().contains("'clock'"), e.getMessage());
+  }
+}
