@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
     Mix m = validate();
     BenchApi target = BenchApi.of(api);
     long s = seed != null ? seed : new SplittableRandom().nextLong();
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
         .connectTimeout(Duration.ofSeconds(2)).build();
     URI leader = findLeader(http, target);
     PrintWriter err = spec.commandLine().getErr();

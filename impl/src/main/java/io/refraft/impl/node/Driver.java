@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A turn.</b> The thread takes every event available in the mailbox and steps each in order
  * (all client proposals of the turn as one {@link Input.ClientPropose}, so one AppendEntries carries
- * them all). While stepping, persists only go to the storage buffer. At the end of the turn:
+ * them all; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
+ * confirms them all). While stepping, persists only go to the storage buffer. At the end of the turn:
  * <ol>
  *   <li>one {@link Storage#sync()} makes every persist of the turn durable (group commit; a
  *       {@code LogSuffix} that truncates calls {@link Storage#truncateFrom}, which is durable on its
@@ -118,8 +119,8 @@ public final class Driver {
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private List<CompletableFuture<Long>> proposing = List.of();
   private long nextReadId = 1;
-  /** ReadIndex requests the spec has not answered yet, by request id. */
-  private final Map<Long, CompletableFuture<Long>> reading = new java.util.HashMap<>();
+  /** ReadIndex requests the spec has not answered yet, by request id: the client reads each one serves. */
+  private final Map<Long, List<CompletableFuture<Long>>> reading = new java.util.HashMap<>();
   /** Reads confirmed at a read index this node has not applied yet, by read index. */
   private final TreeMap<Long, List<CompletableFuture<Long>>> readable = new TreeMap<>();
 
@@ -337,6 +338,7 @@ public final class Driver {
     try {
       List<Payload> commands = new ArrayList<>();
       List<CompletableFuture<Long>> results = new ArrayList<>();
+      List<CompletableFuture<Long>> reads = new ArrayList<>();
       boolean stop = false;
       for (Event e : events) {
         switch (e) {
@@ -359,13 +361,16 @@ public final class Driver {
             commands.add(Payload.Data.wrap(command));
             results.add(result);
           }
-          case Event.Read(CompletableFuture<Long> result) -> {
-            long id = nextReadId++;
-            reading.put(id, result);
-            step(new Input.ReadIndexRequest(id), 0);
-          }
+          case Event.Read(CompletableFuture<Long> result) -> reads.add(result);
           case Event.Stop s -> stop = true;
         }
+      }
+      if (!reads.isEmpty()) {
+        // Every read of the turn arrived before this one request, so one confirmation round started
+        // after all of them serves them all (thesis §6.4: "the leader can batch read-only queries").
+        long id = nextReadId++;
+        reading.put(id, reads);
+        step(new Input.ReadIndexRequest(id), 0);
       }
       if (!commands.isEmpty()) {
         proposing = results;
@@ -438,15 +443,16 @@ public final class Driver {
           proposing.forEach(f -> f.completeExceptionally(e));
         }
         case Output.ReadReady r -> {
-          CompletableFuture<Long> f = reading.remove(r.requestId());
-          if (f != null) {
-            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).add(f);
+          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
+          if (fs != null) {
+            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).addAll(fs);
           }
         }
         case Output.ReadRejected r -> {
-          CompletableFuture<Long> f = reading.remove(r.requestId());
-          if (f != null) {
-            f.completeExceptionally(new NotLeaderException(r.leader()));
+          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
+          if (fs != null) {
+            NotLeaderException e = new NotLeaderException(r.leader());
+            fs.forEach(f -> f.completeExceptionally(e));
           }
         }
       }
@@ -523,7 +529,7 @@ public final class Driver {
     }
     pending.values().forEach(p -> p.result().completeExceptionally(cause));
     pending.clear();
-    reading.values().forEach(f -> f.completeExceptionally(cause));
+    reading.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
     reading.clear();
     readable.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
     readable.clear();

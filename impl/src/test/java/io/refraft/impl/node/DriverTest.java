@@ -142,6 +142,27 @@ class DriverTest {
   }
 
   @Test
+  void reads_of_one_turn_share_one_confirmation_round() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    CompletableFuture<Long> write = leader.propose(new byte[] {7});
+    runUntil(write::isDone, 1_000);
+    network.deliverAll();
+    drivers.forEach(Driver::runTurn);
+    int before = network.inFlight();
+    List<CompletableFuture<Long>> reads = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      reads.add(leader.read());
+    }
+    leader.runTurn();
+    assertEquals(before + 2, network.inFlight(), "one round: one AppendEntries per follower for 32 reads");
+    runUntil(() -> reads.stream().allMatch(CompletableFuture::isDone), 1_000);
+    for (CompletableFuture<Long> r : reads) {
+      assertTrue(r.get() >= write.get(), "read index " + r.get() + " covers the write at " + write.get());
+    }
+  }
+
+  @Test
   void a_read_on_a_follower_is_rejected_naming_the_leader() throws Exception {
     runUntil(() -> leader().isPresent(), 2_000);
     Driver leader = leader().orElseThrow();
