@@ -10,12 +10,19 @@
 # Installs Debian's etcd-server (apt-get) when no `etcd` is on PATH. Ports: etcd clients 23791-23793,
 # peers 23801-23803; refraft clients 7601-7603, peers 7701-7703. Data in a temp dir, removed at the
 # end unless KEEP=1. Every process it starts is stopped by PID on exit (trap), and only those.
-# Each bench run: 3 s warm-up (excluded), then SECONDS measured. "max RSS" is the largest VmHWM
-# (the kernel's peak resident set) among the system's 3 server processes, read from
-# /proc/PID/status right after the run. The last output is the table.
+# Before its measured runs, each system gets an unrecorded warm-up: WARMUP seconds (default 15) of
+# 50/50 load, so the JVM's JIT has compiled the request path (etcd is compiled ahead of time; it gets
+# the same load for symmetry). Each bench run then has its own 3 s warm-up (excluded) and SECONDS
+# measured. "server CPU" is the user+system time of the system's 3 server processes during the
+# bench run (from /proc/PID/stat) over the operations answered in it, warm-up included (reads'
+# one-off preload of every key is in the time, not the count): the part of the cost that does not
+# depend on the shared client. "max RSS" is the largest VmHWM (the kernel's peak resident set)
+# among the 3 server processes, read from /proc/PID/status right after the run. The last output is
+# the table.
 set -euo pipefail
 
 seconds=${1:-20}
+warmup=${WARMUP:-15}
 clients=${2:-64}
 mixes=${MIXES:-put get 50/50 txn}
 if ! [[ "$seconds" =~ ^[1-9][0-9]*$ && "$clients" =~ ^[1-9][0-9]*$ ]]; then
@@ -70,17 +77,29 @@ await() { # await WHAT CMD...: polls CMD every 0.2 s for up to 60 s
   exit 1
 }
 
+cpu_ticks() { # user+system clock ticks of the given PIDs
+  local p t=0
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$t"
+}
+
 rows=()
 run_benches() { # run_benches SYSTEM API ENDPOINTS PIDS...
   local system=$1 api=$2 endpoints=$3; shift 3
-  local m line
+  local m line t0 t1
+  echo "== $system: ${warmup} s unrecorded warm-up (50/50)" >&2
+  env -u REFRAFT_JAVA_OPTS "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
+    --duration "$warmup" --warmup 0 --mix 50/50 >/dev/null
   for m in $mixes; do
     echo "== $system $m: $seconds s, $clients clients ($(uptime | sed 's/.*load/load/'))" >&2
+    t0=$(cpu_ticks "$@")
     line=$(env -u REFRAFT_JAVA_OPTS "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
       --duration "$seconds" --mix "$m" | tail -1)
+    t1=$(cpu_ticks "$@")
     echo "$line" >&2
-    rows+=("$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("%s|%s|%.0f|%.2f|%.2f|%.2f|%d|%s" % (sys.argv[2], r["mix"], r["throughput"], r["p50_ms"], r["p99_ms"], r["max_ms"], r["errors"], sys.argv[3]))' \
-      "$line" "$system" "$(peak_rss_mib "$@")")")
+    rows+=("$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); cpu=float(sys.argv[4]) / int(sys.argv[5]) * 1e6 / max(r["ops_with_warmup"], 1)
+print("%s|%s|%.0f|%.1f|%.1f|%.1f|%d|%.0f|%s" % (sys.argv[2], r["mix"], r["throughput"], r["p50_ms"], r["p99_ms"], r["max_ms"], r["errors"], cpu, sys.argv[3]))' \
+      "$line" "$system" "$(peak_rss_mib "$@")" "$((t1 - t0))" "$(getconf CLK_TCK)")")
   done
 }
 
@@ -116,9 +135,12 @@ done
 
 echo
 echo "$(nproc) cores; $(uptime | sed 's/.*load/load/'); node JVM: $node_opts"
-printf '| %-7s | %-5s | %8s | %8s | %8s | %8s | %6s | %12s |\n' system mix "ops/s" "p50 ms" "p99 ms" "max ms" errors "max RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' --------- ------- ---------- ---------- ---------- ---------- -------- --------------
+printf '| %-7s | %-5s | %7s | %6s | %6s | %6s | %6s | %18s | %11s |\n' system mix "ops/s" "p50 ms" "p99 ms" "max ms" \
+  errors "server CPU µs/op" "max RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' --------- ------- --------- -------- -------- -------- -------- \
+  -------------------- -------------
 for r in "${rows[@]}"; do
-  IFS='|' read -r s m t p50 p99 mx e rss <<<"$r"
-  printf '| %-7s | %-5s | %8s | %8s | %8s | %8s | %6s | %12s |\n' "$s" "$m" "$t" "$p50" "$p99" "$mx" "$e" "$rss"
+  IFS='|' read -r s m t p50 p99 mx e cpu rss <<<"$r"
+  printf '| %-7s | %-5s | %7s | %6s | %6s | %6s | %6s | %18s | %11s |\n' "$s" "$m" "$t" "$p50" "$p99" "$mx" "$e" \
+    "$cpu" "$rss"
 done

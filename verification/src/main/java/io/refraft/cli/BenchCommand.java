@@ -97,13 +97,14 @@ public final class BenchCommand implements Callable<Integer> {
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong lastAnswer = new AtomicLong();
+    AtomicLong answered = new AtomicLong();
     long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
     long end = measureFrom + TimeUnit.SECONDS.toNanos(duration);
     SplittableRandom seeds = new SplittableRandom(s);
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       Client client = new Client(http, target, leader, m, value, keys, seeds.split(), measureFrom, end, latencies, ok,
-          errors, lastAnswer);
+          errors, lastAnswer, answered);
       threads.add(Thread.ofVirtual().name("bench-" + c).start(client::run));
     }
     Optional<JsonNode> before = Optional.empty();
@@ -120,9 +121,10 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(String.format(Locale.ROOT,
         "{\"api\":\"%s\",\"mix\":\"%s\",\"clients\":%d,\"ops\":%d,\"seconds\":%.2f,\"throughput\":%.0f,"
-            + "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"errors\":%d%s}",
+            + "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"errors\":%d,\"ops_with_warmup\":%d%s}",
         api, mix, clients, ok.get(), elapsed, ok.get() / elapsed, h.getValueAtPercentile(50) / 1e6,
-        h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, errors.get(), fsyncs(before, after, elapsed)));
+        h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, errors.get(), answered.get(),
+        fsyncs(before, after, elapsed)));
     out.flush();
     return 0;
   }
@@ -217,12 +219,13 @@ public final class BenchCommand implements Callable<Integer> {
   /** One closed-loop client. */
   private record Client(HttpClient http, BenchApi target, URI leader, Mix mix, String value, int keys,
       SplittableRandom random, long measureFrom, long end, Recorder latencies, AtomicLong ok, AtomicLong errors,
-      AtomicLong lastAnswer) {
+      AtomicLong lastAnswer, AtomicLong answered) {
     void run() {
       long start;
       while ((start = System.nanoTime()) < end) {
         HttpRequest req = next();
         long took = send(http, req, target);
+        answered.incrementAndGet();
         if (start < measureFrom) {
           continue;
         }
