@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInfo;
  * The KV service across failures of real node processes: a session's retry reaching a new leader
  * after kill -9 of the old one is answered from the session, not applied again (thesis §6.3); and
  * every write acknowledged through the KV API survives kill -9 of the leader and then of the whole
- * cluster, read back with linearizable reads after the restart.
+ * cluster, read back with linearizable reads after the restart. Tracing is off here, so these
+ * kills exercise the driver's untraced order (a leader's appends sent before its own fsync).
  */
 class KvFailoverIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +38,8 @@ class KvFailoverIT {
   void start(TestInfo info) throws Exception {
     System.out.println("KvFailoverIT." + info.getDisplayName());
     f = new ClusterFixture(3);
+    // untraced, as in production: the leader's AppendEntries leave before its fsync (Driver, §10.2.1)
+    f.cluster.trace(false);
     f.startAll();
     f.awaitUp(30_000);
   }

@@ -107,6 +107,8 @@ public final class Driver {
   private long storedLastIndex;
   private long lastApplied;
   private boolean dirty;
+  /** Whether this turn persisted term or vote: then nothing at all may leave before the fsync. */
+  private boolean hardStateDirty;
   private long syncs;
   private long entriesSynced;
   private long unsyncedEntries;
@@ -390,6 +392,10 @@ public final class Driver {
 
   /** Durability, then sends, then applies, then completions (the class comment's order). */
   private void finishTurn() throws IOException {
+    if (dirty && trace == TraceSink.OFF && !hardStateDirty) {
+      sendLeaderAppendsEarly();
+    }
+    hardStateDirty = false;
     if (dirty) {
       storage.sync();
       syncs++;
@@ -415,6 +421,28 @@ public final class Driver {
     publishStatus();
   }
 
+  /**
+   * Thesis §10.2.1: the leader may write its log in parallel with replicating it, as long as it
+   * counts itself towards a majority only once its own copy is durable. Here it sends this turn's
+   * AppendEntries requests before the turn's fsync; its own match is counted by the spec when an
+   * acknowledgement is stepped, which happens in a later turn, after this turn's fsync returned (one
+   * thread runs both), so the leader never counts an entry it has not made durable. Only a leader's
+   * AppendEntries go early: its term and vote are durable from its election, and a turn that
+   * persisted term or vote sends nothing early. Votes and acknowledgements still wait for the fsync
+   * (Figure 2). With tracing on the strict order is kept, so a crash between the send and the end of
+   * the turn cannot leave a receiver's trace naming a message its sender's trace never shows.
+   */
+  private void sendLeaderAppendsEarly() {
+    var it = outbox.iterator();
+    while (it.hasNext()) {
+      Outgoing o = it.next();
+      if (o.message() instanceof Message.AppendEntriesRequest) {
+        transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
+        it.remove();
+      }
+    }
+  }
+
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
     NodeState before = state;
@@ -428,6 +456,7 @@ public final class Driver {
         case Output.HardState h -> {
           storage.saveMeta(new Meta(h.term(), h.votedFor().map(NodeId::name).orElse(null)));
           dirty = true;
+          hardStateDirty = true;
         }
         case Output.LogSuffix s -> persistSuffix(s);
         case Output.Send s -> outbox.add(new Outgoing(nextSendSeq++, s.message()));

@@ -191,6 +191,23 @@ class DriverTest {
   }
 
   @Test
+  void the_leaders_appends_leave_before_its_fsync_yet_a_failed_fsync_acknowledges_nothing() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    runUntil(() -> leader.status().commitIndex() >= 1, 1_000);
+    network.deliverAll();
+    drivers.forEach(Driver::runTurn);
+    int before = network.inFlight();
+    storages.get(drivers.indexOf(leader)).failNextSync();
+    CompletableFuture<Long> r = leader.propose(new byte[] {9});
+    leader.runTurn();
+    assertEquals(before + 2, network.inFlight(), "AppendEntries to both followers went out before the fsync (§10.2.1)");
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, r::get);
+    assertInstanceOf(ProposalLostException.class, e.getCause());
+    assertEquals(1, fatal.size(), "the leader stopped");
+  }
+
+  @Test
   void a_failed_fsync_stops_the_node_and_fails_its_waiting_proposals() throws Exception {
     runUntil(() -> leader().isPresent(), 2_000);
     Driver leader = leader().orElseThrow();
