@@ -42,5 +42,5 @@ done
 [ -n "$leader" ] || { echo "no leader within 60 s; see $dir" >&2; exit 1; }
 echo "leader: $leader   (cluster output: $dir/cluster.out)"
 
-result=$("$refraft" bench --endpoint "$leader" --proposers "$proposers" --size 100 --seconds "$seconds" | tail -1)
+result=$("$refraft" bench --api raw --endpoints "$leader" --clients "$proposers" --value-size 100 --duration "$seconds" | tail -1)
 echo "${result%\}},\"diskFsyncsPerSecond\":$probe_rate}"

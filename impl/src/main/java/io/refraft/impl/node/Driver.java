@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A turn.</b> The thread takes every event available in the mailbox and steps each in order
  * (all client proposals of the turn as one {@link Input.ClientPropose}, so one AppendEntries carries
- * them all). While stepping, persists only go to the storage buffer. At the end of the turn:
+ * them all; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
+ * confirms them all). While stepping, persists only go to the storage buffer. At the end of the turn:
  * <ol>
  *   <li>one {@link Storage#sync()} makes every persist of the turn durable (group commit; a
  *       {@code LogSuffix} that truncates calls {@link Storage#truncateFrom}, which is durable on its
@@ -106,6 +107,8 @@ public final class Driver {
   private long storedLastIndex;
   private long lastApplied;
   private boolean dirty;
+  /** Whether this turn persisted term or vote: then nothing at all may leave before the fsync. */
+  private boolean hardStateDirty;
   private long syncs;
   private long entriesSynced;
   private long unsyncedEntries;
@@ -118,8 +121,8 @@ public final class Driver {
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private List<CompletableFuture<Long>> proposing = List.of();
   private long nextReadId = 1;
-  /** ReadIndex requests the spec has not answered yet, by request id. */
-  private final Map<Long, CompletableFuture<Long>> reading = new java.util.HashMap<>();
+  /** ReadIndex requests the spec has not answered yet, by request id: the client reads each one serves. */
+  private final Map<Long, List<CompletableFuture<Long>>> reading = new java.util.HashMap<>();
   /** Reads confirmed at a read index this node has not applied yet, by read index. */
   private final TreeMap<Long, List<CompletableFuture<Long>>> readable = new TreeMap<>();
 
@@ -337,6 +340,7 @@ public final class Driver {
     try {
       List<Payload> commands = new ArrayList<>();
       List<CompletableFuture<Long>> results = new ArrayList<>();
+      List<CompletableFuture<Long>> reads = new ArrayList<>();
       boolean stop = false;
       for (Event e : events) {
         switch (e) {
@@ -359,13 +363,16 @@ public final class Driver {
             commands.add(Payload.Data.wrap(command));
             results.add(result);
           }
-          case Event.Read(CompletableFuture<Long> result) -> {
-            long id = nextReadId++;
-            reading.put(id, result);
-            step(new Input.ReadIndexRequest(id), 0);
-          }
+          case Event.Read(CompletableFuture<Long> result) -> reads.add(result);
           case Event.Stop s -> stop = true;
         }
+      }
+      if (!reads.isEmpty()) {
+        // Every read of the turn arrived before this one request, so one confirmation round started
+        // after all of them serves them all (thesis §6.4: "the leader can batch read-only queries").
+        long id = nextReadId++;
+        reading.put(id, reads);
+        step(new Input.ReadIndexRequest(id), 0);
       }
       if (!commands.isEmpty()) {
         proposing = results;
@@ -385,6 +392,10 @@ public final class Driver {
 
   /** Durability, then sends, then applies, then completions (the class comment's order). */
   private void finishTurn() throws IOException {
+    if (dirty && trace == TraceSink.OFF && !hardStateDirty) {
+      sendLeaderAppendsEarly();
+    }
+    hardStateDirty = false;
     if (dirty) {
       storage.sync();
       syncs++;
@@ -410,6 +421,28 @@ public final class Driver {
     publishStatus();
   }
 
+  /**
+   * Thesis §10.2.1: the leader may write its log in parallel with replicating it, as long as it
+   * counts itself towards a majority only once its own copy is durable. Here it sends this turn's
+   * AppendEntries requests before the turn's fsync; its own match is counted by the spec when an
+   * acknowledgement is stepped, which happens in a later turn, after this turn's fsync returned (one
+   * thread runs both), so the leader never counts an entry it has not made durable. Only a leader's
+   * AppendEntries go early: its term and vote are durable from its election, and a turn that
+   * persisted term or vote sends nothing early. Votes and acknowledgements still wait for the fsync
+   * (Figure 2). With tracing on the strict order is kept, so a crash between the send and the end of
+   * the turn cannot leave a receiver's trace naming a message its sender's trace never shows.
+   */
+  private void sendLeaderAppendsEarly() {
+    var it = outbox.iterator();
+    while (it.hasNext()) {
+      Outgoing o = it.next();
+      if (o.message() instanceof Message.AppendEntriesRequest) {
+        transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
+        it.remove();
+      }
+    }
+  }
+
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
     NodeState before = state;
@@ -423,6 +456,7 @@ public final class Driver {
         case Output.HardState h -> {
           storage.saveMeta(new Meta(h.term(), h.votedFor().map(NodeId::name).orElse(null)));
           dirty = true;
+          hardStateDirty = true;
         }
         case Output.LogSuffix s -> persistSuffix(s);
         case Output.Send s -> outbox.add(new Outgoing(nextSendSeq++, s.message()));
@@ -438,15 +472,16 @@ public final class Driver {
           proposing.forEach(f -> f.completeExceptionally(e));
         }
         case Output.ReadReady r -> {
-          CompletableFuture<Long> f = reading.remove(r.requestId());
-          if (f != null) {
-            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).add(f);
+          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
+          if (fs != null) {
+            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).addAll(fs);
           }
         }
         case Output.ReadRejected r -> {
-          CompletableFuture<Long> f = reading.remove(r.requestId());
-          if (f != null) {
-            f.completeExceptionally(new NotLeaderException(r.leader()));
+          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
+          if (fs != null) {
+            NotLeaderException e = new NotLeaderException(r.leader());
+            fs.forEach(f -> f.completeExceptionally(e));
           }
         }
       }
@@ -523,7 +558,7 @@ public final class Driver {
     }
     pending.values().forEach(p -> p.result().completeExceptionally(cause));
     pending.clear();
-    reading.values().forEach(f -> f.completeExceptionally(cause));
+    reading.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
     reading.clear();
     readable.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
     readable.clear();

@@ -203,7 +203,10 @@ final class HttpApi {
   }
 
   static void reply(HttpExchange ex, int code, ObjectNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
+    reply(ex, code, JSON.writeValueAsBytes(body));
+  }
+
+  static void reply(HttpExchange ex, int code, byte[] bytes) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {

@@ -1,5 +1,6 @@
 package io.refraft.impl.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -114,12 +115,12 @@ final class KvApi {
       case "GET" -> get(ex, node, key);
       case "PUT" -> {
         leaderOrRedirect(ex, node);
-        String value = utf8(body(ex, node));
-        write(ex, node, JsonNodeFactory.instance.arrayNode().add("put").add(key).add(value));
+        String value = checkValue(utf8(body(ex, node)));
+        propose(ex, node, tagged(ex, new Op.Put(checkKey(key), value)));
       }
       case "DELETE" -> {
         leaderOrRedirect(ex, node);
-        write(ex, node, JsonNodeFactory.instance.arrayNode().add("delete").add(key));
+        propose(ex, node, tagged(ex, new Op.Delete(checkKey(key))));
       }
       default -> throw new Refused(405, "use GET, PUT or DELETE on /kv/{key}, POST on /kv/{key}/cas|append");
     }
@@ -147,7 +148,7 @@ final class KvApi {
 
   private static void get(HttpExchange ex, NodeServer node, String key) throws IOException, Refused {
     boolean stale = "true".equals(HttpApi.query(ex.getRequestURI()).get("stale"));
-    Op get = decode(command(ex, JsonNodeFactory.instance.arrayNode().add("get").add(key), false)).op();
+    Op get = new Op.Get(checkKey(key));
     if (!stale) {
       leaderOrRedirect(ex, node);
       CompletableFuture<Long> read = node.driver().read();
@@ -202,6 +203,59 @@ final class KvApi {
       Thread.currentThread().interrupt();
       throw new Refused(504, "outcome unknown: interrupted");
     }
+  }
+
+  /**
+   * A register op built directly, without the JSON round trip of {@link #command}: the hot path of
+   * PUT, DELETE and GET. The checks are {@link CommandCodec#decode}'s for these fields.
+   */
+  private static Command tagged(HttpExchange ex, Op op) throws Refused {
+    String client = ex.getRequestHeaders().getFirst(CLIENT_ID);
+    String seq = ex.getRequestHeaders().getFirst(SEQUENCE);
+    long now = System.currentTimeMillis();
+    if (client == null && seq == null) {
+      return Command.of(now, op);
+    }
+    if (client == null || seq == null) {
+      throw new Refused(400, "give both " + CLIENT_ID + " and " + SEQUENCE + ", or neither");
+    }
+    return Command.of(now, positive(CLIENT_ID, client), positive(SEQUENCE, seq), op);
+  }
+
+  private static String checkKey(String key) throws Refused {
+    int bytes = utf8Length(key);
+    if (bytes == 0 || bytes > CommandCodec.MAX_KEY_BYTES) {
+      throw new Refused(400, "invalid request: a key must be 1.." + CommandCodec.MAX_KEY_BYTES
+          + " UTF-8 bytes, got " + bytes);
+    }
+    return key;
+  }
+
+  private static String checkValue(String value) throws Refused {
+    int bytes = utf8Length(value);
+    if (bytes > CommandCodec.MAX_VALUE_BYTES) {
+      throw new Refused(400, "invalid request: a value must be at most " + CommandCodec.MAX_VALUE_BYTES
+          + " UTF-8 bytes, got " + bytes);
+    }
+    return value;
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   private static ObjectNode command(HttpExchange ex, ArrayNode op, boolean inSession) throws Refused {
@@ -319,6 +373,44 @@ final class KvApi {
     }
   }
 
+  /**
+   * The same body as {@link #answer}'s general path, written in one pass: {@code {"index":N,"result":{"type":"ok"}}}
+   * or {@code {"value":V,"result":{"type":"value","value":V}}}.
+   */
+  private static void answerRegister(HttpExchange ex, Result r, Optional<Long> index) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+    Optional<String> value = r instanceof Result.RegisterValue v ? v.value() : Optional.empty();
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      if (index.isPresent()) {
+        g.writeNumberField("index", index.get());
+      }
+      if (r instanceof Result.RegisterValue) {
+        g.writeFieldName("value");
+        writeOptional(g, value);
+        g.writeObjectFieldStart("result");
+        g.writeStringField("type", "value");
+        g.writeFieldName("value");
+        writeOptional(g, value);
+      } else {
+        g.writeObjectFieldStart("result");
+        g.writeStringField("type", "ok");
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    int code = r instanceof Result.RegisterValue && value.isEmpty() ? 404 : 200;
+    HttpApi.reply(ex, code, out.toByteArray());
+  }
+
+  private static void writeOptional(JsonGenerator g, Optional<String> v) throws IOException {
+    if (v.isPresent()) {
+      g.writeString(v.get());
+    } else {
+      g.writeNull();
+    }
+  }
+
   /** The body as an object with exactly the fields {@code fields}. */
   private static JsonNode object(byte[] body, Set<String> fields) throws Refused {
     JsonNode n = parse(body);
@@ -340,6 +432,10 @@ final class KvApi {
   }
 
   private static void answer(HttpExchange ex, Result r, Optional<Long> index) throws IOException {
+    if (r instanceof Result.Done || r instanceof Result.RegisterValue) {
+      answerRegister(ex, r, index);
+      return;
+    }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     index.ifPresent(i -> body.put("index", i));
     JsonNode result = JSON.readTree(ResultCodec.encode(r));

@@ -142,6 +142,27 @@ class DriverTest {
   }
 
   @Test
+  void reads_of_one_turn_share_one_confirmation_round() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    CompletableFuture<Long> write = leader.propose(new byte[] {7});
+    runUntil(write::isDone, 1_000);
+    network.deliverAll();
+    drivers.forEach(Driver::runTurn);
+    int before = network.inFlight();
+    List<CompletableFuture<Long>> reads = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      reads.add(leader.read());
+    }
+    leader.runTurn();
+    assertEquals(before + 2, network.inFlight(), "one round: one AppendEntries per follower for 32 reads");
+    runUntil(() -> reads.stream().allMatch(CompletableFuture::isDone), 1_000);
+    for (CompletableFuture<Long> r : reads) {
+      assertTrue(r.get() >= write.get(), "read index " + r.get() + " covers the write at " + write.get());
+    }
+  }
+
+  @Test
   void a_read_on_a_follower_is_rejected_naming_the_leader() throws Exception {
     runUntil(() -> leader().isPresent(), 2_000);
     Driver leader = leader().orElseThrow();
@@ -167,6 +188,23 @@ class DriverTest {
     assertTrue(drivers.get(victim).status().lastLogIndex() >= index, "the log survived the crash");
     runUntil(() -> machines.get(victim).count() == 1, 2_000);
     assertEquals(index, machines.get(victim).applied().get(0).index());
+  }
+
+  @Test
+  void the_leaders_appends_leave_before_its_fsync_yet_a_failed_fsync_acknowledges_nothing() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    runUntil(() -> leader.status().commitIndex() >= 1, 1_000);
+    network.deliverAll();
+    drivers.forEach(Driver::runTurn);
+    int before = network.inFlight();
+    storages.get(drivers.indexOf(leader)).failNextSync();
+    CompletableFuture<Long> r = leader.propose(new byte[] {9});
+    leader.runTurn();
+    assertEquals(before + 2, network.inFlight(), "AppendEntries to both followers went out before the fsync (§10.2.1)");
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, r::get);
+    assertInstanceOf(ProposalLostException.class, e.getCause());
+    assertEquals(1, fatal.size(), "the leader stopped");
   }
 
   @Test

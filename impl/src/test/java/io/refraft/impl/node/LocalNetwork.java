@@ -61,6 +61,11 @@ final class LocalNetwork {
     return a.compareTo(b) < 0 ? a + " " + b : b + " " + a;
   }
 
+  /** How many messages are in flight. */
+  int inFlight() {
+    return inFlight.size();
+  }
+
   /** Hands every message in flight to its receiver; those to or from an isolated node are lost. */
   void deliverAll() {
     List<InFlight> now = new ArrayList<>(inFlight);
