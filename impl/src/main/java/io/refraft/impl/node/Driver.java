@@ -474,15 +474,17 @@ public final class Driver {
   }
 
   /**
-   * The {@code vote-twice} bug: a follower that voted in this term forgets its vote before a
-   * RequestVote from another candidate of the same term, so the spec grants it (§5.2 forbids it).
-   * The trace still records the real state before the step, so the validator sees the second vote.
+   * The {@code vote-twice} bug: a follower that voted in this term, or a candidate (which voted for
+   * itself), forgets its vote before a RequestVote from another candidate of the same term, so the
+   * spec grants it (§5.2 allows one vote per term). The trace still records the real state before
+   * the step, so the checkers see the second vote.
    */
   private static NodeState forgetVote(NodeState s, Input input) {
     if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
-        && rv.term() == s.term() && s.role() instanceof Role.Follower && s.votedFor().isPresent()
-        && !s.votedFor().get().equals(rv.from())) {
-      return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(), s.role());
+        && rv.term() == s.term() && (s.role() instanceof Role.Follower || s.role() instanceof Role.Candidate)
+        && s.votedFor().isPresent() && !s.votedFor().get().equals(rv.from())) {
+      return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(),
+          Role.Follower.UNKNOWN_LEADER);
     }
     return s;
   }

@@ -104,7 +104,7 @@ final class FinalChecks {
         String first = elle.anomalies().values().stream().flatMap(List::stream).findFirst()
             .map(Anomaly::explanation).orElse("");
         return Optional.of("Elle: list-append history is not strict-serializable: anomalies "
-            + elle.anomalyTypeNames() + "; " + abbreviate(first));
+            + elle.anomalyTypeNames() + "; " + abbreviate(first.replaceAll("\\s+", " ")));
       }
       case UNKNOWN -> notes.add("Elle could not decide: " + elle.anomalyTypeNames());
       case TRUE -> { }

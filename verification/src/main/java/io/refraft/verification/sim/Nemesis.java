@@ -36,6 +36,8 @@ final class Nemesis {
   private final List<Planned> started = new ArrayList<>();
   /** The crashes drawn so far, to keep at most a minority down at once. */
   private final List<Crash> drawnCrashes = new ArrayList<>();
+  /** Faults drawn but not started yet: cancelled when the faults stop, so a replay takes the same events. */
+  private final List<io.refraft.impl.node.Clock.Timer> planned = new ArrayList<>();
   private boolean stopped;
   long partitions;
   long crashes;
@@ -79,6 +81,7 @@ final class Nemesis {
   /** No more faults: the network heals, disks are fast again and every crashed node restarts. */
   void stopAndHeal() throws IOException {
     stopped = true;
+    planned.forEach(io.refraft.impl.node.Clock.Timer::cancel);
     network.heal();
     sim.fastDisks();
     for (int i = 0; i < nodes; i++) {
@@ -89,7 +92,7 @@ final class Nemesis {
   }
 
   private void plan(Planned p) {
-    clock.schedule(p.at() - clock.nanoTime(), () -> {
+    planned.add(clock.schedule(p.at() - clock.nanoTime(), () -> {
       if (!stopped) {
         inject(p);
         switch (p) { // the stream's next fault follows this one
@@ -98,7 +101,7 @@ final class Nemesis {
           case SlowDisk x -> plan(drawSlowDisk(x.at()));
         }
       }
-    });
+    }));
   }
 
   private Partition drawPartition(long after) {

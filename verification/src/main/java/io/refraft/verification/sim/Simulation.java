@@ -178,6 +178,7 @@ public final class Simulation {
     if (failure.isEmpty()) {
       failure = FinalChecks.validateTraces(sinks);
     }
+
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
         sinks, network, clients, nemesis, monitor.fullChecks);
   }
