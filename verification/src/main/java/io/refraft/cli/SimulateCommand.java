@@ -59,7 +59,8 @@ public final class SimulateCommand implements Callable<Integer> {
   Path schedule;
 
   @Option(names = "--shrink", defaultValue = "40", paramLabel = "RUNS",
-      description = "on a failure, re-run up to RUNS times to shrink its fault schedule; 0: don't (default: ${DEFAULT-VALUE})")
+      description = "on the first failure, re-run up to RUNS times to shrink its fault schedule; 0: don't "
+          + "(default: ${DEFAULT-VALUE})")
   int shrinkRuns;
 
   @Option(names = "--reads", defaultValue = "true", negatable = true, fallbackValue = "true",
@@ -88,8 +89,8 @@ public final class SimulateCommand implements Callable<Integer> {
       o.println(r.summaryJson());
       if (!r.passed()) {
         failures++;
+        reportFailure(o, r, firstFailure == null);
         firstFailure = firstFailure == null ? s : firstFailure;
-        reportFailure(o, r);
       }
       o.flush();
     }
@@ -133,7 +134,8 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private void reportFailure(PrintWriter o, SimResult r) throws IOException {
+  /** Prints and writes a failure; shrinks the schedule of the first one only (each shrink step is a whole run). */
+  private void reportFailure(PrintWriter o, SimResult r, boolean shrink) throws IOException {
     if (out == null) {
       out = Files.createTempDirectory("refraft-simulate-");
     }
@@ -144,7 +146,7 @@ public final class SimulateCommand implements Callable<Integer> {
     String replay = "refraft simulate --seed " + r.seed() + " --nodes " + nodes + " --steps " + steps + " --faults "
         + faults + (reads ? "" : " --no-reads") + (injectBug == null ? "" : " --inject-bug " + injectBug);
     o.println("replay: " + replay);
-    if (shrinkRuns == 0 || r.schedule().faults().isEmpty()) {
+    if (!shrink || shrinkRuns == 0 || r.schedule().faults().isEmpty()) {
       return;
     }
     o.flush();
