@@ -117,6 +117,16 @@ public final class SimulateCommand implements Callable<Integer> {
     if (shrinkRuns < 0) {
       throw new UserError("--shrink must be >= 0, got " + shrinkRuns);
     }
+    if (out != null) {
+      try {
+        Files.createDirectories(out);
+      } catch (IOException e) {
+        throw new UserError("--out: cannot create directory " + out + ": " + e.getMessage());
+      }
+      if (!Files.isWritable(out)) {
+        throw new UserError("--out: directory " + out + " is not writable");
+      }
+    }
     try {
       Set<Fault> f = Fault.parse(faults);
       Set<InjectedBug> bugs = InjectedBug.parseList(injectBug);

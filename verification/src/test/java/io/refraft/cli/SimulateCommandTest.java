@@ -42,7 +42,7 @@ class SimulateCommandTest {
   }
 
   @Test
-  void bad_usage_exits_2_naming_the_argument() {
+  void bad_usage_exits_2_naming_the_argument() throws Exception {
     Run nodes = run("simulate", "--nodes", "4");
     assertEquals(2, nodes.code());
     assertTrue(nodes.err().contains("--nodes"), nodes.err());
@@ -55,6 +55,10 @@ class SimulateCommandTest {
     Run bug = run("simulate", "--inject-bug", "stale-reed");
     assertEquals(2, bug.code());
     assertTrue(bug.err().contains("--inject-bug") && bug.err().contains("stale-reed"), bug.err());
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+    Run outDir = run("simulate", "--out", file.resolve("sub").toString());
+    assertEquals(2, outDir.code());
+    assertTrue(outDir.err().contains("--out"), outDir.err());
     Run schedule = run("simulate", "--schedule", dir.resolve("missing.json").toString());
     assertEquals(2, schedule.code());
     assertTrue(schedule.err().contains("missing.json"), schedule.err());

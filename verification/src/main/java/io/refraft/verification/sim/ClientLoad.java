@@ -217,6 +217,9 @@ final class ClientLoad {
       finish(c, null, null, null);
       return;
     }
+    if (r.get() instanceof Result.SessionExpired) {
+      c.clientId = 0; // opens a new session before its next operation
+    }
     Workload.Completion done = Workload.complete(c.current, r.get());
     finish(c, done.type(), done.value(), done.error());
   }
