@@ -73,6 +73,8 @@ class SimulationTest {
     assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
     assertTrue(r.counters().get("proposals_acked") > 0, "seed " + seed + ": nothing committed " + r.summaryJson());
     assertTrue(r.counters().get("crashes") + r.counters().get("partitions") > 0, "seed " + seed + ": no fault");
+    // the first slow disk starts within 2 virtual seconds, and 4,000 events of 5 nodes take longer
+    assertTrue(r.counters().get("slow_disks") > 0, "seed " + seed + ": no slow disk " + r.summaryJson());
   }
 
   @Test
