@@ -40,8 +40,11 @@ class SimulationTest {
     SimResult b = Simulation.run(seed, o.withSchedule(a.schedule()));
     assertEquals(a.digest(), b.digest(), "seed " + seed + " replayed from its schedule:\n" + a.schedule().describe());
     assertEquals(a.schedule(), Schedule.fromJson(a.schedule().toJson(), 3));
-    SimResult c = Simulation.run(seed, o.withSchedule(a.schedule().without(0, 1)));
-    assertEquals(a.schedule().faults().size() - 1, c.schedule().faults().size());
+    Schedule subset = a.schedule().without(0, 1);
+    SimResult c = Simulation.run(seed, o.withSchedule(subset));
+    // the faulty phase is a number of events, so a different run may end before its last faults
+    assertTrue(subset.faults().containsAll(c.schedule().faults()), c.schedule().describe());
+    assertTrue(!c.schedule().faults().contains(a.schedule().faults().getFirst()), c.schedule().describe());
   }
 
   @Test
@@ -69,12 +72,13 @@ class SimulationTest {
   void five_nodes_under_every_fault_stay_safe_and_commit() {
     long seed = new SplittableRandom().nextLong();
     System.out.println("SimulationTest seed=" + seed);
-    SimResult r = Simulation.run(seed, new Simulation.Options(5, 4_000, ALL, READS_WITH_CRASH));
+    SimResult r = Simulation.run(seed, new Simulation.Options(5, 10_000, ALL, READS_WITH_CRASH));
     assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
     assertTrue(r.counters().get("proposals_acked") > 0, "seed " + seed + ": nothing committed " + r.summaryJson());
-    assertTrue(r.counters().get("crashes") + r.counters().get("partitions") > 0, "seed " + seed + ": no fault");
-    // the first slow disk starts within 2 virtual seconds, and 4,000 events of 5 nodes take longer
-    assertTrue(r.counters().get("slow_disks") > 0, "seed " + seed + ": no slow disk " + r.summaryJson());
+    // the first partition and the first slow disk start within 2 virtual seconds; 10,000 events of
+    // 5 nodes with their clients take about 3
+    assertTrue(r.counters().get("partitions") > 0 && r.counters().get("slow_disks") > 0,
+        "seed " + seed + ": no fault " + r.summaryJson());
   }
 
   @Test
