@@ -2,12 +2,17 @@ package io.refraft.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.refraft.impl.node.InjectedBug;
 import io.refraft.verification.sim.Fault;
+import io.refraft.verification.sim.Schedule;
+import io.refraft.verification.sim.Shrinker;
 import io.refraft.verification.sim.SimResult;
 import io.refraft.verification.sim.Simulation;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -17,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code refraft simulate}: deterministic simulation of real nodes under faults, one seed after
- * another. Exit 0 when every seed passed, 1 on a failure, 2 on bad usage.
+ * another. Exit 0 when every seed passed, 1 on a failure, 2 on bad usage. A failure's files are written
+ * and its fault schedule shrunk (verification/README.md, "Deterministic simulation").
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Runs real refraft nodes in one thread on virtual time, a simulated network and in-memory disks, "
@@ -39,30 +45,36 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "events per seed with faults, before settling (default: ${DEFAULT-VALUE})")
   long steps;
 
-  @Option(names = "--faults", defaultValue = "drop,dup,partition,crash",
-      description = "comma-separated drop,dup,partition,crash, or none (default: ${DEFAULT-VALUE})")
+  @Option(names = "--faults", defaultValue = "drop,dup,partition,crash,fsync-latency",
+      description = "comma-separated drop,dup,partition,crash,fsync-latency, or none (default: ${DEFAULT-VALUE})")
   String faults;
+
+  @Option(names = "--inject-bug", paramLabel = "NAME",
+      description = "plant a bug in every node, to see the checkers catch it: stale-read, ack-before-commit, "
+          + "skip-fsync, no-session, vote-twice (comma-separated for several)")
+  String injectBug;
+
+  @Option(names = "--schedule", paramLabel = "FILE",
+      description = "replay this nemesis schedule (a failure's schedule.json, possibly edited) instead of drawing one")
+  Path schedule;
+
+  @Option(names = "--shrink", defaultValue = "40", paramLabel = "RUNS",
+      description = "on the first failure, re-run up to RUNS times to shrink its fault schedule; 0: don't "
+          + "(default: ${DEFAULT-VALUE})")
+  int shrinkRuns;
 
   @Option(names = "--reads", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "clients also issue ReadIndex reads; --no-reads turns them off (default: on)")
   boolean reads;
 
-  @Option(names = "--out", defaultValue = "simulate-out", paramLabel = "DIR",
-      description = "where a failing seed's traces and summary go, in DIR/seed-S (default: ${DEFAULT-VALUE})")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "where a failing seed's traces, history, schedule and summary go, in DIR/seed-S "
+          + "(default: a new temporary directory, printed)")
   Path out;
 
   @Override
   public Integer call() throws IOException {
-    if (seeds != null && seeds < 1) {
-      throw new UserError("--seeds must be >= 1, got " + seeds);
-    }
-    Simulation.Options options;
-    try {
-      Set<Fault> f = Fault.parse(faults);
-      options = new Simulation.Options(nodes, steps, f, reads);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    Simulation.Options options = options();
     PrintWriter o = spec.commandLine().getOut();
     long first = seed != null ? seed : new SplittableRandom().nextLong();
     int count = seeds != null ? seeds : 1;
@@ -77,12 +89,8 @@ public final class SimulateCommand implements Callable<Integer> {
       o.println(r.summaryJson());
       if (!r.passed()) {
         failures++;
+        reportFailure(o, r, firstFailure == null);
         firstFailure = firstFailure == null ? s : firstFailure;
-        Path dir = out.resolve("seed-" + s);
-        r.writeTo(dir);
-        o.println("FAILED seed " + s + ": " + r.failure().get());
-        o.println("replay: refraft simulate --seed " + s + " --nodes " + nodes + " --steps " + steps + " --faults "
-            + faults + (reads ? "" : " --no-reads") + "; traces and summary in " + dir);
       }
       o.flush();
     }
@@ -100,5 +108,65 @@ public final class SimulateCommand implements Callable<Integer> {
     o.println(last);
     o.flush();
     return failures == 0 ? 0 : 1;
+  }
+
+  private Simulation.Options options() throws IOException {
+    if (seeds != null && seeds < 1) {
+      throw new UserError("--seeds must be >= 1, got " + seeds);
+    }
+    if (shrinkRuns < 0) {
+      throw new UserError("--shrink must be >= 0, got " + shrinkRuns);
+    }
+    if (out != null) {
+      try {
+        Files.createDirectories(out);
+      } catch (IOException e) {
+        throw new UserError("--out: cannot create directory " + out + ": " + e.getMessage());
+      }
+      if (!Files.isWritable(out)) {
+        throw new UserError("--out: directory " + out + " is not writable");
+      }
+    }
+    try {
+      Set<Fault> f = Fault.parse(faults);
+      Set<InjectedBug> bugs = InjectedBug.parseList(injectBug);
+      Optional<Schedule> replay = Optional.empty();
+      if (schedule != null) {
+        if (!Files.isReadable(schedule)) {
+          throw new UserError("--schedule: cannot read " + schedule);
+        }
+        replay = Optional.of(Schedule.fromJson(Files.readString(schedule), nodes));
+      }
+      return new Simulation.Options(nodes, steps, f, reads, bugs, replay);
+    } catch (IllegalArgumentException e) {
+      throw new UserError((e.getMessage().startsWith("unknown bug") ? "--inject-bug: " : "")
+          + (schedule != null && e.getMessage().startsWith("schedule") ? schedule + ": " : "") + e.getMessage());
+    }
+  }
+
+  /** Prints and writes a failure; shrinks the schedule of the first one only (each shrink step is a whole run). */
+  private void reportFailure(PrintWriter o, SimResult r, boolean shrink) throws IOException {
+    if (out == null) {
+      out = Files.createTempDirectory("refraft-simulate-");
+    }
+    Path dir = out.resolve("seed-" + r.seed());
+    r.writeTo(dir);
+    o.println("FAILED seed " + r.seed() + ": " + r.failure().get());
+    o.println("traces, history.edn, schedule.json and summary in " + dir);
+    String replay = "refraft simulate --seed " + r.seed() + " --nodes " + nodes + " --steps " + steps + " --faults "
+        + faults + (reads ? "" : " --no-reads") + (injectBug == null ? "" : " --inject-bug " + injectBug);
+    o.println("replay: " + replay);
+    if (!shrink || shrinkRuns == 0 || r.schedule().faults().isEmpty()) {
+      return;
+    }
+    o.flush();
+    Shrinker.Shrunk shrunk = Shrinker.shrink(r, shrinkRuns, x -> { });
+    Path shrunkDir = out.resolve("seed-" + r.seed() + "-shrunk");
+    shrunk.result().writeTo(shrunkDir);
+    o.println("shrunk the fault schedule from " + r.schedule().faults().size() + " to "
+        + shrunk.schedule().faults().size() + " faults in " + shrunk.runs() + " re-runs; it still fails: "
+        + shrunk.result().failure().orElse(""));
+    o.print(shrunk.schedule().describe().indent(2));
+    o.println("replay: " + replay + " --schedule " + shrunkDir.resolve("schedule.json"));
   }
 }

@@ -42,7 +42,7 @@ class SimulateCommandTest {
   }
 
   @Test
-  void bad_usage_exits_2_naming_the_argument() {
+  void bad_usage_exits_2_naming_the_argument() throws Exception {
     Run nodes = run("simulate", "--nodes", "4");
     assertEquals(2, nodes.code());
     assertTrue(nodes.err().contains("--nodes"), nodes.err());
@@ -52,5 +52,32 @@ class SimulateCommandTest {
     Run steps = run("simulate", "--steps", "0");
     assertEquals(2, steps.code());
     assertTrue(steps.err().contains("--steps"), steps.err());
+    Run bug = run("simulate", "--inject-bug", "stale-reed");
+    assertEquals(2, bug.code());
+    assertTrue(bug.err().contains("--inject-bug") && bug.err().contains("stale-reed"), bug.err());
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+    Run outDir = run("simulate", "--out", file.resolve("sub").toString());
+    assertEquals(2, outDir.code());
+    assertTrue(outDir.err().contains("--out"), outDir.err());
+    Run schedule = run("simulate", "--schedule", dir.resolve("missing.json").toString());
+    assertEquals(2, schedule.code());
+    assertTrue(schedule.err().contains("missing.json"), schedule.err());
+  }
+
+  @Test
+  void a_caught_bug_exits_1_writes_its_files_and_shrinks_its_schedule() throws Exception {
+    Run r = run("simulate", "--seed", "1", "--steps", "3000", "--inject-bug", "skip-fsync", "--shrink", "10",
+        "--out", dir.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    for (String f : new String[] {"n1.ndjson", "history.edn", "history.jsonl", "schedule.json", "summary.json"}) {
+      assertTrue(java.nio.file.Files.exists(dir.resolve("seed-1").resolve(f)), f + " in " + r.out());
+    }
+    assertTrue(r.out().contains("FAILED seed 1: "), r.out());
+    assertTrue(r.out().contains("shrunk the fault schedule from "), r.out());
+    assertTrue(java.nio.file.Files.exists(dir.resolve("seed-1-shrunk").resolve("schedule.json")), r.out());
+    String[] lines = r.out().strip().split("\n");
+    JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertEquals(1, last.get("failures").asInt());
+    assertEquals(1, last.get("first_failure_seed").asLong());
   }
 }

@@ -22,6 +22,8 @@ public final class KvStateMachine {
 
   private final TreeMap<String, Value> data = new TreeMap<>();
   private final Sessions sessions;
+  /** The planted {@code no-session} bug: session tags are ignored, so a retry applies again. */
+  private final boolean ignoreSessions;
   private long lastApplied;
   private long clock;
 
@@ -30,7 +32,16 @@ public final class KvStateMachine {
   }
 
   public KvStateMachine(long sessionTtlMillis, int maxSessions) {
+    this(sessionTtlMillis, maxSessions, false);
+  }
+
+  /**
+   * @param ignoreSessions the planted {@code no-session} bug (tests of the verification tools only):
+   *     a command's session tag is ignored, so a retried request is applied a second time
+   */
+  public KvStateMachine(long sessionTtlMillis, int maxSessions, boolean ignoreSessions) {
     this.sessions = new Sessions(sessionTtlMillis, maxSessions);
+    this.ignoreSessions = ignoreSessions;
   }
 
   /**
@@ -66,7 +77,7 @@ public final class KvStateMachine {
       sessions.open(index, clock, opened);
       return opened;
     }
-    if (c.session().isEmpty()) {
+    if (c.session().isEmpty() || ignoreSessions) {
       return execute(c.op());
     }
     Command.SessionTag tag = c.session().get();
@@ -97,6 +108,23 @@ public final class KvStateMachine {
       throw new IllegalArgumentException("not a read-only operation: " + op);
     }
     return execute(op);
+  }
+
+  /**
+   * What applying {@code op} now would answer, without changing anything: the guess the planted
+   * {@code ack-before-commit} bug returns for an entry it acknowledges before applying it.
+   */
+  public Result preview(Op op) {
+    if (op.readOnly()) {
+      return execute(op);
+    }
+    TreeMap<String, Value> saved = new TreeMap<>(data);
+    try {
+      return execute(op);
+    } finally {
+      data.clear();
+      data.putAll(saved);
+    }
   }
 
   public long lastApplied() {

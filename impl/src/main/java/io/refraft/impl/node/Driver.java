@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -121,6 +122,10 @@ public final class Driver {
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private List<CompletableFuture<Long>> proposing = List.of();
   private long nextReadId = 1;
+  /** Planted bugs (impl/README.md "Planted bugs"); all false in production. */
+  private boolean staleRead;
+  private boolean ackBeforeCommit;
+  private boolean voteTwice;
   /** ReadIndex requests the spec has not answered yet, by request id: the client reads each one serves. */
   private final Map<Long, List<CompletableFuture<Long>>> reading = new java.util.HashMap<>();
   /** Reads confirmed at a read index this node has not applied yet, by read index. */
@@ -162,6 +167,17 @@ public final class Driver {
       throw new IllegalArgumentException("seq must be >= 1, got " + seq);
     }
     nextSendSeq = seq;
+  }
+
+  /**
+   * Plants deliberate bugs ({@link InjectedBug}) that live in the driver: {@code stale-read},
+   * {@code ack-before-commit}, {@code vote-twice}. For tests of the verification tools only; call
+   * before {@link #recover()}.
+   */
+  public void plantBugs(Set<InjectedBug> bugs) {
+    staleRead = bugs.contains(InjectedBug.STALE_READ);
+    ackBeforeCommit = bugs.contains(InjectedBug.ACK_BEFORE_COMMIT);
+    voteTwice = bugs.contains(InjectedBug.VOTE_TWICE);
   }
 
   /** Recovers, starts the transport's receiver and the timers, and runs the state thread. */
@@ -363,6 +379,7 @@ public final class Driver {
             commands.add(Payload.Data.wrap(command));
             results.add(result);
           }
+          case Event.Read(CompletableFuture<Long> result) when staleRead -> result.complete(lastApplied);
           case Event.Read(CompletableFuture<Long> result) -> reads.add(result);
           case Event.Stop s -> stop = true;
         }
@@ -446,7 +463,7 @@ public final class Driver {
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
     NodeState before = state;
-    Transition t = Raft.step(before, input);
+    Transition t = Raft.step(voteTwice ? forgetVote(before, input) : before, input);
     if (trace != TraceSink.OFF) {
       trace.step(before, input, receivedSeq, t, nextSendSeq);
     }
@@ -465,6 +482,9 @@ public final class Driver {
         case Output.ProposalAccepted a -> {
           for (int i = 0; i < a.count(); i++) {
             pending.put(a.firstIndex() + i, new Pending(a.term(), proposing.get(i)));
+            if (ackBeforeCommit) {
+              proposing.get(i).complete(a.firstIndex() + i); // planted bug: acknowledged before commit
+            }
           }
         }
         case Output.ProposalRejected r -> {
@@ -486,6 +506,22 @@ public final class Driver {
         }
       }
     }
+  }
+
+  /**
+   * The {@code vote-twice} bug: a follower that voted in this term, or a candidate (which voted for
+   * itself), forgets its vote before a RequestVote from another candidate of the same term, so the
+   * spec grants it (§5.2 allows one vote per term). The trace still records the real state before
+   * the step, so the checkers see the second vote.
+   */
+  private static NodeState forgetVote(NodeState s, Input input) {
+    if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
+        && rv.term() == s.term() && (s.role() instanceof Role.Follower || s.role() instanceof Role.Candidate)
+        && s.votedFor().isPresent() && !s.votedFor().get().equals(rv.from())) {
+      return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(),
+          Role.Follower.UNKNOWN_LEADER);
+    }
+    return s;
   }
 
   private void persistSuffix(Output.LogSuffix s) throws IOException {

@@ -17,6 +17,7 @@ import io.refraft.impl.kv.InvalidCommandException;
 import io.refraft.impl.kv.Op;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.kv.ResultCodec;
+import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
@@ -149,8 +150,11 @@ final class KvApi {
   private static void get(HttpExchange ex, NodeServer node, String key) throws IOException, Refused {
     boolean stale = "true".equals(HttpApi.query(ex.getRequestURI()).get("stale"));
     Op get = new Op.Get(checkKey(key));
-    if (!stale) {
+    // the planted stale-read bug: any node answers at once (its driver's read() skips ReadIndex)
+    if (!stale && !node.settings().bugs().contains(InjectedBug.STALE_READ)) {
       leaderOrRedirect(ex, node);
+    }
+    if (!stale) {
       CompletableFuture<Long> read = node.driver().read();
       try {
         read.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -186,7 +190,7 @@ final class KvApi {
   private static void propose(HttpExchange ex, NodeServer node, Command c) throws IOException, Refused {
     try {
       long index = node.driver().propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      Optional<Result> r = node.kv().result(index);
+      Optional<Result> r = node.kv().answer(index, c.op());
       if (r.isEmpty()) {
         throw new Refused(504, "outcome unknown: the result of index " + index + " was already dropped");
       }

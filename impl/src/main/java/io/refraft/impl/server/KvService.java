@@ -3,9 +3,11 @@ package io.refraft.impl.server;
 import io.refraft.impl.kv.KvStateMachine;
 import io.refraft.impl.kv.Op;
 import io.refraft.impl.kv.Result;
+import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.StateMachine;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The node's state machine: every committed entry goes to the {@link KvStateMachine}, and to a
@@ -16,15 +18,35 @@ import java.util.Optional;
  * <p>Thread-safety: {@link #apply} runs on the driver's state thread; {@link #read} and
  * {@link #result} on HTTP threads. One monitor serializes them, so a read sees the state between
  * two applies, never during one (the KV state machine itself is not thread-safe).
+ *
+ * <p>Public for the deterministic simulator, which runs this same class in its simulated nodes.
  */
-final class KvService implements StateMachine {
+public final class KvService implements StateMachine {
   /** Results older than this many indexes are dropped; a handler waits far fewer entries than that. */
   private static final int RING = 1 << 16;
 
-  private final KvStateMachine kv = new KvStateMachine();
-  private final RecordingStateMachine recording = new RecordingStateMachine(false);
+  private final KvStateMachine kv;
+  private final RecordingStateMachine recording;
+  private final boolean ackBeforeCommit;
   private final long[] ringIndex = new long[RING];
   private final Result[] ringResult = new Result[RING];
+
+  /** Without planted bugs. */
+  public KvService() {
+    this(Set.of(), false);
+  }
+
+  /**
+   * @param bugs       planted bugs; {@code no-session} and {@code ack-before-commit} live here
+   * @param keepApplied whether the {@link #recording()} keeps every applied command (simulator) or only
+   *     counts and digests them (node)
+   */
+  public KvService(Set<InjectedBug> bugs, boolean keepApplied) {
+    kv = new KvStateMachine(KvStateMachine.DEFAULT_SESSION_TTL_MILLIS, KvStateMachine.DEFAULT_MAX_SESSIONS,
+        bugs.contains(InjectedBug.NO_SESSION));
+    recording = new RecordingStateMachine(keepApplied);
+    ackBeforeCommit = bugs.contains(InjectedBug.ACK_BEFORE_COMMIT);
+  }
 
   @Override
   public synchronized void apply(long index, byte[] command) {
@@ -41,24 +63,37 @@ final class KvService implements StateMachine {
   }
 
   /** What applying {@code index} answered, unless it is too old to be remembered. */
-  synchronized Optional<Result> result(long index) {
+  public synchronized Optional<Result> result(long index) {
     int slot = (int) (index & (RING - 1));
     return ringIndex[slot] == index ? Optional.of(ringResult[slot]) : Optional.empty();
+  }
+
+  /**
+   * The answer to the client whose proposal of {@code op} completed with {@code index}: what applying
+   * it answered; or, with the planted {@code ack-before-commit} bug (the proposal completed before
+   * the entry was applied), a guess from the current state.
+   */
+  public synchronized Optional<Result> answer(long index, Op op) {
+    Optional<Result> r = result(index);
+    if (r.isEmpty() && ackBeforeCommit && index > kv.lastApplied()) {
+      return Optional.of(op instanceof Op.OpenSession ? new Result.SessionOpened(index) : kv.preview(op));
+    }
+    return r;
   }
 
   /**
    * Answers a read-only op from the current state: after a confirmed ReadIndex once the read index
    * is applied (linearizable), or at once (a stale read).
    */
-  synchronized Result read(Op op) {
+  public synchronized Result read(Op op) {
     return kv.read(op);
   }
 
-  synchronized long lastApplied() {
+  public synchronized long lastApplied() {
     return kv.lastApplied();
   }
 
-  RecordingStateMachine recording() {
+  public RecordingStateMachine recording() {
     return recording;
   }
 }

@@ -5,6 +5,7 @@ import io.refraft.impl.net.PeerAddresses;
 import io.refraft.impl.net.TcpTransport;
 import io.refraft.impl.net.TransportConfig;
 import io.refraft.impl.node.Driver;
+import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NdjsonTraceSink;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.SystemClock;
@@ -64,6 +65,9 @@ public final class NodeServer implements AutoCloseable {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       FileStorage storage = openStorage(s);
+      if (s.bugs().contains(InjectedBug.SKIP_FSYNC)) {
+        storage.plantSkipFsync();
+      }
       opened.add(storage);
       TcpTransport transport = bindTransport(s);
       opened.add(transport);
@@ -72,7 +76,7 @@ public final class NodeServer implements AutoCloseable {
       SystemClock clock = new SystemClock("timers-" + s.id());
       opened.add(clock);
       Config config = Config.of(List.copyOf(new TreeSet<>(s.members().keySet())));
-      KvService sm = new KvService();
+      KvService sm = new KvService(s.bugs(), false);
       TraceSink trace = TraceSink.OFF;
       if (s.trace().isPresent()) {
         NdjsonTraceSink sink = openTrace(s, config);
@@ -85,6 +89,7 @@ public final class NodeServer implements AutoCloseable {
           sm, trace, onFatal);
       // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
       // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
+      driver.plantBugs(s.bugs());
       driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
       try {
         driver.start();

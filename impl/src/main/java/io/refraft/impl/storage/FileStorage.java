@@ -73,6 +73,8 @@ public final class FileStorage implements Storage {
   private ByteBuffer pending = ByteBuffer.allocate(BUFFER_BYTES);
   private Meta meta = Meta.INITIAL;
   private boolean metaDirty;
+  /** The planted {@code skip-fsync} bug: {@link #sync()} reports durable without flushing the log. */
+  private boolean skipFsync;
   private boolean dirDirty;
   private State state = State.OPENED;
   private IOException failure;
@@ -230,7 +232,7 @@ public final class FileStorage implements Storage {
       }
       flushBuffer();
       for (Segment s : segments) {
-        if (s.dirty) {
+        if (s.dirty && !skipFsync) {
           // fdatasync also flushes the file size, which a later read of the data needs (fdatasync(2)).
           s.channel().force(false);
           s.dirty = false;
@@ -243,6 +245,15 @@ public final class FileStorage implements Storage {
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
+  }
+
+  /**
+   * Plants the {@code skip-fsync} bug (tests of the verification tools only): from now on
+   * {@link #sync()} writes log records to the OS but never fsyncs them, so a power loss (or
+   * {@link FaultyStorage#crashLosingUnsynced()}) loses entries the node already acknowledged.
+   */
+  public void plantSkipFsync() {
+    skipFsync = true;
   }
 
   @Override

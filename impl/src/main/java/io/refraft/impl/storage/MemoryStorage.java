@@ -24,6 +24,8 @@ public final class MemoryStorage implements Storage {
   private boolean loaded;
   private boolean failed;
   private boolean failNextSync;
+  /** The planted {@code skip-fsync} bug: {@link #sync()} returns without making anything durable. */
+  private boolean skipFsync;
 
   @Override
   public Recovered load() {
@@ -77,8 +79,18 @@ public final class MemoryStorage implements Storage {
       failed = true;
       throw new IOException("injected fsync failure");
     }
-    syncedCount = log.size();
-    durableMeta = meta;
+    if (!skipFsync) {
+      syncedCount = log.size();
+      durableMeta = meta;
+    }
+  }
+
+  /**
+   * Plants the {@code skip-fsync} bug (tests of the verification tools only): {@link #sync()} and
+   * {@link #truncateFrom} return as if durable, but a {@link #crash()} loses everything since.
+   */
+  public void plantSkipFsync() {
+    skipFsync = true;
   }
 
   /** Same as {@link #crash()}: a stop without sync keeps only what was synced. */
@@ -89,7 +101,7 @@ public final class MemoryStorage implements Storage {
 
   /** The node's process dies: everything not synced is lost; call {@link #load()} to restart. */
   public void crash() {
-    log.subList(syncedCount, log.size()).clear();
+    log.subList(Math.min(syncedCount, log.size()), log.size()).clear();
     meta = durableMeta;
     loaded = false;
     failed = false;

@@ -285,4 +285,25 @@ class KvStateMachineTest {
         + "\"sessions\":[{\"c\":1,\"q\":1,\"active\":8,\"result\":{\"type\":\"ok\"}}]}",
         new String(sm.snapshot(), StandardCharsets.UTF_8));
   }
+
+  // --- planted bugs ---
+
+  @Test
+  void when_sessions_are_ignored_by_the_planted_bug_then_a_retry_is_applied_twice() {
+    KvStateMachine buggy = new KvStateMachine(1_000, 3, true);
+    buggy.apply(1, CommandCodec.encode(Command.of(0, new Op.OpenSession())));
+    byte[] append = CommandCodec.encode(Command.of(0, 1, 1, new Op.Append("l", "x")));
+    buggy.apply(2, append);
+    buggy.apply(3, append);
+    assertEquals(new Result.ListValue(List.of("x", "x")), buggy.read(new Op.Read("l")));
+  }
+
+  @Test
+  void when_previewing_an_operation_then_its_answer_is_given_and_nothing_changes() {
+    apply(new Op.Put("r", "1"));
+    byte[] before = sm.snapshot();
+    assertEquals(new Result.Done(), sm.preview(new Op.Cas("r", Optional.of("1"), "2")));
+    assertEquals(new Result.CasFailed(Optional.of("1")), sm.preview(new Op.Cas("r", Optional.of("0"), "2")));
+    assertArrayEquals(before, sm.snapshot());
+  }
 }

@@ -13,10 +13,20 @@ public enum Fault {
   /** Links between nodes are cut in one of several shapes, then healed on a schedule. */
   PARTITION,
   /** A node's process dies, losing unsynced writes, and later restarts from its disk. */
-  CRASH;
+  CRASH,
+  /**
+   * A node's disk is slow for a while: each fsync takes 1-30 ms, during which its state thread waits
+   * and the turn's messages and replies wait too (a crash then loses them).
+   */
+  FSYNC_LATENCY;
+
+  /** The name users type: {@code drop}, ..., {@code fsync-latency}. */
+  public String flag() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
 
   /**
-   * Parses {@code drop,dup,partition,crash} or {@code none}.
+   * Parses {@code drop,dup,partition,crash,fsync-latency} (any subset) or {@code none}.
    *
    * @throws IllegalArgumentException naming the unknown fault
    */
@@ -26,12 +36,12 @@ public enum Fault {
       return faults;
     }
     for (String f : list.split(",")) {
-      String name = f.trim().toUpperCase(Locale.ROOT);
+      String name = f.trim().toUpperCase(Locale.ROOT).replace('-', '_');
       try {
         faults.add(Fault.valueOf(name));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--faults: unknown fault '" + f.trim()
-            + "' (expected drop, dup, partition, crash, or none)", e);
+            + "' (expected drop, dup, partition, crash, fsync-latency, or none)", e);
       }
     }
     return faults;

@@ -7,6 +7,17 @@ import io.refraft.spec.Entry;
 import io.refraft.spec.Payload;
 import io.refraft.spec.check.Ghost;
 import io.refraft.traces.TraceFormatException;
+import io.refraft.verification.elle.Anomaly;
+import io.refraft.verification.elle.ConsistencyModel;
+import io.refraft.verification.elle.Elle;
+import io.refraft.verification.elle.ElleResult;
+import io.refraft.verification.history.History;
+import io.refraft.verification.history.Op;
+import io.refraft.verification.linear.CasRegister;
+import io.refraft.verification.linear.IndependentModel;
+import io.refraft.verification.linear.LinearChecker;
+import io.refraft.verification.linear.LinearResult;
+import java.time.Duration;
 import io.refraft.verification.trace.TraceValidator;
 import io.refraft.verification.trace.ValidationResult;
 import java.io.IOException;
@@ -73,6 +84,47 @@ final class FinalChecks {
 
   private static String text(byte[] command) {
     return new String(command, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The clients' history: the list-append transactions must be strict-serializable (Elle), the
+   * register operations linearizable per key (Wing-Gong-Lowe). A checker that gives up adds a note,
+   * not a failure: it found nothing wrong.
+   */
+  static Optional<String> checkHistory(List<Op> history, List<String> notes) {
+    List<Op> txns = new ArrayList<>();
+    List<Op> registers = new ArrayList<>();
+    for (Op op : history) {
+      (op.f().equals(Workload.TXN) ? txns : registers).add(op);
+    }
+    ElleResult elle = Elle.listAppend(History.indexed(txns).ops(),
+        io.refraft.verification.elle.Options.of(ConsistencyModel.STRICT_SERIALIZABLE));
+    switch (elle.valid()) {
+      case FALSE -> {
+        String first = elle.anomalies().values().stream().flatMap(List::stream).findFirst()
+            .map(Anomaly::explanation).orElse("");
+        return Optional.of("Elle: list-append history is not strict-serializable: anomalies "
+            + elle.anomalyTypeNames() + "; " + abbreviate(first.replaceAll("\\s+", " ")));
+      }
+      case UNKNOWN -> notes.add("Elle could not decide: " + elle.anomalyTypeNames());
+      case TRUE -> { }
+    }
+    LinearResult lin = LinearChecker.check(new IndependentModel<>(CasRegister.casRegister(null)),
+        History.indexed(registers), Duration.ofSeconds(20));
+    return switch (lin) {
+      case LinearResult.Invalid bad -> Optional.of("linearizability: register " + bad.partitionKey()
+          + " is not linearizable: " + abbreviate(bad.explanation()));
+      case LinearResult.Unknown u -> {
+        notes.add("linearizability unknown: " + u.reason());
+        yield Optional.empty();
+      }
+      case LinearResult.Valid v -> Optional.empty();
+    };
+  }
+
+  /** Long read values make explanations unreadable on one line; the files hold everything. */
+  private static String abbreviate(String s) {
+    return s.length() <= 600 ? s : s.substring(0, 600) + " ... (history.edn has the whole history)";
   }
 
   /** Validates the nodes' traces together against the spec (verification/README "Trace validation"). */

@@ -1,19 +1,27 @@
 package io.refraft.verification.sim;
 
+import io.refraft.verification.sim.Schedule.Crash;
+import io.refraft.verification.sim.Schedule.Partition;
+import io.refraft.verification.sim.Schedule.Planned;
+import io.refraft.verification.sim.Schedule.Shape;
+import io.refraft.verification.sim.Schedule.SlowDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Injects partitions and crashes on a random schedule (Jepsen's "nemesis"). Partition shapes: one
- * node isolated; a majority/minority split; a bridge (two halves that both reach one middle node,
- * Jepsen's {@code partition-majorities-ring} idea for 3 nodes); and, for 5 nodes, a ring in which
- * each node reaches only its two neighbours, so every node sees a different majority. Each partition
- * heals after a random time. At most a minority is crashed at once, so the cluster can make
- * progress between faults.
+ * Injects partitions, crashes and slow fsyncs (Jepsen's "nemesis") on an explicit
+ * {@link Schedule}. Either it draws the schedule from its own random generator as the run goes
+ * (partitions one after another, each healed before the next; crashes of at most a minority at
+ * once, so the cluster can make progress between faults; slow disks anywhere), recording every
+ * fault it starts; or it replays a given schedule exactly. Because the schedule is drawn from a
+ * generator split off for the nemesis alone, replaying a subset of it leaves every other random
+ * choice of the seed (network, timers, clients) as it was.
  */
 final class Nemesis {
   private static final long MS = SimNetwork.MS;
@@ -24,32 +32,58 @@ final class Nemesis {
   private final SimNetwork network;
   private final int nodes;
   private final Set<Fault> faults;
+  private final Optional<Schedule> replay;
+  private final List<Planned> started = new ArrayList<>();
+  /** The crashes drawn so far, to keep at most a minority down at once. */
+  private final List<Crash> drawnCrashes = new ArrayList<>();
+  /** Faults drawn but not started yet: cancelled when the faults stop, so a replay takes the same events. */
+  private final List<io.refraft.impl.node.Clock.Timer> planned = new ArrayList<>();
   private boolean stopped;
   long partitions;
   long crashes;
+  long slowDisks;
 
-  Nemesis(Simulation sim, SimClock clock, SplittableRandom random, SimNetwork network, int nodes, Set<Fault> faults) {
+  Nemesis(Simulation sim, SimClock clock, SplittableRandom random, SimNetwork network, int nodes, Set<Fault> faults,
+      Optional<Schedule> replay) {
     this.sim = sim;
     this.clock = clock;
     this.random = random;
     this.network = network;
     this.nodes = nodes;
     this.faults = faults;
+    this.replay = replay;
   }
 
   void start() {
+    if (replay.isPresent()) {
+      for (Planned p : replay.get().faults()) {
+        clock.schedule(p.at() - clock.nanoTime(), () -> inject(p));
+      }
+      return;
+    }
+    long now = clock.nanoTime();
     if (faults.contains(Fault.PARTITION)) {
-      clock.schedule(ms(200, 2000), this::partition);
+      plan(drawPartition(now));
     }
     if (faults.contains(Fault.CRASH)) {
-      clock.schedule(ms(300, 3000), this::crash);
+      planCrash(now);
+    }
+    if (faults.contains(Fault.FSYNC_LATENCY)) {
+      plan(drawSlowDisk(now));
     }
   }
 
-  /** No more faults: the network heals and every crashed node restarts. */
+  /** The faults started so far, as a schedule that replays them. */
+  Schedule schedule() {
+    return new Schedule(started);
+  }
+
+  /** No more faults: the network heals, disks are fast again and every crashed node restarts. */
   void stopAndHeal() throws IOException {
     stopped = true;
+    planned.forEach(io.refraft.impl.node.Clock.Timer::cancel);
     network.heal();
+    sim.fastDisks();
     for (int i = 0; i < nodes; i++) {
       if (!sim.isUp(i)) {
         sim.boot(i);
@@ -57,17 +91,82 @@ final class Nemesis {
     }
   }
 
-  private void partition() {
+  private void plan(Planned p) {
+    planned.add(clock.schedule(p.at() - clock.nanoTime(), () -> {
+      if (!stopped) {
+        inject(p);
+        switch (p) { // the stream's next fault follows this one
+          case Partition x -> plan(drawPartition(x.at() + x.duration()));
+          case Crash x -> planCrash(x.at());
+          case SlowDisk x -> plan(drawSlowDisk(x.at()));
+        }
+      }
+    }));
+  }
+
+  private Partition drawPartition(long after) {
+    long at = after + ms(200, 2000);
+    Shape[] shapes = Shape.values();
+    Shape shape = shapes[random.nextInt(nodes == 5 ? shapes.length : shapes.length - 1)];
+    return new Partition(at, ms(200, 2000), shape, shuffled());
+  }
+
+  /** The next crash that keeps at most a minority down at once (drawn until one does). */
+  private void planCrash(long after) {
+    long at = after;
+    while (true) {
+      at += ms(300, 3000);
+      Crash c = new Crash(at, ms(100, 1500), random.nextInt(nodes));
+      long t = at;
+      List<Crash> down = drawnCrashes.stream().filter(d -> d.at() <= t && t < d.at() + d.duration()).toList();
+      if (down.size() < (nodes - 1) / 2 && down.stream().noneMatch(d -> d.node() == c.node())) {
+        drawnCrashes.add(c);
+        plan(c);
+        return;
+      }
+    }
+  }
+
+  private SlowDisk drawSlowDisk(long after) {
+    return new SlowDisk(after + ms(200, 2000), ms(100, 1500), random.nextInt(nodes));
+  }
+
+  private void inject(Planned p) {
     if (stopped) {
       return;
     }
-    partitions++;
-    List<Integer> order = shuffled();
-    int shapes = nodes == 5 ? 4 : 3;
-    switch (random.nextInt(shapes)) {
-      case 0 -> network.partition(List.of(order.subList(1, nodes)), List.of()); // isolate order[0]
-      case 1 -> network.partition(List.of(order.subList(0, nodes / 2), order.subList(nodes / 2, nodes)), List.of());
-      case 2 -> { // bridge: order[0] reaches both halves, which do not reach each other
+    started.add(p);
+    switch (p) {
+      case Partition x -> {
+        partitions++;
+        cut(x);
+        clock.schedule(x.duration(), network::heal);
+      }
+      case Crash x -> {
+        if (sim.isUp(x.node())) {
+          crashes++;
+          sim.crash(x.node());
+          clock.schedule(x.duration(), () -> restart(x.node()));
+        }
+      }
+      case SlowDisk x -> {
+        slowDisks++;
+        sim.slowDisk(x.node(), x.at() + x.duration());
+      }
+    }
+  }
+
+  private void cut(Partition x) {
+    List<Integer> order = x.order();
+    switch (x.shape()) {
+      case ISOLATE_ONE -> isolate(order.get(0));
+      case ISOLATE_LEADER -> {
+        OptionalInt leader = sim.leader();
+        isolate(leader.isPresent() ? leader.getAsInt() : order.get(0));
+      }
+      case MAJORITY_MINORITY -> network.partition(
+          List.of(order.subList(0, nodes / 2), order.subList(nodes / 2, nodes)), List.of());
+      case BRIDGE -> {
         int half = 1 + (nodes - 1) / 2;
         List<int[]> links = new ArrayList<>();
         for (int i = half; i < nodes; i++) {
@@ -75,7 +174,7 @@ final class Nemesis {
         }
         network.partition(List.of(order.subList(0, half), order.subList(half, nodes)), links);
       }
-      default -> { // ring: each node reaches only its neighbours
+      case RING -> {
         List<int[]> links = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
           links.add(new int[] {order.get(i), order.get((i + 1) % nodes)});
@@ -83,35 +182,20 @@ final class Nemesis {
         network.partition(List.of(), links);
       }
     }
-    clock.schedule(ms(200, 2000), this::heal);
   }
 
-  private void heal() {
-    network.heal();
-    if (!stopped) {
-      clock.schedule(ms(200, 2000), this::partition);
-    }
-  }
-
-  private void crash() {
-    if (stopped) {
-      return;
-    }
-    int down = 0;
+  private void isolate(int node) {
+    List<Integer> others = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
-      down += sim.isUp(i) ? 0 : 1;
+      if (i != node) {
+        others.add(i);
+      }
     }
-    int victim = random.nextInt(nodes);
-    if (down < (nodes - 1) / 2 && sim.isUp(victim)) {
-      crashes++;
-      sim.crash(victim);
-      clock.schedule(ms(100, 1500), () -> restart(victim));
-    }
-    clock.schedule(ms(300, 3000), this::crash);
+    network.partition(List.of(others), List.of());
   }
 
   private void restart(int i) {
-    if (!sim.isUp(i)) {
+    if (!stopped && !sim.isUp(i)) {
       try {
         sim.boot(i);
       } catch (IOException e) {

@@ -2,7 +2,12 @@ package io.refraft.verification.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.refraft.verification.history.History;
+import io.refraft.verification.history.HistoryWriter;
+import io.refraft.verification.history.Op;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,9 +30,13 @@ import java.util.Optional;
  * @param digest         SHA-256 over every node's trace and the counters; equal for equal seeds
  * @param traces         each node's trace (traces/FORMAT.md per-node file), by node name
  * @param counters       network, fault and client counters, by name
+ * @param notes          what the checkers could not decide (not failures)
+ * @param history        the clients' history (invocations and completions, virtual times)
+ * @param schedule       the faults the nemesis injected; replaying it with the same seed reruns the run
  */
-public record SimResult(long seed, Simulation.Options options, Optional<String> failure, long events,
-    long simulatedNanos, long wallNanos, String digest, Map<String, String> traces, Map<String, Long> counters) {
+public record SimResult(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
+    long events, long simulatedNanos, long wallNanos, String digest, Map<String, String> traces,
+    Map<String, Long> counters, List<Op> history, Schedule schedule) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,9 +44,13 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     Objects.requireNonNull(failure, "failure");
     traces = Map.copyOf(traces);
     counters = Map.copyOf(counters);
+    notes = List.copyOf(notes);
+    history = List.copyOf(history);
+    Objects.requireNonNull(schedule, "schedule");
   }
 
-  static SimResult of(long seed, Simulation.Options options, Optional<String> failure, long events, long simNanos,
+  static SimResult of(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
+      long events, long simNanos,
       long wallNanos, SimTraceSink[] sinks, SimNetwork net, ClientLoad clients, Nemesis nemesis, long fullChecks) {
     Map<String, String> traces = new LinkedHashMap<>();
     for (SimTraceSink s : sinks) {
@@ -49,24 +63,29 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     c.put("messages_delivered", net.delivered);
     c.put("partitions", nemesis.partitions);
     c.put("crashes", nemesis.crashes);
-    c.put("proposals", clients.proposed);
+    c.put("slow_disks", nemesis.slowDisks);
+    c.put("ops_ok", clients.ok);
+    c.put("ops_fail", clients.failed);
+    c.put("ops_info", clients.unknown);
+    c.put("session_retries", clients.retries);
     c.put("proposals_acked", (long) clients.acked().size());
-    c.put("proposals_unknown", clients.lost);
-    c.put("proposals_rejected", clients.gaveUp);
-    c.put("reads_ok", clients.readsOk);
-    c.put("reads_failed", clients.readsFailed);
     c.put("full_invariant_checks", fullChecks);
-    return new SimResult(seed, options, failure, events, simNanos, wallNanos, digest(traces, c, events, simNanos),
-        traces, c);
+    List<Op> history = clients.history();
+    Schedule schedule = nemesis.schedule();
+    return new SimResult(seed, options, failure, notes, events, simNanos, wallNanos,
+        digest(traces, c, events, simNanos, history, schedule), traces, c, history, schedule);
   }
 
-  private static String digest(Map<String, String> traces, Map<String, Long> counters, long events, long simNanos) {
+  private static String digest(Map<String, String> traces, Map<String, Long> counters, long events, long simNanos,
+      List<Op> history, Schedule schedule) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, String> t : traces.entrySet()) {
         md.update((t.getKey() + "\n" + t.getValue()).getBytes(StandardCharsets.UTF_8));
       }
       md.update((counters + "/" + events + "/" + simNanos).getBytes(StandardCharsets.UTF_8));
+      md.update(edn(history).getBytes(StandardCharsets.UTF_8));
+      md.update(schedule.toJson().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
@@ -83,24 +102,48 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     o.put("seed", seed);
     o.put("nodes", options.nodes());
     o.put("steps", options.steps());
-    o.put("faults", options.faults().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).sorted()
-        .toList().toString());
+    o.put("faults", options.faults().stream().map(Fault::flag).sorted().toList().toString());
+    o.put("bugs", options.bugs().stream().map(io.refraft.impl.node.InjectedBug::flag).sorted().toList().toString());
     o.put("reads", options.reads());
     o.put("passed", passed());
     o.put("failure", failure.orElse(null));
     o.put("events", events);
     o.put("simulated_seconds", simulatedNanos / 1e9);
     o.put("digest", digest);
+    o.put("ops", history.size() / 2);
+    o.put("faults_injected", schedule.faults().size());
+    if (!notes.isEmpty()) {
+      o.put("notes", String.join("; ", notes));
+    }
     counters.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> o.put(e.getKey(), e.getValue()));
     return o.toString();
   }
 
-  /** Writes each node's trace ({@code n1.ndjson}, ...) and {@code summary.json} into {@code dir}. */
+  /**
+   * Writes each node's trace ({@code n1.ndjson}, ...), the clients' history ({@code history.edn},
+   * Jepsen's format, and {@code history.jsonl}), the nemesis schedule ({@code schedule.json}, for
+   * {@code --schedule}) and {@code summary.json} into {@code dir}.
+   */
   public void writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
     for (Map.Entry<String, String> t : traces.entrySet()) {
       Files.writeString(dir.resolve(t.getKey() + ".ndjson"), t.getValue(), StandardCharsets.UTF_8);
     }
+    Files.writeString(dir.resolve("history.edn"), edn(history), StandardCharsets.UTF_8);
+    StringWriter jsonl = new StringWriter();
+    HistoryWriter.writeJsonl(History.of(history), jsonl);
+    Files.writeString(dir.resolve("history.jsonl"), jsonl.toString(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("schedule.json"), schedule.toJson() + "\n", StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("summary.json"), summaryJson() + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static String edn(List<Op> history) {
+    StringWriter w = new StringWriter();
+    try {
+      HistoryWriter.writeEdn(History.of(history), w);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
+    }
+    return w.toString();
   }
 }

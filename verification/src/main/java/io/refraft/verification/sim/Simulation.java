@@ -1,42 +1,56 @@
 package io.refraft.verification.sim;
 
+import io.refraft.impl.net.Transport;
 import io.refraft.impl.node.Driver;
+import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.Timing;
+import io.refraft.impl.server.KvService;
 import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * One deterministic run of N real {@link Driver}s under a seed: virtual time ({@link SimClock}), the
- * simulated network ({@link SimNetwork}), a {@link MemoryStorage} disk per node, and client load.
- * Every random choice (delays, faults, election timeouts, the clients) is drawn from generators
- * split off one {@link SplittableRandom} in a fixed order, and all events run on the calling
- * thread from one queue, so a seed replays exactly.
+ * One deterministic run of N real {@link Driver}s, each with the real KV state machine
+ * ({@link KvService}), under a seed: virtual time ({@link SimClock}), the simulated network
+ * ({@link SimNetwork}), a {@link MemoryStorage} disk per node, Jepsen-style clients
+ * ({@link ClientLoad}) and a nemesis on an explicit {@link Schedule}. Every random choice is drawn
+ * from generators split off one {@link SplittableRandom} in a fixed order, and all events run on
+ * the calling thread from one queue, so a seed replays exactly.
  *
  * <p>A run takes {@code steps} events with the enabled faults, then heals the network, restarts
- * every crashed node, stops the clients and runs {@link #SETTLE_NANOS} of virtual time fault-free,
- * after which every node must have applied the same commands.
+ * every crashed node, stops the clients and runs {@link #SETTLE_NANOS} of virtual time fault-free.
+ * The spec's invariants are checked after every event; at the end, the applied logs, the clients'
+ * history (Elle, linearizability) and the nodes' traces ({@link FinalChecks}).
  */
 public final class Simulation {
   static final long SETTLE_NANOS = 5_000_000_000L;
   private static final int FULL_CHECK_EVERY = 64;
+  /** A slow disk's fsync takes between these many milliseconds. */
+  private static final int SLOW_FSYNC_MIN_MS = 1;
+  private static final int SLOW_FSYNC_MAX_MS = 30;
 
   /**
-   * @param nodes  3 or 5
-   * @param steps  events to run with faults (timer firings, deliveries, client operations, faults)
-   * @param faults the faults to inject
-   * @param reads  whether clients also issue ReadIndex reads ({@code Driver.read()})
+   * @param nodes    3 or 5
+   * @param steps    events to run with faults (timer firings, deliveries, client operations, faults)
+   * @param faults   the faults to inject
+   * @param reads    whether clients also issue ReadIndex reads (registers, read-only transactions)
+   * @param bugs     bugs planted in every node ({@link InjectedBug}); empty for a real check
+   * @param schedule the nemesis schedule to replay instead of drawing one from the seed
    */
-  public record Options(int nodes, long steps, Set<Fault> faults, boolean reads) {
+  public record Options(int nodes, long steps, Set<Fault> faults, boolean reads, Set<InjectedBug> bugs,
+      Optional<Schedule> schedule) {
     public Options {
       if (nodes != 3 && nodes != 5) {
         throw new IllegalArgumentException("--nodes must be 3 or 5, got " + nodes);
@@ -45,11 +59,23 @@ public final class Simulation {
         throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       }
       faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
+      bugs = bugs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(bugs));
+      Objects.requireNonNull(schedule, "schedule");
     }
 
-    /** With ReadIndex reads. */
+    /** No planted bug, the schedule drawn from the seed. */
+    public Options(int nodes, long steps, Set<Fault> faults, boolean reads) {
+      this(nodes, steps, faults, reads, Set.of(), Optional.empty());
+    }
+
+    /** With reads. */
     public Options(int nodes, long steps, Set<Fault> faults) {
       this(nodes, steps, faults, true);
+    }
+
+    /** These options replaying {@code s}. */
+    public Options withSchedule(Schedule s) {
+      return new Options(nodes, steps, faults, reads, bugs, Optional.of(s));
     }
   }
 
@@ -57,6 +83,7 @@ public final class Simulation {
   private final Options options;
   private final Config config;
   private final SplittableRandom random;
+  private final SplittableRandom diskRandom;
   private final SimClock clock = new SimClock();
   private final SimNetwork network;
   private final SafetyMonitor monitor;
@@ -65,6 +92,10 @@ public final class Simulation {
   private final MemoryStorage[] disks;
   private final SimTraceSink[] sinks;
   private final Driver[] drivers;
+  private final KvService[] services;
+  private final int[] incarnation;
+  private final long[] slowUntil;
+  private final long[] busyUntil;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
   private long events;
@@ -77,16 +108,38 @@ public final class Simulation {
     List<String> names = config.members().stream().map(NodeId::name).toList();
     this.network = new SimNetwork(clock, random.split(), names, options.faults().contains(Fault.DROP),
         options.faults().contains(Fault.DUP));
-    this.drivers = new Driver[options.nodes()];
-    this.monitor = new SafetyMonitor(options.nodes(), FULL_CHECK_EVERY);
-    this.clients = new ClientLoad(clock, random.split(), options.nodes(), options.reads(),
-        i -> drivers[i]);
-    this.nemesis = new Nemesis(this, clock, random.split(), network, options.nodes(), options.faults());
     int n = options.nodes();
+    this.drivers = new Driver[n];
+    this.services = new KvService[n];
+    this.monitor = new SafetyMonitor(n, FULL_CHECK_EVERY);
+    this.clients = new ClientLoad(clock, random.split(), n, options.reads(), new ClientLoad.Cluster() {
+      @Override
+      public Driver driver(int i) {
+        return drivers[i];
+      }
+
+      @Override
+      public KvService kv(int i) {
+        return services[i];
+      }
+
+      @Override
+      public void afterTurn(int i, Runnable task) {
+        Simulation.this.afterTurn(i, task);
+      }
+    });
+    this.nemesis = new Nemesis(this, clock, random.split(), network, n, options.faults(), options.schedule());
+    this.diskRandom = random.split();
     disks = new MemoryStorage[n];
     sinks = new SimTraceSink[n];
+    incarnation = new int[n];
+    slowUntil = new long[n];
+    busyUntil = new long[n];
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
+      if (options.bugs().contains(InjectedBug.SKIP_FSYNC)) {
+        disks[i].plantSkipFsync();
+      }
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(Fault.DUP),
           "refraft simulate --seed " + seed);
       machines.add(new ArrayList<>());
@@ -118,11 +171,16 @@ public final class Simulation {
     } catch (IOException | RuntimeException e) {
       failure = Optional.of("simulator error: " + e);
     }
+    List<String> notes = new ArrayList<>();
+    if (failure.isEmpty()) {
+      failure = FinalChecks.checkHistory(clients.history(), notes);
+    }
     if (failure.isEmpty()) {
       failure = FinalChecks.validateTraces(sinks);
     }
-    return SimResult.of(seed, options, failure, events, clock.nanoTime(), System.nanoTime() - wallStart, sinks,
-        network, clients, nemesis, monitor.fullChecks);
+
+    return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
+        sinks, network, clients, nemesis, monitor.fullChecks);
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */
@@ -132,9 +190,10 @@ public final class Simulation {
         break;
       }
       events++;
-      for (Driver d : drivers) {
-        if (d != null) {
-          d.runTurn();
+      long now = clock.nanoTime();
+      for (int i = 0; i < drivers.length; i++) {
+        if (drivers[i] != null && busyUntil[i] <= now) { // a node waiting for its fsync takes no turn
+          drivers[i].runTurn();
         }
       }
       Optional<String> v = firstViolation();
@@ -169,25 +228,108 @@ public final class Simulation {
     return drivers[i] != null;
   }
 
-  /** Starts a new incarnation of node {@code i} on its disk, with a fresh state machine. */
+  /** The node that leads in the highest term, among the running ones. */
+  OptionalInt leader() {
+    int best = -1;
+    for (int i = 0; i < drivers.length; i++) {
+      NodeState s = sinks[i].state();
+      if (drivers[i] != null && s.isLeader() && (best < 0 || s.term() > sinks[best].state().term())) {
+        best = i;
+      }
+    }
+    return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
+  }
+
+  /** Starts a new incarnation of node {@code i} on its disk, with a fresh KV state machine. */
   void boot(int i) throws IOException {
     NodeId id = config.members().get(i);
-    RecordingStateMachine sm = new RecordingStateMachine(true);
-    Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), network.transport(id.name()), disks[i],
-        sm, sinks[i], e -> fatal.add(id + ": " + e));
+    KvService kv = new KvService(options.bugs(), true);
+    Transport net = network.transport(id.name());
+    Transport transport = options.faults().contains(Fault.FSYNC_LATENCY) ? afterFsync(i, net) : net;
+    Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), transport,
+        new SimDisk(disks[i], () -> synced(i)), kv, sinks[i], e -> fatal.add(id + ": " + e));
+    d.plantBugs(options.bugs());
     d.firstMessageSeq(sinks[i].nextSendSeq());
     d.startWithoutThread();
     drivers[i] = d;
-    machines.get(i).add(sm);
+    services[i] = kv;
+    machines.get(i).add(kv.recording());
   }
 
   /**
    * Node {@code i}'s process dies between two turns: its in-flight messages are lost, its disk keeps
    * only what was synced, and its futures never complete (their outcome is unknown to the clients).
+   * A turn still waiting for a slow fsync dies with it: its messages and replies never leave.
    */
   void crash(int i) {
     network.down(config.members().get(i).name());
     drivers[i] = null;
+    incarnation[i]++;
+    busyUntil[i] = 0;
     disks[i].crash();
+  }
+
+  /** Node {@code i}'s fsyncs are slow until virtual time {@code until}. */
+  void slowDisk(int i, long until) {
+    slowUntil[i] = Math.max(slowUntil[i], until);
+  }
+
+  void fastDisks() {
+    Arrays.fill(slowUntil, 0);
+  }
+
+  private void synced(int i) {
+    long now = clock.nanoTime();
+    if (now < slowUntil[i]) {
+      long latency = (SLOW_FSYNC_MIN_MS + diskRandom.nextLong(SLOW_FSYNC_MAX_MS - SLOW_FSYNC_MIN_MS + 1))
+          * SimNetwork.MS;
+      busyUntil[i] = Math.max(busyUntil[i], now) + latency;
+      clock.schedule(busyUntil[i] - now, () -> { }); // wakes the node up: its next turn runs then
+    }
+  }
+
+  /** Runs {@code task} when node {@code i}'s current turn has finished its fsync, unless the node crashed. */
+  private void afterTurn(int i, Runnable task) {
+    long wait = busyUntil[i] - clock.nanoTime();
+    if (wait <= 0) {
+      task.run();
+      return;
+    }
+    int inc = incarnation[i];
+    clock.schedule(wait, () -> {
+      if (incarnation[i] == inc) {
+        task.run();
+      }
+    });
+  }
+
+  /** Node {@code i}'s transport: a message sent in a turn leaves once the turn's fsync has finished. */
+  private Transport afterFsync(int i, Transport net) {
+    return new Transport() {
+      @Override
+      public void start(Receiver receiver) {
+        net.start(receiver);
+      }
+
+      @Override
+      public void send(String to, byte[] payload) {
+        afterTurn(i, () -> net.send(to, payload));
+      }
+
+      @Override
+      public void blockPeer(String peer, boolean blocked) {
+        net.blockPeer(peer, blocked);
+      }
+
+      @Override
+      public boolean connected(String peer) {
+        return net.connected(peer);
+      }
+
+      @Override
+      public void close() {
+        net.close();
+      }
+    };
   }
 }

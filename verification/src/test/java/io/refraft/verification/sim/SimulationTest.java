@@ -12,11 +12,10 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
   private static final Set<Fault> ALL = EnumSet.allOf(Fault.class);
   /**
-   * Crashes without reads: a node that crashes holding ReadIndex requests traces a Restart without
-   * the RejectRead answers the spec's Restart gives (traces/FORMAT.md §5), so trace validation fails;
-   * an open question for the spec or the node, reported, not hidden here.
+   * Crashes with reads: a node that crashes holding ReadIndex requests restarts answering none of
+   * them, as the spec's Restart does (traces/FORMAT.md §5; verification/README.md, the finding).
    */
-  private static final boolean READS_WITH_CRASH = false;
+  private static final boolean READS_WITH_CRASH = true;
 
   @Test
   void one_seed_replays_byte_for_byte() {
@@ -32,6 +31,36 @@ class SimulationTest {
   }
 
   @Test
+  void replaying_the_recorded_schedule_reruns_the_same_run_and_a_subset_changes_it() {
+    long seed = new SplittableRandom().nextLong();
+    System.out.println("SimulationTest seed=" + seed);
+    Simulation.Options o = new Simulation.Options(3, 3_000, ALL, true);
+    SimResult a = Simulation.run(seed, o);
+    assertTrue(a.schedule().faults().size() > 1, "seed " + seed + ": " + a.schedule().describe());
+    SimResult b = Simulation.run(seed, o.withSchedule(a.schedule()));
+    assertEquals(a.digest(), b.digest(), "seed " + seed + " replayed from its schedule:\n" + a.schedule().describe());
+    assertEquals(a.schedule(), Schedule.fromJson(a.schedule().toJson(), 3));
+    Schedule subset = a.schedule().without(0, 1);
+    SimResult c = Simulation.run(seed, o.withSchedule(subset));
+    // the faulty phase is a number of events, so a different run may end before its last faults
+    assertTrue(subset.faults().containsAll(c.schedule().faults()), c.schedule().describe());
+    assertTrue(!c.schedule().faults().contains(a.schedule().faults().getFirst()), c.schedule().describe());
+  }
+
+  @Test
+  void a_failure_shrinks_to_fewer_faults_that_still_fail_the_same_way() {
+    // skip-fsync fails on the first restart of a crashed node: shrinking keeps a crash and drops the rest
+    Simulation.Options o = new Simulation.Options(3, 3_000, ALL, true,
+        Set.of(io.refraft.impl.node.InjectedBug.SKIP_FSYNC), java.util.Optional.empty());
+    SimResult failed = Simulation.run(1, o);
+    assertTrue(!failed.passed(), failed.summaryJson());
+    Shrinker.Shrunk s = Shrinker.shrink(failed, 30, r -> { });
+    assertTrue(s.schedule().faults().size() < failed.schedule().faults().size(), s.schedule().describe());
+    assertTrue(s.schedule().faults().stream().anyMatch(f -> f instanceof Schedule.Crash), s.schedule().describe());
+    assertEquals(Shrinker.kind(failed), Shrinker.kind(s.result()), s.result().failure().orElse(""));
+  }
+
+  @Test
   void different_seeds_take_different_runs() {
     long seed = new SplittableRandom().nextLong();
     System.out.println("SimulationTest seed=" + seed);
@@ -43,10 +72,13 @@ class SimulationTest {
   void five_nodes_under_every_fault_stay_safe_and_commit() {
     long seed = new SplittableRandom().nextLong();
     System.out.println("SimulationTest seed=" + seed);
-    SimResult r = Simulation.run(seed, new Simulation.Options(5, 4_000, ALL, READS_WITH_CRASH));
+    SimResult r = Simulation.run(seed, new Simulation.Options(5, 10_000, ALL, READS_WITH_CRASH));
     assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
     assertTrue(r.counters().get("proposals_acked") > 0, "seed " + seed + ": nothing committed " + r.summaryJson());
-    assertTrue(r.counters().get("crashes") + r.counters().get("partitions") > 0, "seed " + seed + ": no fault");
+    // the first partition and the first slow disk start within 2 virtual seconds; 10,000 events of
+    // 5 nodes with their clients take about 3
+    assertTrue(r.counters().get("partitions") > 0 && r.counters().get("slow_disks") > 0,
+        "seed " + seed + ": no fault " + r.summaryJson());
   }
 
   @Test
@@ -56,7 +88,8 @@ class SimulationTest {
     SimResult r = Simulation.run(seed,
         new Simulation.Options(3, 3_000, EnumSet.of(Fault.DROP, Fault.DUP, Fault.PARTITION), true));
     assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
-    assertTrue(r.counters().get("reads_ok") > 0, "seed " + seed + ": no read served " + r.summaryJson());
+    assertTrue(r.history().stream().anyMatch(o -> o.type() == io.refraft.verification.history.Op.Type.OK
+        && o.f().equals(Workload.READ)), "seed " + seed + ": no read served " + r.summaryJson());
   }
 
   @Test
@@ -66,7 +99,8 @@ class SimulationTest {
     SimResult r = Simulation.run(seed, new Simulation.Options(3, 2_000, Set.of()));
     assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
     assertEquals(0L, r.counters().get("messages_dropped"), r.summaryJson());
-    assertEquals(0L, r.counters().get("proposals_unknown"), r.summaryJson());
+    assertEquals(0L, r.counters().get("ops_info"), r.summaryJson());
+    assertTrue(r.counters().get("ops_ok") > 0, r.summaryJson());
   }
 
   @Test
@@ -79,5 +113,8 @@ class SimulationTest {
         .getMessage().contains("'flood'"));
     assertEquals(Set.of(), Fault.parse("none"));
     assertEquals(EnumSet.of(Fault.DROP, Fault.CRASH), Fault.parse("drop, crash"));
+    assertEquals(EnumSet.of(Fault.FSYNC_LATENCY), Fault.parse("fsync-latency"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Schedule.fromJson("[{\"at_ns\":1,"
+        + "\"duration_ns\":2,\"fault\":\"flood\"}]", 3)).getMessage().contains("entry 0"));
   }
 }
