@@ -47,6 +47,10 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "clients also issue ReadIndex reads; --no-reads turns them off (default: on)")
   boolean reads;
 
+  @Option(names = "--workers", paramLabel = "W",
+      description = "seeds run in parallel on W threads; output stays in seed order (default: available processors)")
+  Integer workers;
+
   @Option(names = "--out", defaultValue = "simulate-out", paramLabel = "DIR",
       description = "where a failing seed's traces and summary go, in DIR/seed-S (default: ${DEFAULT-VALUE})")
   Path out;
@@ -70,9 +74,14 @@ public final class SimulateCommand implements Callable<Integer> {
     long failures = 0;
     long simNanos = 0;
     Long firstFailure = null;
+    int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+    if (threads < 1) {
+      throw new UserError("--workers must be >= 1, got " + threads);
+    }
+    SeedRunner runner = new SeedRunner(first, count, Math.min(threads, count), options);
     for (int i = 0; i < count; i++) {
       long s = first + i;
-      SimResult r = Simulation.run(s, options);
+      SimResult r = runner.next();
       simNanos += r.simulatedNanos();
       o.println(r.summaryJson());
       if (!r.passed()) {
@@ -99,6 +108,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     o.println(last);
     o.flush();
+    runner.close();
     return failures == 0 ? 0 : 1;
   }
 }
