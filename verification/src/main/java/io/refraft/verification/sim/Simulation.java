@@ -7,6 +7,7 @@ import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
+import io.refraft.verification.trace.StepValidator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -64,6 +65,7 @@ public final class Simulation {
   private final Nemesis nemesis;
   private final MemoryStorage[] disks;
   private final SimTraceSink[] sinks;
+  private final StepValidator validator;
   private final Driver[] drivers;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
@@ -85,10 +87,11 @@ public final class Simulation {
     int n = options.nodes();
     disks = new MemoryStorage[n];
     sinks = new SimTraceSink[n];
+    validator = SimTraceSink.validator(config, options.faults().contains(Fault.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(Fault.DUP),
-          "refraft simulate --seed " + seed);
+          "refraft simulate --seed " + seed, validator);
       machines.add(new ArrayList<>());
     }
   }
@@ -119,7 +122,7 @@ public final class Simulation {
       failure = Optional.of("simulator error: " + e);
     }
     if (failure.isEmpty()) {
-      failure = FinalChecks.validateTraces(sinks);
+      failure = SimTraceSink.validation(validator);
     }
     return SimResult.of(seed, options, failure, events, clock.nanoTime(), System.nanoTime() - wallStart, sinks,
         network, clients, nemesis, monitor.fullChecks);
