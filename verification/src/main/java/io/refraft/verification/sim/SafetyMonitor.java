@@ -32,8 +32,11 @@ final class SafetyMonitor {
   private final Map<Long, NodeId> leaders = new HashMap<>();
   private final List<Ghost.Committed> committed = new ArrayList<>();
   private final long[] checkedCommit;
-  /** Credit per event, in units of full-check cost (one entry comparison), as in the trace validator. */
-  private static final long EVENTS_PER_COST = 8;
+  /**
+   * Credit per event, in units of full-check cost (about one entry comparison): a full check then
+   * takes a few percent of the run (measured: 8 made it 11 % of the CPU time with 3,000-entry logs).
+   */
+  private static final long EVENTS_PER_COST = 1;
 
   private final int fullEvery;
   private long sinceFull;
