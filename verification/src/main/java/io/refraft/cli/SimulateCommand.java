@@ -70,15 +70,20 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     long first = seed != null ? seed : new SplittableRandom().nextLong();
     int count = seeds != null ? seeds : 1;
-    long wallStart = System.nanoTime();
-    long failures = 0;
-    long simNanos = 0;
-    Long firstFailure = null;
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     if (threads < 1) {
       throw new UserError("--workers must be >= 1, got " + threads);
     }
-    SeedRunner runner = new SeedRunner(first, count, Math.min(threads, count), options);
+    long wallStart = System.nanoTime();
+    try (SeedRunner runner = new SeedRunner(first, count, Math.min(threads, count), options)) {
+      return runSeeds(runner, first, count, o, wallStart);
+    }
+  }
+
+  private int runSeeds(SeedRunner runner, long first, int count, PrintWriter o, long wallStart) throws IOException {
+    long failures = 0;
+    long simNanos = 0;
+    Long firstFailure = null;
     for (int i = 0; i < count; i++) {
       long s = first + i;
       SimResult r = runner.next();
@@ -108,7 +113,6 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     o.println(last);
     o.flush();
-    runner.close();
     return failures == 0 ? 0 : 1;
   }
 }

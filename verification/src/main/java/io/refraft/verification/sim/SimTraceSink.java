@@ -50,6 +50,7 @@ final class SimTraceSink implements TraceSink {
   private Optional<Invariant.Violation> violation = Optional.empty();
   private final StepValidator validator;
   private final String file;
+  private RuntimeException validatorError;
 
   private static TraceHeader header(Config config, boolean duplicates, String description) {
     return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
@@ -67,8 +68,13 @@ final class SimTraceSink implements TraceSink {
     return new StepValidator(header(config, duplicates, description), TraceValidator.Options.defaults());
   }
 
-  /** The verdict of the run's validator, as FinalChecks reports it. */
-  static Optional<String> validation(StepValidator validator) {
+  /** The verdict of the run's validator (shared by {@code sinks}), as FinalChecks reported it. */
+  static Optional<String> validation(StepValidator validator, SimTraceSink[] sinks) {
+    for (SimTraceSink s : sinks) {
+      if (s.validatorError != null) {
+        return Optional.of("trace validation: validator error at " + s.file + ": " + s.validatorError);
+      }
+    }
     ValidationResult r = validator.finish();
     return r.divergence().map(d -> "trace validation: " + d.explain());
   }
@@ -113,7 +119,13 @@ final class SimTraceSink implements TraceSink {
         : TraceRecorder.between(before.durable(), t.next().durable());
     TraceStep step = new TraceStep(self, ++stepSeq, OptionalLong.of(clock.nanoTime()), traceInput(input, receivedSeq),
         Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
-    validator.step(file, stepSeq + 1, step); // line 1 is the header
+    if (validatorError == null) {
+      try {
+        validator.step(file, stepSeq + 1, step); // line 1 is the header
+      } catch (RuntimeException e) { // a sink never throws into the driver (TraceSink's contract)
+        validatorError = e;
+      }
+    }
     try {
       writer.step(step);
     } catch (IOException e) {

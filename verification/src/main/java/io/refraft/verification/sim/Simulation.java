@@ -122,7 +122,7 @@ public final class Simulation {
       failure = Optional.of("simulator error: " + e);
     }
     if (failure.isEmpty()) {
-      failure = SimTraceSink.validation(validator);
+      failure = SimTraceSink.validation(validator, sinks);
     }
     return SimResult.of(seed, options, failure, events, clock.nanoTime(), System.nanoTime() - wallStart, sinks,
         network, clients, nemesis, monitor.fullChecks);
