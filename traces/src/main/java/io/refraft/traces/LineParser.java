@@ -92,7 +92,7 @@ final class LineParser {
   private NodeId[] known = new NodeId[0];
   private char[][] knownChars = new char[0][];
 
-  private static final JsonLexer.Names TAG_NAMES = new JsonLexer.Names(TAGS);
+  private static final TokenNames TAG_NAMES = new TokenNames(TAGS);
 
   /** A string value that is usually one of the format's tags. */
   String tag(String field) throws IOException {
