@@ -203,4 +203,44 @@ class LogTest {
     assertEquals("[1:v1 1:v2]", Log.EMPTY.append(new Entry(1, Payload.Data.of((byte) 1)))
         .append(new Entry(1, Payload.Data.of((byte) 2))).toString());
   }
+
+  @Test
+  void when_versions_share_structure_or_not_then_first_difference_is_the_naive_one() {
+    for (long seed : new long[] {7L, Long.getLong("refraft.seed", System.nanoTime())}) {
+      System.out.println("LogTest firstDifference seed=" + seed + " (rerun: -Drefraft.seed=" + seed + ")");
+      SplittableRandom r = new SplittableRandom(seed);
+      List<Log> versions = new ArrayList<>(List.of(Log.EMPTY));
+      Log log = Log.EMPTY;
+      for (int op = 0; op < 400; op++) {
+        int kind = r.nextInt(10);
+        if (kind < 6) {
+          for (int k = r.nextInt(1, 80); k > 0; k--) {
+            log = log.append(e(1 + op / 50, r.nextInt(4))); // few distinct values: equal but unshared entries
+          }
+        } else if (kind < 9) {
+          log = log.truncateAfter(r.nextLong(log.lastIndex() + 1));
+        } else { // the same entries in a log built separately: equal values, no shared nodes
+          log = Log.of(new ArrayList<>(log.slice(1, log.lastIndex() + 1)));
+        }
+        versions.add(log);
+      }
+      for (int k = 0; k < 3000; k++) {
+        Log a = versions.get(r.nextInt(versions.size()));
+        Log b = r.nextInt(4) == 0 ? a : versions.get(r.nextInt(versions.size()));
+        assertEquals(naiveFirstDifference(a, b), a.firstDifference(b), "seed " + seed + " pair " + k);
+        assertEquals(naiveFirstDifference(a, b), b.firstDifference(a), "seed " + seed + " pair " + k + " swapped");
+        assertEquals(a.lastIndex() == b.lastIndex() && naiveFirstDifference(a, b) > a.lastIndex(), a.equals(b));
+      }
+    }
+  }
+
+  private static long naiveFirstDifference(Log a, Log b) {
+    long n = Math.min(a.lastIndex(), b.lastIndex());
+    for (long i = 1; i <= n; i++) {
+      if (!a.entry(i).equals(b.entry(i))) {
+        return i;
+      }
+    }
+    return n + 1;
+  }
 }

@@ -220,7 +220,7 @@ final class Decoder {
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
         case "type" -> type = p.tag(f);
-        case "message" -> message = message(p, "input.message");
+        case "message" -> message = p.keepsSent() ? received(p) : message(p, "input.message");
         case "peer" -> peer = Optional.of(p.nodeId(f));
         case "payloads" -> payloads = payloads(p);
         case "requestId" -> requestId = p.integer("input.requestId");
@@ -426,9 +426,31 @@ final class Decoder {
     p.startArray("sent");
     List<TracedMessage> out = new ArrayList<>(4);
     while (p.nextObjectInArray("sent")) {
-      out.add(messageBody(p, "sent[" + out.size() + "]"));
+      int from = p.keepsSent() ? p.tokenStart() : 0;
+      TracedMessage m = messageBody(p, "sent[" + out.size() + "]");
+      if (p.keepsSent()) {
+        p.keepSent(from, p.position(), m);
+      }
+      out.add(m);
     }
     return out;
+  }
+
+  /**
+   * A received message: the message sent earlier with the same bytes when there is one (most
+   * receives: a writer prints a message the same way at its send and its receive), else decoded.
+   */
+  private static TracedMessage received(LineParser p) throws IOException {
+    p.startObject("'input.message'");
+    int from = p.tokenStart();
+    p.skipValue();
+    int to = p.position();
+    TracedMessage m = p.sentWith(from, to);
+    if (m != null) {
+      return m;
+    }
+    LineParser whole = p.sub(from, to);
+    return message(whole, "input.message");
   }
 
   private static TracedMessage message(LineParser p, String where) throws IOException {

@@ -1,8 +1,6 @@
 package io.refraft.traces;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.refraft.spec.Entry;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.Payload;
@@ -21,14 +19,58 @@ import java.util.Optional;
  * because the validator reads millions of lines.
  */
 final class LineParser {
-  private final JsonParser p;
+  private final JsonLexer p;
   private final Map<String, NodeId> ids;
   private boolean primed;
 
   /** @param ids node ids seen so far, shared across the lines of one file (a handful of entries) */
-  LineParser(JsonParser p, Map<String, NodeId> ids) {
+  LineParser(JsonLexer p, Map<String, NodeId> ids) {
+    this(p, ids, null);
+  }
+
+  /** @param sent where sent messages are kept for reuse by receives, when {@code p}'s buffer holds them */
+  LineParser(JsonLexer p, Map<String, NodeId> ids, SentMessages sent) {
     this.p = p;
     this.ids = ids;
+    this.sent = sent;
+  }
+
+  private final SentMessages sent;
+
+  /** True when sent messages are kept by their bytes (see {@link SentMessages}). */
+  boolean keepsSent() {
+    return sent != null;
+  }
+
+  /** The byte offset where the current token starts. */
+  int tokenStart() {
+    return p.tokenStart();
+  }
+
+  /** The byte offset after the current token. */
+  int position() {
+    return p.position();
+  }
+
+  /** With the current token a START_OBJECT or START_ARRAY, moves to its matching end. */
+  void skipValue() {
+    p.skipChildren();
+  }
+
+  void keepSent(int from, int to, TracedMessage m) {
+    sent.put(from, to, m);
+  }
+
+  /** The message sent earlier with exactly the bytes {@code [from, to)}, or null. */
+  TracedMessage sentWith(int from, int to) {
+    return sent.get(from, to);
+  }
+
+  /** A parser of the bytes {@code [from, to)} alone, sharing this file's node ids. */
+  LineParser sub(int from, int to) {
+    JsonLexer lexer = new JsonLexer();
+    lexer.reset(sent.bytes(), from, to);
+    return new LineParser(lexer, ids);
   }
 
   /**
@@ -36,7 +78,6 @@ final class LineParser {
    * every line has several. Any other text is returned as a new string (and then rejected).
    */
   private static final String[] TAGS;
-  private static final char[][] TAG_CHARS;
 
   static {
     List<String> tags = new ArrayList<>(List.of("MessageReceived", "ElectionTimeout", "HeartbeatTimeout",
@@ -46,38 +87,34 @@ final class LineParser {
       tags.add(a.name());
     }
     TAGS = tags.toArray(String[]::new);
-    TAG_CHARS = new char[TAGS.length][];
-    for (int i = 0; i < TAGS.length; i++) {
-      TAG_CHARS[i] = TAGS[i].toCharArray();
-    }
   }
 
   private NodeId[] known = new NodeId[0];
   private char[][] knownChars = new char[0][];
+
+  private static final TokenNames TAG_NAMES = new TokenNames(TAGS);
 
   /** A string value that is usually one of the format's tags. */
   String tag(String field) throws IOException {
     if (next() != JsonToken.VALUE_STRING) {
       throw new Bad("'" + field + "' must be a string");
     }
-    char[] buf = p.getTextCharacters();
-    int off = p.getTextOffset();
-    int len = p.getTextLength();
-    for (int i = 0; i < TAGS.length; i++) {
-      char[] t = TAG_CHARS[i];
-      if (t.length == len && Arrays.equals(t, 0, len, buf, off, off + len)) {
-        return TAGS[i];
-      }
-    }
-    return p.getText();
+    return currentTag();
   }
 
   /** The node id spelt by {@code buf[from, to)}, or null when no id seen so far is spelt so. */
   NodeId knownId(char[] buf, int from, int to) {
+    int len = to - from;
     for (int i = 0; i < known.length; i++) {
       char[] k = knownChars[i];
-      if (k.length == to - from && Arrays.equals(k, 0, k.length, buf, from, to)) {
-        return known[i];
+      if (k.length == len) {
+        int j = 0;
+        while (j < len && k[j] == buf[from + j]) {
+          j++;
+        }
+        if (j == len) {
+          return known[i];
+        }
       }
     }
     return null;
@@ -155,11 +192,7 @@ final class LineParser {
       primed = false;
       return p.currentToken();
     }
-    try {
-      return p.nextToken();
-    } catch (StreamReadException e) {
-      throw new Bad("not valid JSON: " + e.getOriginalMessage());
-    }
+    return p.nextToken();
   }
 
   void startObject(String what) throws IOException {
@@ -193,7 +226,7 @@ final class LineParser {
     if (next() != JsonToken.VALUE_NUMBER_INT) {
       throw new Bad("'" + field + "' must be an integer");
     }
-    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+    if (p.isBig()) {
       throw new Bad("'" + field + "' is beyond 64 bits");
     }
     return p.getLongValue();
@@ -280,17 +313,9 @@ final class LineParser {
   }
 
   /** The current string token as a tag (see {@link #tag}), without reading another token. */
-  String currentTag() throws IOException {
-    char[] buf = p.getTextCharacters();
-    int off = p.getTextOffset();
-    int len = p.getTextLength();
-    for (int i = 0; i < TAGS.length; i++) {
-      char[] t = TAG_CHARS[i];
-      if (t.length == len && Arrays.equals(t, 0, len, buf, off, off + len)) {
-        return TAGS[i];
-      }
-    }
-    return p.getText();
+  String currentTag() {
+    String t = TAG_NAMES.find(p.getTextCharacters(), p.getTextLength(), p.textHash());
+    return t != null ? t : p.getText();
   }
 
   /** True when the array continues with a string (now current); false at its end. */

@@ -1,7 +1,5 @@
 package io.refraft.traces;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.refraft.spec.NodeId;
 import java.io.IOException;
@@ -14,22 +12,30 @@ import java.util.Map;
 
 /**
  * Streams a trace file: the header, then one {@link TraceStep} per {@link #next} call, holding
- * only the current line in memory. Every deviation from FORMAT.md is a
+ * only the current line (and a read buffer) in memory. Lines are cut at {@code \n} and each is
+ * tokenized by {@link JsonLexer}, so a JSON value must start and end on its line (NDJSON). Every deviation from FORMAT.md is a
  * {@link TraceFormatException} naming the file and line: a missing or unknown header, a field of
  * the wrong type, an unknown input, message or action, a step of a node not in the header, a seq
  * that does not count 1, 2, 3, … per node, and a last line cut off before its newline.
  */
 public final class TraceReader implements AutoCloseable {
+  private static final int READ_SIZE = 1 << 16;
+
   private final String file;
   private final InputStream in;
-  private final JsonParser json;
+  private final JsonLexer json = new JsonLexer();
   private final LineParser parser;
   private final TraceHeader header;
   private final Map<NodeId, Long> lastSeq = new HashMap<>();
-  private final long lineOffset;
   private final boolean checkOrder;
+  /** The bytes read and not yet consumed: {@code data[pos, len)}; all of the input when {@link #eof}. */
+  private byte[] data;
+  private int pos;
+  private int len;
+  private boolean eof;
   private long line;
-  private long lastEnd;
+  /** The current line ends with a newline (a line without one at the end of the file may be cut off). */
+  private boolean terminated;
 
   /** Opens {@code path} and reads its header. */
   public static TraceReader open(Path path) throws IOException, TraceFormatException {
@@ -47,27 +53,21 @@ public final class TraceReader implements AutoCloseable {
     }
   }
 
-  /**
-   * Reads the header from {@code in}; {@code file} names the source in errors. One streaming
-   * parser reads the whole file (no parser per line); line numbers are the parser's.
-   */
+  /** Reads the header from {@code in}; {@code file} names the source in errors. */
   public TraceReader(String file, InputStream in) throws IOException, TraceFormatException {
     this.file = file;
     this.in = in;
-    this.json = TraceWriter.JSON.createParser(in);
+    this.data = new byte[READ_SIZE];
     this.parser = new LineParser(json, new HashMap<>());
-    this.lineOffset = 0;
     this.checkOrder = true;
-    if (!startValue()) {
+    if (!startLine()) {
       throw new TraceFormatException(file, 1, "empty file: missing header");
     }
     try {
       this.header = Decoder.header(parser);
-      endValue();
+      endLine();
     } catch (LineParser.Bad e) {
       throw bad(e.getMessage());
-    } catch (JacksonException e) {
-      throw bad("not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -77,19 +77,34 @@ public final class TraceReader implements AutoCloseable {
    * each line as {@link #next} does except the order across lines (seq numbering, a per-node
    * file's node), which the caller checks with {@link #checkOrder} in file order.
    */
-  public static TraceReader ofLines(String file, TraceHeader header, InputStream in, long firstLine)
-      throws IOException {
-    return new TraceReader(file, header, in, firstLine);
+  public static TraceReader ofLines(String file, TraceHeader header, InputStream in, long firstLine) {
+    return new TraceReader(file, header, in, null, 0, firstLine);
   }
 
-  private TraceReader(String file, TraceHeader header, InputStream in, long firstLine) throws IOException {
+  /**
+   * {@link #ofLines(String, TraceHeader, InputStream, long)} on {@code buf[0, len)}, read in place;
+   * a received message that repeats the bytes of an earlier send in the buffer is not decoded
+   * again (see SentMessages).
+   */
+  public static TraceReader ofLines(String file, TraceHeader header, byte[] buf, int len, long firstLine) {
+    return new TraceReader(file, header, null, buf, len, firstLine);
+  }
+
+  private TraceReader(String file, TraceHeader header, InputStream in, byte[] buf, int len, long firstLine) {
     this.file = file;
     this.in = in;
-    this.json = TraceWriter.JSON.createParser(in);
-    this.parser = new LineParser(json, new HashMap<>());
     this.header = header;
-    this.lineOffset = firstLine - 1;
+    this.line = firstLine - 1;
     this.checkOrder = false;
+    if (buf != null) {
+      this.data = buf;
+      this.len = len;
+      this.eof = true;
+      this.parser = new LineParser(json, new HashMap<>(), new SentMessages(buf));
+    } else {
+      this.data = new byte[READ_SIZE];
+      this.parser = new LineParser(json, new HashMap<>());
+    }
   }
 
   public TraceHeader header() {
@@ -109,15 +124,13 @@ public final class TraceReader implements AutoCloseable {
   public TraceStep next() throws IOException, TraceFormatException {
     TraceStep s;
     try {
-      if (!startValue()) {
+      if (!startLine()) {
         return null;
       }
       s = Decoder.step(parser, header.persistence());
-      endValue();
+      endLine();
     } catch (LineParser.Bad e) {
       throw bad(e.getMessage());
-    } catch (JacksonException e) {
-      throw bad("not valid JSON: " + e.getOriginalMessage());
     }
     members(s);
     if (checkOrder) {
@@ -147,41 +160,95 @@ public final class TraceReader implements AutoCloseable {
     lastSeq.put(n, s.seq());
   }
 
-  /** Moves to the next top-level value; false at the end of input. */
-  private boolean startValue() throws IOException, TraceFormatException {
-    JsonToken t;
-    try {
-      t = json.nextToken();
-    } catch (JacksonException e) {
-      line = lineOffset + json.currentLocation().getLineNr();
-      throw bad("not valid JSON: " + e.getOriginalMessage());
+  /**
+   * Moves to the next line that is not blank and reads its first token, which must open an
+   * object; false at the end of input.
+   */
+  private boolean startLine() throws IOException, TraceFormatException {
+    while (true) {
+      int end = nextLine();
+      if (end < 0) {
+        return false;
+      }
+      json.reset(data, pos, end);
+      pos = terminated ? end + 1 : end;
+      if (json.atEnd()) {
+        continue; // a blank line
+      }
+      JsonToken t;
+      try {
+        t = json.nextToken();
+      } catch (LineParser.Bad e) {
+        throw bad(e.getMessage());
+      }
+      if (t != JsonToken.START_OBJECT) {
+        throw new TraceFormatException(file, line, "each line must be one JSON object");
+      }
+      parser.prime();
+      return true;
     }
-    if (t == null) {
-      return false;
-    }
-    line = lineOffset + json.currentTokenLocation().getLineNr();
-    if (line == lastEnd) {
-      throw new TraceFormatException(file, line, "more than one JSON value on the line");
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw new TraceFormatException(file, line, "each line must be one JSON object");
-    }
-    parser.prime();
-    return true;
   }
 
-  /** NDJSON: the value just read must have ended on the line it started on. */
-  private void endValue() throws TraceFormatException {
-    lastEnd = lineOffset + json.currentLocation().getLineNr();
-    if (lastEnd != line) {
-      throw new TraceFormatException(file, line, "a JSON value spans lines " + line + " to " + lastEnd
-          + " (NDJSON: one object per line)");
+  /**
+   * Finds the next line in {@code data} from {@code pos}, reading more input as needed, and
+   * counts it; returns the offset of its end (its newline, or the end of input), or -1 when no
+   * input is left. {@code pos} stays at the line's start.
+   */
+  private int nextLine() throws IOException {
+    int from = pos;
+    while (true) {
+      for (int i = from; i < len; i++) {
+        if (data[i] == '\n') {
+          line++;
+          terminated = true;
+          return i;
+        }
+      }
+      if (eof) {
+        if (pos >= len) {
+          return -1;
+        }
+        line++;
+        terminated = false;
+        return len;
+      }
+      from = len - pos;
+      fill();
+    }
+  }
+
+  /** Moves the unread bytes to the front (growing the buffer for a long line) and reads more. */
+  private void fill() throws IOException {
+    int keep = len - pos;
+    if (keep == data.length) {
+      data = java.util.Arrays.copyOf(data, data.length * 2);
+    } else if (pos > 0) {
+      System.arraycopy(data, pos, data, 0, keep);
+    }
+    pos = 0;
+    len = keep;
+    int r = in.read(data, len, data.length - len);
+    if (r < 0) {
+      eof = true;
+    } else {
+      len += r;
+    }
+  }
+
+  /** NDJSON: nothing but whitespace may follow the object on its line. */
+  private void endLine() throws TraceFormatException {
+    if (!json.atEnd()) {
+      throw new TraceFormatException(file, line, "more than one JSON value on the line");
     }
   }
 
   private TraceFormatException bad(String reason) {
-    if (json.isClosed() || reason.contains("end-of-input")) {
+    if (json.endOfInput() && !terminated) {
       return new TraceFormatException(file, line, "truncated last line (the file ends inside it): " + reason);
+    }
+    if (json.endOfInput()) {
+      return new TraceFormatException(file, line, "the JSON value does not end on its line (NDJSON: one object per"
+          + " line): " + reason);
     }
     return new TraceFormatException(file, line, reason);
   }
@@ -204,7 +271,9 @@ public final class TraceReader implements AutoCloseable {
       case TraceInput.Restart r -> { }
     }
     for (TracedMessage m : s.sent()) {
-      member(m.message().to(), "sent " + m.id() + ".to");
+      if (!header.config().isMember(m.message().to())) {
+        member(m.message().to(), "sent " + m.id() + ".to");
+      }
     }
     for (int k = 0; k < s.reads().size(); k++) {
       if (s.reads().get(k) instanceof ReadAnswer.Rejected r && r.leader().isPresent()) {
@@ -222,7 +291,8 @@ public final class TraceReader implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    json.close();
-    in.close();
+    if (in != null) {
+      in.close();
+    }
   }
 }

@@ -67,6 +67,10 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "clients also issue ReadIndex reads; --no-reads turns them off (default: on)")
   boolean reads;
 
+  @Option(names = "--workers", paramLabel = "W",
+      description = "seeds run in parallel on W threads; output stays in seed order (default: available processors)")
+  Integer workers;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "where a failing seed's traces, history, schedule and summary go, in DIR/seed-S "
           + "(default: a new temporary directory, printed)")
@@ -78,13 +82,23 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     long first = seed != null ? seed : new SplittableRandom().nextLong();
     int count = seeds != null ? seeds : 1;
+    int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+    if (threads < 1) {
+      throw new UserError("--workers must be >= 1, got " + threads);
+    }
     long wallStart = System.nanoTime();
+    try (SeedRunner runner = new SeedRunner(first, count, Math.min(threads, count), options)) {
+      return runSeeds(runner, first, count, o, wallStart);
+    }
+  }
+
+  private int runSeeds(SeedRunner runner, long first, int count, PrintWriter o, long wallStart) throws IOException {
     long failures = 0;
     long simNanos = 0;
     Long firstFailure = null;
     for (int i = 0; i < count; i++) {
       long s = first + i;
-      SimResult r = Simulation.run(s, options);
+      SimResult r = runner.next();
       simNanos += r.simulatedNanos();
       o.println(r.summaryJson());
       if (!r.passed()) {

@@ -42,6 +42,34 @@ class SimulateCommandTest {
   }
 
   @Test
+  void seeds_on_several_workers_print_what_one_worker_prints_in_seed_order() throws Exception {
+    long seed = new SplittableRandom().nextLong();
+    System.out.println("SimulateCommandTest workers seed=" + seed);
+    String[] common = {"simulate", "--seed", Long.toString(seed), "--seeds", "5", "--steps", "300", "--out",
+        dir.toString()};
+    Run one = run(concat(common, "--workers", "1"));
+    Run three = run(concat(common, "--workers", "3"));
+    assertEquals(0, one.code(), one.out() + one.err());
+    assertEquals(0, three.code(), three.out() + three.err());
+    assertEquals(withoutWallTimes(one.out()), withoutWallTimes(three.out()));
+    String[] lines = three.out().strip().split("\n");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(seed + i, new ObjectMapper().readTree(lines[i]).get("seed").asLong());
+    }
+    assertEquals(2, run(concat(common, "--workers", "0")).code());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static String withoutWallTimes(String out) {
+    return out.replaceAll("\"seconds\":[0-9.]+", "");
+  }
+
+  @Test
   void bad_usage_exits_2_naming_the_argument() throws Exception {
     Run nodes = run("simulate", "--nodes", "4");
     assertEquals(2, nodes.code());

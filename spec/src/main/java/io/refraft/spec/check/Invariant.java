@@ -84,6 +84,9 @@ public enum Invariant {
           while (k >= 1 && a.term(k) != b.term(k)) {
             k--;
           }
+          if (a.firstDifference(b) > k) {
+            continue; // identical up through k (compared block by block, shared blocks skipped)
+          }
           for (long x = k; x >= 1; x--) {
             if (!a.entry(x).equals(b.entry(x))) {
               return Optional.of(ns.get(i).self() + " and " + ns.get(j).self() + " agree on the term at index "

@@ -55,6 +55,9 @@ public enum StepInvariant {
         return Optional.of("leader " + after.self() + " shortened its log from " + before.log().lastIndex()
             + " to " + after.log().lastIndex());
       }
+      if (before.log().firstDifference(after.log()) > before.log().lastIndex()) {
+        return Optional.empty(); // before's log is a prefix of after's (cheap: the versions share structure)
+      }
       for (long i = before.log().lastIndex(); i >= 1; i--) {
         if (!before.log().entry(i).equals(after.log().entry(i))) {
           return Optional.of("leader " + after.self() + " overwrote index " + i + ": " + before.log().entry(i)

@@ -21,6 +21,9 @@ import io.refraft.traces.TraceRecorder;
 import io.refraft.traces.TraceStep;
 import io.refraft.traces.TraceWriter;
 import io.refraft.traces.TracedMessage;
+import io.refraft.verification.trace.StepValidator;
+import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.trace.ValidationResult;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -45,16 +48,51 @@ final class SimTraceSink implements TraceSink {
   private long nextSendSeq = 1;
   private NodeState last;
   private Optional<Invariant.Violation> violation = Optional.empty();
+  private final StepValidator validator;
+  private final String file;
+  private RuntimeException validatorError;
 
-  SimTraceSink(NodeId self, Config config, Clock clock, boolean duplicates, String description) {
+  private static TraceHeader header(Config config, boolean duplicates, String description) {
+    return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
+            : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
+        new TraceHeader.Source("refraft", description));
+  }
+
+  /**
+   * The validator the sinks of one run share. Steps reach it in the order the simulation takes
+   * them, a causal order (a message is delivered by a later event than the turn that sent it), so
+   * the per-node traces need not be merged, written out and read back to be validated: that round
+   * trip through the text cost more than the replay itself.
+   */
+  static StepValidator validator(Config config, boolean duplicates, String description) {
+    return new StepValidator(header(config, duplicates, description), TraceValidator.Options.defaults());
+  }
+
+  /** The verdict of the run's validator (shared by {@code sinks}), as FinalChecks reported it. */
+  static Optional<String> validation(StepValidator validator, SimTraceSink[] sinks) {
+    for (SimTraceSink s : sinks) {
+      if (s.validatorError != null) {
+        return Optional.of("trace validation: validator error at " + s.file + ": " + s.validatorError);
+      }
+    }
+    ValidationResult r = validator.finish();
+    return r.divergence().map(d -> "trace validation: " + d.explain());
+  }
+
+  /**
+   * @param validator where each step is also validated against the spec as it is taken, shared by
+   *     the sinks of one run (see {@link #validator(Config, boolean, String)})
+   */
+  SimTraceSink(NodeId self, Config config, Clock clock, boolean duplicates, String description,
+      StepValidator validator) {
     this.self = self;
     this.clock = clock;
     this.last = NodeState.initial(self, config);
+    this.validator = validator;
+    this.file = self.name() + ".ndjson";
     try {
       writer = new TraceWriter(text);
-      writer.header(TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
-              : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
-          new TraceHeader.Source("refraft", description)).forNode(self));
+      writer.header(header(config, duplicates, description).forNode(self));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a StringWriter does not fail
     }
@@ -79,9 +117,17 @@ final class SimTraceSink implements TraceSink {
     nextSendSeq = Math.max(nextSendSeq, seq);
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
         : TraceRecorder.between(before.durable(), t.next().durable());
+    TraceStep step = new TraceStep(self, ++stepSeq, OptionalLong.of(clock.nanoTime()), traceInput(input, receivedSeq),
+        Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
+    if (validatorError == null) {
+      try {
+        validator.step(file, stepSeq + 1, step); // line 1 is the header
+      } catch (RuntimeException e) { // a sink never throws into the driver (TraceSink's contract)
+        validatorError = e;
+      }
+    }
     try {
-      writer.step(new TraceStep(self, ++stepSeq, OptionalLong.of(clock.nanoTime()), traceInput(input, receivedSeq),
-          Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads));
+      writer.step(step);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

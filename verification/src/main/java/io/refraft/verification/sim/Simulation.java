@@ -10,6 +10,7 @@ import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
+import io.refraft.verification.trace.StepValidator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,6 +92,7 @@ public final class Simulation {
   private final Nemesis nemesis;
   private final MemoryStorage[] disks;
   private final SimTraceSink[] sinks;
+  private final StepValidator validator;
   private final Driver[] drivers;
   private final KvService[] services;
   private final int[] incarnation;
@@ -135,13 +137,14 @@ public final class Simulation {
     incarnation = new int[n];
     slowUntil = new long[n];
     busyUntil = new long[n];
+    validator = SimTraceSink.validator(config, options.faults().contains(Fault.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
       if (options.bugs().contains(InjectedBug.SKIP_FSYNC)) {
         disks[i].plantSkipFsync();
       }
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(Fault.DUP),
-          "refraft simulate --seed " + seed);
+          "refraft simulate --seed " + seed, validator);
       machines.add(new ArrayList<>());
     }
   }
@@ -176,7 +179,7 @@ public final class Simulation {
       failure = FinalChecks.checkHistory(clients.history(), notes);
     }
     if (failure.isEmpty()) {
-      failure = FinalChecks.validateTraces(sinks);
+      failure = SimTraceSink.validation(validator, sinks);
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,

@@ -284,13 +284,6 @@ final class GlobalChecks {
 
   /** The first index where two logs differ (lastIndex + 1 of the shorter when one extends the other). */
   static long firstDifference(Log a, Log b) {
-    if (a == b) {
-      return Math.max(a.lastIndex(), b.lastIndex()) + 1;
-    }
-    long i = Math.min(a.lastIndex(), b.lastIndex());
-    while (i >= 1 && !a.entry(i).equals(b.entry(i))) {
-      i--;
-    }
-    return i + 1;
+    return a.firstDifference(b);
   }
 }

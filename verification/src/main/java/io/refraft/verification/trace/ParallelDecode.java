@@ -150,7 +150,7 @@ final class ParallelDecode implements StepStream {
   private Chunk decode(TraceHeader h, byte[] buf, int len, long firstLine, boolean end) {
     List<TraceStep> steps = new ArrayList<>(len / 256);
     long[] lines = new long[Math.max(16, len / 64)];
-    try (TraceReader r = TraceReader.ofLines(file, h, new ByteArrayInputStream(buf, 0, len), firstLine)) {
+    try (TraceReader r = TraceReader.ofLines(file, h, buf, len, firstLine)) {
       for (TraceStep s = r.next(); s != null; s = r.next()) {
         if (steps.size() == lines.length) {
           lines = Arrays.copyOf(lines, lines.length * 2);

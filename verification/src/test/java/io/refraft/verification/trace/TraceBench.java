@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.trace.TraceBench [EVENTS] [DIR]
+ *     io.refraft.verification.trace.TraceBench [EVENTS] [DIR] [ROUNDS] [--no-heap]
  * </pre>
  */
 public final class TraceBench {
@@ -41,14 +41,17 @@ public final class TraceBench {
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("trace-bench");
     Path big = dir.resolve("bench-" + events + ".ndjson");
     Path quarter = dir.resolve("bench-" + events / 4 + ".ndjson");
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    boolean heap = args.length <= 3 || !args[3].equals("--no-heap");
     long t0 = System.nanoTime();
-    long logLength = generate(big, 5, events, 10);
-    long quarterLog = generate(quarter, 5, events / 4, 10);
-    System.out.printf(Locale.ROOT, "generated %s (%d MB, log length %d) in %.1f s%n", big,
+    // The generator is deterministic: files left by an earlier run with the same length are reused.
+    long logLength = Files.exists(big) ? -1 : generate(big, 5, events, 10);
+    long quarterLog = Files.exists(quarter) ? -1 : generate(quarter, 5, events / 4, 10);
+    System.out.printf(Locale.ROOT, "generated %s (%d MB, log length %d, -1: reused) in %.1f s%n", big,
         Files.size(big) >> 20, logLength, (System.nanoTime() - t0) / 1e9);
     TraceValidator v = new TraceValidator(TraceValidator.Options.defaults());
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    for (int round = 1; round <= 4; round++) {
+    for (int round = 1; round <= rounds; round++) {
       long cpu = os.getProcessCpuTime();
       long start = System.nanoTime();
       ValidationResult r = v.validateFile(big);
@@ -58,6 +61,9 @@ public final class TraceBench {
               + " and JIT included) = %.2f CPU-us/event; %d full invariant checks%n",
           round, r.valid() ? "valid" : r.divergence().get().explain(), r.events(), secs, r.events() / secs, cpuSecs,
           cpuSecs * 1e6 / r.events(), r.fullChecks());
+    }
+    if (!heap) {
+      return;
     }
     for (Path f : new Path[] {quarter, big}) {
       long peak = peakHeap(() -> v.validateFile(f));

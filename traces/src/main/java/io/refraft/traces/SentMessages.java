@@ -1,0 +1,59 @@
+package io.refraft.traces;
+
+import java.util.Arrays;
+
+/**
+ * The messages decoded from the {@code sent} lists of one buffer of trace lines, by their exact
+ * bytes, so that a later receive of the same message (same id, same fields, so normally the same
+ * bytes: a writer prints one message the same way twice) reuses the decoded object instead of
+ * decoding it again. Sound because decoding is a function of the bytes (and of the file's node
+ * ids, which only grow): equal bytes decode to an equal message without error. A receive whose
+ * bytes differ (another writer's field order, an altered message) is decoded in full as before.
+ *
+ * <p>Direct-mapped on a hash of the bytes: a slot keeps the last message that hashed to it, so
+ * memory is fixed; a message received long after its send may find its slot taken and is decoded.
+ */
+final class SentMessages {
+  private static final int SLOTS = 1 << 10;
+
+  private final byte[] buf;
+  private final int[] start = new int[SLOTS];
+  private final int[] end = new int[SLOTS];
+  private final TracedMessage[] message = new TracedMessage[SLOTS];
+
+  /** @param buf the bytes the parser reads, from offset 0 */
+  SentMessages(byte[] buf) {
+    this.buf = buf;
+  }
+
+  void put(int from, int to, TracedMessage m) {
+    int slot = slot(from, to);
+    start[slot] = from;
+    end[slot] = to;
+    message[slot] = m;
+  }
+
+  /** The message sent with exactly the bytes {@code buf[from, to)}, or null. */
+  TracedMessage get(int from, int to) {
+    int slot = slot(from, to);
+    TracedMessage m = message[slot];
+    if (m == null || end[slot] - start[slot] != to - from
+        || !Arrays.equals(buf, start[slot], end[slot], buf, from, to)) {
+      return null;
+    }
+    return m;
+  }
+
+  byte[] bytes() {
+    return buf;
+  }
+
+  /** A hash of the length and the first 40 bytes (where the message id is): enough to spread messages. */
+  private int slot(int from, int to) {
+    int h = to - from;
+    for (int i = from, e = Math.min(to, from + 40); i < e; i++) {
+      h = 31 * h + buf[i];
+    }
+    return (h ^ (h >>> 16)) & (SLOTS - 1);
+  }
+}
