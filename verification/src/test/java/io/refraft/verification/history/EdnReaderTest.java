@@ -49,6 +49,11 @@ class EdnReaderTest {
     List<Object> out = new ArrayList<>();
     try {
       for (Object v = parser.nextValue(in); v != Parser.END_OF_INPUT; v = parser.nextValue(in)) {
+        // A tag right after a token ("-589#b" at the end, seed 13529221892900) escapes DANGLING's
+        // delimiter test; edn-java then returns the tag applied to its end-of-input marker.
+        if (v instanceof us.bpsm.edn.TaggedValue t && t.getValue() == Parser.END_OF_INPUT) {
+          return Outcome.failure();
+        }
         out.add(EdnValues.fromEdn(v));
       }
     } catch (EdnException | EdnValues.Unsupported e) {
