@@ -43,6 +43,7 @@ public final class RefraftClient implements AutoCloseable {
   private final Duration requestTimeout;
   private final Duration deadline;
   private final boolean sessions;
+  private final boolean homeReads;
   private final HttpClient http;
   private final Object writeLock = new Object();
   private volatile URI leader;
@@ -57,6 +58,18 @@ public final class RefraftClient implements AutoCloseable {
    * @param sessions       whether writes run in a session (exactly-once retries)
    */
   public RefraftClient(List<URI> endpoints, Duration requestTimeout, Duration deadline, boolean sessions) {
+    this(endpoints, requestTimeout, deadline, sessions, false);
+  }
+
+  /**
+   * @param homeReads whether every read starts at the first endpoint, the client's home node, rather
+   *                  than at the leader found by earlier requests: a Jepsen client is bound to one
+   *                  node, so a node that answers reads it should redirect is exposed (a correct
+   *                  follower redirects a linearizable read to the leader; one hop more)
+   */
+  public RefraftClient(List<URI> endpoints, Duration requestTimeout, Duration deadline, boolean sessions,
+      boolean homeReads) {
+    this.homeReads = homeReads;
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("give at least one endpoint");
     }
@@ -79,7 +92,8 @@ public final class RefraftClient implements AutoCloseable {
   }
 
   private Optional<JsonNode> read(String key, boolean stale) {
-    Response r = call("GET", path(key) + (stale ? "?stale=true" : ""), null, false);
+    Response r = call("GET", path(key) + (stale ? "?stale=true" : ""), null, false, 0, 0,
+        homeReads ? endpoints.getFirst() : null);
     return r.status() == 404 ? Optional.empty() : Optional.of(r.body().get("value"));
   }
 
@@ -149,16 +163,22 @@ public final class RefraftClient implements AutoCloseable {
     return call(method, path, body, write, 0, 0);
   }
 
+  private Response call(String method, String path, byte[] body, boolean write, long client, long sequence) {
+    return call(method, path, body, write, client, sequence, null);
+  }
+
   /**
    * Sends until a node answers with the outcome or the deadline passes. A write without a session
-   * is not resent once it may have arrived: only a session makes a resend safe.
+   * is not resent once it may have arrived: only a session makes a resend safe. {@code start}: where
+   * the first attempt goes; null: the known leader, else the next endpoint.
    */
-  private Response call(String method, String path, byte[] body, boolean write, long client, long sequence) {
+  private Response call(String method, String path, byte[] body, boolean write, long client, long sequence,
+      URI start) {
     long end = System.nanoTime() + deadline.toNanos();
     boolean maybeSent = false;
     boolean resendSafe = !write || client != 0;
     String last = "no attempt";
-    URI base = leader != null ? leader : endpoint();
+    URI base = start != null ? start : leader != null ? leader : endpoint();
     while (true) {
       long remainingMs = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
       if (remainingMs <= 0) {

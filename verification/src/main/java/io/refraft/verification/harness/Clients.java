@@ -50,6 +50,17 @@ final class Clients {
     return new RefraftClient(endpoints, REQUEST_TIMEOUT, OP_DEADLINE, true);
   }
 
+  /**
+   * A workload client bound to node {@code worker mod n}, as Jepsen binds each process to a node: its
+   * reads start there every time (a correct follower redirects them to the leader), so a node that
+   * serves reads it must not (the planted stale-read bug) is exposed. Writes find the leader.
+   */
+  private RefraftClient homeClient(int worker) {
+    List<URI> rotated = new java.util.ArrayList<>(endpoints);
+    java.util.Collections.rotate(rotated, -(worker % endpoints.size()));
+    return new RefraftClient(rotated, REQUEST_TIMEOUT, OP_DEADLINE, true, true);
+  }
+
   /** Starts the threads; they invoke nothing at or after {@code stopAtNanos} (recorder time). */
   void start(long stopAtNanos) {
     this.stopAtNanos = stopAtNanos;
@@ -76,7 +87,7 @@ final class Clients {
   private void loop(int worker) {
     Random rnd = new Random(seed * 1_000_003L + worker);
     long process = worker;
-    RefraftClient client = client(endpoints);
+    RefraftClient client = homeClient(worker);
     try {
       while (true) {
         // The next free slot, never one in the past: threads blocked by a fault bank no burst.
@@ -97,7 +108,7 @@ final class Clients {
           process += concurrency;
           maxProcess.accumulateAndGet(process, Math::max);
           client.close();
-          client = client(endpoints);
+          client = homeClient(worker);
         }
       }
     } finally {
