@@ -126,30 +126,4 @@ final class FinalChecks {
   private static String abbreviate(String s) {
     return s.length() <= 600 ? s : s.substring(0, 600) + " ... (history.edn has the whole history)";
   }
-
-  /** Validates the nodes' traces together against the spec (verification/README "Trace validation"). */
-  static Optional<String> validateTraces(SimTraceSink[] sinks) {
-    Path dir = null;
-    List<Path> files = new ArrayList<>();
-    try {
-      dir = Files.createTempDirectory("refraft-sim");
-      for (SimTraceSink s : sinks) {
-        Path f = dir.resolve(s.node().name() + ".ndjson");
-        Files.writeString(f, s.text(), StandardCharsets.UTF_8);
-        files.add(f);
-      }
-      ValidationResult r = new TraceValidator(TraceValidator.Options.defaults()).validateRun(files);
-      String prefix = dir + java.io.File.separator; // the failure's files are written as n1.ndjson, ...
-      return r.divergence().map(d -> "trace validation: " + d.explain().replace(prefix, ""));
-    } catch (IOException | TraceFormatException e) {
-      return Optional.of("trace validation: " + e.getMessage());
-    } finally {
-      for (Path f : files) {
-        f.toFile().delete();
-      }
-      if (dir != null) {
-        dir.toFile().delete();
-      }
-    }
-  }
 }
