@@ -69,17 +69,22 @@ public final class Svg {
 
   /** Completions per second, one line per outcome. */
   public static String throughput(Stats stats, List<NemesisEvent> events, double seconds) {
-    int[][] per = stats.perSecond();
-    int max = 1;
+    int[][] all = stats.perSecond();
+    // A last, partial second would read as a collapse of throughput: only whole seconds are drawn.
+    int[][] per = java.util.Arrays.copyOf(all, Math.max(0, Math.min(all.length, (int) Math.floor(seconds))));
+    int peak = 1;
     for (int[] s : per) {
       for (int c : s) {
-        max = Math.max(max, c);
+        peak = Math.max(peak, c);
       }
     }
+    int step = niceStep(peak / 4.0);
+    int gridLines = (peak + step - 1) / step;
+    int max = gridLines * step;
     StringBuilder sb = open("completions per second by time (s)");
     bands(sb, events, seconds);
-    for (int g = 0; g <= 4; g++) {
-      double v = max * g / 4.0;
+    for (int g = 0; g <= gridLines; g++) {
+      double v = (double) g * step;
       double y = yLin(v, max);
       line(sb, LEFT, y, WIDTH - RIGHT, y, "#e0e0e0");
       text(sb, LEFT - 6, y + 4, "end", String.format(Locale.ROOT, "%.0f", v));
@@ -95,6 +100,19 @@ public final class Svg {
     xAxis(sb, seconds);
     legend(sb);
     return sb.append("</svg>").toString();
+  }
+
+  /** The smallest of 1, 2, 5 times a power of ten that is at least {@code raw}: round axis labels. */
+  static int niceStep(double raw) {
+    int p = 1;
+    while (true) {
+      for (int m : new int[] {1, 2, 5}) {
+        if (m * p >= raw) {
+          return m * p;
+        }
+      }
+      p *= 10;
+    }
   }
 
   private static StringBuilder open(String title) {
