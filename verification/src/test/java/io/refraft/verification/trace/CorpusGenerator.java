@@ -84,8 +84,10 @@ public final class CorpusGenerator {
       Files.createDirectories(dir);
       try (var files = Files.list(dir)) {
         for (Path f : files.toList()) {
-          // real-*.ndjson come from real runs (RunMerger), not from this generator: kept.
-          boolean real = f.getFileName().toString().startsWith("real-");
+          // real-*.ndjson come from real runs (RunMerger), sim-*.ndjson from simulations (SimRunExport),
+          // not from this generator: kept.
+          String name = f.getFileName().toString();
+          boolean real = name.startsWith("real-") || name.startsWith("sim-");
           if (!real && (f.toString().endsWith(".ndjson") || f.toString().endsWith(".expected"))) {
             Files.delete(f);
           }
