@@ -409,7 +409,7 @@ public final class Driver {
 
   /** Durability, then sends, then applies, then completions (the class comment's order). */
   private void finishTurn() throws IOException {
-    if (dirty && trace == TraceSink.OFF && !hardStateDirty) {
+    if (dirty && (trace == TraceSink.OFF || trace.allowsEarlySend()) && !hardStateDirty) {
       sendLeaderAppendsEarly();
     }
     hardStateDirty = false;

@@ -32,4 +32,15 @@ public interface TraceSink {
    * that the trace never shows a step durable before it is, nor a receive before its send.
    */
   default void endTurn() {}
+
+  /**
+   * Whether the driver may send a leader's AppendEntries before the turn's fsync (thesis §10.2.1;
+   * impl/README "Driver"). Only a sink that records each step whole when it is taken may say yes: a
+   * file sink writes at {@link #endTurn}, so a crash between such a send and the end of the turn
+   * would leave a receiver's trace naming a message its sender's trace never shows. Tracing off
+   * always allows it.
+   */
+  default boolean allowsEarlySend() {
+    return false;
+  }
 }

@@ -98,6 +98,16 @@ final class SimTraceSink implements TraceSink {
     }
   }
 
+  /**
+   * Yes: this sink records and validates every step when it is taken, so the simulator runs the
+   * production order of sends (a leader's AppendEntries leave before its fsync, thesis §10.2.1), and
+   * a slow fsync ({@code fsync-latency}) lets followers answer while the leader is still syncing.
+   */
+  @Override
+  public boolean allowsEarlySend() {
+    return true;
+  }
+
   @Override
   public void step(NodeState before, Input input, long receivedSeq, Transition t, long firstSentSeq) {
     NodeState prior = input instanceof Input.Restart ? last : before;
