@@ -46,8 +46,14 @@ final class NemesisRunner implements Runnable {
   @Override
   public void run() {
     try {
-      for (NemesisSchedule.Entry e : schedule.entries()) {
+      List<NemesisSchedule.Entry> entries = schedule.entries();
+      for (int k = 0; k < entries.size(); k++) {
+        NemesisSchedule.Entry e = entries.get(k);
         if (waitUntil(e.startNanos())) {
+          // Faults run one at a time, each after the previous one healed; a restart that came up late
+          // can push the rest past the end of the run. Say so rather than drop them silently.
+          progress.line("nemesis: the run ended before " + (entries.size() - k) + " of " + entries.size()
+              + " planned faults could start");
           return;
         }
         Runnable heal = inject(e.fault());
