@@ -6,6 +6,7 @@
 #   impl/bench/compare-etcd.sh [SECONDS per run (default 20)] [CLIENTS (default 64)]
 #   MIXES="put get" impl/bench/compare-etcd.sh 10      only some mixes (default: put get 50/50 txn)
 #   NODE_JAVA_OPTS="-Xmx256m ..."                        the refraft nodes' JVM flags (default below)
+#   BENCH_JAVA_OPTS="..."                                 the load generator's JVM flags (default below)
 #
 # Installs Debian's etcd-server (apt-get) when no `etcd` is on PATH. Ports: etcd clients 23791-23793,
 # peers 23801-23803; refraft clients 7601-7603, peers 7701-7703. Data in a temp dir, removed at the
@@ -36,7 +37,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 refraft="$root/bin/refraft"
 # G1 with a fixed 256 MiB heap: the node keeps little (its log and the KV map), so a small young
 # generation collects cheaply; AlwaysPreTouch would only inflate RSS.
-node_opts=${NODE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xss512k}
+# SerialGC: on 2 shared cores the nodes' put path used 141 against 181 µs of CPU per operation with G1
+# (alternated runs, impl/README.md "refraft against etcd"); small heaps pause briefly with it.
+node_opts=${NODE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -Xss512k}
+# The load generator's JVM flags, the same for both systems.
+bench_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC}
 
 if ! command -v etcd >/dev/null 2>&1; then
   echo "installing etcd-server (Debian) ..." >&2
@@ -88,12 +93,12 @@ run_benches() { # run_benches SYSTEM API ENDPOINTS PIDS...
   local system=$1 api=$2 endpoints=$3; shift 3
   local m line t0 t1
   echo "== $system: ${warmup} s unrecorded warm-up (50/50)" >&2
-  env -u REFRAFT_JAVA_OPTS "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
+  REFRAFT_JAVA_OPTS="$bench_opts" "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
     --duration "$warmup" --warmup 0 --mix 50/50 >/dev/null
   for m in $mixes; do
     echo "== $system $m: $seconds s, $clients clients ($(uptime | sed 's/.*load/load/'))" >&2
     t0=$(cpu_ticks "$@")
-    line=$(env -u REFRAFT_JAVA_OPTS "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
+    line=$(REFRAFT_JAVA_OPTS="$bench_opts" "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
       --duration "$seconds" --mix "$m" | tail -1)
     t1=$(cpu_ticks "$@")
     echo "$line" >&2
@@ -134,7 +139,7 @@ for i in 1 2 3; do
 done
 
 echo
-echo "$(nproc) cores; $(uptime | sed 's/.*load/load/'); node JVM: $node_opts"
+echo "$(nproc) cores; $(uptime | sed 's/.*load/load/'); node JVM: $node_opts; load generator JVM: $bench_opts"
 printf '| %-7s | %-5s | %7s | %6s | %6s | %6s | %6s | %18s | %11s |\n' system mix "ops/s" "p50 ms" "p99 ms" "max ms" \
   errors "server CPU µs/op" "max RSS MiB"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' --------- ------- --------- -------- -------- -------- -------- \
