@@ -66,9 +66,14 @@ public final class DriverStress {
     public void close() {}
   };
 
+  /** The one-node cluster every test here drives: no network, a memory disk, no trace. */
+  static Driver oneNode(Clock clock) {
+    return new Driver(NodeId.of("n1"), Config.ofSize(1), Timing.DEFAULT, clock, new SplittableRandom(1), NO_NETWORK,
+        new MemoryStorage(), new RecordingStateMachine(false), TraceSink.OFF, e -> { });
+  }
+
   static Driver recovered() {
-    Driver d = new Driver(NodeId.of("n1"), Config.ofSize(1), Timing.DEFAULT, NO_TIMERS, new SplittableRandom(1),
-        NO_NETWORK, new MemoryStorage(), new RecordingStateMachine(false), TraceSink.OFF, e -> { });
+    Driver d = oneNode(NO_TIMERS);
     try {
       d.recover();
     } catch (IOException e) {
@@ -114,8 +119,7 @@ public final class DriverStress {
     CompletableFuture<Long> a;
 
     static Driver started() {
-      Driver d = new Driver(NodeId.of("n1"), Config.ofSize(1), Timing.DEFAULT, NO_TIMERS, new SplittableRandom(1),
-          NO_NETWORK, new MemoryStorage(), new RecordingStateMachine(false), TraceSink.OFF, e -> { });
+      Driver d = oneNode(NO_TIMERS);
       try {
         d.start();
       } catch (IOException e) {
@@ -159,8 +163,7 @@ public final class DriverStress {
         return () -> { };
       }
     };
-    Driver d = new Driver(NodeId.of("n1"), Config.ofSize(1), Timing.DEFAULT, manual, new SplittableRandom(1),
-        NO_NETWORK, new MemoryStorage(), new RecordingStateMachine(false), TraceSink.OFF, e -> { });
+    Driver d = oneNode(manual);
     try {
       d.startWithoutThread();
     } catch (IOException e) {
