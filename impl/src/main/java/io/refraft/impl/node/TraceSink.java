@@ -28,8 +28,11 @@ public interface TraceSink {
   void step(NodeState before, Input input, long receivedSeq, Transition transition, long firstSentSeq);
 
   /**
-   * The turn's persists are durable and its messages about to leave: write what was buffered, so
-   * that the trace never shows a step durable before it is, nor a receive before its send.
+   * Write what was buffered: the turn's messages are about to leave, so the trace never shows a
+   * receive before its send. The driver calls it after the turn's fsync; a node server with tracing
+   * on calls it earlier, just before the storage's writes reach the operating system
+   * ({@code impl.server.TraceFirstStorage}), so that after a kill -9 the trace is never behind the
+   * disk. A second call in the same turn finds nothing buffered.
    */
   default void endTurn() {}
 
