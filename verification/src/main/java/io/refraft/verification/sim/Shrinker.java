@@ -11,7 +11,10 @@ import java.util.function.Consumer;
 public final class Shrinker {
   private Shrinker() {}
 
-  /** The smallest failing schedule found, the run that failed with it, and how many re-runs it took. */
+  /**
+   * The smallest failing schedule found, the run that failed with it (with its trace text), and how
+   * many re-runs it took (not counting the one that wrote the text).
+   */
   public record Shrunk(Schedule schedule, SimResult result, int runs) {}
 
   /**
@@ -31,7 +34,7 @@ public final class Shrinker {
       int i = 0;
       while (i < s.faults().size() && runs < maxRuns) {
         Schedule candidate = s.without(i, Math.min(s.faults().size(), i + chunk));
-        SimResult r = Simulation.run(failed.seed(), failed.options().withSchedule(candidate));
+        SimResult r = Simulation.runWithoutText(failed.seed(), failed.options().withSchedule(candidate));
         runs++;
         if (!r.passed() && kind(r).equals(kind)) {
           s = candidate;
@@ -42,7 +45,7 @@ public final class Shrinker {
         }
       }
     }
-    return new Shrunk(s, best, runs);
+    return new Shrunk(s, Simulation.withText(best), runs);
   }
 
   /** What kind of failure: the check's name before the first colon ("Elle", "trace validation", ...). */

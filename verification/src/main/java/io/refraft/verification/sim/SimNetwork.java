@@ -27,13 +27,17 @@ final class SimNetwork {
   private final boolean dups;
   private final boolean[][] cut;
   private final Map<String, Transport.Receiver> receivers = new HashMap<>();
+  private final RunDigest digest;
   long sent;
   long dropped;
   long duplicated;
   long delivered;
 
-  SimNetwork(SimClock clock, SplittableRandom random, List<String> names, boolean drops, boolean dups) {
+  /** @param digest hears every message sent, as its sender encoded it */
+  SimNetwork(SimClock clock, SplittableRandom random, List<String> names, boolean drops, boolean dups,
+      RunDigest digest) {
     this.clock = clock;
+    this.digest = digest;
     this.random = random;
     this.names = List.copyOf(names);
     this.drops = drops;
@@ -103,6 +107,9 @@ final class SimNetwork {
 
   private void send(String from, String to, byte[] payload) {
     sent++;
+    digest.add(from);
+    digest.add(to);
+    digest.add(payload);
     if (isCut(from, to) || (drops && random.nextDouble() < DROP_P)) {
       dropped++;
       return;

@@ -11,9 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +24,10 @@ import java.util.Optional;
  * @param events         events taken (faulty phase and settling)
  * @param simulatedNanos virtual time at the end
  * @param wallNanos      real time the run took (not part of the digest: it is not deterministic)
- * @param digest         SHA-256 over every node's trace and the counters; equal for equal seeds
- * @param traces         each node's trace (traces/FORMAT.md per-node file), by node name
+ * @param digest         a fingerprint of the run ({@link RunDigest}: every step, message, counter, the
+ *     history and the schedule; 16 hex digits); equal for equal seeds, whether or not the text was written
+ * @param traces         each node's trace (traces/FORMAT.md per-node file), by node name; empty when the
+ *     run did not write them (a passing run of {@link Simulation#run})
  * @param counters       network, fault and client counters, by name
  * @param notes          what the checkers could not decide (not failures)
  * @param history        the clients' history (invocations and completions, virtual times)
@@ -51,10 +50,13 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
 
   static SimResult of(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
       long events, long simNanos,
-      long wallNanos, SimTraceSink[] sinks, SimNetwork net, ClientLoad clients, Nemesis nemesis, long fullChecks) {
+      long wallNanos, SimTraceSink[] sinks, SimNetwork net, ClientLoad clients, Nemesis nemesis, long fullChecks,
+      RunDigest digest) {
     Map<String, String> traces = new LinkedHashMap<>();
     for (SimTraceSink s : sinks) {
-      traces.put(s.node().name(), s.text());
+      if (s.writesText()) {
+        traces.put(s.node().name(), s.text());
+      }
     }
     Map<String, Long> c = new LinkedHashMap<>();
     c.put("messages_sent", net.sent);
@@ -73,23 +75,35 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     List<Op> history = clients.history();
     Schedule schedule = nemesis.schedule();
     return new SimResult(seed, options, failure, notes, events, simNanos, wallNanos,
-        digest(traces, c, events, simNanos, history, schedule), traces, c, history, schedule);
+        digest(digest, c, events, simNanos, history, schedule), traces, c, history, schedule);
   }
 
-  private static String digest(Map<String, String> traces, Map<String, Long> counters, long events, long simNanos,
+  /** The steps and messages {@code d} heard, then the counters, the history and the schedule. */
+  private static String digest(RunDigest d, Map<String, Long> counters, long events, long simNanos,
       List<Op> history, Schedule schedule) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (Map.Entry<String, String> t : traces.entrySet()) {
-        md.update((t.getKey() + "\n" + t.getValue()).getBytes(StandardCharsets.UTF_8));
-      }
-      md.update((counters + "/" + events + "/" + simNanos).getBytes(StandardCharsets.UTF_8));
-      md.update(edn(history).getBytes(StandardCharsets.UTF_8));
-      md.update(schedule.toJson().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
+    counters.forEach((name, value) -> {
+      d.add(name);
+      d.add(value);
+    });
+    d.add(events);
+    d.add(simNanos);
+    for (Op op : history) {
+      d.add(op.index());
+      d.add(op.type().ordinal());
+      d.addValue(op.process());
+      d.addValue(op.f());
+      d.addValue(op.value());
+      d.add(op.time());
+      d.addValue(op.error());
     }
+    d.add(schedule.toJson());
+    return d.hex();
+  }
+
+  /** This result with {@code why} as its failure. */
+  SimResult withFailure(String why) {
+    return new SimResult(seed, options, Optional.of(why), notes, events, simulatedNanos, wallNanos, digest, traces,
+        counters, history, schedule);
   }
 
   public boolean passed() {

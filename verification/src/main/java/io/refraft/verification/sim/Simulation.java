@@ -100,16 +100,17 @@ public final class Simulation {
   private final long[] busyUntil;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
+  private final RunDigest digest = new RunDigest();
   private long events;
 
-  private Simulation(long seed, Options options) {
+  private Simulation(long seed, Options options, boolean writeText) {
     this.seed = seed;
     this.options = options;
     this.config = Config.ofSize(options.nodes());
     this.random = new SplittableRandom(seed);
     List<String> names = config.members().stream().map(NodeId::name).toList();
     this.network = new SimNetwork(clock, random.split(), names, options.faults().contains(Fault.DROP),
-        options.faults().contains(Fault.DUP));
+        options.faults().contains(Fault.DUP), digest);
     int n = options.nodes();
     this.drivers = new Driver[n];
     this.services = new KvService[n];
@@ -144,14 +145,44 @@ public final class Simulation {
         disks[i].plantSkipFsync();
       }
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(Fault.DUP),
-          "refraft simulate --seed " + seed, validator);
+          "refraft simulate --seed " + seed, validator, digest, writeText);
       machines.add(new ArrayList<>());
     }
   }
 
-  /** Runs seed {@code seed}; never throws for a failure of the system under test. */
+  /**
+   * Runs seed {@code seed}; never throws for a failure of the system under test. A passing run keeps
+   * no trace text ({@link SimResult#traces()} is empty); a failing one is run again with the text
+   * written, and that run is returned: the same seed and options take the same steps, which the
+   * equal digests of the two runs confirm (a difference is reported as a simulator error).
+   */
   public static SimResult run(long seed, Options options) {
-    return new Simulation(seed, options).run();
+    SimResult r = runWithoutText(seed, options);
+    return r.passed() ? r : withText(r);
+  }
+
+  /** Runs seed {@code seed} keeping every node's trace text, passed or not. */
+  public static SimResult runWithText(long seed, Options options) {
+    return new Simulation(seed, options, true).run();
+  }
+
+  /** Runs seed {@code seed} without trace text, failed or not (the shrinker's many re-runs). */
+  static SimResult runWithoutText(long seed, Options options) {
+    return new Simulation(seed, options, false).run();
+  }
+
+  /** {@code r}'s run again with the trace text written; {@code r} itself when it has the text. */
+  static SimResult withText(SimResult r) {
+    if (!r.traces().isEmpty()) {
+      return r;
+    }
+    SimResult t = runWithText(r.seed(), r.options());
+    if (!t.digest().equals(r.digest()) || !t.failure().equals(r.failure())) {
+      return t.withFailure("simulator error: seed " + r.seed() + " is not deterministic: it ended with digest "
+          + r.digest() + " (" + r.failure().orElse("passed") + "), then with " + t.digest() + " ("
+          + t.failure().orElse("passed") + ") when re-run to write its trace");
+    }
+    return t;
   }
 
   private SimResult run() {
@@ -183,7 +214,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, monitor.fullChecks);
+        sinks, network, clients, nemesis, monitor.fullChecks, digest);
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */

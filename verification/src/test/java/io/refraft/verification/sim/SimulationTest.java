@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -22,12 +23,17 @@ class SimulationTest {
     long seed = new SplittableRandom().nextLong();
     System.out.println("SimulationTest seed=" + seed);
     Simulation.Options o = new Simulation.Options(3, 3_000, ALL, READS_WITH_CRASH);
-    SimResult a = Simulation.run(seed, o);
-    SimResult b = Simulation.run(seed, o);
+    SimResult a = Simulation.runWithText(seed, o);
+    SimResult b = Simulation.runWithText(seed, o);
+    assertEquals(3, a.traces().size(), "seed " + seed);
     assertEquals(a.traces(), b.traces(), "traces of seed " + seed);
     assertEquals(a.digest(), b.digest(), "digest of seed " + seed);
     assertEquals(a.summaryJson(), b.summaryJson());
     assertTrue(a.passed(), "seed " + seed + ": " + a.failure().orElse(""));
+    // a passing seed keeps no text, and writing the text does not change the run
+    SimResult quick = Simulation.run(seed, o);
+    assertEquals(Map.of(), quick.traces(), "seed " + seed);
+    assertEquals(a.summaryJson(), quick.summaryJson(), "seed " + seed);
   }
 
   @Test
@@ -54,10 +60,15 @@ class SimulationTest {
         Set.of(io.refraft.impl.node.InjectedBug.SKIP_FSYNC), java.util.Optional.empty());
     SimResult failed = Simulation.run(1, o);
     assertTrue(!failed.passed(), failed.summaryJson());
+    // a failing seed is re-run to write its traces: the same run, same failure
+    assertEquals(Set.of("n1", "n2", "n3"), failed.traces().keySet());
+    assertTrue(failed.traces().values().stream().allMatch(t -> t.lines().count() > 1), failed.summaryJson());
+    assertEquals(Simulation.runWithoutText(1, o).summaryJson(), failed.summaryJson());
     Shrinker.Shrunk s = Shrinker.shrink(failed, 30, r -> { });
     assertTrue(s.schedule().faults().size() < failed.schedule().faults().size(), s.schedule().describe());
     assertTrue(s.schedule().faults().stream().anyMatch(f -> f instanceof Schedule.Crash), s.schedule().describe());
     assertEquals(Shrinker.kind(failed), Shrinker.kind(s.result()), s.result().failure().orElse(""));
+    assertEquals(3, s.result().traces().size(), "the shrunk run's traces are written");
   }
 
   @Test
