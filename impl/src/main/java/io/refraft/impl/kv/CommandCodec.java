@@ -50,6 +50,12 @@ public final class CommandCodec {
 
   /** The command in {@code bytes}, or the first thing wrong with it. */
   public static Command decode(byte[] bytes) throws InvalidCommandException {
+    Command canonical = CanonicalCommandReader.read(bytes); // what encode wrote, without a JSON tree
+    return canonical != null ? canonical : decodeTree(bytes);
+  }
+
+  /** {@link #decode} through a JSON tree: any spelling, and the field and reason of any error. */
+  static Command decodeTree(byte[] bytes) throws InvalidCommandException {
     if (bytes.length > MAX_COMMAND_BYTES) {
       throw new InvalidCommandException("", "command of " + bytes.length + " bytes exceeds " + MAX_COMMAND_BYTES);
     }

@@ -3,10 +3,14 @@ package io.refraft.impl.kv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +34,7 @@ class CommandCodecTest {
       byte[] bytes = CommandCodec.encode(c);
       assertEquals(c, CommandCodec.decode(bytes), new String(bytes, StandardCharsets.UTF_8));
       assertArrayEquals(bytes, CommandCodec.encode(CommandCodec.decode(bytes)));
+      assertEquals(c, CanonicalCommandReader.read(bytes), "the fast reader takes what encode writes");
     }
   }
 
@@ -84,6 +89,84 @@ class CommandCodecTest {
     assertEquals(true, e.reason().contains(reason), () -> "reason '" + e.reason() + "' lacks '" + reason + "'");
   }
 
+  /** Canonical field order (the fast reader's form), each with one thing wrong. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      {"v":2,"t":0,"op":["get","k"]}                             | v       | unsupported version 2
+      {"v":1,"t":-1,"op":["get","k"]}                            | t       | must be >= 0
+      {"v":1,"t":99999999999999999999,"op":["get","k"]}          | t       | must be an integer
+      {"v":1,"t":0,"c":0,"q":1,"op":["get","k"]}                 | c       | must be >= 1
+      {"v":1,"t":0,"c":1,"q":0,"op":["get","k"]}                 | q       | must be >= 1
+      {"v":1,"t":0,"c":1,"q":1,"op":["open-session"]}            | c       | open-session carries no client id
+      {"v":1,"t":0,"op":["open-session","x"]}                    | op      | 'open-session' takes 0 arguments
+      {"v":1,"t":0,"op":["get",""]}                              | op[1]   | a key must be 1..1024
+      {"v":1,"t":0,"op":["get","k","v"]}                         | op      | 'get' takes 1 argument, got 2
+      {"v":1,"t":0,"op":["cas","k",null,null]}                   | op[3]   | a value must be a string
+      {"v":1,"t":0,"op":["txn",[]]}                              | op[1]   | must be an array of 1..256 micro-ops
+      {"v":1,"t":0,"op":["txn",[["r","x","1"]]]}                 | op[1][0][2] | a read's value must be null
+      {"v":1,"t":0,"op":["txn",[["append","x"]]]}                | op[1][0] | 'append' takes 2 arguments, got 1
+      {"v":1,"t":0,"op":["txn",[["r","",null]]]}                 | op[1][0][1] | a key must be 1..1024
+      {"v":1,"t":0,"op":["get","k"],"op":["get","k"]}            | ''      | Duplicate field
+      {"v":1,"t":0,"op":["get","k"]}x                            | ''      | not JSON
+      """)
+  void when_a_canonical_command_is_malformed_then_the_fast_reader_declines_it(String json, String field,
+      String reason) {
+    assertEquals(null, CanonicalCommandReader.read(json.getBytes(StandardCharsets.UTF_8)), json);
+    when_a_command_is_malformed_then_the_field_and_reason_are_named(json, field, reason);
+  }
+
+  /**
+   * The fast reader accepts a subset of what the tree decoder accepts and agrees with it there: on
+   * seeded mutations of canonical commands (flipped, dropped and inserted bytes).
+   */
+  @Test
+  void when_bytes_are_mutated_then_the_fast_reader_agrees_with_the_tree_decoder_or_declines() {
+    long seed = new SplittableRandom().nextLong();
+    System.out.println("CommandCodecTest seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    List<byte[]> bases = List.of(
+        CommandCodec.encode(Command.of(5, 3, 9, new Op.Put("k", "v"))),
+        CommandCodec.encode(Command.of(1, new Op.Cas("k", Optional.of("a"), "b"))),
+        CommandCodec.encode(Command.of(7, new Op.OpenSession())),
+        CommandCodec.encode(Command.of(2, 1, 1, new Op.Txn(List.of(new MicroOp.Append("x", "1"),
+            new MicroOp.R("x"), new MicroOp.Cas("z", Optional.empty(), "0"))))));
+    byte[] alphabet = "{}[]\",:01 -nulltxnrgetvcq\\é".getBytes(StandardCharsets.UTF_8);
+    int accepted = 0;
+    for (int i = 0; i < 20_000; i++) {
+      byte[] b = bases.get(r.nextInt(bases.size())).clone();
+      int at = r.nextInt(b.length);
+      b = switch (r.nextInt(3)) {
+        case 0 -> {
+          b[at] = alphabet[r.nextInt(alphabet.length)];
+          yield b;
+        }
+        case 1 -> concat(Arrays.copyOf(b, at), Arrays.copyOfRange(b, at + 1, b.length));
+        default -> concat(Arrays.copyOf(b, at), new byte[] {alphabet[r.nextInt(alphabet.length)]},
+            Arrays.copyOfRange(b, at, b.length));
+      };
+      Command fast = CanonicalCommandReader.read(b);
+      Object tree;
+      try {
+        tree = CommandCodec.decodeTree(b);
+      } catch (InvalidCommandException e) {
+        tree = e;
+      }
+      if (fast != null) {
+        accepted++;
+        assertEquals(tree, fast, "seed " + seed + ": " + new String(b, StandardCharsets.UTF_8));
+      }
+    }
+    assertTrue(accepted > 0, "seed " + seed + ": no mutation stayed canonical and valid");
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void when_a_key_or_value_is_too_large_then_it_is_refused() {
     String bigKey = "k".repeat(CommandCodec.MAX_KEY_BYTES + 1);
@@ -95,11 +178,18 @@ class CommandCodecTest {
     assertThrows(InvalidCommandException.class,
         () -> CommandCodec.decode("{\"v\":1,\"op\":[\"put\",\"k\",\"" + bigValue + "\"]}"));
     assertThrows(InvalidCommandException.class, () -> CommandCodec.decode(new byte[CommandCodec.MAX_COMMAND_BYTES + 1]));
+    // the same through the fast reader's canonical form
+    assertThrows(InvalidCommandException.class,
+        () -> CommandCodec.decode("{\"v\":1,\"t\":0,\"op\":[\"get\",\"" + okKey + "é\"]}"));
+    assertThrows(InvalidCommandException.class,
+        () -> CommandCodec.decode("{\"v\":1,\"t\":0,\"op\":[\"put\",\"k\",\"" + bigValue + "\"]}"));
   }
 
   @Test
   void when_a_key_is_exactly_at_the_limit_then_it_is_accepted() throws Exception {
     String okKey = "é".repeat(CommandCodec.MAX_KEY_BYTES / 2);
     assertEquals(new Op.Get(okKey), CommandCodec.decode("{\"v\":1,\"op\":[\"get\",\"" + okKey + "\"]}").op());
+    assertEquals(new Op.Get(okKey), CanonicalCommandReader.read(
+        ("{\"v\":1,\"t\":0,\"op\":[\"get\",\"" + okKey + "\"]}").getBytes(StandardCharsets.UTF_8)).op());
   }
 }
