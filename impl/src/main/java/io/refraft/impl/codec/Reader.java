@@ -90,13 +90,17 @@ final class Reader {
     int n = u8(what + " length");
     need(n, what);
     String name;
-    try {
-      name = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, pos, n)).toString();
-    } catch (CharacterCodingException e) {
-      throw error(what + " is not UTF-8");
+    if (ascii(pos, n)) { // every message names two nodes: skip the strict decoder's setup for plain names
+      name = new String(bytes, pos, n, StandardCharsets.ISO_8859_1);
+    } else {
+      try {
+        name = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes, pos, n)).toString();
+      } catch (CharacterCodingException e) {
+        throw error(what + " is not UTF-8");
+      }
     }
     try {
       NodeId id = NodeId.of(name);
@@ -106,6 +110,16 @@ final class Reader {
       pos = start;
       throw error(what + ": " + e.getMessage());
     }
+  }
+
+  /** Whether {@code n} bytes from {@code from} are ASCII, which decodes the same as UTF-8 and as Latin-1. */
+  private boolean ascii(int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   Payload payload(String what) throws MalformedMessageException {

@@ -1,157 +1,204 @@
 package io.refraft.impl.kv;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a command spelled exactly as {@link CommandCodec#encode} writes it (fields {@code v, t,
- * c, q, op} in that order, {@code c}/{@code q} optional together) token by token, without building
- * a JSON tree: every replica decodes every committed entry, and the tree was most of that cost. It
- * accepts a subset of what {@link CommandCodec#decode} accepts and gives the same {@link Command};
- * anything else, valid or not, it declines ({@code null}), and the full decoder then decides and
- * names what is wrong. {@code CommandCodecTest} holds the two to that.
+ * Reads a command spelled exactly as {@link CommandCodec#encode} writes it for plain ASCII keys and
+ * values — fields {@code v, t, c, q, op} in that order ({@code c}/{@code q} optional together), no
+ * whitespace, strings of printable ASCII without escapes, integers without sign or leading zero —
+ * by scanning the bytes, with no JSON parser or tree: every replica decodes every committed entry,
+ * and the parser's setup and tree were most of that cost. Within that form JSON has one reading,
+ * so it accepts a subset of what {@link CommandCodec#decode} accepts and gives the same
+ * {@link Command}; anything else, valid or not, it declines ({@code null}), and the full decoder
+ * decides and names what is wrong. {@code CommandCodecTest} holds the two to that.
  */
 final class CanonicalCommandReader {
-  private CanonicalCommandReader() {}
+  private static final byte[] HEAD = ascii("{\"v\":1,\"t\":");
+  private static final byte[] CLIENT = ascii(",\"c\":");
+  private static final byte[] SEQ = ascii(",\"q\":");
+  private static final byte[] OP = ascii(",\"op\":[");
+  private static final byte[] NULL = ascii("null");
+  /** Longest integer read: 18 digits cannot overflow a long. */
+  private static final int MAX_DIGITS = 18;
+
+  private final byte[] b;
+  private int pos;
+
+  private CanonicalCommandReader(byte[] bytes) {
+    this.b = bytes;
+  }
 
   /** The command, or null when {@code bytes} is not in the canonical form or not valid. */
   static Command read(byte[] bytes) {
     if (bytes.length > CommandCodec.MAX_COMMAND_BYTES) {
       return null;
     }
-    try (JsonParser p = CommandCodec.factory().createParser(bytes)) {
-      if (p.nextToken() != JsonToken.START_OBJECT || !field(p, "v") || longValue(p, 1) != CommandCodec.VERSION
-          || !field(p, "t")) {
-        return null;
-      }
-      long time = longValue(p, 0);
-      if (time < 0 || p.nextToken() != JsonToken.FIELD_NAME) {
-        return null;
-      }
-      Optional<Command.SessionTag> session = Optional.empty();
-      if (p.currentName().equals("c")) {
-        long client = longValue(p, 1);
-        if (client < 1 || !field(p, "q")) {
-          return null;
-        }
-        long seq = longValue(p, 1);
-        if (seq < 1 || p.nextToken() != JsonToken.FIELD_NAME) {
-          return null;
-        }
-        session = Optional.of(new Command.SessionTag(client, seq));
-      }
-      if (!p.currentName().equals("op")) {
-        return null;
-      }
-      Op op = op(p);
-      if (op == null || (op instanceof Op.OpenSession && session.isPresent())
-          || p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return null;
-      }
-      return new Command(time, session, op);
-    } catch (IOException | RuntimeException e) { // malformed JSON and the like: the full decoder names it
+    return new CanonicalCommandReader(bytes).command();
+  }
+
+  private Command command() {
+    if (!literal(HEAD)) {
       return null;
     }
-  }
-
-  private static boolean field(JsonParser p, String name) throws IOException {
-    return p.nextToken() == JsonToken.FIELD_NAME && p.currentName().equals(name);
-  }
-
-  /** The next value as a long when it is an integer of at least {@code min}; {@code min - 1} otherwise. */
-  private static long longValue(JsonParser p, long min) throws IOException {
-    if (p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-      return min - 1;
-    }
-    long v = p.getLongValue();
-    return v < min ? min - 1 : v;
-  }
-
-  private static Op op(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_ARRAY || p.nextToken() != JsonToken.VALUE_STRING) {
+    long time = number();
+    if (time < 0) {
       return null;
     }
-    Op op = switch (p.getText()) {
-      case "get" -> key(p) instanceof String k ? new Op.Get(k) : null;
-      case "put" -> key(p) instanceof String k && value(p) instanceof String v ? new Op.Put(k, v) : null;
-      case "delete" -> key(p) instanceof String k ? new Op.Delete(k) : null;
-      case "cas" -> key(p) instanceof String k && optionalValue(p) instanceof Optional<String> from
-          && value(p) instanceof String to ? new Op.Cas(k, from, to) : null;
-      case "append" -> key(p) instanceof String k && value(p) instanceof String v ? new Op.Append(k, v) : null;
-      case "read" -> key(p) instanceof String k ? new Op.Read(k) : null;
-      case "txn" -> txn(p);
+    Optional<Command.SessionTag> session = Optional.empty();
+    if (literal(CLIENT)) {
+      long client = number();
+      if (client < 1 || !literal(SEQ)) {
+        return null;
+      }
+      long seq = number();
+      if (seq < 1) {
+        return null;
+      }
+      session = Optional.of(new Command.SessionTag(client, seq));
+    }
+    if (!literal(OP)) {
+      return null;
+    }
+    Op op = op();
+    if (op == null || (op instanceof Op.OpenSession && session.isPresent()) || !next(']') || !next('}')
+        || pos != b.length) {
+      return null;
+    }
+    return new Command(time, session, op);
+  }
+
+  /** An operation after its opening bracket, up to its last argument. */
+  private Op op() {
+    String f = string(0, Integer.MAX_VALUE);
+    if (f == null) {
+      return null;
+    }
+    return switch (f) {
+      case "get" -> key() instanceof String k ? new Op.Get(k) : null;
+      case "put" -> key() instanceof String k && value() instanceof String v ? new Op.Put(k, v) : null;
+      case "delete" -> key() instanceof String k ? new Op.Delete(k) : null;
+      case "cas" -> key() instanceof String k && optionalValue() instanceof Optional<String> from
+          && value() instanceof String to ? new Op.Cas(k, from, to) : null;
+      case "append" -> key() instanceof String k && value() instanceof String v ? new Op.Append(k, v) : null;
+      case "read" -> key() instanceof String k ? new Op.Read(k) : null;
+      case "txn" -> txn();
       case "open-session" -> new Op.OpenSession();
       default -> null;
     };
-    return op != null && p.nextToken() == JsonToken.END_ARRAY ? op : null;
   }
 
-  private static Op.Txn txn(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_ARRAY) {
+  private Op.Txn txn() {
+    if (!next(',') || !next('[')) {
       return null;
     }
     List<MicroOp> ops = new ArrayList<>(4);
-    while (p.nextToken() == JsonToken.START_ARRAY) {
-      MicroOp m = micro(p);
+    do {
+      MicroOp m = next('[') ? micro() : null;
       if (m == null || ops.size() == CommandCodec.MAX_TXN_OPS) {
         return null;
       }
       ops.add(m);
-    }
-    return p.currentToken() == JsonToken.END_ARRAY && !ops.isEmpty() ? new Op.Txn(ops) : null;
+    } while (next(','));
+    return next(']') ? new Op.Txn(ops) : null;
   }
 
-  /** A micro-op whose opening bracket was read, up to and including its closing one. */
-  private static MicroOp micro(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.VALUE_STRING) {
+  /** A micro-op after its opening bracket, up to and including its closing one. */
+  private MicroOp micro() {
+    String f = string(0, Integer.MAX_VALUE);
+    if (f == null) {
       return null;
     }
-    MicroOp m = switch (p.getText()) {
-      case "append" -> key(p) instanceof String k && value(p) instanceof String v ? new MicroOp.Append(k, v) : null;
-      case "r" -> key(p) instanceof String k && p.nextToken() == JsonToken.VALUE_NULL ? new MicroOp.R(k) : null;
-      case "w" -> key(p) instanceof String k && value(p) instanceof String v ? new MicroOp.W(k, v) : null;
-      case "cas" -> key(p) instanceof String k && optionalValue(p) instanceof Optional<String> from
-          && value(p) instanceof String to ? new MicroOp.Cas(k, from, to) : null;
+    MicroOp m = switch (f) {
+      case "append" -> key() instanceof String k && value() instanceof String v ? new MicroOp.Append(k, v) : null;
+      case "r" -> key() instanceof String k && next(',') && literal(NULL) ? new MicroOp.R(k) : null;
+      case "w" -> key() instanceof String k && value() instanceof String v ? new MicroOp.W(k, v) : null;
+      case "cas" -> key() instanceof String k && optionalValue() instanceof Optional<String> from
+          && value() instanceof String to ? new MicroOp.Cas(k, from, to) : null;
       default -> null;
     };
-    return m != null && p.nextToken() == JsonToken.END_ARRAY ? m : null;
+    return m != null && next(']') ? m : null;
   }
 
-  private static String key(JsonParser p) throws IOException {
-    return string(p, 1, CommandCodec.MAX_KEY_BYTES);
+  /** {@code ,"key"}. */
+  private String key() {
+    return next(',') ? string(1, CommandCodec.MAX_KEY_BYTES) : null;
   }
 
-  private static String value(JsonParser p) throws IOException {
-    return string(p, 0, CommandCodec.MAX_VALUE_BYTES);
+  /** {@code ,"value"}. */
+  private String value() {
+    return next(',') ? string(0, CommandCodec.MAX_VALUE_BYTES) : null;
   }
 
-  private static Optional<String> optionalValue(JsonParser p) throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == JsonToken.VALUE_NULL) {
+  /** {@code ,null} or {@code ,"value"}. */
+  private Optional<String> optionalValue() {
+    if (!next(',')) {
+      return null;
+    }
+    if (literal(NULL)) {
       return Optional.empty();
     }
-    String v = t == JsonToken.VALUE_STRING ? sized(p.getText(), 0, CommandCodec.MAX_VALUE_BYTES) : null;
+    String v = string(0, CommandCodec.MAX_VALUE_BYTES);
     return v == null ? null : Optional.of(v);
   }
 
-  private static String string(JsonParser p, int minBytes, int maxBytes) throws IOException {
-    return p.nextToken() == JsonToken.VALUE_STRING ? sized(p.getText(), minBytes, maxBytes) : null;
+  /** A string of printable ASCII other than the quote and the backslash, of a length within bounds. */
+  private String string(int min, int max) {
+    if (!next('"')) {
+      return null;
+    }
+    int start = pos;
+    while (pos < b.length && b[pos] != '"') {
+      byte c = b[pos];
+      if (c < 0x20 || c > 0x7E || c == '\\') {
+        return null; // escapes, control characters and non-ASCII: the full decoder's business
+      }
+      pos++;
+    }
+    int n = pos - start;
+    if (pos == b.length || n < min || n > max) {
+      return null;
+    }
+    pos++;
+    return new String(b, start, n, StandardCharsets.ISO_8859_1);
   }
 
-  /** {@code s} when its UTF-8 length is within the bounds (counted as the full decoder counts it). */
-  private static String sized(String s, int minBytes, int maxBytes) {
-    int bytes = s.length();
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        bytes = s.getBytes(StandardCharsets.UTF_8).length;
-        break;
+  /** An integer {@code 0} or {@code [1-9][0-9]*} of at most {@link #MAX_DIGITS} digits; -1 otherwise. */
+  private long number() {
+    int start = pos;
+    long v = 0;
+    while (pos < b.length && b[pos] >= '0' && b[pos] <= '9' && pos - start < MAX_DIGITS) {
+      v = v * 10 + (b[pos++] - '0');
+    }
+    boolean ok = pos > start && (b[start] != '0' || pos == start + 1)
+        && (pos == b.length || b[pos] < '0' || b[pos] > '9');
+    return ok ? v : -1;
+  }
+
+  private boolean next(char c) {
+    if (pos < b.length && b[pos] == c) {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private boolean literal(byte[] s) {
+    if (b.length - pos < s.length) {
+      return false;
+    }
+    for (int i = 0; i < s.length; i++) {
+      if (b[pos + i] != s[i]) {
+        return false;
       }
     }
-    return bytes >= minBytes && bytes <= maxBytes ? s : null;
+    pos += s.length;
+    return true;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

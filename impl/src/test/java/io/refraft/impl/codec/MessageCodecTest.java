@@ -54,6 +54,14 @@ class MessageCodecTest {
   }
 
   @Test
+  void a_node_name_that_is_not_utf8_is_malformed() {
+    byte[] bytes = MessageCodec.encode(3, new RequestVoteRequest(N1, N2, 7, 12, 6, true));
+    bytes[3] = (byte) 0xC3; // the sender "n1" becomes 0xC3 '1': a lead byte without its continuation
+    MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(bytes));
+    assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
+  }
+
+  @Test
   void every_strict_prefix_of_a_valid_encoding_is_malformed() {
     for (Message m : SAMPLES) {
       byte[] bytes = MessageCodec.encode(1, m);
