@@ -10,11 +10,12 @@ import java.util.PriorityQueue;
  */
 final class SimClock implements Clock {
 
-  private static final class Task implements Clock.Timer, Comparable<Task> {
+  private final class Task implements Clock.Timer, Comparable<Task> {
     final long at;
     final long seq;
     final Runnable run;
     boolean cancelled;
+    boolean queued = true;
 
     Task(long at, long seq, Runnable run) {
       this.at = at;
@@ -24,6 +25,9 @@ final class SimClock implements Clock {
 
     @Override
     public void cancel() {
+      if (!cancelled && queued) {
+        cancelledQueued++;
+      }
       cancelled = true;
     }
 
@@ -37,6 +41,12 @@ final class SimClock implements Clock {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();
   private long now;
   private long nextSeq;
+  /**
+   * Cancelled tasks still in the queue. Every AppendEntries a follower receives re-arms its election
+   * timer, so without purging most of the queue is dead timers, which every insertion and removal
+   * sifts through.
+   */
+  private long cancelledQueued;
 
   @Override
   public long nanoTime() {
@@ -45,6 +55,10 @@ final class SimClock implements Clock {
 
   @Override
   public Clock.Timer schedule(long delayNanos, Runnable task) {
+    if (cancelledQueued > 32 && cancelledQueued * 2 > queue.size()) {
+      queue.removeIf(x -> x.cancelled); // the order of the others is (time, seq): unchanged
+      cancelledQueued = 0;
+    }
     Task t = new Task(now + Math.max(0, delayNanos), nextSeq++, task);
     queue.add(t);
     return t;
@@ -53,7 +67,7 @@ final class SimClock implements Clock {
   /** The time of the next event that is not cancelled; {@link Long#MAX_VALUE} when none is left. */
   long nextTime() {
     while (!queue.isEmpty() && queue.peek().cancelled) {
-      queue.poll();
+      dequeued(queue.poll());
     }
     return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at;
   }
@@ -61,7 +75,7 @@ final class SimClock implements Clock {
   /** Runs the next event that is not cancelled; false when none is left. */
   boolean runNext() {
     while (!queue.isEmpty()) {
-      Task t = queue.poll();
+      Task t = dequeued(queue.poll());
       if (!t.cancelled) {
         now = t.at;
         t.run.run();
@@ -69,5 +83,13 @@ final class SimClock implements Clock {
       }
     }
     return false;
+  }
+
+  private Task dequeued(Task t) {
+    t.queued = false;
+    if (t.cancelled) {
+      cancelledQueued--;
+    }
+    return t;
   }
 }

@@ -26,7 +26,10 @@ final class SimNetwork {
   private final boolean drops;
   private final boolean dups;
   private final boolean[][] cut;
-  private final Map<String, Transport.Receiver> receivers = new HashMap<>();
+  /** Node indices by name: every send and delivery looks two up. */
+  private final Map<String, Integer> index = new HashMap<>();
+  /** By node index; null while the node is down. */
+  private final Transport.Receiver[] receivers;
   private final RunDigest digest;
   long sent;
   long dropped;
@@ -43,42 +46,47 @@ final class SimNetwork {
     this.drops = drops;
     this.dups = dups;
     this.cut = new boolean[names.size()][names.size()];
+    this.receivers = new Transport.Receiver[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      index.put(names.get(i), i);
+    }
   }
 
   /** A transport for one incarnation of node {@code self}. */
   Transport transport(String self) {
+    int me = index.get(self);
     return new Transport() {
       @Override
       public void start(Receiver receiver) {
-        receivers.put(self, receiver);
+        receivers[me] = receiver;
       }
 
       @Override
       public void send(String to, byte[] payload) {
-        SimNetwork.this.send(self, to, payload);
+        SimNetwork.this.send(me, index.get(to), payload);
       }
 
       @Override
       public void blockPeer(String peer, boolean blocked) {
-        cut[names.indexOf(self)][names.indexOf(peer)] = blocked;
-        cut[names.indexOf(peer)][names.indexOf(self)] = blocked;
+        cut[me][index.get(peer)] = blocked;
+        cut[index.get(peer)][me] = blocked;
       }
 
       @Override
       public boolean connected(String peer) {
-        return !cut[names.indexOf(self)][names.indexOf(peer)];
+        return !cut[me][index.get(peer)];
       }
 
       @Override
       public void close() {
-        receivers.remove(self);
+        receivers[me] = null;
       }
     };
   }
 
   /** Node {@code name} is down: nothing reaches it until a new incarnation starts its transport. */
   void down(String name) {
-    receivers.remove(name);
+    receivers[index.get(name)] = null;
   }
 
   /** Cuts the links between every pair not in one group; nodes in no group are isolated. */
@@ -105,12 +113,12 @@ final class SimNetwork {
     }
   }
 
-  private void send(String from, String to, byte[] payload) {
+  private void send(int from, int to, byte[] payload) {
     sent++;
-    digest.add(from);
-    digest.add(to);
+    digest.add(names.get(from));
+    digest.add(names.get(to));
     digest.add(payload);
-    if (isCut(from, to) || (drops && random.nextDouble() < DROP_P)) {
+    if (cut[from][to] || (drops && random.nextDouble() < DROP_P)) {
       dropped++;
       return;
     }
@@ -121,7 +129,7 @@ final class SimNetwork {
     }
   }
 
-  private void schedule(String from, String to, byte[] payload) {
+  private void schedule(int from, int to, byte[] payload) {
     long delay = MS / 2 + random.nextLong(5 * MS);
     if (random.nextDouble() < SLOW_P) {
       delay += random.nextLong(60 * MS);
@@ -129,17 +137,13 @@ final class SimNetwork {
     clock.schedule(delay, () -> deliver(from, to, payload));
   }
 
-  private void deliver(String from, String to, byte[] payload) {
-    Transport.Receiver r = receivers.get(to);
-    if (r == null || isCut(from, to)) {
+  private void deliver(int from, int to, byte[] payload) {
+    Transport.Receiver r = receivers[to];
+    if (r == null || cut[from][to]) {
       dropped++;
       return;
     }
     delivered++;
-    r.receive(from, payload);
-  }
-
-  private boolean isCut(String from, String to) {
-    return cut[names.indexOf(from)][names.indexOf(to)];
+    r.receive(names.get(from), payload);
   }
 }

@@ -115,6 +115,15 @@ final class Workload {
     };
   }
 
+  /** The elements as numbers: a read of a grown list, on every read, so a loop rather than a stream. */
+  private static List<Long> longs(List<String> elements) {
+    Long[] out = new Long[elements.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Long.parseLong(elements.get(i));
+    }
+    return List.of(out);
+  }
+
   private static List<Object> txnValue(Invocation inv, Result.TxnCommitted t) {
     List<?> mops = (List<?>) inv.value();
     List<Object> out = new ArrayList<>(mops.size());
@@ -122,7 +131,7 @@ final class Workload {
       List<?> m = (List<?>) mops.get(i);
       if (m.get(0).equals(R)) {
         List<Long> seen = switch (t.completed().get(i).read().orElse(Value.Items.EMPTY)) {
-          case Value.Items items -> items.elements().stream().map(Long::parseLong).toList();
+          case Value.Items items -> longs(items.elements());
           case Value.Register reg -> List.of(-1L); // a register where a list should be: Elle will object
         };
         out.add(List.of(R, m.get(1), seen));
