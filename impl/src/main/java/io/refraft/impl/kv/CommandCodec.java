@@ -213,6 +213,12 @@ public final class CommandCodec {
 
   /** The canonical bytes of {@code c}: what is proposed to the log. */
   public static byte[] encode(Command c) {
+    byte[] plain = CanonicalCommandWriter.write(c); // plain ASCII strings need no generator
+    return plain != null ? plain : encodeWithGenerator(c);
+  }
+
+  /** {@link #encode} through Jackson's generator: any string, escaped as JSON requires. */
+  static byte[] encodeWithGenerator(Command c) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();

@@ -159,6 +159,65 @@ class CommandCodecTest {
     assertTrue(accepted > 0, "seed " + seed + ": no mutation stayed canonical and valid");
   }
 
+  /** The generator-free writer gives the generator's bytes, on seeded random commands of every kind. */
+  @Test
+  void when_a_command_is_written_without_the_generator_then_the_bytes_are_the_generators() {
+    long seed = new SplittableRandom().nextLong();
+    System.out.println("CommandCodecTest seed=" + seed);
+    SplittableRandom r = new SplittableRandom(seed);
+    int plain = 0;
+    for (int i = 0; i < 5_000; i++) {
+      Command c = randomCommand(r);
+      byte[] fast = CanonicalCommandWriter.write(c);
+      byte[] slow = CommandCodec.encodeWithGenerator(c);
+      if (fast != null) {
+        plain++;
+        assertArrayEquals(slow, fast, "seed " + seed + ": " + c);
+      }
+      assertArrayEquals(slow, CommandCodec.encode(c), "seed " + seed + ": " + c);
+    }
+    assertTrue(plain > 1_000 && plain < 5_000, "seed " + seed + ": " + plain + " plain commands of 5000");
+  }
+
+  private static Command randomCommand(SplittableRandom r) {
+    Op op = switch (r.nextInt(8)) {
+      case 0 -> new Op.Get(randomString(r, 1));
+      case 1 -> new Op.Put(randomString(r, 1), randomString(r, 0));
+      case 2 -> new Op.Delete(randomString(r, 1));
+      case 3 -> new Op.Cas(randomString(r, 1), r.nextBoolean() ? Optional.empty() : Optional.of(randomString(r, 0)),
+          randomString(r, 0));
+      case 4 -> new Op.Append(randomString(r, 1), randomString(r, 0));
+      case 5 -> new Op.Read(randomString(r, 1));
+      case 6 -> new Op.OpenSession();
+      default -> {
+        List<MicroOp> ops = new java.util.ArrayList<>();
+        for (int k = 1 + r.nextInt(4); k > 0; k--) {
+          ops.add(switch (r.nextInt(4)) {
+            case 0 -> new MicroOp.Append(randomString(r, 1), randomString(r, 0));
+            case 1 -> new MicroOp.R(randomString(r, 1));
+            case 2 -> new MicroOp.W(randomString(r, 1), randomString(r, 0));
+            default -> new MicroOp.Cas(randomString(r, 1),
+                r.nextBoolean() ? Optional.empty() : Optional.of(randomString(r, 0)), randomString(r, 0));
+          });
+        }
+        yield new Op.Txn(ops);
+      }
+    };
+    long time = r.nextBoolean() ? r.nextLong(1000) : r.nextLong(Long.MAX_VALUE);
+    return op instanceof Op.OpenSession || r.nextBoolean() ? Command.of(time, op)
+        : Command.of(time, 1 + r.nextLong(Long.MAX_VALUE - 1), 1 + r.nextLong(1000), op);
+  }
+
+  /** Mostly plain ASCII; sometimes a quote, a backslash, a control character, é or an emoji. */
+  private static String randomString(SplittableRandom r, int minLength) {
+    StringBuilder b = new StringBuilder();
+    for (int n = minLength + r.nextInt(6); n > 0; n--) {
+      b.append(r.nextInt(40) != 0 ? (char) (0x20 + r.nextInt(0x5F))
+          : List.of("\"", "\\", "\n", "\u0001", "\u007f", "é", "\uD83D\uDE00").get(r.nextInt(7)));
+    }
+    return b.toString();
+  }
+
   private static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
