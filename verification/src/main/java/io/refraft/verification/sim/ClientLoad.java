@@ -71,6 +71,7 @@ final class ClientLoad {
   private final Workload workload;
   private final Cluster cluster;
   private final List<Client> clients = new ArrayList<>();
+  private final ListReads lists = new ListReads();
   private final List<Acked> acked = new ArrayList<>();
   private final List<io.refraft.verification.history.Op> history = new ArrayList<>();
   private long maxAckedIndex;
@@ -198,7 +199,7 @@ final class ClientLoad {
         violation = violation.or(() -> Optional.of("ReadLinearizable: a read served at index " + index
             + " started after the write at index " + c.mustSee + " was acknowledged: a stale read"));
       }
-      Workload.Completion done = Workload.complete(c.current, kv.read(c.current.op()));
+      Workload.Completion done = Workload.complete(c.current, kv.read(c.current.op()), lists);
       finish(c, done.type(), done.value(), done.error());
       return;
     }
@@ -220,7 +221,7 @@ final class ClientLoad {
     if (r.get() instanceof Result.SessionExpired) {
       c.clientId = 0; // opens a new session before its next operation
     }
-    Workload.Completion done = Workload.complete(c.current, r.get());
+    Workload.Completion done = Workload.complete(c.current, r.get(), lists);
     finish(c, done.type(), done.value(), done.error());
   }
 

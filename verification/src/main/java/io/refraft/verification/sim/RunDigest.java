@@ -66,14 +66,19 @@ final class RunDigest {
       case List<?> list -> {
         add(4);
         add(list.size());
+        // Most of a history is the numbers list-append reads return: a run of numbers is folded
+        // polynomially (one multiply each) and fed as one value.
+        long run = 1;
         for (Object x : list) {
-          if (x instanceof Long l) { // most of a history: the elements list-append reads return
-            add(1);
-            add(l);
+          if (x instanceof Long l) {
+            run = run * 0x100000001B3L + l;
           } else {
+            add(run);
+            run = 1;
             addValue(x);
           }
         }
+        add(run);
       }
       case Map<?, ?> map -> {
         add(5);

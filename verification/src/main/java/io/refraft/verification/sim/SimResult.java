@@ -96,7 +96,18 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
       d.add(op.time());
       d.addValue(op.error());
     }
-    d.add(schedule.toJson());
+    for (Schedule.Planned p : schedule.faults()) {
+      d.add(p.at());
+      d.add(p.duration());
+      switch (p) {
+        case Schedule.Partition x -> {
+          d.add(x.shape().flag());
+          x.order().forEach(d::add);
+        }
+        case Schedule.Crash x -> d.add(-1 - x.node());
+        case Schedule.SlowDisk x -> d.add(-100 - x.node());
+      }
+    }
     return d.hex();
   }
 

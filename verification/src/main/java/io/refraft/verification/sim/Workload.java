@@ -94,12 +94,12 @@ final class Workload {
   }
 
   /** The history's completion of {@code inv} answered {@code r}. */
-  static Completion complete(Invocation inv, Result r) {
+  static Completion complete(Invocation inv, Result r, ListReads lists) {
     var ok = io.refraft.verification.history.Op.Type.OK;
     var fail = io.refraft.verification.history.Op.Type.FAIL;
     var info = io.refraft.verification.history.Op.Type.INFO;
     return switch (r) {
-      case Result.TxnCommitted t -> new Completion(ok, txnValue(inv, t), null);
+      case Result.TxnCommitted t -> new Completion(ok, txnValue(inv, t, lists), null);
       case Result.TxnAborted a -> new Completion(fail, inv.value(), a.reason());
       case Result.RegisterValue v -> new Completion(ok,
           Arrays.asList(((List<?>) inv.value()).get(0), v.value().map(Long::parseLong).orElse(null)), null);
@@ -115,23 +115,14 @@ final class Workload {
     };
   }
 
-  /** The elements as numbers: a read of a grown list, on every read, so a loop rather than a stream. */
-  private static List<Long> longs(List<String> elements) {
-    Long[] out = new Long[elements.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Long.parseLong(elements.get(i));
-    }
-    return List.of(out);
-  }
-
-  private static List<Object> txnValue(Invocation inv, Result.TxnCommitted t) {
+  private static List<Object> txnValue(Invocation inv, Result.TxnCommitted t, ListReads lists) {
     List<?> mops = (List<?>) inv.value();
     List<Object> out = new ArrayList<>(mops.size());
     for (int i = 0; i < mops.size(); i++) {
       List<?> m = (List<?>) mops.get(i);
       if (m.get(0).equals(R)) {
         List<Long> seen = switch (t.completed().get(i).read().orElse(Value.Items.EMPTY)) {
-          case Value.Items items -> longs(items.elements());
+          case Value.Items items -> lists.numbers(m.get(1), items.elements());
           case Value.Register reg -> List.of(-1L); // a register where a list should be: Elle will object
         };
         out.add(List.of(R, m.get(1), seen));
