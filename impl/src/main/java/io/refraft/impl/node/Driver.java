@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A turn.</b> The thread takes every event available in the mailbox and steps each in order
  * (all client proposals of the turn as one {@link Input.ClientPropose}, so one AppendEntries carries
- * them all; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
+ * them all; a busy leader holds proposals back while two earlier batches are uncommitted, so they
+ * accumulate into the next batch, see {@link #mayPropose()}; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
  * confirms them all). While stepping, persists only go to the storage buffer. At the end of the turn:
  * <ol>
  *   <li>one {@link Storage#sync()} makes every persist of the turn durable (group commit; a
@@ -82,6 +83,11 @@ public final class Driver {
   static final int MAX_QUEUED_MESSAGES = 65_536;
   /** Proposals beyond this many waiting fail at once rather than queue without bound. */
   static final int MAX_QUEUED_PROPOSALS = 65_536;
+  /**
+   * A leader's uncommitted proposal batches beyond which new proposals wait ({@link #mayPropose()}).
+   * Two keep the pipeline full: one batch replicates while the next accumulates.
+   */
+  static final int MAX_BATCHES_IN_FLIGHT = 2;
 
   private final NodeId self;
   private final Config config;
@@ -121,6 +127,12 @@ public final class Driver {
   private final List<Output.Apply> toApply = new ArrayList<>();
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private List<CompletableFuture<Long>> proposing = List.of();
+  /** Proposals taken from the mailbox but not stepped yet: see {@link #mayPropose()}. */
+  private final List<Payload> heldCommands = new ArrayList<>();
+  private final List<CompletableFuture<Long>> heldResults = new ArrayList<>();
+  /** The last index of each proposal batch this leader stepped that is not committed yet, oldest first. */
+  private final java.util.ArrayDeque<Long> batchesInFlight = new java.util.ArrayDeque<>();
+  private long batchesTerm;
   private long nextReadId = 1;
   /** Planted bugs (impl/README.md "Planted bugs"); all false in production. */
   private boolean staleRead;
@@ -354,8 +366,6 @@ public final class Driver {
 
   private void turn(List<Event> events) {
     try {
-      List<Payload> commands = new ArrayList<>();
-      List<CompletableFuture<Long>> results = new ArrayList<>();
       List<CompletableFuture<Long>> reads = new ArrayList<>();
       boolean stop = false;
       for (Event e : events) {
@@ -375,9 +385,8 @@ public final class Driver {
             armHeartbeat();
           }
           case Event.Propose(byte[] command, CompletableFuture<Long> result) -> {
-            queuedProposals.decrementAndGet();
-            commands.add(Payload.Data.wrap(command));
-            results.add(result);
+            heldCommands.add(Payload.Data.wrap(command));
+            heldResults.add(result);
           }
           case Event.Read(CompletableFuture<Long> result) when staleRead -> result.complete(lastApplied);
           case Event.Read(CompletableFuture<Long> result) -> reads.add(result);
@@ -391,10 +400,8 @@ public final class Driver {
         reading.put(id, reads);
         step(new Input.ReadIndexRequest(id), 0);
       }
-      if (!commands.isEmpty()) {
-        proposing = results;
-        step(new Input.ClientPropose(commands), 0);
-        proposing = List.of();
+      if (!heldCommands.isEmpty() && mayPropose()) {
+        proposeHeld();
       }
       finishTurn();
       if (stop) {
@@ -405,6 +412,42 @@ public final class Driver {
       shutDown(new ProposalLostException(self + " failed: " + e));
       onFatal.accept(e);
     }
+  }
+
+  /**
+   * Whether the held proposals may be stepped now: always on a follower or candidate (the spec
+   * rejects them with the leader's name at once), and on a leader while fewer than
+   * {@link #MAX_BATCHES_IN_FLIGHT} of its proposal batches are uncommitted. This is a self-clocked
+   * batching window without a timer (Nagle's algorithm, RFC 896, applied to log entries): an idle
+   * leader steps a proposal in the turn it arrives, while under load the proposals that arrive
+   * during a replication round wait for the round's commit and then go out together, as one log
+   * append, one fsync and one AppendEntries per follower. The batch grows with the load instead of
+   * the turn rate, which on a fast disk is set by the CPU, not the fsync. It takes no protocol
+   * decision: the spec sees the same {@link Input.ClientPropose}, only later.
+   */
+  private boolean mayPropose() {
+    if (!(state.role() instanceof Role.Leader)) {
+      batchesInFlight.clear();
+      return true;
+    }
+    if (state.term() != batchesTerm) {
+      batchesInFlight.clear();
+      batchesTerm = state.term();
+    }
+    while (!batchesInFlight.isEmpty() && batchesInFlight.peekFirst() <= state.commitIndex()) {
+      batchesInFlight.removeFirst();
+    }
+    return batchesInFlight.size() < MAX_BATCHES_IN_FLIGHT;
+  }
+
+  private void proposeHeld() throws IOException {
+    queuedProposals.addAndGet(-heldResults.size());
+    proposing = new ArrayList<>(heldResults);
+    List<Payload> commands = new ArrayList<>(heldCommands);
+    heldCommands.clear();
+    heldResults.clear();
+    step(new Input.ClientPropose(commands), 0);
+    proposing = List.of();
   }
 
   /** Durability, then sends, then applies, then completions (the class comment's order). */
@@ -480,6 +523,10 @@ public final class Driver {
         case Output.Apply a -> toApply.add(a);
         case Output.ResetElectionTimer r -> armElectionTimer();
         case Output.ProposalAccepted a -> {
+          if (state.role() instanceof Role.Leader) {
+            batchesTerm = state.term();
+            batchesInFlight.addLast(a.firstIndex() + a.count() - 1);
+          }
           for (int i = 0; i < a.count(); i++) {
             pending.put(a.firstIndex() + i, new Pending(a.term(), proposing.get(i)));
             if (ackBeforeCommit) {
@@ -594,6 +641,9 @@ public final class Driver {
     }
     pending.values().forEach(p -> p.result().completeExceptionally(cause));
     pending.clear();
+    heldResults.forEach(f -> f.completeExceptionally(cause));
+    heldResults.clear();
+    heldCommands.clear();
     reading.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
     reading.clear();
     readable.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
