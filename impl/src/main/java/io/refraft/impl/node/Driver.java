@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>A turn.</b> The thread takes every event available in the mailbox and steps each in order
  * (all client proposals of the turn as one {@link Input.ClientPropose}, so one AppendEntries carries
  * them all; a busy leader holds proposals back while two earlier batches are uncommitted, so they
- * accumulate into the next batch, see {@link #mayPropose()}; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
+ * accumulate into the next batch, see {@link Proposals#mayPropose}; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
  * confirms them all). While stepping, persists only go to the storage buffer. At the end of the turn:
  * <ol>
  *   <li>one {@link Storage#sync()} makes every persist of the turn durable (group commit; a
@@ -83,11 +83,6 @@ public final class Driver {
   static final int MAX_QUEUED_MESSAGES = 65_536;
   /** Proposals beyond this many waiting fail at once rather than queue without bound. */
   static final int MAX_QUEUED_PROPOSALS = 65_536;
-  /**
-   * A leader's uncommitted proposal batches beyond which new proposals wait ({@link #mayPropose()}).
-   * Two keep the pipeline full: one batch replicates while the next accumulates.
-   */
-  static final int MAX_BATCHES_IN_FLIGHT = 2;
 
   private final NodeId self;
   private final Config config;
@@ -125,29 +120,17 @@ public final class Driver {
   private long nextSendSeq = 1;
   private final List<Outgoing> outbox = new ArrayList<>();
   private final List<Output.Apply> toApply = new ArrayList<>();
-  private final TreeMap<Long, Pending> pending = new TreeMap<>();
-  private List<CompletableFuture<Long>> proposing = List.of();
-  /** Proposals taken from the mailbox but not stepped yet: see {@link #mayPropose()}. */
-  private final List<Payload> heldCommands = new ArrayList<>();
-  private final List<CompletableFuture<Long>> heldResults = new ArrayList<>();
-  /** The last index of each proposal batch this leader stepped that is not committed yet, oldest first. */
-  private final java.util.ArrayDeque<Long> batchesInFlight = new java.util.ArrayDeque<>();
-  private long batchesTerm;
-  private long nextReadId = 1;
+  private final Proposals proposals = new Proposals();
+  /** The batch being stepped as a {@link Input.ClientPropose}, or null. */
+  private Proposals.Batch proposing;
+  private final Reads reads = new Reads();
   /** Planted bugs (impl/README.md "Planted bugs"); all false in production. */
   private boolean staleRead;
   private boolean ackBeforeCommit;
   private boolean voteTwice;
-  /** ReadIndex requests the spec has not answered yet, by request id: the client reads each one serves. */
-  private final Map<Long, List<CompletableFuture<Long>>> reading = new java.util.HashMap<>();
-  /** Reads confirmed at a read index this node has not applied yet, by read index. */
-  private final TreeMap<Long, List<CompletableFuture<Long>>> readable = new TreeMap<>();
 
   /** A message to send and its number (the {@code seq} of its id {@code from/to/seq}). */
   private record Outgoing(long seq, Message message) {}
-
-  /** A proposal accepted at some index in {@code term}, waiting to be applied. */
-  private record Pending(long term, CompletableFuture<Long> result) {}
 
   public Driver(NodeId self, Config config, Timing timing, Clock clock, RandomGenerator random,
       Transport transport, Storage storage, StateMachine stateMachine, TraceSink trace,
@@ -366,7 +349,7 @@ public final class Driver {
 
   private void turn(List<Event> events) {
     try {
-      List<CompletableFuture<Long>> reads = new ArrayList<>();
+      List<CompletableFuture<Long>> turnReads = new ArrayList<>();
       boolean stop = false;
       for (Event e : events) {
         switch (e) {
@@ -385,23 +368,23 @@ public final class Driver {
             armHeartbeat();
           }
           case Event.Propose(byte[] command, CompletableFuture<Long> result) -> {
-            heldCommands.add(Payload.Data.wrap(command));
-            heldResults.add(result);
+            proposals.hold(command, result);
           }
           case Event.Read(CompletableFuture<Long> result) when staleRead -> result.complete(lastApplied);
-          case Event.Read(CompletableFuture<Long> result) -> reads.add(result);
+          case Event.Read(CompletableFuture<Long> result) -> turnReads.add(result);
           case Event.Stop s -> stop = true;
         }
       }
-      if (!reads.isEmpty()) {
+      if (!turnReads.isEmpty()) {
         // Every read of the turn arrived before this one request, so one confirmation round started
         // after all of them serves them all (thesis §6.4: "the leader can batch read-only queries").
-        long id = nextReadId++;
-        reading.put(id, reads);
-        step(new Input.ReadIndexRequest(id), 0);
+        step(new Input.ReadIndexRequest(reads.request(turnReads)), 0);
       }
-      if (!heldCommands.isEmpty() && mayPropose()) {
-        proposeHeld();
+      if (proposals.anyHeld() && proposals.mayPropose(state)) {
+        proposing = proposals.takeHeld();
+        queuedProposals.addAndGet(-proposing.results().size());
+        step(new Input.ClientPropose(proposing.commands()), 0);
+        proposing = null;
       }
       finishTurn();
       if (stop) {
@@ -412,42 +395,6 @@ public final class Driver {
       shutDown(new ProposalLostException(self + " failed: " + e));
       onFatal.accept(e);
     }
-  }
-
-  /**
-   * Whether the held proposals may be stepped now: always on a follower or candidate (the spec
-   * rejects them with the leader's name at once), and on a leader while fewer than
-   * {@link #MAX_BATCHES_IN_FLIGHT} of its proposal batches are uncommitted. This is a self-clocked
-   * batching window without a timer (Nagle's algorithm, RFC 896, applied to log entries): an idle
-   * leader steps a proposal in the turn it arrives, while under load the proposals that arrive
-   * during a replication round wait for the round's commit and then go out together, as one log
-   * append, one fsync and one AppendEntries per follower. The batch grows with the load instead of
-   * the turn rate, which on a fast disk is set by the CPU, not the fsync. It takes no protocol
-   * decision: the spec sees the same {@link Input.ClientPropose}, only later.
-   */
-  private boolean mayPropose() {
-    if (!(state.role() instanceof Role.Leader)) {
-      batchesInFlight.clear();
-      return true;
-    }
-    if (state.term() != batchesTerm) {
-      batchesInFlight.clear();
-      batchesTerm = state.term();
-    }
-    while (!batchesInFlight.isEmpty() && batchesInFlight.peekFirst() <= state.commitIndex()) {
-      batchesInFlight.removeFirst();
-    }
-    return batchesInFlight.size() < MAX_BATCHES_IN_FLIGHT;
-  }
-
-  private void proposeHeld() throws IOException {
-    queuedProposals.addAndGet(-heldResults.size());
-    proposing = new ArrayList<>(heldResults);
-    List<Payload> commands = new ArrayList<>(heldCommands);
-    heldCommands.clear();
-    heldResults.clear();
-    step(new Input.ClientPropose(commands), 0);
-    proposing = List.of();
   }
 
   /** Durability, then sends, then applies, then completions (the class comment's order). */
@@ -474,10 +421,7 @@ public final class Driver {
       apply(a);
     }
     toApply.clear();
-    // A confirmed read is served once the state machine has caught up to its read index (§6.4 step 4).
-    Map<Long, List<CompletableFuture<Long>>> due = readable.headMap(lastApplied, true);
-    due.forEach((index, futures) -> futures.forEach(f -> f.complete(index)));
-    due.clear();
+    reads.serveUpTo(lastApplied);
     publishStatus();
   }
 
@@ -506,7 +450,7 @@ public final class Driver {
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
     NodeState before = state;
-    Transition t = Raft.step(voteTwice ? forgetVote(before, input) : before, input);
+    Transition t = Raft.step(voteTwice ? InjectedBug.forgetVote(before, input) : before, input);
     if (trace != TraceSink.OFF) {
       trace.step(before, input, receivedSeq, t, nextSendSeq);
     }
@@ -522,53 +466,15 @@ public final class Driver {
         case Output.Send s -> outbox.add(new Outgoing(nextSendSeq++, s.message()));
         case Output.Apply a -> toApply.add(a);
         case Output.ResetElectionTimer r -> armElectionTimer();
-        case Output.ProposalAccepted a -> {
-          if (state.role() instanceof Role.Leader) {
-            batchesTerm = state.term();
-            batchesInFlight.addLast(a.firstIndex() + a.count() - 1);
-          }
-          for (int i = 0; i < a.count(); i++) {
-            pending.put(a.firstIndex() + i, new Pending(a.term(), proposing.get(i)));
-            if (ackBeforeCommit) {
-              proposing.get(i).complete(a.firstIndex() + i); // planted bug: acknowledged before commit
-            }
-          }
-        }
+        case Output.ProposalAccepted a -> proposals.accepted(state, a, proposing, ackBeforeCommit);
         case Output.ProposalRejected r -> {
           NotLeaderException e = new NotLeaderException(r.leader());
-          proposing.forEach(f -> f.completeExceptionally(e));
+          proposing.results().forEach(f -> f.completeExceptionally(e));
         }
-        case Output.ReadReady r -> {
-          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
-          if (fs != null) {
-            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).addAll(fs);
-          }
-        }
-        case Output.ReadRejected r -> {
-          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
-          if (fs != null) {
-            NotLeaderException e = new NotLeaderException(r.leader());
-            fs.forEach(f -> f.completeExceptionally(e));
-          }
-        }
+        case Output.ReadReady r -> reads.ready(r);
+        case Output.ReadRejected r -> reads.rejected(r);
       }
     }
-  }
-
-  /**
-   * The {@code vote-twice} bug: a follower that voted in this term, or a candidate (which voted for
-   * itself), forgets its vote before a RequestVote from another candidate of the same term, so the
-   * spec grants it (§5.2 allows one vote per term). The trace still records the real state before
-   * the step, so the checkers see the second vote.
-   */
-  private static NodeState forgetVote(NodeState s, Input input) {
-    if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
-        && rv.term() == s.term() && (s.role() instanceof Role.Follower || s.role() instanceof Role.Candidate)
-        && s.votedFor().isPresent() && !s.votedFor().get().equals(rv.from())) {
-      return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(),
-          Role.Follower.UNKNOWN_LEADER);
-    }
-    return s;
   }
 
   private void persistSuffix(Output.LogSuffix s) throws IOException {
@@ -576,9 +482,7 @@ public final class Driver {
       // A follower drops a conflicting suffix (§5.3); proposals waiting there will not commit here.
       ProposalLostException lost = new ProposalLostException(
           "entry replaced by another leader's (" + self + " truncated its log from " + s.firstIndex() + ")");
-      Map<Long, Pending> dropped = pending.tailMap(s.firstIndex(), true);
-      dropped.values().forEach(p -> p.result().completeExceptionally(lost));
-      dropped.clear();
+      proposals.truncated(s.firstIndex(), lost);
       storage.truncateFrom(s.firstIndex());
       storedLastIndex = s.firstIndex() - 1;
     }
@@ -603,15 +507,7 @@ public final class Driver {
           stateMachine.apply(index, d.toByteArray());
         }
         lastApplied = index;
-        Pending p = pending.remove(index);
-        if (p != null) {
-          if (p.term() == e.term()) {
-            p.result().complete(index);
-          } else {
-            p.result().completeExceptionally(new ProposalLostException(
-                "entry " + index + " was committed from term " + e.term() + ", not the proposal's " + p.term()));
-          }
-        }
+        proposals.applied(index, e.term());
       }
       index++;
     }
@@ -639,15 +535,8 @@ public final class Driver {
     if (heartbeatTimer != null) {
       heartbeatTimer.cancel();
     }
-    pending.values().forEach(p -> p.result().completeExceptionally(cause));
-    pending.clear();
-    heldResults.forEach(f -> f.completeExceptionally(cause));
-    heldResults.clear();
-    heldCommands.clear();
-    reading.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
-    reading.clear();
-    readable.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
-    readable.clear();
+    proposals.failAll(cause);
+    reads.failAll(cause);
     List<Event> left = new ArrayList<>();
     mailbox.drainTo(left);
     for (Event e : left) {
