@@ -66,7 +66,6 @@ public final class ClusterCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     LocalCluster cluster = new LocalCluster(dir, clientPorts, peerPorts, System.getProperty("java.class.path"), nodeArgs);
     cluster.trace(trace);
-    cluster.jvmOptions(LocalCluster.LONG_RUN_JVM);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       done.countDown();

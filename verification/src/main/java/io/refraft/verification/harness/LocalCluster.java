@@ -48,7 +48,6 @@ public final class LocalCluster implements AutoCloseable {
   private final Process[] processes;
   private final boolean[] paused;
   private boolean trace;
-  private List<String> jvmOptions = SHORT_RUN_JVM;
 
   public LocalCluster(Path dir, int[] clientPorts, int[] peerPorts, String classPath, List<String> extraArgs) {
     if (clientPorts.length != peerPorts.length || clientPorts.length == 0) {
@@ -61,20 +60,6 @@ public final class LocalCluster implements AutoCloseable {
     this.extraArgs = List.copyOf(extraArgs);
     this.processes = new Process[clientPorts.length];
     this.paused = new boolean[clientPorts.length];
-  }
-
-  /**
-   * JVM options for short runs (the test harness, default): C1 only, since a minute-long run on
-   * shared cores spends more CPU compiling with C2 than C2's code saves; SerialGC, the cheapest
-   * collector for a node's small heap on two cores.
-   */
-  public static final List<String> SHORT_RUN_JVM = List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-  /** JVM options for a cluster that runs until stopped ({@code refraft cluster}): the full JIT. */
-  public static final List<String> LONG_RUN_JVM = List.of("-Xss512k", "-XX:+UseSerialGC");
-
-  /** The JVM options of nodes started from now on. */
-  public synchronized void jvmOptions(List<String> options) {
-    jvmOptions = List.copyOf(options);
   }
 
   /** From the next start on, nodes append their steps to {@code dir/traces/n<i+1>.trace.ndjson}. */
@@ -130,9 +115,8 @@ public final class LocalCluster implements AutoCloseable {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
     cmd.addAll(OWN_GROUP);
-    cmd.add(java);
-    cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", classPath, MAIN, "node", "--id", id(i), "--peers", peers(), "--client",
+    cmd.addAll(List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", classPath, MAIN, "node", "--id", id(i), "--peers", peers(), "--client",
         "127.0.0.1:" + clientPorts[i], "--data", dataDir(i).toString(), "--peer-clients", clients(),
         "--exit-with-parent"));
     if (trace) {
