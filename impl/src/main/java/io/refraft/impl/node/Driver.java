@@ -100,7 +100,7 @@ public final class Driver {
   private final AtomicInteger queuedProposals = new AtomicInteger();
   private final AtomicLong droppedMessages = new AtomicLong();
   private final AtomicLong malformedMessages = new AtomicLong();
-  private volatile NodeStatus status;
+  private volatile Snapshot published;
   private volatile boolean stopped;
   private Thread thread;
 
@@ -275,7 +275,7 @@ public final class Driver {
 
   /** The status as of the end of the last turn; any thread. */
   public NodeStatus status() {
-    return status;
+    return published.status(self);
   }
 
   /** Messages dropped because the mailbox was full, and messages that did not decode. */
@@ -548,13 +548,44 @@ public final class Driver {
     }
   }
 
+  /**
+   * Publishes the turn's end state for other threads: a reference to the immutable state and three
+   * counters. The {@link NodeStatus} (role name, progress map) is built only when someone reads it,
+   * once per snapshot: a node takes thousands of turns per second, and reads of its status are rare.
+   */
   private void publishStatus() {
-    NodeState s = state;
-    Map<NodeId, NodeStatus.Progress> progress = new TreeMap<>();
-    if (s.role() instanceof Role.Leader l) {
-      l.progress().forEach((peer, p) -> progress.put(peer, new NodeStatus.Progress(p.match(), p.next())));
+    published = new Snapshot(state, lastApplied, syncs, entriesSynced);
+  }
+
+  /** One turn's end state; its status is built at the first read (a race builds equal copies). */
+  private static final class Snapshot {
+    private final NodeState state;
+    private final long lastApplied;
+    private final long syncs;
+    private final long entriesSynced;
+    /** Safe to publish without a lock: a record whose fields are final and whose map is immutable. */
+    private NodeStatus status;
+
+    Snapshot(NodeState state, long lastApplied, long syncs, long entriesSynced) {
+      this.state = state;
+      this.lastApplied = lastApplied;
+      this.syncs = syncs;
+      this.entriesSynced = entriesSynced;
     }
-    status = new NodeStatus(self, s.role().getClass().getSimpleName(), s.term(), s.leader(), s.commitIndex(),
-        s.log().lastIndex(), lastApplied, progress, syncs, entriesSynced, s.log());
+
+    NodeStatus status(NodeId self) {
+      NodeStatus st = status;
+      if (st == null) {
+        NodeState s = state;
+        Map<NodeId, NodeStatus.Progress> progress = new TreeMap<>();
+        if (s.role() instanceof Role.Leader l) {
+          l.progress().forEach((peer, p) -> progress.put(peer, new NodeStatus.Progress(p.match(), p.next())));
+        }
+        st = new NodeStatus(self, s.role().getClass().getSimpleName(), s.term(), s.leader(), s.commitIndex(),
+            s.log().lastIndex(), lastApplied, progress, syncs, entriesSynced, s.log());
+        status = st;
+      }
+      return st;
+    }
   }
 }
