@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A turn.</b> The thread takes every event available in the mailbox and steps each in order
  * (all client proposals of the turn as one {@link Input.ClientPropose}, so one AppendEntries carries
- * them all; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
+ * them all; a busy leader holds proposals back while two earlier batches are uncommitted, so they
+ * accumulate into the next batch, see {@link Proposals#mayPropose}; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
  * confirms them all). While stepping, persists only go to the storage buffer. At the end of the turn:
  * <ol>
  *   <li>one {@link Storage#sync()} makes every persist of the turn durable (group commit; a
@@ -99,7 +100,7 @@ public final class Driver {
   private final AtomicInteger queuedProposals = new AtomicInteger();
   private final AtomicLong droppedMessages = new AtomicLong();
   private final AtomicLong malformedMessages = new AtomicLong();
-  private volatile NodeStatus status;
+  private volatile Snapshot published;
   private volatile boolean stopped;
   private Thread thread;
 
@@ -119,23 +120,17 @@ public final class Driver {
   private long nextSendSeq = 1;
   private final List<Outgoing> outbox = new ArrayList<>();
   private final List<Output.Apply> toApply = new ArrayList<>();
-  private final TreeMap<Long, Pending> pending = new TreeMap<>();
-  private List<CompletableFuture<Long>> proposing = List.of();
-  private long nextReadId = 1;
+  private final Proposals proposals = new Proposals();
+  /** The batch being stepped as a {@link Input.ClientPropose}, or null. */
+  private Proposals.Batch proposing;
+  private final Reads reads = new Reads();
   /** Planted bugs (impl/README.md "Planted bugs"); all false in production. */
   private boolean staleRead;
   private boolean ackBeforeCommit;
   private boolean voteTwice;
-  /** ReadIndex requests the spec has not answered yet, by request id: the client reads each one serves. */
-  private final Map<Long, List<CompletableFuture<Long>>> reading = new java.util.HashMap<>();
-  /** Reads confirmed at a read index this node has not applied yet, by read index. */
-  private final TreeMap<Long, List<CompletableFuture<Long>>> readable = new TreeMap<>();
 
   /** A message to send and its number (the {@code seq} of its id {@code from/to/seq}). */
   private record Outgoing(long seq, Message message) {}
-
-  /** A proposal accepted at some index in {@code term}, waiting to be applied. */
-  private record Pending(long term, CompletableFuture<Long> result) {}
 
   public Driver(NodeId self, Config config, Timing timing, Clock clock, RandomGenerator random,
       Transport transport, Storage storage, StateMachine stateMachine, TraceSink trace,
@@ -280,7 +275,7 @@ public final class Driver {
 
   /** The status as of the end of the last turn; any thread. */
   public NodeStatus status() {
-    return status;
+    return published.status(self);
   }
 
   /** Messages dropped because the mailbox was full, and messages that did not decode. */
@@ -354,9 +349,7 @@ public final class Driver {
 
   private void turn(List<Event> events) {
     try {
-      List<Payload> commands = new ArrayList<>();
-      List<CompletableFuture<Long>> results = new ArrayList<>();
-      List<CompletableFuture<Long>> reads = new ArrayList<>();
+      List<CompletableFuture<Long>> turnReads = new ArrayList<>();
       boolean stop = false;
       for (Event e : events) {
         switch (e) {
@@ -375,26 +368,23 @@ public final class Driver {
             armHeartbeat();
           }
           case Event.Propose(byte[] command, CompletableFuture<Long> result) -> {
-            queuedProposals.decrementAndGet();
-            commands.add(Payload.Data.wrap(command));
-            results.add(result);
+            proposals.hold(command, result);
           }
           case Event.Read(CompletableFuture<Long> result) when staleRead -> result.complete(lastApplied);
-          case Event.Read(CompletableFuture<Long> result) -> reads.add(result);
+          case Event.Read(CompletableFuture<Long> result) -> turnReads.add(result);
           case Event.Stop s -> stop = true;
         }
       }
-      if (!reads.isEmpty()) {
+      if (!turnReads.isEmpty()) {
         // Every read of the turn arrived before this one request, so one confirmation round started
         // after all of them serves them all (thesis §6.4: "the leader can batch read-only queries").
-        long id = nextReadId++;
-        reading.put(id, reads);
-        step(new Input.ReadIndexRequest(id), 0);
+        step(new Input.ReadIndexRequest(reads.request(turnReads)), 0);
       }
-      if (!commands.isEmpty()) {
-        proposing = results;
-        step(new Input.ClientPropose(commands), 0);
-        proposing = List.of();
+      if (proposals.anyHeld() && proposals.mayPropose(state)) {
+        proposing = proposals.takeHeld();
+        queuedProposals.addAndGet(-proposing.results().size());
+        step(new Input.ClientPropose(proposing.commands()), 0);
+        proposing = null;
       }
       finishTurn();
       if (stop) {
@@ -431,10 +421,7 @@ public final class Driver {
       apply(a);
     }
     toApply.clear();
-    // A confirmed read is served once the state machine has caught up to its read index (§6.4 step 4).
-    Map<Long, List<CompletableFuture<Long>>> due = readable.headMap(lastApplied, true);
-    due.forEach((index, futures) -> futures.forEach(f -> f.complete(index)));
-    due.clear();
+    reads.serveUpTo(lastApplied);
     publishStatus();
   }
 
@@ -463,7 +450,7 @@ public final class Driver {
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
     NodeState before = state;
-    Transition t = Raft.step(voteTwice ? forgetVote(before, input) : before, input);
+    Transition t = Raft.step(voteTwice ? InjectedBug.forgetVote(before, input) : before, input);
     if (trace != TraceSink.OFF) {
       trace.step(before, input, receivedSeq, t, nextSendSeq);
     }
@@ -479,49 +466,15 @@ public final class Driver {
         case Output.Send s -> outbox.add(new Outgoing(nextSendSeq++, s.message()));
         case Output.Apply a -> toApply.add(a);
         case Output.ResetElectionTimer r -> armElectionTimer();
-        case Output.ProposalAccepted a -> {
-          for (int i = 0; i < a.count(); i++) {
-            pending.put(a.firstIndex() + i, new Pending(a.term(), proposing.get(i)));
-            if (ackBeforeCommit) {
-              proposing.get(i).complete(a.firstIndex() + i); // planted bug: acknowledged before commit
-            }
-          }
-        }
+        case Output.ProposalAccepted a -> proposals.accepted(state, a, proposing, ackBeforeCommit);
         case Output.ProposalRejected r -> {
           NotLeaderException e = new NotLeaderException(r.leader());
-          proposing.forEach(f -> f.completeExceptionally(e));
+          proposing.results().forEach(f -> f.completeExceptionally(e));
         }
-        case Output.ReadReady r -> {
-          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
-          if (fs != null) {
-            readable.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).addAll(fs);
-          }
-        }
-        case Output.ReadRejected r -> {
-          List<CompletableFuture<Long>> fs = reading.remove(r.requestId());
-          if (fs != null) {
-            NotLeaderException e = new NotLeaderException(r.leader());
-            fs.forEach(f -> f.completeExceptionally(e));
-          }
-        }
+        case Output.ReadReady r -> reads.ready(r);
+        case Output.ReadRejected r -> reads.rejected(r);
       }
     }
-  }
-
-  /**
-   * The {@code vote-twice} bug: a follower that voted in this term, or a candidate (which voted for
-   * itself), forgets its vote before a RequestVote from another candidate of the same term, so the
-   * spec grants it (§5.2 allows one vote per term). The trace still records the real state before
-   * the step, so the checkers see the second vote.
-   */
-  private static NodeState forgetVote(NodeState s, Input input) {
-    if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
-        && rv.term() == s.term() && (s.role() instanceof Role.Follower || s.role() instanceof Role.Candidate)
-        && s.votedFor().isPresent() && !s.votedFor().get().equals(rv.from())) {
-      return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(),
-          Role.Follower.UNKNOWN_LEADER);
-    }
-    return s;
   }
 
   private void persistSuffix(Output.LogSuffix s) throws IOException {
@@ -529,9 +482,7 @@ public final class Driver {
       // A follower drops a conflicting suffix (§5.3); proposals waiting there will not commit here.
       ProposalLostException lost = new ProposalLostException(
           "entry replaced by another leader's (" + self + " truncated its log from " + s.firstIndex() + ")");
-      Map<Long, Pending> dropped = pending.tailMap(s.firstIndex(), true);
-      dropped.values().forEach(p -> p.result().completeExceptionally(lost));
-      dropped.clear();
+      proposals.truncated(s.firstIndex(), lost);
       storage.truncateFrom(s.firstIndex());
       storedLastIndex = s.firstIndex() - 1;
     }
@@ -556,15 +507,7 @@ public final class Driver {
           stateMachine.apply(index, d.toByteArray());
         }
         lastApplied = index;
-        Pending p = pending.remove(index);
-        if (p != null) {
-          if (p.term() == e.term()) {
-            p.result().complete(index);
-          } else {
-            p.result().completeExceptionally(new ProposalLostException(
-                "entry " + index + " was committed from term " + e.term() + ", not the proposal's " + p.term()));
-          }
-        }
+        proposals.applied(index, e.term());
       }
       index++;
     }
@@ -592,12 +535,8 @@ public final class Driver {
     if (heartbeatTimer != null) {
       heartbeatTimer.cancel();
     }
-    pending.values().forEach(p -> p.result().completeExceptionally(cause));
-    pending.clear();
-    reading.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
-    reading.clear();
-    readable.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
-    readable.clear();
+    proposals.failAll(cause);
+    reads.failAll(cause);
     List<Event> left = new ArrayList<>();
     mailbox.drainTo(left);
     for (Event e : left) {
@@ -609,13 +548,44 @@ public final class Driver {
     }
   }
 
+  /**
+   * Publishes the turn's end state for other threads: a reference to the immutable state and three
+   * counters. The {@link NodeStatus} (role name, progress map) is built only when someone reads it,
+   * once per snapshot: a node takes thousands of turns per second, and reads of its status are rare.
+   */
   private void publishStatus() {
-    NodeState s = state;
-    Map<NodeId, NodeStatus.Progress> progress = new TreeMap<>();
-    if (s.role() instanceof Role.Leader l) {
-      l.progress().forEach((peer, p) -> progress.put(peer, new NodeStatus.Progress(p.match(), p.next())));
+    published = new Snapshot(state, lastApplied, syncs, entriesSynced);
+  }
+
+  /** One turn's end state; its status is built at the first read (a race builds equal copies). */
+  private static final class Snapshot {
+    private final NodeState state;
+    private final long lastApplied;
+    private final long syncs;
+    private final long entriesSynced;
+    /** Safe to publish without a lock: a record whose fields are final and whose map is immutable. */
+    private NodeStatus status;
+
+    Snapshot(NodeState state, long lastApplied, long syncs, long entriesSynced) {
+      this.state = state;
+      this.lastApplied = lastApplied;
+      this.syncs = syncs;
+      this.entriesSynced = entriesSynced;
     }
-    status = new NodeStatus(self, s.role().getClass().getSimpleName(), s.term(), s.leader(), s.commitIndex(),
-        s.log().lastIndex(), lastApplied, progress, syncs, entriesSynced, s.log());
+
+    NodeStatus status(NodeId self) {
+      NodeStatus st = status;
+      if (st == null) {
+        NodeState s = state;
+        Map<NodeId, NodeStatus.Progress> progress = new TreeMap<>();
+        if (s.role() instanceof Role.Leader l) {
+          l.progress().forEach((peer, p) -> progress.put(peer, new NodeStatus.Progress(p.match(), p.next())));
+        }
+        st = new NodeStatus(self, s.role().getClass().getSimpleName(), s.term(), s.leader(), s.commitIndex(),
+            s.log().lastIndex(), lastApplied, progress, syncs, entriesSynced, s.log());
+        status = st;
+      }
+      return st;
+    }
   }
 }

@@ -1,8 +1,13 @@
 package io.refraft.impl.node;
 
+import io.refraft.spec.Input;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Role;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -53,5 +58,21 @@ public enum InjectedBug {
   /** Every name, comma-separated. */
   public static String known() {
     return Arrays.stream(values()).map(InjectedBug::flag).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The {@code vote-twice} bug: a follower that voted in this term, or a candidate (which voted for
+   * itself), forgets its vote before a RequestVote from another candidate of the same term, so the
+   * spec grants it (§5.2 allows one vote per term). The trace still records the real state before
+   * the step, so the checkers see the second vote.
+   */
+  static NodeState forgetVote(NodeState s, Input input) {
+    if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
+        && rv.term() == s.term() && (s.role() instanceof Role.Follower || s.role() instanceof Role.Candidate)
+        && s.votedFor().isPresent() && !s.votedFor().get().equals(rv.from())) {
+      return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(),
+          Role.Follower.UNKNOWN_LEADER);
+    }
+    return s;
   }
 }

@@ -115,6 +115,60 @@ class DriverTest {
   }
 
   @Test
+  void a_busy_leader_holds_proposals_while_two_batches_are_uncommitted_then_appends_them_as_one() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    runUntil(() -> leader.status().commitIndex() >= 1, 1_000); // the leader's no-op
+    List<CompletableFuture<Long>> results = new ArrayList<>();
+    long last = leader.status().lastLogIndex();
+    for (int batch = 0; batch < 2; batch++) {
+      results.add(leader.propose(new byte[] {(byte) batch}));
+      leader.runTurn();
+      assertEquals(++last, leader.status().lastLogIndex(), "batch " + batch + " appended in its turn");
+    }
+    long syncs = leader.status().syncs();
+    long appended = last;
+    for (int i = 0; i < 5; i++) {
+      results.add(leader.propose(new byte[] {(byte) (10 + i)}));
+      leader.runTurn();
+    }
+    assertEquals(appended, leader.status().lastLogIndex(), "two batches uncommitted: the next proposals wait");
+    assertEquals(syncs, leader.status().syncs(), "and cost no fsync");
+    runUntil(() -> leader.status().lastLogIndex() > appended, 1_000);
+    assertEquals(appended + 5, leader.status().lastLogIndex(), "the five held proposals appended together");
+    runUntil(() -> results.stream().allMatch(CompletableFuture::isDone), 1_000);
+    for (int i = 0; i < results.size(); i++) {
+      assertEquals(results.get(0).get() + i, results.get(i).get(), "proposal order kept (seed " + seed + ")");
+    }
+  }
+
+  @Test
+  void proposals_held_by_a_leader_that_is_deposed_fail_as_not_leader() throws Exception {
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver old = leader().orElseThrow();
+    runUntil(() -> old.status().commitIndex() >= 1, 1_000);
+    network.isolate(old.status().id().name(), true);
+    List<CompletableFuture<Long>> inFlight = new ArrayList<>();
+    for (int batch = 0; batch < 2; batch++) {
+      inFlight.add(old.propose(new byte[] {(byte) batch}));
+      old.runTurn();
+    }
+    CompletableFuture<Long> held = old.propose(new byte[] {9});
+    old.runTurn();
+    assertFalse(held.isDone(), "held while two batches wait for a quorum that cannot answer");
+    runUntil(() -> drivers.stream().anyMatch(d -> d != old && d.status().role().equals("Leader")), 5_000);
+    network.isolate(old.status().id().name(), false);
+    runUntil(held::isDone, 5_000);
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, held::get);
+    assertInstanceOf(NotLeaderException.class, e.getCause(), "never appended, so a definite failure");
+    runUntil(() -> inFlight.stream().allMatch(CompletableFuture::isDone), 5_000);
+    for (CompletableFuture<Long> f : inFlight) {
+      ExecutionException lost = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+      assertInstanceOf(ProposalLostException.class, lost.getCause(), "appended but overwritten: indeterminate");
+    }
+  }
+
+  @Test
   void a_follower_rejects_a_proposal_naming_the_leader() throws Exception {
     runUntil(() -> leader().isPresent(), 2_000);
     Driver leader = leader().orElseThrow();
