@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A turn.</b> The thread takes every event available in the mailbox and steps each in order
  * (all client proposals of the turn as one {@link Input.ClientPropose}, so one AppendEntries carries
- * them all; a busy leader holds proposals back while two earlier batches are uncommitted, so they
+ * them all; a busy leader holds proposals back while its previous batch is uncommitted, so they
  * accumulate into the next batch, see {@link Proposals#mayPropose}; all reads of the turn as one {@link Input.ReadIndexRequest}, so one heartbeat round
  * confirms them all). While stepping, persists only go to the storage buffer. At the end of the turn:
  * <ol>

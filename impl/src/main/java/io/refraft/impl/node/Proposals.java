@@ -18,10 +18,13 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Proposals {
   /**
-   * A leader's uncommitted proposal batches beyond which new proposals wait. Two keep the pipeline
-   * full: one batch replicates while the next accumulates.
+   * A leader's uncommitted proposal batches beyond which new proposals wait: one batch replicates
+   * while the next accumulates. Measured against two with `impl/bench/commit-bench.sh 15 64`
+   * (impl/README.md "Commit benchmark"): one gave more entries per fsync (18–20 against 14.5) at
+   * the same or better throughput, because on shared cores the CPU saved per entry outweighs the
+   * pipelining lost.
    */
-  static final int MAX_BATCHES_IN_FLIGHT = 2;
+  static final int MAX_BATCHES_IN_FLIGHT = 1;
 
   /** A proposal accepted at some index in {@code term}, waiting to be applied. */
   private record Pending(long term, CompletableFuture<Long> result) {}

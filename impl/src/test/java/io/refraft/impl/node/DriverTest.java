@@ -115,13 +115,13 @@ class DriverTest {
   }
 
   @Test
-  void a_busy_leader_holds_proposals_while_two_batches_are_uncommitted_then_appends_them_as_one() throws Exception {
+  void a_busy_leader_holds_proposals_while_its_batches_are_uncommitted_then_appends_them_as_one() throws Exception {
     runUntil(() -> leader().isPresent(), 2_000);
     Driver leader = leader().orElseThrow();
     runUntil(() -> leader.status().commitIndex() >= 1, 1_000); // the leader's no-op
     List<CompletableFuture<Long>> results = new ArrayList<>();
     long last = leader.status().lastLogIndex();
-    for (int batch = 0; batch < 2; batch++) {
+    for (int batch = 0; batch < Proposals.MAX_BATCHES_IN_FLIGHT; batch++) {
       results.add(leader.propose(new byte[] {(byte) batch}));
       leader.runTurn();
       assertEquals(++last, leader.status().lastLogIndex(), "batch " + batch + " appended in its turn");
@@ -132,7 +132,7 @@ class DriverTest {
       results.add(leader.propose(new byte[] {(byte) (10 + i)}));
       leader.runTurn();
     }
-    assertEquals(appended, leader.status().lastLogIndex(), "two batches uncommitted: the next proposals wait");
+    assertEquals(appended, leader.status().lastLogIndex(), "batches uncommitted: the next proposals wait");
     assertEquals(syncs, leader.status().syncs(), "and cost no fsync");
     runUntil(() -> leader.status().lastLogIndex() > appended, 1_000);
     assertEquals(appended + 5, leader.status().lastLogIndex(), "the five held proposals appended together");
@@ -149,13 +149,13 @@ class DriverTest {
     runUntil(() -> old.status().commitIndex() >= 1, 1_000);
     network.isolate(old.status().id().name(), true);
     List<CompletableFuture<Long>> inFlight = new ArrayList<>();
-    for (int batch = 0; batch < 2; batch++) {
+    for (int batch = 0; batch < Proposals.MAX_BATCHES_IN_FLIGHT; batch++) {
       inFlight.add(old.propose(new byte[] {(byte) batch}));
       old.runTurn();
     }
     CompletableFuture<Long> held = old.propose(new byte[] {9});
     old.runTurn();
-    assertFalse(held.isDone(), "held while two batches wait for a quorum that cannot answer");
+    assertFalse(held.isDone(), "held while its batches wait for a quorum that cannot answer");
     runUntil(() -> drivers.stream().anyMatch(d -> d != old && d.status().role().equals("Leader")), 5_000);
     network.isolate(old.status().id().name(), false);
     runUntil(held::isDone, 5_000);
