@@ -343,12 +343,24 @@ final class KvApi {
   }
 
   private static String utf8(byte[] b) throws Refused {
+    if (ascii(b)) {
+      return new String(b, StandardCharsets.ISO_8859_1); // the common case, without a decoder per request
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
     } catch (CharacterCodingException e) {
       throw new Refused(400, "the value is not valid UTF-8");
     }
+  }
+
+  private static boolean ascii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static JsonNode parse(byte[] body) throws Refused {
