@@ -65,7 +65,7 @@ final class RequestReader {
     if (!skipEmptyLines()) {
       return null;
     }
-    int lineEnd = readLine(limits.maxRequestLineBytes() + 2, 414, "the request line");
+    int lineEnd = readLine(limits.maxRequestLineBytes() + 2, 414, "the request line", limits.maxRequestLineBytes());
     int used = pos - lineStart;
     if (lineEnd - lineStart > limits.maxRequestLineBytes()) {
       throw new HttpException(414, "the request line is longer than " + limits.maxRequestLineBytes() + " bytes");
@@ -80,7 +80,7 @@ final class RequestReader {
     String[] path = target(target, sp);
     int n = 0;
     while (true) {
-      int e = readLine(limits.maxHeadBytes() - used, 431, "the request head");
+      int e = readLine(limits.maxHeadBytes() - used, 431, "the request head", limits.maxHeadBytes());
       used += pos - lineStart;
       if (used > limits.maxHeadBytes()) {
         throw new HttpException(431, "the request head is longer than " + limits.maxHeadBytes() + " bytes");
@@ -242,7 +242,7 @@ final class RequestReader {
     byte[] acc = new byte[Math.min(8192, limits.maxBodyBytes())];
     int len = 0;
     while (true) {
-      int e = readLine(limits.maxRequestLineBytes(), 400, "a chunk-size line");
+      int e = readLine(limits.maxRequestLineBytes(), 400, "a chunk-size line", limits.maxRequestLineBytes());
       long size = chunkSize(lineStart, e);
       if (size == 0) {
         break;
@@ -256,12 +256,13 @@ final class RequestReader {
       }
       readFully(acc, len, (int) size);
       len += (int) size;
-      if (readLine(3, 400, "the line end after chunk data") != lineStart) {
+      if (readLine(3, 400, "the line end after chunk data", 2) != lineStart) {
         throw new HttpException(400, "chunk data longer than its chunk-size");
       }
     }
     int trailers = 0;
-    while (readLine(limits.maxHeadBytes() - trailers, 431, "the trailer section") != lineStart) {
+    while (readLine(limits.maxHeadBytes() - trailers, 431, "the trailer section", limits.maxHeadBytes())
+        != lineStart) {
       trailers += pos - lineStart; // trailer fields are read and dropped (RFC 9112 §7.1.2)
     }
     return Arrays.copyOf(acc, len);
@@ -285,8 +286,9 @@ final class RequestReader {
   /**
    * Reads through the next LF, growing into the buffer as needed; returns the line's end without
    * its CR LF (or bare LF) and leaves the line's start in {@link #lineStart} and {@link #pos} after it.
+   * Without a LF in {@code limit} bytes: {@code status}, naming {@code what} and the configured {@code max}.
    */
-  private int readLine(int limit, int status, String what) throws IOException, HttpException {
+  private int readLine(int limit, int status, String what, int max) throws IOException, HttpException {
     int scanFrom = pos;
     while (true) {
       for (int i = scanFrom; i < end; i++) {
@@ -297,7 +299,7 @@ final class RequestReader {
         }
       }
       if (end - pos >= limit) {
-        throw new HttpException(status, what + " is longer than " + Math.max(limit, 0) + " bytes");
+        throw new HttpException(status, what + " is longer than " + max + " bytes");
       }
       int scanned = end - pos;
       if (!fill()) {
