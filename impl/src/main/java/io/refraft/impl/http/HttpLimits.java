@@ -17,9 +17,9 @@ public record HttpLimits(int maxRequestLineBytes, int maxHeadBytes, int maxHeade
     if (maxRequestLineBytes < 64) {
       throw new IllegalArgumentException("maxRequestLineBytes must be >= 64, got " + maxRequestLineBytes);
     }
-    if (maxHeadBytes < maxRequestLineBytes) {
-      throw new IllegalArgumentException("maxHeadBytes (" + maxHeadBytes + ") must be >= maxRequestLineBytes ("
-          + maxRequestLineBytes + ")");
+    if (maxHeadBytes < maxRequestLineBytes + 2) {
+      throw new IllegalArgumentException("maxHeadBytes (" + maxHeadBytes + ") must hold the longest request line ("
+          + maxRequestLineBytes + ") and its CR LF");
     }
     if (maxHeaderFields < 1) {
       throw new IllegalArgumentException("maxHeaderFields must be >= 1, got " + maxHeaderFields);

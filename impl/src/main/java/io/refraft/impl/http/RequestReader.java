@@ -9,9 +9,10 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Reads requests from one connection (RFC 9112). The head is parsed in place in a buffer of
- * {@link HttpLimits#maxHeadBytes()} that lives as long as the connection; bytes that arrive after a
- * request (a pipelined next one) stay in it for the next call.
+ * Reads requests from one connection (RFC 9112). The head is parsed in place in a buffer that lives
+ * as long as the connection (4 KiB, grown up to {@link HttpLimits#maxHeadBytes()} only for a request
+ * that needs it, so idle connections stay small); bytes that arrive after a request (a pipelined next
+ * one) stay in it for the next call.
  *
  * <p>Strict where leniency lets two parsers disagree on where a request ends (request smuggling):
  * whitespace before a field's colon, obsolete line folding, Content-Length and Transfer-Encoding
@@ -42,7 +43,7 @@ final class RequestReader {
   private final InputStream in;
   private final OutputStream out;
   private final HttpLimits limits;
-  private final byte[] buf;
+  private byte[] buf;
   private int pos;
   private int end;
   private int lineStart;
@@ -52,7 +53,7 @@ final class RequestReader {
     this.in = in;
     this.out = out;
     this.limits = limits;
-    this.buf = new byte[limits.maxHeadBytes()];
+    this.buf = new byte[Math.min(4096, limits.maxHeadBytes())];
   }
 
   /**
@@ -335,12 +336,21 @@ final class RequestReader {
     }
   }
 
-  /** Moves unread bytes to the buffer's start and reads more after them; false at EOF. */
+  /**
+   * Moves unread bytes to the buffer's start and reads more after them; false at EOF. Callers check
+   * their limit (at most maxHeadBytes unread) first, so a full buffer can always grow.
+   */
   private boolean fill() throws IOException {
     if (pos > 0) {
       System.arraycopy(buf, pos, buf, 0, end - pos);
       end -= pos;
       pos = 0;
+    }
+    if (end == buf.length) {
+      if (buf.length >= limits.maxHeadBytes()) {
+        throw new IllegalStateException("a caller read past its limit: " + end + " unread bytes");
+      }
+      buf = Arrays.copyOf(buf, Math.min(2 * buf.length, limits.maxHeadBytes()));
     }
     int r = in.read(buf, end, buf.length - end);
     if (r < 0) {

@@ -193,6 +193,19 @@ class RequestReaderTest {
   }
 
   @Test
+  void aHeadLargerThanTheInitialBufferGrowsItUpToTheLimit() throws Exception {
+    HttpLimits big = HttpLimits.withMaxBody(1000);
+    String value = "v".repeat(12_000);
+    String head = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + value + "\r\n\r\n";
+    List<byte[]> pieces = List.of(b(head.substring(0, 5000)), b(head.substring(5000)));
+    Request r = new RequestReader(new Pieces(pieces), new ByteArrayOutputStream(), big).next();
+    assertEquals(value, r.header("X-Big"));
+    String tooBig = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "v".repeat(17_000) + "\r\n\r\n";
+    assertEquals(431, assertThrows(HttpException.class,
+        () -> new RequestReader(new Pieces(List.of(b(tooBig))), new ByteArrayOutputStream(), big).next()).status());
+  }
+
+  @Test
   void http10ClosesUnlessAskedToKeepAlive() throws Exception {
     assertFalse(reader("GET / HTTP/1.0\r\n\r\n").next().keepAlive());
     assertTrue(reader("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").next().keepAlive());
