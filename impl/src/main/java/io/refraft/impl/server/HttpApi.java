@@ -66,7 +66,8 @@ final class HttpApi {
         case "/log" -> handle(req, res, "GET", () -> log(req, res, node));
         case "/txn" -> KvApi.txn(req, res, node);
         case "/session" -> KvApi.session(req, res, node);
-        default -> replyError(res, 404, "no resource " + path + ": see impl/README.md, \"HTTP API\"");
+        default -> replyError(res, 404, "no resource " + path
+            + ": the API serves /status, /propose, /admin/block, /log, /kv/{key}, /txn and /session");
       }
     };
   }
