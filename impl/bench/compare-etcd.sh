@@ -47,7 +47,7 @@ if ! command -v etcd >/dev/null 2>&1; then
   echo "installing etcd-server (Debian) ..." >&2
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >&2
 fi
-etcd --version | head -1
+etcd --version | sed -n 1p # not head -1: etcd, still writing when head exits, dies of SIGPIPE and set -e -o pipefail ends the script silently
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/refraft-vs-etcd.XXXXXX")
 pids=()

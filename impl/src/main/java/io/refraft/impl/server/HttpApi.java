@@ -3,8 +3,9 @@ package io.refraft.impl.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.refraft.impl.http.Handler;
+import io.refraft.impl.http.Request;
+import io.refraft.impl.http.Response;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.impl.node.ProposalLostException;
@@ -12,14 +13,13 @@ import io.refraft.spec.Entry;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.Payload;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,9 +35,15 @@ import java.util.concurrent.TimeoutException;
  *                                      503 {"error", "leader"} when no leader is known or the outcome is unknown
  * POST /admin/block?peer=n2&amp;blocked=true|false   drop all traffic to and from n2 (tests' partitions)
  * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log: index, term, committed, data (base64)
+ * /kv/..., /txn, /session              the key-value API ({@link KvApi})
+ * anything else                        404 {"error"}
  * </pre>
+ *
+ * <p>Served by {@link io.refraft.impl.http.Http1Server}, which enforces the body limit
+ * ({@link NodeSettings#maxRequestBytes()}, 413) before a handler runs.
  */
 final class HttpApi {
+  static final String JSON_TYPE = "application/json";
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long a proposal may wait to be applied before the client is told the outcome is unknown. */
   private static final long PROPOSE_TIMEOUT_MS = 10_000;
@@ -45,31 +51,41 @@ final class HttpApi {
 
   private HttpApi() {}
 
-  static void install(HttpServer http, NodeServer node) {
-    http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    http.createContext("/status", ex -> handle(ex, "GET", () -> reply(ex, 200, status(node))));
-    http.createContext("/propose", ex -> handle(ex, "POST", () -> propose(ex, node)));
-    http.createContext("/admin/block", ex -> handle(ex, "POST", () -> block(ex, node)));
-    http.createContext("/log", ex -> handle(ex, "GET", () -> log(ex, node)));
-    KvApi.install(http, node);
+  /** The node's request router: exact paths, and the prefix /kv/. */
+  static Handler handler(NodeServer node) {
+    return (req, res) -> {
+      String path = req.path();
+      if (path.startsWith("/kv/")) {
+        KvApi.kv(req, res, node);
+        return;
+      }
+      switch (path) {
+        case "/status" -> handle(req, res, "GET", () -> reply(res, 200, status(node)));
+        case "/propose" -> handle(req, res, "POST", () -> propose(req, res, node));
+        case "/admin/block" -> handle(req, res, "POST", () -> block(req, res, node));
+        case "/log" -> handle(req, res, "GET", () -> log(req, res, node));
+        case "/txn" -> KvApi.txn(req, res, node);
+        case "/session" -> KvApi.session(req, res, node);
+        default -> replyError(res, 404, "no resource " + path
+            + ": the API serves /status, /propose, /admin/block, /log, /kv/{key}, /txn and /session");
+      }
+    };
   }
 
   @FunctionalInterface
-  private interface Handler {
+  private interface Action {
     void run() throws IOException;
   }
 
-  private static void handle(HttpExchange ex, String method, Handler h) throws IOException {
-    try (ex) {
-      if (!ex.getRequestMethod().equals(method)) {
-        reply(ex, 405, error("use " + method + " for " + ex.getRequestURI().getPath()));
-        return;
-      }
-      try {
-        h.run();
-      } catch (IllegalArgumentException e) {
-        reply(ex, 400, error(e.getMessage()));
-      }
+  private static void handle(Request req, Response res, String method, Action h) throws IOException {
+    if (!req.method().equals(method)) {
+      replyError(res, 405, "use " + method + " for " + req.path());
+      return;
+    }
+    try {
+      h.run();
+    } catch (IllegalArgumentException e) {
+      replyError(res, 400, e.getMessage());
     }
   }
 
@@ -108,53 +124,54 @@ final class HttpApi {
     return o;
   }
 
-  private static void propose(HttpExchange ex, NodeServer node) throws IOException {
-    byte[] command = ex.getRequestBody().readAllBytes();
+  private static void propose(Request req, Response res, NodeServer node) throws IOException {
+    byte[] command = req.body();
     try {
       long index = node.driver().propose(command).get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      reply(ex, 200, JSON.createObjectNode().put("index", index));
+      res.body().ascii("{\"index\":").decimal(index).write('}');
+      res.send(200, JSON_TYPE);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NotLeaderException nl) {
-        notLeader(ex, node, nl.leader());
+        notLeader(res, node, nl.leader());
       } else if (e.getCause() instanceof ProposalLostException lost) {
-        reply(ex, 503, error("outcome unknown: " + lost.getMessage()));
+        replyError(res, 503, "outcome unknown: " + lost.getMessage());
       } else {
-        reply(ex, 500, error(String.valueOf(e.getCause())));
+        replyError(res, 500, String.valueOf(e.getCause()));
       }
     } catch (TimeoutException e) {
-      reply(ex, 503, error("outcome unknown: not applied within " + PROPOSE_TIMEOUT_MS + " ms"));
+      replyError(res, 503, "outcome unknown: not applied within " + PROPOSE_TIMEOUT_MS + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      reply(ex, 503, error("outcome unknown: interrupted"));
+      replyError(res, 503, "outcome unknown: interrupted");
     }
   }
 
-  private static void notLeader(HttpExchange ex, NodeServer node, Optional<NodeId> leader) throws IOException {
+  private static void notLeader(Response res, NodeServer node, Optional<NodeId> leader) throws IOException {
     ObjectNode body = error(leader.map(l -> "not the leader; " + l + " is").orElse("not the leader; no leader known"));
     body.put("leader", leader.map(NodeId::name).orElse(null));
     String url = leader.map(node::clientUrlOf).orElse(null);
     if (url == null) {
-      reply(ex, 503, body);
+      reply(res, 503, body);
     } else {
-      ex.getResponseHeaders().set("Location", url + "/propose");
-      reply(ex, 307, body);
+      res.header("Location", url + "/propose");
+      reply(res, 307, body);
     }
   }
 
-  private static void block(HttpExchange ex, NodeServer node) throws IOException {
-    Map<String, String> q = query(ex.getRequestURI());
+  private static void block(Request req, Response res, NodeServer node) throws IOException {
+    Map<String, String> q = query(req.query());
     String peer = q.get("peer");
     if (peer == null || !node.settings().members().containsKey(NodeId.of(peer)) || peer.equals(node.settings().id().name())) {
       throw new IllegalArgumentException("peer must name another member, one of " + node.settings().members().keySet());
     }
     boolean blocked = Boolean.parseBoolean(q.getOrDefault("blocked", "true"));
     node.transport().blockPeer(peer, blocked);
-    reply(ex, 200, JSON.createObjectNode().put("peer", peer).put("blocked", blocked));
+    reply(res, 200, JSON.createObjectNode().put("peer", peer).put("blocked", blocked));
   }
 
-  private static void log(HttpExchange ex, NodeServer node) throws IOException {
+  private static void log(Request req, Response res, NodeServer node) throws IOException {
     NodeStatus s = node.driver().status();
-    Map<String, String> q = query(ex.getRequestURI());
+    Map<String, String> q = query(req.query());
     long from = Math.max(1, parseLong(q, "from", 1));
     long to = Math.min(s.log().lastIndex() + 1, parseLong(q, "to", s.log().lastIndex() + 1));
     to = Math.min(to, from + MAX_LOG_ENTRIES);
@@ -169,7 +186,7 @@ final class HttpApi {
         case Payload.Data d -> n.put("type", "data").put("data", Base64.getEncoder().encodeToString(d.toByteArray()));
       }
     }
-    reply(ex, 200, o);
+    reply(res, 200, o);
   }
 
   private static long parseLong(Map<String, String> q, String name, long dflt) {
@@ -184,33 +201,43 @@ final class HttpApi {
     }
   }
 
-  static Map<String, String> query(URI uri) {
+  /** The query's parameters, percent-decoded ('+' stays '+', as {@code URI.getQuery()} had it). */
+  static Map<String, String> query(String raw) {
     Map<String, String> out = new HashMap<>();
-    String raw = uri.getQuery();
     if (raw != null) {
       for (String kv : raw.split("&")) {
         int eq = kv.indexOf('=');
         if (eq > 0) {
-          out.put(kv.substring(0, eq), kv.substring(eq + 1));
+          out.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
         }
       }
     }
     return out;
   }
 
+  private static String decode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s; // not valid percent-encoding: the raw text, which the parameter's own check then judges
+    }
+  }
+
   static ObjectNode error(String message) {
     return JSON.createObjectNode().put("error", message);
   }
 
-  static void reply(HttpExchange ex, int code, ObjectNode body) throws IOException {
-    reply(ex, code, JSON.writeValueAsBytes(body));
+  static void reply(Response res, int code, ObjectNode body) throws IOException {
+    JSON.writeValue(res.body(), body);
+    res.send(code, JSON_TYPE);
   }
 
-  static void reply(HttpExchange ex, int code, byte[] bytes) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+  /** {@code {"error": message}}, written without building a tree. */
+  static void replyError(Response res, int code, String message) throws IOException {
+    res.body().ascii("{\"error\":").jsonString(message).write('}');
+    res.send(code, JSON_TYPE);
   }
 }

@@ -1,6 +1,5 @@
 package io.refraft.impl.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,20 +8,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.refraft.impl.kv.Command;
 import io.refraft.impl.kv.CommandCodec;
 import io.refraft.impl.kv.InvalidCommandException;
 import io.refraft.impl.kv.Op;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.kv.ResultCodec;
+import io.refraft.impl.http.ByteSink;
+import io.refraft.impl.http.Request;
+import io.refraft.impl.http.Response;
 import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -58,10 +57,17 @@ final class KvApi {
 
   private KvApi() {}
 
-  static void install(HttpServer http, NodeServer node) {
-    http.createContext("/kv/", ex -> run(ex, () -> kv(ex, node)));
-    http.createContext("/txn", ex -> run(ex, () -> txn(ex, node)));
-    http.createContext("/session", ex -> run(ex, () -> session(ex, node)));
+  /** /kv/{key}[/cas|/append] */
+  static void kv(Request req, Response res, NodeServer node) throws IOException {
+    run(res, () -> kvOp(req, res, node));
+  }
+
+  static void txn(Request req, Response res, NodeServer node) throws IOException {
+    run(res, () -> txnOp(req, res, node));
+  }
+
+  static void session(Request req, Response res, NodeServer node) throws IOException {
+    run(res, () -> sessionOp(req, res, node));
   }
 
   /** A request the API refuses before anything is proposed. */
@@ -80,19 +86,17 @@ final class KvApi {
     void run() throws IOException, Refused;
   }
 
-  private static void run(HttpExchange ex, Handler h) throws IOException {
-    try (ex) {
-      try {
-        h.run();
-      } catch (Refused r) {
-        HttpApi.reply(ex, r.code, HttpApi.error(r.getMessage()));
-      }
+  private static void run(Response res, Handler h) throws IOException {
+    try {
+      h.run();
+    } catch (Refused r) {
+      HttpApi.replyError(res, r.code, r.getMessage());
     }
   }
 
-  private static void kv(HttpExchange ex, NodeServer node) throws IOException, Refused {
-    String rest = ex.getRequestURI().getRawPath().substring("/kv/".length());
-    String method = ex.getRequestMethod();
+  private static void kvOp(Request req, Response res, NodeServer node) throws IOException, Refused {
+    String rest = req.path().substring("/kv/".length());
+    String method = req.method();
     if (method.equals("POST")) {
       int slash = rest.lastIndexOf('/');
       String action = slash < 0 ? "" : rest.substring(slash + 1);
@@ -100,59 +104,59 @@ final class KvApi {
         throw new Refused(404, "POST goes to /kv/{key}/cas or /kv/{key}/append");
       }
       String key = key(rest.substring(0, slash));
-      leaderOrRedirect(ex, node);
-      JsonNode body = object(body(ex, node), action.equals("cas") ? Set.of("from", "to") : Set.of("value"));
+      leaderOrRedirect(req, res, node);
+      JsonNode body = object(req.body(), action.equals("cas") ? Set.of("from", "to") : Set.of("value"));
       ArrayNode op = JsonNodeFactory.instance.arrayNode().add(action).add(key);
       if (action.equals("cas")) {
         op.add(body.get("from")).add(body.get("to"));
       } else {
         op.add(body.get("value"));
       }
-      write(ex, node, op);
+      write(req, res, node, op);
       return;
     }
     String key = key(rest);
     switch (method) {
-      case "GET" -> get(ex, node, key);
+      case "GET" -> get(req, res, node, key);
       case "PUT" -> {
-        leaderOrRedirect(ex, node);
-        String value = checkValue(utf8(body(ex, node)));
-        propose(ex, node, tagged(ex, new Op.Put(checkKey(key), value)));
+        leaderOrRedirect(req, res, node);
+        String value = checkValue(utf8(req.body()));
+        propose(req, res, node, tagged(req, new Op.Put(checkKey(key), value)));
       }
       case "DELETE" -> {
-        leaderOrRedirect(ex, node);
-        propose(ex, node, tagged(ex, new Op.Delete(checkKey(key))));
+        leaderOrRedirect(req, res, node);
+        propose(req, res, node, tagged(req, new Op.Delete(checkKey(key))));
       }
       default -> throw new Refused(405, "use GET, PUT or DELETE on /kv/{key}, POST on /kv/{key}/cas|append");
     }
   }
 
-  private static void txn(HttpExchange ex, NodeServer node) throws IOException, Refused {
-    if (!ex.getRequestURI().getPath().equals("/txn") || !ex.getRequestMethod().equals("POST")) {
+  private static void txnOp(Request req, Response res, NodeServer node) throws IOException, Refused {
+    if (!req.path().equals("/txn") || !req.method().equals("POST")) {
       throw new Refused(405, "use POST /txn with a JSON list of micro-ops");
     }
-    leaderOrRedirect(ex, node);
-    JsonNode ops = parse(body(ex, node));
-    write(ex, node, JsonNodeFactory.instance.arrayNode().add("txn").add(ops));
+    leaderOrRedirect(req, res, node);
+    JsonNode ops = parse(req.body());
+    write(req, res, node, JsonNodeFactory.instance.arrayNode().add("txn").add(ops));
   }
 
-  private static void session(HttpExchange ex, NodeServer node) throws IOException, Refused {
-    if (!ex.getRequestURI().getPath().equals("/session") || !ex.getRequestMethod().equals("POST")) {
+  private static void sessionOp(Request req, Response res, NodeServer node) throws IOException, Refused {
+    if (!req.path().equals("/session") || !req.method().equals("POST")) {
       throw new Refused(405, "use POST /session to open a client session");
     }
-    leaderOrRedirect(ex, node);
+    leaderOrRedirect(req, res, node);
     ObjectNode cmd = JsonNodeFactory.instance.objectNode().put("v", CommandCodec.VERSION)
         .put("t", System.currentTimeMillis());
     cmd.putArray("op").add("open-session");
-    propose(ex, node, decode(cmd));
+    propose(req, res, node, decode(cmd));
   }
 
-  private static void get(HttpExchange ex, NodeServer node, String key) throws IOException, Refused {
-    boolean stale = "true".equals(HttpApi.query(ex.getRequestURI()).get("stale"));
+  private static void get(Request req, Response res, NodeServer node, String key) throws IOException, Refused {
+    boolean stale = "true".equals(HttpApi.query(req.query()).get("stale"));
     Op get = new Op.Get(checkKey(key));
     // the planted stale-read bug: any node answers at once (its driver's read() skips ReadIndex)
     if (!stale && !node.settings().bugs().contains(InjectedBug.STALE_READ)) {
-      leaderOrRedirect(ex, node);
+      leaderOrRedirect(req, res, node);
     }
     if (!stale) {
       CompletableFuture<Long> read = node.driver().read();
@@ -160,7 +164,7 @@ final class KvApi {
         read.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof NotLeaderException nl) {
-          redirect(ex, node, nl.leader());
+          redirect(req, res, node, nl.leader());
           return;
         }
         throw unavailable("read not confirmed: " + e.getCause().getMessage());
@@ -175,7 +179,7 @@ final class KvApi {
     if (r instanceof Result.TypeMismatch) {
       r = node.kv().read(new Op.Read(((Op.Get) get).key())); // the key holds a list
     }
-    answer(ex, r, Optional.empty());
+    answer(res, r, Optional.empty());
   }
 
   private static Refused unavailable(String why) {
@@ -183,21 +187,21 @@ final class KvApi {
   }
 
   /** Proposes {@code op} in the request's session, if any, and answers with its result. */
-  private static void write(HttpExchange ex, NodeServer node, ArrayNode op) throws IOException, Refused {
-    propose(ex, node, decode(command(ex, op, true)));
+  private static void write(Request req, Response res, NodeServer node, ArrayNode op) throws IOException, Refused {
+    propose(req, res, node, decode(command(req, op, true)));
   }
 
-  private static void propose(HttpExchange ex, NodeServer node, Command c) throws IOException, Refused {
+  private static void propose(Request req, Response res, NodeServer node, Command c) throws IOException, Refused {
     try {
       long index = node.driver().propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       Optional<Result> r = node.kv().answer(index, c.op());
       if (r.isEmpty()) {
         throw new Refused(504, "outcome unknown: the result of index " + index + " was already dropped");
       }
-      answer(ex, r.get(), Optional.of(index));
+      answer(res, r.get(), Optional.of(index));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NotLeaderException nl) {
-        redirect(ex, node, nl.leader()); // refused before it was appended: nothing happened
+        redirect(req, res, node, nl.leader()); // refused before it was appended: nothing happened
       } else {
         throw new Refused(504, "outcome unknown: " + e.getCause().getMessage());
       }
@@ -213,9 +217,9 @@ final class KvApi {
    * A register op built directly, without the JSON round trip of {@link #command}: the hot path of
    * PUT, DELETE and GET. The checks are {@link CommandCodec#decode}'s for these fields.
    */
-  private static Command tagged(HttpExchange ex, Op op) throws Refused {
-    String client = ex.getRequestHeaders().getFirst(CLIENT_ID);
-    String seq = ex.getRequestHeaders().getFirst(SEQUENCE);
+  private static Command tagged(Request req, Op op) throws Refused {
+    String client = req.header(CLIENT_ID);
+    String seq = req.header(SEQUENCE);
     long now = System.currentTimeMillis();
     if (client == null && seq == null) {
       return Command.of(now, op);
@@ -262,11 +266,11 @@ final class KvApi {
     return n;
   }
 
-  private static ObjectNode command(HttpExchange ex, ArrayNode op, boolean inSession) throws Refused {
+  private static ObjectNode command(Request req, ArrayNode op, boolean inSession) throws Refused {
     ObjectNode cmd = JsonNodeFactory.instance.objectNode().put("v", CommandCodec.VERSION)
         .put("t", System.currentTimeMillis());
-    String client = ex.getRequestHeaders().getFirst(CLIENT_ID);
-    String seq = ex.getRequestHeaders().getFirst(SEQUENCE);
+    String client = req.header(CLIENT_ID);
+    String seq = req.header(SEQUENCE);
     if (inSession && (client != null || seq != null)) {
       if (client == null || seq == null) {
         throw new Refused(400, "give both " + CLIENT_ID + " and " + SEQUENCE + ", or neither");
@@ -300,30 +304,30 @@ final class KvApi {
   }
 
   /** Sends a non-leader's client to the leader, or answers 503 when none is known. */
-  private static void leaderOrRedirect(HttpExchange ex, NodeServer node) throws Refused {
+  private static void leaderOrRedirect(Request req, Response res, NodeServer node) throws Refused {
     NodeStatus s = node.driver().status();
     if (!s.role().equals("Leader")) {
       Optional<String> url = s.leader().map(node::clientUrlOf);
       if (url.isEmpty()) {
         Refused r = unavailable(s.leader().map(l -> "not the leader; " + l + " leads but its URL is not configured")
             .orElse("not the leader; no leader known"));
-        ex.getResponseHeaders().set("Retry-After", "1");
+        res.header("Retry-After", "1");
         throw r;
       }
-      ex.getResponseHeaders().set("Location", url.get() + ex.getRequestURI().getRawPath()
-          + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+      res.header("Location", url.get() + req.path()
+          + (req.query() == null ? "" : "?" + req.query()));
       throw new Refused(307, "not the leader; " + s.leader().orElseThrow() + " is");
     }
   }
 
-  private static void redirect(HttpExchange ex, NodeServer node, Optional<NodeId> leader) throws Refused {
+  private static void redirect(Request req, Response res, NodeServer node, Optional<NodeId> leader) throws Refused {
     String url = leader.map(node::clientUrlOf).orElse(null);
     if (url == null) {
-      ex.getResponseHeaders().set("Retry-After", "1");
+      res.header("Retry-After", "1");
       throw unavailable("not the leader; no leader known");
     }
-    ex.getResponseHeaders().set("Location", url + ex.getRequestURI().getRawPath()
-        + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+    res.header("Location", url + req.path()
+        + (req.query() == null ? "" : "?" + req.query()));
     throw new Refused(307, "not the leader; " + leader.orElseThrow() + " is");
   }
 
@@ -338,28 +342,25 @@ final class KvApi {
     }
   }
 
-  private static byte[] body(HttpExchange ex, NodeServer node) throws IOException, Refused {
-    int max = node.settings().maxRequestBytes();
-    String length = ex.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max) {
-      throw new Refused(413, "request body of " + length + " bytes is above the limit of " + max);
-    }
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] b = in.readNBytes(max + 1);
-      if (b.length > max) {
-        throw new Refused(413, "request body is above the limit of " + max + " bytes");
-      }
-      return b;
-    }
-  }
-
   private static String utf8(byte[] b) throws Refused {
+    if (ascii(b)) {
+      return new String(b, StandardCharsets.ISO_8859_1); // the common case, without a decoder per request
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
     } catch (CharacterCodingException e) {
       throw new Refused(400, "the value is not valid UTF-8");
     }
+  }
+
+  private static boolean ascii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static JsonNode parse(byte[] body) throws Refused {
@@ -378,40 +379,35 @@ final class KvApi {
   }
 
   /**
-   * The same body as {@link #answer}'s general path, written in one pass: {@code {"index":N,"result":{"type":"ok"}}}
-   * or {@code {"value":V,"result":{"type":"value","value":V}}}.
+   * The same body as {@link #answer}'s general path, written straight into the reply buffer without a
+   * JSON generator (the hot path of PUT, DELETE and GET): {@code {"index":N,"result":{"type":"ok"}}} or
+   * {@code {"value":V,"result":{"type":"value","value":V}}}.
    */
-  private static void answerRegister(HttpExchange ex, Result r, Optional<Long> index) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+  private static void answerRegister(Response res, Result r, Optional<Long> index) throws IOException {
+    ByteSink out = res.body();
+    out.write('{');
+    if (index.isPresent()) {
+      out.ascii("\"index\":").decimal(index.get());
+    }
     Optional<String> value = r instanceof Result.RegisterValue v ? v.value() : Optional.empty();
-    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      if (index.isPresent()) {
-        g.writeNumberField("index", index.get());
-      }
-      if (r instanceof Result.RegisterValue) {
-        g.writeFieldName("value");
-        writeOptional(g, value);
-        g.writeObjectFieldStart("result");
-        g.writeStringField("type", "value");
-        g.writeFieldName("value");
-        writeOptional(g, value);
-      } else {
-        g.writeObjectFieldStart("result");
-        g.writeStringField("type", "ok");
-      }
-      g.writeEndObject();
-      g.writeEndObject();
+    if (r instanceof Result.RegisterValue) {
+      out.ascii(index.isPresent() ? ",\"value\":" : "\"value\":");
+      writeOptional(out, value);
+      out.ascii(",\"result\":{\"type\":\"value\",\"value\":");
+      writeOptional(out, value);
+      out.ascii("}}");
+    } else {
+      out.ascii(index.isPresent() ? ",\"result\":{\"type\":\"ok\"}}" : "\"result\":{\"type\":\"ok\"}}");
     }
     int code = r instanceof Result.RegisterValue && value.isEmpty() ? 404 : 200;
-    HttpApi.reply(ex, code, out.toByteArray());
+    res.send(code, HttpApi.JSON_TYPE);
   }
 
-  private static void writeOptional(JsonGenerator g, Optional<String> v) throws IOException {
+  private static void writeOptional(ByteSink out, Optional<String> v) {
     if (v.isPresent()) {
-      g.writeString(v.get());
+      out.jsonString(v.get());
     } else {
-      g.writeNull();
+      out.ascii("null");
     }
   }
 
@@ -435,9 +431,9 @@ final class KvApi {
     return n;
   }
 
-  private static void answer(HttpExchange ex, Result r, Optional<Long> index) throws IOException {
+  private static void answer(Response res, Result r, Optional<Long> index) throws IOException {
     if (r instanceof Result.Done || r instanceof Result.RegisterValue) {
-      answerRegister(ex, r, index);
+      answerRegister(res, r, index);
       return;
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -472,6 +468,6 @@ final class KvApi {
       case Result.Invalid i -> 400;
     };
     body.set("result", result);
-    HttpApi.reply(ex, code, body);
+    HttpApi.reply(res, code, body);
   }
 }

@@ -1,6 +1,7 @@
 package io.refraft.impl.server;
 
-import com.sun.net.httpserver.HttpServer;
+import io.refraft.impl.http.Http1Server;
+import io.refraft.impl.http.HttpLimits;
 import io.refraft.impl.net.PeerAddresses;
 import io.refraft.impl.net.TcpTransport;
 import io.refraft.impl.net.TransportConfig;
@@ -41,12 +42,12 @@ public final class NodeServer implements AutoCloseable {
   private final SystemClock clock;
   private final Driver driver;
   private final KvService kv;
-  private final HttpServer http;
+  private final Http1Server http;
   private final TraceSink trace;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
-      Driver driver, KvService kv, HttpServer http, TraceSink trace) {
+      Driver driver, KvService kv, Http1Server http, TraceSink trace) {
     this.settings = settings;
     this.storage = storage;
     this.transport = transport;
@@ -71,8 +72,8 @@ public final class NodeServer implements AutoCloseable {
       opened.add(storage);
       TcpTransport transport = bindTransport(s);
       opened.add(transport);
-      HttpServer http = bindHttp(s);
-      opened.add(() -> http.stop(0));
+      Http1Server http = bindHttp(s);
+      opened.add(http);
       SystemClock clock = new SystemClock("timers-" + s.id());
       opened.add(clock);
       Config config = Config.of(List.copyOf(new TreeSet<>(s.members().keySet())));
@@ -97,10 +98,9 @@ public final class NodeServer implements AutoCloseable {
         throw new StartupException("cannot recover from data directory " + s.data() + ": " + e.getMessage(), e);
       }
       NodeServer server = new NodeServer(s, storage, transport, clock, driver, sm, http, trace);
-      HttpApi.install(http, server);
-      http.start();
+      http.start(HttpApi.handler(server));
       LOG.info("{} started: peers on {}, clients on http://{}:{}, data in {}", s.id(), transport.localAddress(),
-          s.client().getHostString(), http.getAddress().getPort(), s.data());
+          s.client().getHostString(), http.address().getPort(), s.data());
       return server;
     } catch (StartupException | RuntimeException e) {
       closeAll(opened.reversed());
@@ -152,9 +152,9 @@ public final class NodeServer implements AutoCloseable {
     }
   }
 
-  private static HttpServer bindHttp(NodeSettings s) throws StartupException {
+  private static Http1Server bindHttp(NodeSettings s) throws StartupException {
     try {
-      return HttpServer.create(s.client(), 128);
+      return Http1Server.bind(s.id().name(), s.client(), HttpLimits.withMaxBody(s.maxRequestBytes()));
     } catch (IOException e) {
       throw new StartupException("cannot listen for clients on " + hostPort(s.client()) + ": " + e.getMessage(), e);
     }
@@ -187,7 +187,7 @@ public final class NodeServer implements AutoCloseable {
 
   /** The HTTP API's bound address (the real port when the settings asked for port 0). */
   public InetSocketAddress clientAddress() {
-    return http.getAddress();
+    return http.address();
   }
 
   /** The HTTP base URL of a member, for redirects, when known. */
@@ -202,7 +202,7 @@ public final class NodeServer implements AutoCloseable {
       return;
     }
     List<AutoCloseable> parts = new ArrayList<>();
-    parts.add(() -> http.stop(0));
+    parts.add(http);
     parts.add(driver::stop);
     parts.add(clock);
     if (trace instanceof AutoCloseable c) {

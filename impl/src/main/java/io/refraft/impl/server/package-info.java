@@ -1,7 +1,8 @@
 /**
  * One node process: {@link io.refraft.impl.server.NodeServer} wires the
  * {@link io.refraft.impl.node.Driver} to a {@code TcpTransport}, a {@code FileStorage}, a state
- * machine and the HTTP/JSON API ({@link io.refraft.impl.server.HttpApi}: status, proposals, the
+ * machine and the HTTP/JSON API, served by {@code io.refraft.impl.http.Http1Server}
+ * ({@link io.refraft.impl.server.HttpApi}: status, proposals, the
  * partition switch for tests, log reads; {@code KvApi}: the key-value API over {@code KvService},
  * which applies the log to the {@code KvStateMachine}).
  *
