@@ -442,13 +442,13 @@ final class Decoder {
    */
   private static TracedMessage received(LineParser p) throws IOException {
     p.startObject("'input.message'");
-    int from = p.tokenStart();
-    p.skipValue();
-    int to = p.position();
-    TracedMessage m = p.sentWith(from, to);
+    TracedMessage m = p.sentRepeated();
     if (m != null) {
       return m;
     }
+    int from = p.tokenStart();
+    p.skipValue();
+    int to = p.position();
     LineParser whole = p.sub(from, to);
     return message(whole, "input.message");
   }

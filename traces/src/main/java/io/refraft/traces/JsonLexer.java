@@ -84,6 +84,23 @@ final class JsonLexer {
     return pos;
   }
 
+  /** The offset where the line ends. */
+  int lineEnd() {
+    return end;
+  }
+
+  /**
+   * With the current token a START_OBJECT, moves to its matching END_OBJECT at {@code to} without
+   * reading what is between: for a caller that knows those bytes form a valid object.
+   */
+  void skipObjectTo(int to) {
+    pos = to;
+    depth--;
+    hasValue = true;
+    afterName = false;
+    token = JsonToken.END_OBJECT;
+  }
+
   byte[] buffer() {
     return buf;
   }

@@ -61,9 +61,16 @@ final class LineParser {
     sent.put(from, to, m);
   }
 
-  /** The message sent earlier with exactly the bytes {@code [from, to)}, or null. */
-  TracedMessage sentWith(int from, int to) {
-    return sent.get(from, to);
+  /**
+   * With the current token the START_OBJECT of a message, the message sent earlier whose bytes
+   * this one repeats, with the parser moved to its end; or null, the parser not moved.
+   */
+  TracedMessage sentRepeated() {
+    TracedMessage m = sent.prefixOf(p.tokenStart(), p.lineEnd());
+    if (m != null) {
+      p.skipObjectTo(sent.matchedEnd());
+    }
+    return m;
   }
 
   /** A parser of the bytes {@code [from, to)} alone, sharing this file's node ids. */
@@ -155,6 +162,16 @@ final class LineParser {
       seq = seq * 10 + (c - '0');
     }
     return from == null || to == null || seq < 1 ? null : new MessageId(from, to, seq);
+  }
+
+  /** Makes {@code id} the object returned for its name (the header's ids, shared by every chunk's parser). */
+  void learn(NodeId id) {
+    if (ids.putIfAbsent(id.name(), id) == null) {
+      known = Arrays.copyOf(known, known.length + 1);
+      known[known.length - 1] = id;
+      knownChars = Arrays.copyOf(knownChars, knownChars.length + 1);
+      knownChars[knownChars.length - 1] = id.name().toCharArray();
+    }
   }
 
   /** The node id named {@code s}, created (and validated) once per file. */

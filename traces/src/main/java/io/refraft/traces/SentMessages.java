@@ -20,6 +20,7 @@ final class SentMessages {
   private final int[] start = new int[SLOTS];
   private final int[] end = new int[SLOTS];
   private final TracedMessage[] message = new TracedMessage[SLOTS];
+  private int matchedEnd;
 
   /** @param buf the bytes the parser reads, from offset 0 */
   SentMessages(byte[] buf) {
@@ -33,24 +34,41 @@ final class SentMessages {
     message[slot] = m;
   }
 
-  /** The message sent with exactly the bytes {@code buf[from, to)}, or null. */
-  TracedMessage get(int from, int to) {
-    int slot = slot(from, to);
+  /**
+   * The message sent with bytes that {@code buf} repeats from {@code from} on (within {@code limit}),
+   * or null; {@link #matchedEnd} is then where they end. A JSON value whose bytes begin with all the
+   * bytes of a complete value decoded without error is that value: the tokens are the same up to
+   * its closing brace.
+   */
+  TracedMessage prefixOf(int from, int limit) {
+    int slot = slot(from, limit);
     TracedMessage m = message[slot];
-    if (m == null || end[slot] - start[slot] != to - from
-        || !Arrays.equals(buf, start[slot], end[slot], buf, from, to)) {
+    if (m == null) {
       return null;
     }
+    int n = end[slot] - start[slot];
+    if (from + n > limit || !Arrays.equals(buf, start[slot], end[slot], buf, from, from + n)) {
+      return null;
+    }
+    matchedEnd = from + n;
     return m;
+  }
+
+  /** Where the bytes {@link #prefixOf} matched last end. */
+  int matchedEnd() {
+    return matchedEnd;
   }
 
   byte[] bytes() {
     return buf;
   }
 
-  /** A hash of the length and the first 40 bytes (where the message id is): enough to spread messages. */
+  /**
+   * A hash of the first 40 bytes (where the message id is): enough to spread messages, and known
+   * before the end of a received message is.
+   */
   private int slot(int from, int to) {
-    int h = to - from;
+    int h = 0;
     for (int i = from, e = Math.min(to, from + 40); i < e; i++) {
       h = 31 * h + buf[i];
     }

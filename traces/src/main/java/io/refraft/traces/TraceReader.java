@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * Streams a trace file: the header, then one {@link TraceStep} per {@link #next} call, holding
@@ -26,7 +26,7 @@ public final class TraceReader implements AutoCloseable {
   private final JsonLexer json = new JsonLexer();
   private final LineParser parser;
   private final TraceHeader header;
-  private final Map<NodeId, Long> lastSeq = new HashMap<>();
+  private long[] lastSeq;
   private final boolean checkOrder;
   /** The bytes read and not yet consumed: {@code data[pos, len)}; all of the input when {@link #eof}. */
   private byte[] data;
@@ -105,6 +105,9 @@ public final class TraceReader implements AutoCloseable {
       this.data = new byte[READ_SIZE];
       this.parser = new LineParser(json, new HashMap<>());
     }
+    for (NodeId n : header.config().members()) {
+      parser.learn(n);
+    }
   }
 
   public TraceHeader header() {
@@ -145,19 +148,34 @@ public final class TraceReader implements AutoCloseable {
    */
   public void checkOrder(TraceStep s, long line) throws TraceFormatException {
     NodeId n = s.node();
-    if (!header.config().isMember(n)) {
+    int k = memberIndex(n);
+    if (k < 0) {
       throw new TraceFormatException(file, line, "node " + n + " is not one of the header's nodes "
           + header.config().members());
     }
     if (header.node().isPresent() && !header.node().get().equals(n)) {
       throw new TraceFormatException(file, line, "a step of " + n + " in the per-node file of " + header.node().get());
     }
-    long expected = lastSeq.getOrDefault(n, 0L) + 1;
+    if (lastSeq == null) {
+      lastSeq = new long[header.config().members().size()];
+    }
+    long expected = lastSeq[k] + 1;
     if (s.seq() != expected) {
       throw new TraceFormatException(file, line, "seq " + s.seq() + " of " + n + " where " + expected
           + " was due (each node's steps are numbered 1, 2, 3, ...)");
     }
-    lastSeq.put(n, s.seq());
+    lastSeq[k] = s.seq();
+  }
+
+  /** The position of {@code n} in the header's nodes, or -1; decoded ids are mostly the header's own objects. */
+  private int memberIndex(NodeId n) {
+    List<NodeId> members = header.config().members();
+    for (int k = 0; k < members.size(); k++) {
+      if (members.get(k) == n) {
+        return k;
+      }
+    }
+    return members.indexOf(n);
   }
 
   /**
