@@ -90,15 +90,16 @@ final class JsonLexer {
   }
 
   /**
-   * With the current token a START_OBJECT, moves to its matching END_OBJECT at {@code to} without
-   * reading what is between: for a caller that knows those bytes form a valid object.
+   * With the current token a START_OBJECT or START_ARRAY, moves to its matching closing token, which
+   * ends at {@code to}, without reading what is between: for a caller that knows those bytes form
+   * a valid value.
    */
-  void skipObjectTo(int to) {
+  void skipContainerTo(int to) {
     pos = to;
     depth--;
     hasValue = true;
     afterName = false;
-    token = JsonToken.END_OBJECT;
+    token = stack[depth] == OBJECT ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
   }
 
   byte[] buffer() {

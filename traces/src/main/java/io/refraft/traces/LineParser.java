@@ -28,18 +28,63 @@ final class LineParser {
     this(p, ids, null);
   }
 
-  /** @param sent where sent messages are kept for reuse by receives, when {@code p}'s buffer holds them */
-  LineParser(JsonLexer p, Map<String, NodeId> ids, SentMessages sent) {
+  /**
+   * A parser that keeps decoded values by their bytes for reuse (see {@link Repeats}), when
+   * {@code buf} is the buffer {@code p} reads in place; {@code null}: none kept.
+   */
+  LineParser(JsonLexer p, Map<String, NodeId> ids, byte[] buf) {
     this.p = p;
     this.ids = ids;
-    this.sent = sent;
+    this.sent = buf == null ? null : new Repeats<>(buf, 1 << 10, 40);
+    this.states = buf == null ? null : new Repeats<>(buf, 1 << 6, 64);
+    this.actions = buf == null ? null : new Repeats<>(buf, 1 << 6, 64);
+    this.persisted = buf == null ? null : new Repeats<>(buf, 1 << 6, 64);
+    this.entries = buf == null ? null : new Repeats<>(buf, 1 << 8, 64);
   }
 
-  private final SentMessages sent;
+  private final Repeats<TracedMessage> sent;
+  private final Repeats<StateSummary> states;
+  private final Repeats<List<io.refraft.spec.Action>> actions;
+  private final Repeats<Persisted> persisted;
+  private final Repeats<List<Entry>> entries;
 
-  /** True when sent messages are kept by their bytes (see {@link SentMessages}). */
+  /** True when sent messages are kept by their bytes (see {@link Repeats}). */
   boolean keepsSent() {
     return sent != null;
+  }
+
+  Repeats<StateSummary> states() {
+    return states;
+  }
+
+  Repeats<List<io.refraft.spec.Action>> actions() {
+    return actions;
+  }
+
+  Repeats<Persisted> persisted() {
+    return persisted;
+  }
+
+  /**
+   * With the current token opening an object or array, the value decoded earlier from the same
+   * bytes, the parser moved to its closing token; or null (also when no values are kept).
+   */
+  <T> T repeated(Repeats<T> cache) {
+    if (cache == null) {
+      return null;
+    }
+    T v = cache.prefixOf(p.tokenStart(), p.lineEnd());
+    if (v != null) {
+      p.skipContainerTo(cache.matchedEnd());
+    }
+    return v;
+  }
+
+  /** Keeps {@code v}, decoded from {@code from} up to the closing token just read. */
+  <T> void remember(Repeats<T> cache, int from, T v) {
+    if (cache != null) {
+      cache.put(from, p.position(), v);
+    }
   }
 
   /** The byte offset where the current token starts. */
@@ -52,10 +97,6 @@ final class LineParser {
     return p.position();
   }
 
-  /** With the current token a START_OBJECT or START_ARRAY, moves to its matching end. */
-  void skipValue() {
-    p.skipChildren();
-  }
 
   void keepSent(int from, int to, TracedMessage m) {
     sent.put(from, to, m);
@@ -66,19 +107,9 @@ final class LineParser {
    * this one repeats, with the parser moved to its end; or null, the parser not moved.
    */
   TracedMessage sentRepeated() {
-    TracedMessage m = sent.prefixOf(p.tokenStart(), p.lineEnd());
-    if (m != null) {
-      p.skipObjectTo(sent.matchedEnd());
-    }
-    return m;
+    return repeated(sent);
   }
 
-  /** A parser of the bytes {@code [from, to)} alone, sharing this file's node ids. */
-  LineParser sub(int from, int to) {
-    JsonLexer lexer = new JsonLexer();
-    lexer.reset(sent.bytes(), from, to);
-    return new LineParser(lexer, ids);
-  }
 
   /**
    * The tags the format knows (types, roles, actions): read without allocating a string, since
@@ -391,9 +422,23 @@ final class LineParser {
     };
   }
 
-  /** An array of entries {@code {"term":..,"type":..,"data":..}}. */
-  List<Entry> entries(String field) throws IOException {
-    startArray(field);
+  /** An array of entries {@code {"term":..,"type":..,"data":..}}; {@code field} is {@code where + suffix}. */
+  List<Entry> entries(String where, String suffix) throws IOException {
+    if (next() != JsonToken.START_ARRAY) {
+      throw new Bad("'" + where + suffix + "' must be an array");
+    }
+    List<Entry> again = repeated(entries);
+    if (again != null) {
+      return again;
+    }
+    int start = p.tokenStart();
+    List<Entry> out = entries(where + suffix);
+    remember(entries, start, out);
+    return out;
+  }
+
+  /** The entries of the array just opened. */
+  private List<Entry> entries(String field) throws IOException {
     List<Entry> out = new ArrayList<>();
     while (nextObjectInArray(field)) {
       long term = -1;
@@ -412,6 +457,6 @@ final class LineParser {
       }
       out.add(new Entry(term, payload(type, data, "entry " + (out.size() + 1) + " of '" + field + "'")));
     }
-    return out;
+    return List.copyOf(out);
   }
 }

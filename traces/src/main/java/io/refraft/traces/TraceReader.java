@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 
 /**
  * Streams a trace file: the header, then one {@link TraceStep} per {@link #next} call, holding
@@ -27,6 +26,7 @@ public final class TraceReader implements AutoCloseable {
   private final LineParser parser;
   private final TraceHeader header;
   private long[] lastSeq;
+  private NodeId[] members;
   private final boolean checkOrder;
   /** The bytes read and not yet consumed: {@code data[pos, len)}; all of the input when {@link #eof}. */
   private byte[] data;
@@ -84,7 +84,8 @@ public final class TraceReader implements AutoCloseable {
   /**
    * {@link #ofLines(String, TraceHeader, InputStream, long)} on {@code buf[0, len)}, read in place;
    * a received message that repeats the bytes of an earlier send in the buffer is not decoded
-   * again (see SentMessages).
+   * again, nor a state, persisted record, action list or entry list that repeats an earlier one
+   * (see Repeats).
    */
   public static TraceReader ofLines(String file, TraceHeader header, byte[] buf, int len, long firstLine) {
     return new TraceReader(file, header, null, buf, len, firstLine);
@@ -100,7 +101,7 @@ public final class TraceReader implements AutoCloseable {
       this.data = buf;
       this.len = len;
       this.eof = true;
-      this.parser = new LineParser(json, new HashMap<>(), new SentMessages(buf));
+      this.parser = new LineParser(json, new HashMap<>(), buf);
     } else {
       this.data = new byte[READ_SIZE];
       this.parser = new LineParser(json, new HashMap<>());
@@ -169,13 +170,15 @@ public final class TraceReader implements AutoCloseable {
 
   /** The position of {@code n} in the header's nodes, or -1; decoded ids are mostly the header's own objects. */
   private int memberIndex(NodeId n) {
-    List<NodeId> members = header.config().members();
-    for (int k = 0; k < members.size(); k++) {
-      if (members.get(k) == n) {
+    if (members == null) {
+      members = header.config().members().toArray(NodeId[]::new);
+    }
+    for (int k = 0; k < members.length; k++) {
+      if (members[k] == n) {
         return k;
       }
     }
-    return members.indexOf(n);
+    return header.config().members().indexOf(n);
   }
 
   /**

@@ -69,7 +69,15 @@ final class Comparison {
   private static boolean sameState(NodeState e, StateSummary o) {
     return e.term() == o.term() && e.commitIndex() == o.commitIndex() && e.log().lastIndex() == o.lastLogIndex()
         && e.log().lastTerm() == o.lastLogTerm() && StateSummary.roleName(e.role()) == o.role()
-        && e.votedFor().equals(o.vote()) && (!o.leaderReported() || e.leader().equals(o.leader()));
+        && same(e.votedFor(), o.vote()) && (!o.leaderReported() || same(e.leader(), o.leader()));
+  }
+
+  /** Optional equality, first by identity: the spec's ids are mostly the very objects the reader decoded. */
+  private static boolean same(Optional<NodeId> a, Optional<NodeId> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() == b.isEmpty();
+    }
+    return a.get() == b.get() || a.get().equals(b.get());
   }
 
   private static void state(StateSummary e, StateSummary o, List<FieldDiff> diffs) {

@@ -178,11 +178,14 @@ final class InFlight {
   }
 
   /**
-   * Message ids to values (and an optional decoded message), open-addressed with linear probing;
-   * removal shifts the following entries back (Knuth, TAOCP vol. 3, §6.4, Algorithm R), so there
-   * are no tombstones.
+   * Message ids to values (and an optional decoded message), open-addressed with linear probing on
+   * a Fibonacci-mixed hash kept beside each key (so probing and moving entries do not visit the
+   * key objects, nor the key itself when it is the object looked up: a receive's id is mostly the
+   * very object decoded for its send); removal shifts the following entries back (Knuth, TAOCP vol. 3, §6.4,
+   * Algorithm R), so there are no tombstones.
    */
   private static final class IdTable {
+    private int[] hashes = new int[1024];
     private MessageId[] keys = new MessageId[1024];
     private Object[] values = new Object[1024];
     private TracedMessage[] aux = new TracedMessage[1024];
@@ -192,31 +195,38 @@ final class InFlight {
       return size;
     }
 
-    private int slot(MessageId id) {
+    private static int hash(MessageId id) {
+      int h = id.hashCode() * 0x9E3779B9;
+      return h ^ (h >>> 16);
+    }
+
+    private int slot(MessageId id, int h) {
       int mask = keys.length - 1;
-      int i = id.hashCode() & mask;
-      while (keys[i] != null && !keys[i].equals(id)) {
+      int i = h & mask;
+      while (keys[i] != null && keys[i] != id && (hashes[i] != h || !keys[i].equals(id))) {
         i = (i + 1) & mask;
       }
       return i;
     }
 
     Object get(MessageId id) {
-      return values[slot(id)];
+      return values[slot(id, hash(id))];
     }
 
     TracedMessage aux(MessageId id) {
-      return aux[slot(id)];
+      return aux[slot(id, hash(id))];
     }
 
     void put(MessageId id, Object value, TracedMessage traced) {
       if (2 * (size + 1) > keys.length) {
         grow();
       }
-      int i = slot(id);
+      int h = hash(id);
+      int i = slot(id, h);
       if (keys[i] == null) {
         size++;
         keys[i] = id;
+        hashes[i] = h;
       }
       values[i] = value;
       aux[i] = traced;
@@ -224,7 +234,7 @@ final class InFlight {
 
     boolean remove(MessageId id) {
       int mask = keys.length - 1;
-      int i = slot(id);
+      int i = slot(id, hash(id));
       if (keys[i] == null) {
         return false;
       }
@@ -235,11 +245,12 @@ final class InFlight {
         if (keys[j] == null) {
           break;
         }
-        int home = keys[j].hashCode() & mask;
+        int home = hashes[j] & mask;
         // keys[j] may move to the hole at i unless its home lies cyclically in (i, j]
         boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) {
           keys[i] = keys[j];
+          hashes[i] = hashes[j];
           values[i] = values[j];
           aux[i] = aux[j];
           i = j;
@@ -255,6 +266,7 @@ final class InFlight {
       MessageId[] ks = keys;
       Object[] vs = values;
       TracedMessage[] as = aux;
+      hashes = new int[ks.length * 2];
       keys = new MessageId[ks.length * 2];
       values = new Object[ks.length * 2];
       aux = new TracedMessage[ks.length * 2];

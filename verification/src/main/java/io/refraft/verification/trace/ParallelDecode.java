@@ -28,6 +28,8 @@ import java.util.concurrent.Future;
  */
 final class ParallelDecode implements StepStream {
   private static final int CHUNK = 1 << 20;
+  /** A buffer holds a chunk and the start of the line cut off at its end, up to this long. */
+  private static final int BUFFER = CHUNK + (64 << 10);
 
   private record Chunk(List<TraceStep> steps, long[] lines, Exception error, boolean end) {}
 
@@ -37,6 +39,12 @@ final class ParallelDecode implements StepStream {
   private final ExecutorService pool;
   private final BlockingQueue<Future<Chunk>> queue;
   private final Thread cutter;
+  /**
+   * Buffers whose chunk is decoded, for the cutter to fill again: a chunk's steps hold no reference
+   * to its bytes, and a fresh 1 MiB array per chunk is a large-object allocation for the collector
+   * (G1's humongous regions) 600 times per 600 MB trace.
+   */
+  private final BlockingQueue<byte[]> free;
   private Chunk current;
   private int next;
   private long line;
@@ -50,6 +58,7 @@ final class ParallelDecode implements StepStream {
     this.order = new TraceReader(file, new ByteArrayInputStream(first));
     this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon().name("trace-decode").unstarted(r));
     this.queue = new ArrayBlockingQueue<>(2 * threads);
+    this.free = new ArrayBlockingQueue<>(4 * threads);
     TraceHeader h = order.header();
     this.cutter = Thread.ofPlatform().daemon().name("trace-cutter").start(() -> cut(h));
   }
@@ -117,7 +126,8 @@ final class ParallelDecode implements StepStream {
       byte[] carry = new byte[0];
       long firstLine = 2;
       while (true) {
-        byte[] buf = Arrays.copyOf(carry, carry.length + CHUNK);
+        byte[] buf = buffer(carry.length + CHUNK);
+        System.arraycopy(carry, 0, buf, 0, carry.length);
         int n = carry.length;
         int r;
         while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
@@ -147,6 +157,12 @@ final class ParallelDecode implements StepStream {
     }
   }
 
+  /** A buffer of at least {@code size} bytes: a recycled one when it is large enough. */
+  private byte[] buffer(int size) {
+    byte[] b = free.poll();
+    return b != null && b.length >= size ? b : new byte[Math.max(size, BUFFER)];
+  }
+
   private Chunk decode(TraceHeader h, byte[] buf, int len, long firstLine, boolean end) {
     List<TraceStep> steps = new ArrayList<>(len / 256);
     long[] lines = new long[Math.max(16, len / 64)];
@@ -158,6 +174,7 @@ final class ParallelDecode implements StepStream {
         lines[steps.size()] = r.line();
         steps.add(s);
       }
+      free.offer(buf);
       return new Chunk(steps, lines, null, end);
     } catch (IOException | TraceFormatException | RuntimeException e) {
       return new Chunk(steps, lines, e, true);
