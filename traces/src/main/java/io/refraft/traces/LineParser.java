@@ -35,11 +35,14 @@ final class LineParser {
   LineParser(JsonLexer p, Map<String, NodeId> ids, byte[] buf) {
     this.p = p;
     this.ids = ids;
-    this.sent = buf == null ? null : new Repeats<>(buf, 1 << 10, 40);
-    this.states = buf == null ? null : new Repeats<>(buf, 1 << 6, 64);
-    this.actions = buf == null ? null : new Repeats<>(buf, 1 << 6, 64);
-    this.persisted = buf == null ? null : new Repeats<>(buf, 1 << 6, 64);
-    this.entries = buf == null ? null : new Repeats<>(buf, 1 << 8, 64);
+    // prefixes: a message's id is within its first 40 bytes; the others are the shortest values
+    // worth keeping ({"term":0,"vote":null,"role":"Leader", ["Restart"], {"log":{"from":1,"entries":[]}},
+    // [{"term":1,"type":"NoOp"}])
+    this.sent = buf == null ? null : new Repeats<>(buf, 1 << 9, 2, 40);
+    this.states = buf == null ? null : new Repeats<>(buf, 1 << 4, 4, 40);
+    this.actions = buf == null ? null : new Repeats<>(buf, 1 << 4, 4, 11);
+    this.persisted = buf == null ? null : new Repeats<>(buf, 1 << 4, 4, 31);
+    this.entries = buf == null ? null : new Repeats<>(buf, 1 << 6, 4, 26);
   }
 
   private final Repeats<TracedMessage> sent;

@@ -5,6 +5,8 @@ import io.refraft.spec.NodeId;
 import io.refraft.traces.MessageId;
 import io.refraft.traces.TracedMessage;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * Messages sent and not yet (or, with duplicates, possibly again) received, by id, holding the
@@ -25,20 +27,20 @@ final class InFlight {
   private final int retention;
   private final boolean duplicates;
   private final IdTable sent = new IdTable();
-  private final IdTable delivered = new IdTable();
+  private final Delivered delivered;
   /** Ids in the order sent, delivered ones included until they reach the head: {@code order[head, tail)} mod length. */
   private MessageId[] order = new MessageId[1024];
   private int head;
   private int tail;
-  private final MessageId[] deliveredOrder = new MessageId[DELIVERED_MEMORY];
-  private long deliveredCount;
   private NodeId[] senders = new NodeId[0];
   private long[] maxSeq = new long[0];
   private long evicted;
 
-  InFlight(int retention, boolean duplicates) {
+  /** @param members the cluster's nodes: delivered ids are kept as their positions and a seq */
+  InFlight(int retention, boolean duplicates, List<NodeId> members) {
     this.retention = retention;
     this.duplicates = duplicates;
+    this.delivered = new Delivered(members);
   }
 
   boolean contains(MessageId id) {
@@ -54,7 +56,7 @@ final class InFlight {
     if (k < 0 || id.seq() > maxSeq[k]) {
       return false;
     }
-    return sent.get(id) != null || delivered.get(id) != null;
+    return sent.get(id) != null || delivered.contains(id);
   }
 
   /**
@@ -102,16 +104,11 @@ final class InFlight {
       return;
     }
     sent.remove(id);
-    int slot = (int) (deliveredCount++ & (DELIVERED_MEMORY - 1));
-    if (deliveredOrder[slot] != null) {
-      delivered.remove(deliveredOrder[slot]);
-    }
-    deliveredOrder[slot] = id;
-    delivered.put(id, Boolean.TRUE, null);
+    delivered.add(id);
   }
 
   boolean wasDelivered(MessageId id) {
-    return delivered.get(id) != null;
+    return delivered.contains(id);
   }
 
   long evicted() {
@@ -175,6 +172,108 @@ final class InFlight {
     order = out;
     head = 0;
     tail = kept;
+  }
+
+  /**
+   * The last {@link #DELIVERED_MEMORY} ids delivered, each packed in a long (the sender's and the
+   * addressee's positions among the members, 8 bits each, and the seq, 48 bits) in an
+   * open-addressed table of longs, so that remembering and forgetting one touches a cache line or
+   * two; an id that does not pack (a seq of 2^48 or more) goes to a set of its own, also bounded.
+   */
+  private static final class Delivered {
+    private final NodeId[] members;
+    private final long[] table = new long[2 * DELIVERED_MEMORY];
+    private final long[] order = new long[DELIVERED_MEMORY];
+    private long count;
+    private final LinkedHashSet<MessageId> unpacked = new LinkedHashSet<>();
+
+    Delivered(List<NodeId> members) {
+      this.members = members.toArray(NodeId[]::new);
+    }
+
+    void add(MessageId id) {
+      long key = pack(id);
+      if (key == 0) {
+        unpacked.add(id);
+        if (unpacked.size() > DELIVERED_MEMORY) {
+          unpacked.remove(unpacked.iterator().next());
+        }
+        return;
+      }
+      int k = (int) (count++ & (DELIVERED_MEMORY - 1));
+      if (order[k] != 0) {
+        remove(order[k]);
+      }
+      order[k] = key;
+      int i = slot(key);
+      table[i] = key;
+    }
+
+    boolean contains(MessageId id) {
+      long key = pack(id);
+      return key == 0 ? unpacked.contains(id) : table[slot(key)] == key;
+    }
+
+    private long pack(MessageId id) {
+      int f = position(id.from());
+      int t = position(id.to());
+      if (f < 0 || t < 0 || f > 255 || t > 255 || id.seq() >= 1L << 48) {
+        return 0;
+      }
+      return ((long) f << 56) | ((long) t << 48) | id.seq();
+    }
+
+    private int position(NodeId n) {
+      for (int k = 0; k < members.length; k++) {
+        if (members[k] == n) {
+          return k;
+        }
+      }
+      for (int k = 0; k < members.length; k++) {
+        if (members[k].equals(n)) {
+          return k;
+        }
+      }
+      return -1;
+    }
+
+    private static int home(long key, int mask) {
+      long h = key * 0x9E3779B97F4A7C15L;
+      return (int) (h >>> 32) & mask;
+    }
+
+    /** The slot holding {@code key}, or the empty slot where it would go. */
+    private int slot(long key) {
+      int mask = table.length - 1;
+      int i = home(key, mask);
+      while (table[i] != 0 && table[i] != key) {
+        i = (i + 1) & mask;
+      }
+      return i;
+    }
+
+    /** Removes {@code key} (present), shifting the entries after it back as {@link IdTable#remove} does. */
+    private void remove(long key) {
+      int mask = table.length - 1;
+      int i = slot(key);
+      if (table[i] == 0) {
+        return;
+      }
+      int j = i;
+      while (true) {
+        j = (j + 1) & mask;
+        if (table[j] == 0) {
+          break;
+        }
+        int home = home(table[j], mask);
+        boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+          table[i] = table[j];
+          i = j;
+        }
+      }
+      table[i] = 0;
+    }
   }
 
   /**
