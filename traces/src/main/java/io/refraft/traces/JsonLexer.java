@@ -23,6 +23,26 @@ final class JsonLexer {
       "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex", "conflictTerm",
       "round", "vote", "role", "commitIndex", "leader", "hardState", "log", "result", "readIndex"};
   private static final TokenNames KNOWN = new TokenNames(NAMES);
+  private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+  private static final java.util.Map<String, Integer> NAME_INDEX = new java.util.HashMap<>();
+
+  static {
+    for (int k = 0; k < NAMES.length; k++) {
+      NAME_BYTES[k] = NAMES[k].getBytes(StandardCharsets.US_ASCII);
+      NAME_INDEX.put(NAMES[k], k);
+    }
+  }
+
+  /**
+   * The name that followed the last two names, per pair of names (indexes into {@link #NAMES}; the
+   * last row and column for "none": the line's start, or a name not of the format), plus one:
+   * 0 for no guess. A writer prints its fields in one order, so the next name is mostly the one
+   * that came after the same two names before, and is checked by comparing bytes instead of
+   * hashing and looking it up.
+   */
+  private final byte[] following = new byte[(NAMES.length + 1) * (NAMES.length + 1)];
+  private int previous = NAMES.length;
+  private int beforePrevious = NAMES.length;
 
   private static final byte OBJECT = 1;
   private static final byte ARRAY = 2;
@@ -57,6 +77,8 @@ final class JsonLexer {
     this.afterName = false;
     this.token = null;
     this.endOfInput = false;
+    this.previous = NAMES.length;
+    this.beforePrevious = NAMES.length;
   }
 
   /** True when the last error was the line ending inside a value. */
@@ -213,11 +235,25 @@ final class JsonLexer {
     if (buf[pos] != '"') {
       throw bad("expected a field name in double quotes");
     }
-    name = knownName();
-    if (name == null) {
-      string();
-      name = getText();
+    int row = beforePrevious * (NAMES.length + 1) + previous;
+    int guess = following[row] - 1;
+    int index;
+    if (guess >= 0 && spelt(NAME_BYTES[guess])) {
+      name = NAMES[guess];
+      index = guess;
+    } else {
+      name = knownName();
+      if (name == null) {
+        string();
+        name = getText();
+        index = NAMES.length;
+      } else {
+        index = NAME_INDEX.get(name);
+      }
+      following[row] = (byte) (index == NAMES.length ? 0 : index + 1);
     }
+    beforePrevious = previous;
+    previous = index;
     skipWhitespace();
     if (pos >= end) {
       endOfInput = true;
@@ -230,6 +266,17 @@ final class JsonLexer {
     afterName = true;
     hasValue = true;
     return JsonToken.FIELD_NAME;
+  }
+
+  /** True when a field name at {@link #pos} is {@code name} in quotes; then moves past it. */
+  private boolean spelt(byte[] name) {
+    int start = pos + 1;
+    int close = start + name.length;
+    if (close >= end || buf[close] != '"' || !Arrays.equals(buf, start, close, name, 0, name.length)) {
+      return false;
+    }
+    pos = close + 1;
+    return true;
   }
 
   /** A field name of the format spelt plainly, or null (the caller then decodes it in full). */
