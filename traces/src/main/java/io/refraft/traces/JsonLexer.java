@@ -15,34 +15,8 @@ import java.util.Arrays;
  * whether the line ended inside a value (truncated, or a value spanning lines).
  */
 final class JsonLexer {
-  /** The field names of FORMAT.md, returned as these very strings (a switch on them is cheap). */
-  private static final String[] NAMES = {"format", "version", "nodes", "node", "config", "preVote", "checkQuorum",
-      "leaderNoop", "eagerSend", "maxBatch", "network", "duplicates", "persistence", "source", "implementation",
-      "description", "seq", "time", "input", "actions", "state", "persisted", "sent", "reads", "type", "message", "peer",
-      "payloads", "requestId", "data", "term", "id", "from", "to", "lastLogIndex", "lastLogTerm", "voteGranted",
-      "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex", "conflictTerm",
-      "round", "vote", "role", "commitIndex", "leader", "hardState", "log", "result", "readIndex"};
-  private static final TokenNames KNOWN = new TokenNames(NAMES);
-  private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
-  private static final java.util.Map<String, Integer> NAME_INDEX = new java.util.HashMap<>();
-
-  static {
-    for (int k = 0; k < NAMES.length; k++) {
-      NAME_BYTES[k] = NAMES[k].getBytes(StandardCharsets.US_ASCII);
-      NAME_INDEX.put(NAMES[k], k);
-    }
-  }
-
-  /**
-   * The name that followed the last two names, per pair of names (indexes into {@link #NAMES}; the
-   * last row and column for "none": the line's start, or a name not of the format), plus one:
-   * 0 for no guess. A writer prints its fields in one order, so the next name is mostly the one
-   * that came after the same two names before, and is checked by comparing bytes instead of
-   * hashing and looking it up.
-   */
-  private final byte[] following = new byte[(NAMES.length + 1) * (NAMES.length + 1)];
-  private int previous = NAMES.length;
-  private int beforePrevious = NAMES.length;
+  /** Guesses the next field name (per lexer: what follows which names is learned per file). */
+  private final FieldNames names = new FieldNames();
 
   private static final byte OBJECT = 1;
   private static final byte ARRAY = 2;
@@ -77,8 +51,7 @@ final class JsonLexer {
     this.afterName = false;
     this.token = null;
     this.endOfInput = false;
-    this.previous = NAMES.length;
-    this.beforePrevious = NAMES.length;
+    names.reset();
   }
 
   /** True when the last error was the line ending inside a value. */
@@ -235,25 +208,18 @@ final class JsonLexer {
     if (buf[pos] != '"') {
       throw bad("expected a field name in double quotes");
     }
-    int row = beforePrevious * (NAMES.length + 1) + previous;
-    int guess = following[row] - 1;
-    int index;
-    if (guess >= 0 && spelt(NAME_BYTES[guess])) {
-      name = NAMES[guess];
-      index = guess;
+    byte[] guess = names.guess();
+    if (guess != null && spelt(guess)) {
+      name = names.guessed();
     } else {
       name = knownName();
-      if (name == null) {
+      boolean known = name != null;
+      if (!known) {
         string();
         name = getText();
-        index = NAMES.length;
-      } else {
-        index = NAME_INDEX.get(name);
       }
-      following[row] = (byte) (index == NAMES.length ? 0 : index + 1);
+      names.read(known ? name : null);
     }
-    beforePrevious = previous;
-    previous = index;
     skipWhitespace();
     if (pos >= end) {
       endOfInput = true;
@@ -295,7 +261,7 @@ final class JsonLexer {
     if (i >= end || buf[i] != '"') {
       return null;
     }
-    String n = KNOWN.find(buf, start, i, h);
+    String n = FieldNames.KNOWN.find(buf, start, i, h);
     if (n != null) {
       pos = i + 1;
     }
