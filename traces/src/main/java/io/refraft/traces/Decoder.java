@@ -275,6 +275,17 @@ final class Decoder {
 
   private static List<Action> actions(LineParser p) throws IOException {
     p.startArray("actions");
+    List<Action> again = p.repeated(p.actions());
+    if (again != null) {
+      return again;
+    }
+    int start = p.tokenStart();
+    List<Action> out = actionList(p);
+    p.remember(p.actions(), start, out);
+    return out;
+  }
+
+  private static List<Action> actionList(LineParser p) throws IOException {
     List<Action> out = new ArrayList<>(4);
     while (p.nextStringInArray("actions")) {
       String a = p.currentTag();
@@ -284,11 +295,22 @@ final class Decoder {
         throw new Bad("unknown action '" + a + "' (see FORMAT.md §5.3)");
       }
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private static StateSummary state(LineParser p) throws IOException {
     p.startObject("'state'");
+    StateSummary again = p.repeated(p.states());
+    if (again != null) {
+      return again;
+    }
+    int start = p.tokenStart();
+    StateSummary s = stateFields(p);
+    p.remember(p.states(), start, s);
+    return s;
+  }
+
+  private static StateSummary stateFields(LineParser p) throws IOException {
     long term = -1;
     long commit = -1;
     long lastIndex = -1;
@@ -332,6 +354,17 @@ final class Decoder {
 
   private static Persisted persisted(LineParser p) throws IOException {
     p.startObject("'persisted'");
+    Persisted again = p.repeated(p.persisted());
+    if (again != null) {
+      return again;
+    }
+    int start = p.tokenStart();
+    Persisted v = persistedFields(p);
+    p.remember(p.persisted(), start, v);
+    return v;
+  }
+
+  private static Persisted persistedFields(LineParser p) throws IOException {
     Optional<Output.HardState> hard = Optional.empty();
     Optional<Output.LogSuffix> log = Optional.empty();
     for (String f = p.field(); f != null; f = p.field()) {
@@ -359,7 +392,7 @@ final class Decoder {
           for (String g = p.field(); g != null; g = p.field()) {
             switch (g) {
               case "from" -> from = p.integer(g);
-              case "entries" -> entries = p.entries("persisted.log.entries");
+              case "entries" -> entries = p.entries("persisted.log", ".entries");
               default -> p.unknown(g, "'persisted.log'");
             }
           }
@@ -442,15 +475,8 @@ final class Decoder {
    */
   private static TracedMessage received(LineParser p) throws IOException {
     p.startObject("'input.message'");
-    int from = p.tokenStart();
-    p.skipValue();
-    int to = p.position();
-    TracedMessage m = p.sentWith(from, to);
-    if (m != null) {
-      return m;
-    }
-    LineParser whole = p.sub(from, to);
-    return message(whole, "input.message");
+    TracedMessage m = p.sentRepeated();
+    return m != null ? m : messageBody(p, "input.message");
   }
 
   private static TracedMessage message(LineParser p, String where) throws IOException {

@@ -15,14 +15,8 @@ import java.util.Arrays;
  * whether the line ended inside a value (truncated, or a value spanning lines).
  */
 final class JsonLexer {
-  /** The field names of FORMAT.md, returned as these very strings (a switch on them is cheap). */
-  private static final String[] NAMES = {"format", "version", "nodes", "node", "config", "preVote", "checkQuorum",
-      "leaderNoop", "eagerSend", "maxBatch", "network", "duplicates", "persistence", "source", "implementation",
-      "description", "seq", "time", "input", "actions", "state", "persisted", "sent", "reads", "type", "message", "peer",
-      "payloads", "requestId", "data", "term", "id", "from", "to", "lastLogIndex", "lastLogTerm", "voteGranted",
-      "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex", "conflictTerm",
-      "round", "vote", "role", "commitIndex", "leader", "hardState", "log", "result", "readIndex"};
-  private static final TokenNames KNOWN = new TokenNames(NAMES);
+  /** Guesses the next field name (per lexer: what follows which names is learned per file). */
+  private final FieldNames names = new FieldNames();
 
   private static final byte OBJECT = 1;
   private static final byte ARRAY = 2;
@@ -57,6 +51,7 @@ final class JsonLexer {
     this.afterName = false;
     this.token = null;
     this.endOfInput = false;
+    names.reset();
   }
 
   /** True when the last error was the line ending inside a value. */
@@ -82,6 +77,24 @@ final class JsonLexer {
   /** The byte offset after the current token. */
   int position() {
     return pos;
+  }
+
+  /** The offset where the line ends. */
+  int lineEnd() {
+    return end;
+  }
+
+  /**
+   * With the current token a START_OBJECT or START_ARRAY, moves to its matching closing token, which
+   * ends at {@code to}, without reading what is between: for a caller that knows those bytes form
+   * a valid value.
+   */
+  void skipContainerTo(int to) {
+    pos = to;
+    depth--;
+    hasValue = true;
+    afterName = false;
+    token = stack[depth] == OBJECT ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
   }
 
   byte[] buffer() {
@@ -195,10 +208,17 @@ final class JsonLexer {
     if (buf[pos] != '"') {
       throw bad("expected a field name in double quotes");
     }
-    name = knownName();
-    if (name == null) {
-      string();
-      name = getText();
+    byte[] guess = names.guess();
+    if (guess != null && spelt(guess)) {
+      name = names.guessed();
+    } else {
+      name = knownName();
+      boolean known = name != null;
+      if (!known) {
+        string();
+        name = getText();
+      }
+      names.read(known ? name : null);
     }
     skipWhitespace();
     if (pos >= end) {
@@ -212,6 +232,17 @@ final class JsonLexer {
     afterName = true;
     hasValue = true;
     return JsonToken.FIELD_NAME;
+  }
+
+  /** True when a field name at {@link #pos} is {@code name} in quotes; then moves past it. */
+  private boolean spelt(byte[] name) {
+    int start = pos + 1;
+    int close = start + name.length;
+    if (close >= end || buf[close] != '"' || !Arrays.equals(buf, start, close, name, 0, name.length)) {
+      return false;
+    }
+    pos = close + 1;
+    return true;
   }
 
   /** A field name of the format spelt plainly, or null (the caller then decodes it in full). */
@@ -230,7 +261,7 @@ final class JsonLexer {
     if (i >= end || buf[i] != '"') {
       return null;
     }
-    String n = KNOWN.find(buf, start, i, h);
+    String n = FieldNames.KNOWN.find(buf, start, i, h);
     if (n != null) {
       pos = i + 1;
     }

@@ -28,18 +28,66 @@ final class LineParser {
     this(p, ids, null);
   }
 
-  /** @param sent where sent messages are kept for reuse by receives, when {@code p}'s buffer holds them */
-  LineParser(JsonLexer p, Map<String, NodeId> ids, SentMessages sent) {
+  /**
+   * A parser that keeps decoded values by their bytes for reuse (see {@link Repeats}), when
+   * {@code buf} is the buffer {@code p} reads in place; {@code null}: none kept.
+   */
+  LineParser(JsonLexer p, Map<String, NodeId> ids, byte[] buf) {
     this.p = p;
     this.ids = ids;
-    this.sent = sent;
+    // prefixes: a message's id is within its first 40 bytes; the others are the shortest values
+    // worth keeping ({"term":0,"vote":null,"role":"Leader", ["Restart"], {"log":{"from":1,"entries":[]}},
+    // [{"term":1,"type":"NoOp"}])
+    this.sent = buf == null ? null : new Repeats<>(buf, 1 << 9, 2, 40);
+    this.states = buf == null ? null : new Repeats<>(buf, 1 << 4, 4, 40);
+    this.actions = buf == null ? null : new Repeats<>(buf, 1 << 4, 4, 11);
+    this.persisted = buf == null ? null : new Repeats<>(buf, 1 << 4, 4, 31);
+    this.entries = buf == null ? null : new Repeats<>(buf, 1 << 6, 4, 26);
   }
 
-  private final SentMessages sent;
+  private final Repeats<TracedMessage> sent;
+  private final Repeats<StateSummary> states;
+  private final Repeats<List<io.refraft.spec.Action>> actions;
+  private final Repeats<Persisted> persisted;
+  private final Repeats<List<Entry>> entries;
 
-  /** True when sent messages are kept by their bytes (see {@link SentMessages}). */
+  /** True when sent messages are kept by their bytes (see {@link Repeats}). */
   boolean keepsSent() {
     return sent != null;
+  }
+
+  Repeats<StateSummary> states() {
+    return states;
+  }
+
+  Repeats<List<io.refraft.spec.Action>> actions() {
+    return actions;
+  }
+
+  Repeats<Persisted> persisted() {
+    return persisted;
+  }
+
+  /**
+   * With the current token opening an object or array, the value decoded earlier from the same
+   * bytes, the parser moved to its closing token; or null (also when no values are kept).
+   */
+  <T> T repeated(Repeats<T> cache) {
+    if (cache == null) {
+      return null;
+    }
+    T v = cache.prefixOf(p.tokenStart(), p.lineEnd());
+    if (v != null) {
+      p.skipContainerTo(cache.matchedEnd());
+    }
+    return v;
+  }
+
+  /** Keeps {@code v}, decoded from {@code from} up to the closing token just read. */
+  <T> void remember(Repeats<T> cache, int from, T v) {
+    if (cache != null) {
+      cache.put(from, p.position(), v);
+    }
   }
 
   /** The byte offset where the current token starts. */
@@ -52,26 +100,19 @@ final class LineParser {
     return p.position();
   }
 
-  /** With the current token a START_OBJECT or START_ARRAY, moves to its matching end. */
-  void skipValue() {
-    p.skipChildren();
-  }
 
   void keepSent(int from, int to, TracedMessage m) {
     sent.put(from, to, m);
   }
 
-  /** The message sent earlier with exactly the bytes {@code [from, to)}, or null. */
-  TracedMessage sentWith(int from, int to) {
-    return sent.get(from, to);
+  /**
+   * With the current token the START_OBJECT of a message, the message sent earlier whose bytes
+   * this one repeats, with the parser moved to its end; or null, the parser not moved.
+   */
+  TracedMessage sentRepeated() {
+    return repeated(sent);
   }
 
-  /** A parser of the bytes {@code [from, to)} alone, sharing this file's node ids. */
-  LineParser sub(int from, int to) {
-    JsonLexer lexer = new JsonLexer();
-    lexer.reset(sent.bytes(), from, to);
-    return new LineParser(lexer, ids);
-  }
 
   /**
    * The tags the format knows (types, roles, actions): read without allocating a string, since
@@ -155,6 +196,16 @@ final class LineParser {
       seq = seq * 10 + (c - '0');
     }
     return from == null || to == null || seq < 1 ? null : new MessageId(from, to, seq);
+  }
+
+  /** Makes {@code id} the object returned for its name (the header's ids, shared by every chunk's parser). */
+  void learn(NodeId id) {
+    if (ids.putIfAbsent(id.name(), id) == null) {
+      known = Arrays.copyOf(known, known.length + 1);
+      known[known.length - 1] = id;
+      knownChars = Arrays.copyOf(knownChars, knownChars.length + 1);
+      knownChars[knownChars.length - 1] = id.name().toCharArray();
+    }
   }
 
   /** The node id named {@code s}, created (and validated) once per file. */
@@ -374,9 +425,23 @@ final class LineParser {
     };
   }
 
-  /** An array of entries {@code {"term":..,"type":..,"data":..}}. */
-  List<Entry> entries(String field) throws IOException {
-    startArray(field);
+  /** An array of entries {@code {"term":..,"type":..,"data":..}}; {@code field} is {@code where + suffix}. */
+  List<Entry> entries(String where, String suffix) throws IOException {
+    if (next() != JsonToken.START_ARRAY) {
+      throw new Bad("'" + where + suffix + "' must be an array");
+    }
+    List<Entry> again = repeated(entries);
+    if (again != null) {
+      return again;
+    }
+    int start = p.tokenStart();
+    List<Entry> out = entries(where + suffix);
+    remember(entries, start, out);
+    return out;
+  }
+
+  /** The entries of the array just opened. */
+  private List<Entry> entries(String field) throws IOException {
     List<Entry> out = new ArrayList<>();
     while (nextObjectInArray(field)) {
       long term = -1;
@@ -395,6 +460,6 @@ final class LineParser {
       }
       out.add(new Entry(term, payload(type, data, "entry " + (out.size() + 1) + " of '" + field + "'")));
     }
-    return out;
+    return List.copyOf(out);
   }
 }

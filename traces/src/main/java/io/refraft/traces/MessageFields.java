@@ -61,7 +61,10 @@ final class MessageFields {
       case "voteGranted" -> voteGranted = p.bool(mark(3, f));
       case "prevLogIndex" -> prevLogIndex = p.nonNegative(mark(4, f));
       case "prevLogTerm" -> prevLogTerm = p.nonNegative(mark(5, f));
-      case "entries" -> entries = p.entries(mark(6, where + ".entries"));
+      case "entries" -> {
+        mark(6, f);
+        entries = p.entries(where, ".entries");
+      }
       case "leaderCommit" -> leaderCommit = p.nonNegative(mark(7, f));
       case "success" -> success = p.bool(mark(8, f));
       case "matchIndex" -> matchIndex = p.nonNegative(mark(9, f));

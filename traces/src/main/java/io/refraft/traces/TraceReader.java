@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Streams a trace file: the header, then one {@link TraceStep} per {@link #next} call, holding
@@ -26,7 +25,8 @@ public final class TraceReader implements AutoCloseable {
   private final JsonLexer json = new JsonLexer();
   private final LineParser parser;
   private final TraceHeader header;
-  private final Map<NodeId, Long> lastSeq = new HashMap<>();
+  private long[] lastSeq;
+  private NodeId[] members;
   private final boolean checkOrder;
   /** The bytes read and not yet consumed: {@code data[pos, len)}; all of the input when {@link #eof}. */
   private byte[] data;
@@ -84,7 +84,8 @@ public final class TraceReader implements AutoCloseable {
   /**
    * {@link #ofLines(String, TraceHeader, InputStream, long)} on {@code buf[0, len)}, read in place;
    * a received message that repeats the bytes of an earlier send in the buffer is not decoded
-   * again (see SentMessages).
+   * again, nor a state, persisted record, action list or entry list that repeats an earlier one
+   * (see Repeats).
    */
   public static TraceReader ofLines(String file, TraceHeader header, byte[] buf, int len, long firstLine) {
     return new TraceReader(file, header, null, buf, len, firstLine);
@@ -100,10 +101,13 @@ public final class TraceReader implements AutoCloseable {
       this.data = buf;
       this.len = len;
       this.eof = true;
-      this.parser = new LineParser(json, new HashMap<>(), new SentMessages(buf));
+      this.parser = new LineParser(json, new HashMap<>(), buf);
     } else {
       this.data = new byte[READ_SIZE];
       this.parser = new LineParser(json, new HashMap<>());
+    }
+    for (NodeId n : header.config().members()) {
+      parser.learn(n);
     }
   }
 
@@ -145,19 +149,36 @@ public final class TraceReader implements AutoCloseable {
    */
   public void checkOrder(TraceStep s, long line) throws TraceFormatException {
     NodeId n = s.node();
-    if (!header.config().isMember(n)) {
+    int k = memberIndex(n);
+    if (k < 0) {
       throw new TraceFormatException(file, line, "node " + n + " is not one of the header's nodes "
           + header.config().members());
     }
     if (header.node().isPresent() && !header.node().get().equals(n)) {
       throw new TraceFormatException(file, line, "a step of " + n + " in the per-node file of " + header.node().get());
     }
-    long expected = lastSeq.getOrDefault(n, 0L) + 1;
+    if (lastSeq == null) {
+      lastSeq = new long[header.config().members().size()];
+    }
+    long expected = lastSeq[k] + 1;
     if (s.seq() != expected) {
       throw new TraceFormatException(file, line, "seq " + s.seq() + " of " + n + " where " + expected
           + " was due (each node's steps are numbered 1, 2, 3, ...)");
     }
-    lastSeq.put(n, s.seq());
+    lastSeq[k] = s.seq();
+  }
+
+  /** The position of {@code n} in the header's nodes, or -1; decoded ids are mostly the header's own objects. */
+  private int memberIndex(NodeId n) {
+    if (members == null) {
+      members = header.config().members().toArray(NodeId[]::new);
+    }
+    for (int k = 0; k < members.length; k++) {
+      if (members[k] == n) {
+        return k;
+      }
+    }
+    return header.config().members().indexOf(n);
   }
 
   /**

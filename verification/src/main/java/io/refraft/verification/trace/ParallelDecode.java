@@ -27,7 +27,9 @@ import java.util.concurrent.Future;
  * the steps before them. Memory: at most {@code 2 × threads} chunks of about 1 MiB in flight.
  */
 final class ParallelDecode implements StepStream {
-  private static final int CHUNK = 1 << 20;
+  static final int CHUNK = 1 << 20;
+  /** Room in a buffer beyond its chunk, for the start of the line cut off at the end of the one before. */
+  private static final int SLACK = 64 << 10;
 
   private record Chunk(List<TraceStep> steps, long[] lines, Exception error, boolean end) {}
 
@@ -37,19 +39,31 @@ final class ParallelDecode implements StepStream {
   private final ExecutorService pool;
   private final BlockingQueue<Future<Chunk>> queue;
   private final Thread cutter;
+  private final int chunk;
+  /**
+   * Buffers whose chunk is decoded, for the cutter to fill again: a chunk's steps hold no reference
+   * to its bytes, and a fresh 1 MiB array per chunk is a large-object allocation for the collector
+   * (G1's humongous regions) 600 times per 600 MB trace.
+   */
+  private final BlockingQueue<byte[]> free;
   private Chunk current;
   private int next;
   private long line;
   private boolean done;
 
-  /** Opens {@code path} and reads its header (a self-contained trace or a per-node file). */
-  ParallelDecode(Path path, int threads) throws IOException, TraceFormatException {
+  /**
+   * Opens {@code path} and reads its header (a self-contained trace or a per-node file); the steps
+   * are cut into chunks of about {@code chunk} bytes.
+   */
+  ParallelDecode(Path path, int threads, int chunk) throws IOException, TraceFormatException {
     this.file = path.toString();
+    this.chunk = chunk;
     this.in = Files.newInputStream(path);
     byte[] first = firstLine(in);
     this.order = new TraceReader(file, new ByteArrayInputStream(first));
     this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon().name("trace-decode").unstarted(r));
     this.queue = new ArrayBlockingQueue<>(2 * threads);
+    this.free = new ArrayBlockingQueue<>(4 * threads);
     TraceHeader h = order.header();
     this.cutter = Thread.ofPlatform().daemon().name("trace-cutter").start(() -> cut(h));
   }
@@ -117,15 +131,17 @@ final class ParallelDecode implements StepStream {
       byte[] carry = new byte[0];
       long firstLine = 2;
       while (true) {
-        byte[] buf = Arrays.copyOf(carry, carry.length + CHUNK);
+        int limit = carry.length + Math.max(chunk, carry.length); // a line longer than a chunk: double
+        byte[] buf = buffer(limit);
+        System.arraycopy(carry, 0, buf, 0, carry.length);
         int n = carry.length;
         int r;
-        while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+        while (n < limit && (r = in.read(buf, n, limit - n)) > 0) {
           n += r;
         }
-        boolean eof = n < buf.length;
+        boolean eof = n < limit;
         int cut = eof ? n : lastNewline(buf, n) + 1;
-        if (cut == 0) { // a line longer than a chunk: read on
+        if (cut == 0 && !eof) { // a line longer than a chunk: read on
           carry = Arrays.copyOf(buf, n);
           continue;
         }
@@ -134,7 +150,9 @@ final class ParallelDecode implements StepStream {
         int len = cut;
         long start = firstLine;
         firstLine += count(buf, cut);
-        queue.put(pool.submit(() -> decode(h, lines, len, start, false)));
+        if (len > 0) { // nothing is left when the chunk before ended where the file does
+          queue.put(pool.submit(() -> decode(h, lines, len, start, false)));
+        }
         if (eof) {
           queue.put(CompletableFuture.completedFuture(new Chunk(List.of(), new long[0], null, true)));
           return;
@@ -145,6 +163,12 @@ final class ParallelDecode implements StepStream {
     } catch (IOException e) {
       queue.offer(CompletableFuture.completedFuture(new Chunk(List.of(), new long[0], e, true)));
     }
+  }
+
+  /** A buffer of at least {@code size} bytes: a recycled one when it is large enough. */
+  private byte[] buffer(int size) {
+    byte[] b = free.poll();
+    return b != null && b.length >= size ? b : new byte[Math.max(size, chunk + Math.min(chunk, SLACK))];
   }
 
   private Chunk decode(TraceHeader h, byte[] buf, int len, long firstLine, boolean end) {
@@ -158,6 +182,7 @@ final class ParallelDecode implements StepStream {
         lines[steps.size()] = r.line();
         steps.add(s);
       }
+      free.offer(buf);
       return new Chunk(steps, lines, null, end);
     } catch (IOException | TraceFormatException | RuntimeException e) {
       return new Chunk(steps, lines, e, true);

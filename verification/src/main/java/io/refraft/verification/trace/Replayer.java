@@ -31,6 +31,7 @@ final class Replayer {
   private final TraceHeader header;
   private final TraceValidator.Options options;
   private final Map<NodeId, Integer> index = new HashMap<>();
+  private final NodeId[] nodes;
   private final Composer[] composers;
   private final GlobalChecks global;
   private final InFlight inFlight;
@@ -42,13 +43,24 @@ final class Replayer {
     this.header = header;
     this.options = options;
     List<NodeId> members = header.config().members();
+    this.nodes = members.toArray(NodeId[]::new);
     this.composers = new Composer[members.size()];
     for (int i = 0; i < members.size(); i++) {
       index.put(members.get(i), i);
       composers[i] = new Composer(members, members.get(i), options.maxCompose());
     }
     this.global = new GlobalChecks(header.config());
-    this.inFlight = new InFlight(options.retention(), header.network().duplicates());
+    this.inFlight = new InFlight(options.retention(), header.network().duplicates(), members);
+  }
+
+  /** The position of {@code n} among the members: the decoded ids are mostly the header's own objects. */
+  private int index(NodeId n) {
+    for (int k = 0; k < nodes.length; k++) {
+      if (nodes[k] == n) {
+        return k;
+      }
+    }
+    return index.get(n);
   }
 
   /** True when a receive of {@code id} could be validated now (it was sent and is still in flight). */
@@ -59,7 +71,7 @@ final class Replayer {
   /** Validates one step; the divergence it shows, if any. */
   Optional<Divergence> step(String file, long line, TraceStep s) {
     events++;
-    int i = index.get(s.node());
+    int i = index(s.node());
     NodeState st = global.node(i);
     Input in;
     MessageId received = null;
@@ -69,7 +81,9 @@ final class Replayer {
       if (m == null) {
         return Optional.of(unsent(file, line, s, tm));
       }
-      if (!m.equals(tm.message())) {
+      // A receive decoded to the very object decoded for its send is equal to it, and the send was
+      // checked equal to m when it was replayed.
+      if (inFlight.traced(tm.id()) != tm && !m.equals(tm.message())) {
         return Optional.of(divergence(file, line, s, Kind.ALTERED_MESSAGE, "received message " + tm.id()
             + " differs from the message sent with that id",
             List.of(new FieldDiff("input.message", sentJson(tm.id(), m), TraceWriter.toJson(tm)))));
@@ -101,7 +115,7 @@ final class Replayer {
         return Optional.of(divergence(file, line, s, Kind.REUSED_MESSAGE_ID, "sends message id " + id
             + " a second time (ids are unique within a run)", List.of()));
       }
-      inFlight.send(id, o.matchedSends().get(k));
+      inFlight.send(id, o.matchedSends().get(k), s.sent().get(k));
     }
     for (int k = 0; k < c.parts().size(); k++) {
       Optional<Invariant.Violation> v = global.step(i, c.inputs().get(k), c.parts().get(k));

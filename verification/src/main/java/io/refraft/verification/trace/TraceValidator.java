@@ -60,14 +60,19 @@ public final class TraceValidator {
   /** Validates one self-contained trace file. */
   public ValidationResult validateFile(Path file) throws IOException, TraceFormatException {
     if (Files.size(file) >= PARALLEL_FROM_BYTES && Runtime.getRuntime().availableProcessors() > 1) {
-      try (ParallelDecode r = new ParallelDecode(file, Runtime.getRuntime().availableProcessors())) {
-        selfContained(file, r.header());
-        return validate(r.header(), r);
-      }
+      return validateInChunks(file, Runtime.getRuntime().availableProcessors(), ParallelDecode.CHUNK);
     }
     try (TraceReader r = TraceReader.open(file)) {
       selfContained(file, r.header());
       return validate(r);
+    }
+  }
+
+  /** {@link #validateFile} decoding on {@code threads} threads in chunks of about {@code chunk} bytes, whatever the size. */
+  ValidationResult validateInChunks(Path file, int threads, int chunk) throws IOException, TraceFormatException {
+    try (ParallelDecode r = new ParallelDecode(file, threads, chunk)) {
+      selfContained(file, r.header());
+      return validate(r.header(), r);
     }
   }
 
