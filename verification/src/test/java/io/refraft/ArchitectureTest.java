@@ -138,6 +138,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_http_server_depends_on_no_other_refraft_package() {
+    noClasses().that().resideInAPackage("io.refraft.impl.http..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.refraft.spec..", "io.refraft.traces..", "io.refraft.impl.node..", "io.refraft.impl.server..",
+            "io.refraft.impl.kv..", "io.refraft.impl.net..", "io.refraft.impl.storage..", "io.refraft.impl.codec..",
+            "io.refraft.impl.client..", "io.refraft.verification..", "io.refraft.cli..")
+        .check(classes);
+  }
+
+  @Test
   void history_depends_on_no_other_refraft_package() {
     noClasses().that().resideInAPackage("io.refraft.verification.history..")
         .should().dependOnClassesThat().resideInAnyPackage(
