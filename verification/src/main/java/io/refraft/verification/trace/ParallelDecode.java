@@ -113,15 +113,22 @@ final class ParallelDecode implements StepStream {
     }
   }
 
-  /** The header line, read byte by byte so the stream stays at the first step. */
+  /**
+   * The header line with its newline when it has one, read byte by byte so the stream stays at the
+   * first step. The newline is kept so that the reader tells a header broken inside its line from
+   * a file that ends inside it, as the streaming reader does.
+   */
   private static byte[] firstLine(InputStream in) throws IOException {
     byte[] buf = new byte[4096];
     int n = 0;
-    for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+    for (int b = in.read(); b >= 0; b = in.read()) {
       if (n == buf.length) {
         buf = Arrays.copyOf(buf, n * 2);
       }
       buf[n++] = (byte) b;
+      if (b == '\n') {
+        break;
+      }
     }
     return Arrays.copyOf(buf, n);
   }

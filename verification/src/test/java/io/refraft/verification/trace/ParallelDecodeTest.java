@@ -55,6 +55,27 @@ class ParallelDecodeTest {
     }
   }
 
+  /** Found by the seeded test below (seed 24930399201617): the header line was read without its newline. */
+  @Test
+  void a_header_broken_inside_its_line_is_not_reported_as_a_truncated_file(@TempDir Path tmp) throws IOException {
+    Path from = corpus().get(0);
+    byte[] b = Files.readAllBytes(from);
+    int end = 0;
+    while (b[end] != '\n') {
+      end++;
+    }
+    int inside = end / 2;
+    while (b[inside] != '"') { // at a string's quote, so the line now ends inside a string
+      inside++;
+    }
+    b[inside + 1] = '\n';
+    Path f = tmp.resolve("broken-header.ndjson");
+    Files.write(f, b);
+    String whole = verdict(f, 0);
+    assertTrue(whole.contains("does not end on its line"), whole);
+    assertEquals(whole, verdict(f, 700));
+  }
+
   /** Seeded: a corpus trace with one byte changed, mostly malformed at some line: the same error either way. */
   @Test
   void a_changed_byte_gets_the_same_verdict_in_chunks(@TempDir Path tmp) throws IOException {
