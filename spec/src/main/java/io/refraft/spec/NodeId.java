@@ -22,6 +22,18 @@ public record NodeId(String name) implements Comparable<NodeId> {
     return new NodeId(name);
   }
 
+  /** The record's equality, written out (identity first: ids are mostly shared objects). */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof NodeId n && name.equals(n.name));
+  }
+
+  /** The value a record's generated hashCode gives for one component. */
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
   @Override
   public int compareTo(NodeId o) {
     return name.compareTo(o.name);
