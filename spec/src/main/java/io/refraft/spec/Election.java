@@ -8,7 +8,6 @@ import io.refraft.spec.Role.Leader;
 import io.refraft.spec.Role.PreCandidate;
 import io.refraft.spec.Role.Progress;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -216,8 +215,8 @@ final class Election {
     if (set.contains(id)) {
       return set;
     }
-    Set<NodeId> copy = new HashSet<>(set);
-    copy.add(id);
-    return Set.copyOf(copy);
+    NodeId[] ids = set.toArray(new NodeId[set.size() + 1]);
+    ids[set.size()] = id;
+    return Set.of(ids); // immutable already, so the records' Set.copyOf keeps it
   }
 }

@@ -8,7 +8,6 @@ import io.refraft.spec.Role.Leader;
 import io.refraft.spec.Role.PreCandidate;
 import io.refraft.spec.Role.Progress;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +71,8 @@ final class Replication {
     if (count == 0) {
       return s;
     }
-    return s.withRole(withProgress(l, peer, new Progress(p.next() + count, p.match())));
+    return s.withRole(new Leader(withProgress(l.progress(), peer, new Progress(p.next() + count, p.match())),
+        l.recentlyActive(), l.reads()));
   }
 
   /** raft.tla ClientRequest: only a leader appends, in its own term (§5.3). */
@@ -180,7 +180,7 @@ final class Replication {
       updated = new Progress(next, p.match());
     }
     // Any answer of this term, success or not, shows the peer accepted this leader's term (§6.4).
-    Leader leader = new Leader(withProgress(l, r.from(), updated).progress(), active, l.reads().ack(r.from(), r.round()));
+    Leader leader = new Leader(withProgress(l.progress(), r.from(), updated), active, l.reads().ack(r.from(), r.round()));
     NodeState next = advanceCommitIndex(s.withRole(leader), fx);
     boolean more = updated.next() <= next.log().lastIndex();
     if (next.config().eagerSend() && (more || !r.success())) {
@@ -213,9 +213,8 @@ final class Replication {
     return s;
   }
 
-  private static Leader withProgress(Leader l, NodeId peer, Progress p) {
-    Map<NodeId, Progress> m = new HashMap<>(l.progress());
-    m.put(peer, p);
-    return new Leader(m, l.recentlyActive(), l.reads());
+  /** {@code m} with {@code peer}'s progress replaced; the same map when it is unchanged. */
+  private static Map<NodeId, Progress> withProgress(Map<NodeId, Progress> m, NodeId peer, Progress p) {
+    return p.equals(m.get(peer)) ? m : Role.with(m, peer, p);
   }
 }

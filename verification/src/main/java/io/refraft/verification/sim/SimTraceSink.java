@@ -2,8 +2,8 @@ package io.refraft.verification.sim;
 
 import io.refraft.impl.node.Clock;
 import io.refraft.impl.node.TraceSink;
+import io.refraft.spec.Action;
 import io.refraft.spec.Config;
-import io.refraft.spec.Entry;
 import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
@@ -151,7 +151,7 @@ final class SimTraceSink implements TraceSink {
         validatorError = e;
       }
     }
-    feed(step, input);
+    feed(step, input, t.actions());
     if (writer != null) {
       try {
         writer.step(step);
@@ -165,7 +165,7 @@ final class SimTraceSink implements TraceSink {
    * What the text would show, to the digest, except the sent messages' contents: their encoded
    * bytes are fed as they leave ({@link SimNetwork}), ids and all.
    */
-  private void feed(TraceStep step, Input input) {
+  private void feed(TraceStep step, Input input, List<Action> actions) {
     digest.add(self.name());
     digest.add(step.seq());
     digest.add(clock.nanoTime());
@@ -178,7 +178,7 @@ final class SimTraceSink implements TraceSink {
       case Input.ElectionTimeout e -> digest.add(2);
       case Input.HeartbeatTimeout h -> {
         digest.add(3);
-        digest.add(h.peer().map(NodeId::name).orElse(""));
+        digest.add(name(h.peer()));
       }
       case Input.ClientPropose p -> {
         digest.add(4);
@@ -192,19 +192,26 @@ final class SimTraceSink implements TraceSink {
       }
       case Input.Restart r -> digest.add(6);
     }
-    step.actions().ifPresent(as -> as.forEach(a -> digest.add(a.ordinal())));
+    // Plain loops and no Optional chains: this runs on every step of every seed.
+    for (int k = 0; k < actions.size(); k++) {
+      digest.add(actions.get(k).ordinal());
+    }
     StateSummary s = step.state();
     digest.add(s.term());
-    digest.add(s.vote().map(NodeId::name).orElse(""));
+    digest.add(name(s.vote()));
     digest.add(s.role().ordinal());
     digest.add(s.commitIndex());
     digest.add(s.lastLogIndex());
     digest.add(s.lastLogTerm());
-    digest.add(s.leader().map(NodeId::name).orElse(""));
-    step.persisted().ifPresent(this::feed);
-    for (TracedMessage m : step.sent()) {
-      digest.add(m.id().to().name());
-      digest.add(m.id().seq());
+    digest.add(name(s.leader()));
+    if (step.persisted().isPresent()) {
+      feed(step.persisted().get());
+    }
+    List<TracedMessage> sent = step.sent();
+    for (int k = 0; k < sent.size(); k++) {
+      MessageId id = sent.get(k).id();
+      digest.add(id.to().name());
+      digest.add(id.seq());
     }
     for (ReadAnswer a : step.reads()) {
       switch (a) {
@@ -214,24 +221,30 @@ final class SimTraceSink implements TraceSink {
         }
         case ReadAnswer.Rejected r -> {
           digest.add(-r.requestId());
-          digest.add(r.leader().map(NodeId::name).orElse(""));
+          digest.add(name(r.leader()));
         }
       }
     }
   }
 
+  private static String name(Optional<NodeId> id) {
+    return id.isPresent() ? id.get().name() : "";
+  }
+
   private void feed(Persisted p) {
-    p.hardState().ifPresent(h -> {
+    if (p.hardState().isPresent()) {
+      Output.HardState h = p.hardState().get();
       digest.add(h.term());
-      digest.add(h.votedFor().map(NodeId::name).orElse(""));
-    });
-    p.log().ifPresent(l -> {
+      digest.add(name(h.votedFor()));
+    }
+    if (p.log().isPresent()) {
+      Output.LogSuffix l = p.log().get();
       digest.add(l.firstIndex());
       digest.add(l.entries().size()); // their payloads were fed as proposals or in messages
-      for (Entry e : l.entries()) {
-        digest.add(e.term());
+      for (int k = 0; k < l.entries().size(); k++) {
+        digest.add(l.entries().get(k).term());
       }
-    });
+    }
   }
 
   private void feed(Payload p) {

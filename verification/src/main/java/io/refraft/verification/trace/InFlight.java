@@ -365,14 +365,23 @@ final class InFlight {
       MessageId[] ks = keys;
       Object[] vs = values;
       TracedMessage[] as = aux;
-      hashes = new int[ks.length * 2];
       keys = new MessageId[ks.length * 2];
       values = new Object[ks.length * 2];
       aux = new TracedMessage[ks.length * 2];
-      size = 0;
+      int[] hs = hashes;
+      hashes = new int[ks.length * 2];
+      int mask = keys.length - 1;
       for (int k = 0; k < ks.length; k++) {
         if (ks[k] != null) {
-          put(ks[k], vs[k], as[k]);
+          // the keys are distinct: each goes to the first free slot from its home, by its kept hash
+          int i = hs[k] & mask;
+          while (keys[i] != null) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = ks[k];
+          hashes[i] = hs[k];
+          values[i] = vs[k];
+          aux[i] = as[k];
         }
       }
     }
