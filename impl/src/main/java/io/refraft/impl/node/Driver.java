@@ -466,7 +466,7 @@ public final class Driver {
         case Output.Send s -> outbox.add(new Outgoing(nextSendSeq++, s.message()));
         case Output.Apply a -> toApply.add(a);
         case Output.ResetElectionTimer r -> armElectionTimer();
-        case Output.ProposalAccepted a -> proposals.accepted(state, a, proposing, ackBeforeCommit);
+        case Output.ProposalAccepted a -> proposals.accepted(a, proposing, ackBeforeCommit);
         case Output.ProposalRejected r -> {
           NotLeaderException e = new NotLeaderException(r.leader());
           proposing.results().forEach(f -> f.completeExceptionally(e));

@@ -83,14 +83,11 @@ final class Proposals {
   }
 
   /**
-   * The spec appended {@code batch} at {@code a.firstIndex()} in state {@code s}: each future waits
-   * for its index. With the planted {@code ack-before-commit} bug it completes at once instead.
+   * The spec appended {@code batch} at {@code a.firstIndex()}: each future waits for its index. With the planted {@code ack-before-commit} bug it completes at once instead.
    */
-  void accepted(NodeState s, Output.ProposalAccepted a, Batch batch, boolean ackBeforeCommit) {
-    if (s.role() instanceof Role.Leader) {
-      batchesTerm = s.term();
-      batchesInFlight.addLast(a.firstIndex() + a.count() - 1);
-    }
+  void accepted(Output.ProposalAccepted a, Batch batch, boolean ackBeforeCommit) {
+    // Only a leader accepts, and mayPropose has just set batchesTerm to its term.
+    batchesInFlight.addLast(a.firstIndex() + a.count() - 1);
     for (int i = 0; i < a.count(); i++) {
       CompletableFuture<Long> f = batch.results().get(i);
       pending.put(a.firstIndex() + i, new Pending(a.term(), f));

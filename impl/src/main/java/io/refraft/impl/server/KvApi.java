@@ -440,11 +440,8 @@ final class KvApi {
     index.ifPresent(i -> body.put("index", i));
     JsonNode result = JSON.readTree(ResultCodec.encode(r));
     int code = switch (r) {
-      case Result.Done d -> 200;
-      case Result.RegisterValue v -> {
-        body.set("value", result.get("value"));
-        yield v.value().isPresent() ? 200 : 404;
-      }
+      case Result.Done d -> throw new IllegalStateException("answered by answerRegister");
+      case Result.RegisterValue v -> throw new IllegalStateException("answered by answerRegister");
       case Result.ListValue l -> {
         body.set("value", result.get("value"));
         yield 200;

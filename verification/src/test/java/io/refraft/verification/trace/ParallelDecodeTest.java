@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +33,8 @@ class ParallelDecodeTest {
   }
 
   private static List<Path> corpus() throws IOException {
-    List<Path> files = new ArrayList<>();
-    for (String dir : new String[] {"valid", "invalid"}) {
-      try (Stream<Path> s = Files.list(TraceCorpusTest.CORPUS.resolve(dir))) {
-        s.filter(p -> p.toString().endsWith(".ndjson")).sorted().forEach(files::add);
-      }
-    }
+    List<Path> files = new ArrayList<>(TraceCorpusTest.files("valid"));
+    files.addAll(TraceCorpusTest.files("invalid"));
     return files;
   }
 

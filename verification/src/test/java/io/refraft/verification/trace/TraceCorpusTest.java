@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestFactory;
 class TraceCorpusTest {
   static final Path CORPUS = Path.of("..", "traces", "corpus");
 
-  private static List<Path> files(String sub) throws IOException {
+  /** The corpus's {@code .ndjson} files in {@code sub} ({@code valid} or {@code invalid}), sorted. */
+  static List<Path> files(String sub) throws IOException {
     try (Stream<Path> s = Files.list(CORPUS.resolve(sub))) {
       return s.filter(p -> p.toString().endsWith(".ndjson")).sorted().toList();
     }
