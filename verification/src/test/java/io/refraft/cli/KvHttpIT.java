@@ -75,6 +75,10 @@ class KvHttpIT {
   void everyOperationRoundTripsThroughAFollower() throws Exception {
     int leader = f.awaitLeader(f.all(), 10_000);
     int follower = follower(leader);
+    // A leader knows it leads before its first AppendEntries reaches the follower; until then the
+    // follower rightly answers 503 (no leader known), so wait for it to learn the leader.
+    ClusterFixture.await("n" + (follower + 1) + " knows the leader", 10_000, () -> f.status(follower)
+        .map(st -> st.path("leader").asText().equals("n" + (leader + 1))).orElse(false));
     Answer redirect = send(follower, "PUT", "/kv/a%2Fb", "v", Map.of(), 2_000);
     assertEquals(307, redirect.status(), redirect.body().toString());
     assertEquals(Optional.of(f.cluster.url(leader) + "/kv/a%2Fb"), redirect.location());
