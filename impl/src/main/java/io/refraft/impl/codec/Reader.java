@@ -91,6 +91,11 @@ final class Reader {
     need(n, what);
     String name;
     if (ascii(pos, n)) { // every message names two nodes: skip the strict decoder's setup for plain names
+      NodeId known = RecentNodeIds.lookup(bytes, pos, n);
+      if (known != null) {
+        pos += n;
+        return known;
+      }
       name = new String(bytes, pos, n, StandardCharsets.ISO_8859_1);
     } else {
       try {
@@ -104,6 +109,9 @@ final class Reader {
     }
     try {
       NodeId id = NodeId.of(name);
+      if (n > 0 && name.length() == n) {
+        RecentNodeIds.remember(id);
+      }
       pos += n;
       return id;
     } catch (IllegalArgumentException e) {

@@ -449,8 +449,8 @@ public final class Driver {
 
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
-    NodeState before = state;
-    Transition t = Raft.step(voteTwice ? InjectedBug.forgetVote(before, input) : before, input);
+    NodeState before = voteTwice ? InjectedBug.forgetVote(state, input) : state;
+    Transition t = Raft.step(before, input);
     if (trace != TraceSink.OFF) {
       trace.step(before, input, receivedSeq, t, nextSendSeq);
     }

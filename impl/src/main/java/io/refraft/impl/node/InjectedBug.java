@@ -63,8 +63,9 @@ public enum InjectedBug {
   /**
    * The {@code vote-twice} bug: a follower that voted in this term, or a candidate (which voted for
    * itself), forgets its vote before a RequestVote from another candidate of the same term, so the
-   * spec grants it (§5.2 allows one vote per term). The trace still records the real state before
-   * the step, so the checkers see the second vote.
+   * spec grants it (§5.2 allows one vote per term). The trace records the step the node took, from
+   * the state without the vote; a validator, which holds the state the spec reached (with the
+   * vote), sees the second vote where the spec refuses it.
    */
   static NodeState forgetVote(NodeState s, Input input) {
     if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()

@@ -26,15 +26,20 @@ public final class RecordingStateMachine implements StateMachine {
   @Override
   public synchronized void apply(long index, byte[] command) {
     if (keep) {
-      applied.add(new Applied(index, command));
+      applied.add(new Applied(index, command)); // digested when asked: the simulator never asks
+    } else {
+      digest = mix(digest, index, command);
     }
-    // FNV-style mixing: order-sensitive, so two nodes agree only if they applied the same sequence
+    count++;
+  }
+
+  /** FNV-style mixing: order-sensitive, so two nodes agree only if they applied the same sequence. */
+  private static long mix(long digest, long index, byte[] command) {
     long h = digest * 1099511628211L ^ index;
     for (byte b : command) {
       h = (h ^ (b & 0xff)) * 1099511628211L;
     }
-    digest = h;
-    count++;
+    return h;
   }
 
   /** A copy of what was applied so far, in order (empty unless constructed with {@code keep}). */
@@ -43,7 +48,14 @@ public final class RecordingStateMachine implements StateMachine {
   }
 
   public synchronized long digest() {
-    return digest;
+    if (!keep) {
+      return digest;
+    }
+    long h = digest;
+    for (Applied a : applied) {
+      h = mix(h, a.index(), a.command());
+    }
+    return h;
   }
 
   public synchronized long count() {

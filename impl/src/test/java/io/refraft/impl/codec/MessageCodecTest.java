@@ -47,6 +47,27 @@ class MessageCodecTest {
   }
 
   @Test
+  void a_node_name_decoded_again_is_the_same_object_and_names_that_collide_in_the_cache_stay_apart() {
+    // "ab" and "ba" hash to one slot of RecentNodeIds unless first and last weigh differently; "n1" and "m1" differ in the first
+    // byte only, "n1" and "n1x" in length only: each decode must still give its own name.
+    List<String> names = List.of("n1", "n2", "ab", "ba", "m1", "n1x", "n1", "ab", "n10", "ü-node", "n1");
+    NodeId first = null;
+    for (String name : names) {
+      Message m = new RequestVoteResponse(NodeId.of(name), NodeId.of("to-" + name), 3, true, false);
+      Message back = assertDecodes(MessageCodec.encode(1, m)).message();
+      assertEquals(name, back.from().name());
+      assertEquals(m, back);
+      if (name.equals("n1")) {
+        if (first == null) {
+          first = back.from();
+        } else {
+          assertTrue(first == back.from(), "n1 decoded again gave a new object");
+        }
+      }
+    }
+  }
+
+  @Test
   void a_request_vote_request_has_the_documented_layout() {
     byte[] bytes = MessageCodec.encode(3, new RequestVoteRequest(N1, N2, 7, 12, 6, true));
     assertEquals("0101" + "026e31" + "026e32" + "0000000000000003" + "0000000000000007" + "000000000000000c" + "0000000000000006" + "01",

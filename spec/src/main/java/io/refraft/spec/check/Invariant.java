@@ -186,21 +186,33 @@ public enum Invariant {
     public Optional<String> violation(Cluster c) {
       long committed = c.ghost().committed().size();
       for (Ghost.Read r : c.ghost().reads()) {
-        if (r.answers() > 1) {
-          return Optional.of("read " + r.requestId() + " was answered " + r.answers() + " times");
-        }
-        if (r.readIndex() > 0 && r.readIndex() < r.committedBefore()) {
-          return Optional.of("read " + r.requestId() + " served at readIndex " + r.readIndex() + " but index "
-              + r.committedBefore() + " was committed before it arrived: a stale read");
-        }
-        if (r.readIndex() > committed) {
-          return Optional.of("read " + r.requestId() + " served at readIndex " + r.readIndex()
-              + " beyond the committed prefix " + committed);
+        Optional<String> v = readViolation(r, committed);
+        if (v.isPresent()) {
+          return v;
         }
       }
       return Optional.empty();
     }
   };
+
+  /**
+   * {@link #ReadLinearizable} for one read, given the length of the committed prefix: what a checker
+   * that sees reads answered one at a time calls, without building a {@link Cluster}.
+   */
+  public static Optional<String> readViolation(Ghost.Read r, long committed) {
+    if (r.answers() > 1) {
+      return Optional.of("read " + r.requestId() + " was answered " + r.answers() + " times");
+    }
+    if (r.readIndex() > 0 && r.readIndex() < r.committedBefore()) {
+      return Optional.of("read " + r.requestId() + " served at readIndex " + r.readIndex() + " but index "
+          + r.committedBefore() + " was committed before it arrived: a stale read");
+    }
+    if (r.readIndex() > committed) {
+      return Optional.of("read " + r.requestId() + " served at readIndex " + r.readIndex()
+          + " beyond the committed prefix " + committed);
+    }
+    return Optional.empty();
+  }
 
   /** What is wrong in {@code c}, or empty when this property holds. */
   public abstract Optional<String> violation(Cluster c);

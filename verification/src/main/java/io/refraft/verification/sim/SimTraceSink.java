@@ -146,7 +146,7 @@ final class SimTraceSink implements TraceSink {
         Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
     if (validatorError == null) {
       try {
-        validator.step(file, stepSeq + 1, step); // line 1 is the header
+        validator.step(file, stepSeq + 1, step, new StepValidator.Witness(before, input, t)); // line 1 is the header
       } catch (RuntimeException e) { // a sink never throws into the driver (TraceSink's contract)
         validatorError = e;
       }

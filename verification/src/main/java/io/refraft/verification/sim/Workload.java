@@ -17,7 +17,12 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>list-append transactions over a few keys: {@code :txn [[:append k v] [:r k nil] ...]}, values
  *       unique per key; a transaction of reads only is served by a ReadIndex read, the others are
- *       one log entry each;</li>
+ *       one log entry each. As in Elle's generator ({@code elle.list-append/gen}, options
+ *       {@code :key-count} and {@code :max-writes-per-key}), {@value #LIST_KEYS} keys are active at a
+ *       time and a key that took {@value #MAX_WRITES_PER_KEY} appends is retired for a fresh one: lists
+ *       stay short, so a read's cost (in the store, the history and Elle) does not grow with the run,
+ *       and every key's version order starts anew, which gives Elle more independent orders to
+ *       contradict;</li>
  *   <li>register operations on a few other keys, as {@code jepsen.independent} tuples:
  *       {@code :read [k nil]} (ReadIndex), {@code :write [k v]}, {@code :cas [k [from to]]}.</li>
  * </ul>
@@ -32,6 +37,7 @@ final class Workload {
   private static final Keyword APPEND = Keyword.of("append");
   private static final Keyword R = Keyword.of("r");
   private static final int LIST_KEYS = 4;
+  private static final int MAX_WRITES_PER_KEY = 32;
   private static final int REGISTER_KEYS = 3;
   private static final int REGISTER_VALUES = 5;
 
@@ -47,10 +53,17 @@ final class Workload {
   private final SplittableRandom random;
   private final boolean reads;
   private long nextElement;
+  /** The list keys in use, and how many appends each has been given. */
+  private final long[] activeKeys = new long[LIST_KEYS];
+  private final int[] appendsTo = new int[LIST_KEYS];
+  private long nextKey = LIST_KEYS;
 
   Workload(SplittableRandom random, boolean reads) {
     this.random = random;
     this.reads = reads;
+    for (int i = 0; i < LIST_KEYS; i++) {
+      activeKeys[i] = i;
+    }
   }
 
   Invocation next() {
@@ -63,8 +76,14 @@ final class Workload {
     List<MicroOp> kv = new ArrayList<>(n);
     boolean readOnly = true;
     for (int i = 0; i < n; i++) {
-      long key = random.nextInt(LIST_KEYS);
+      int slot = random.nextInt(LIST_KEYS);
+      long key = activeKeys[slot];
       if (!reads || random.nextBoolean()) {
+        if (appendsTo[slot] == MAX_WRITES_PER_KEY) {
+          key = activeKeys[slot] = nextKey++;
+          appendsTo[slot] = 0;
+        }
+        appendsTo[slot]++;
         long element = ++nextElement;
         mops.add(List.of(APPEND, key, element));
         kv.add(new MicroOp.Append("a" + key, Long.toString(element)));

@@ -25,7 +25,12 @@ record Composite(NodeState before, List<Input> inputs, List<Transition> parts) {
   }
 
   static Composite single(NodeState before, Input in) {
-    return new Composite(before, List.of(in), List.of(Raft.step(before, in)));
+    return of(before, in, Raft.step(before, in));
+  }
+
+  /** The single step from {@code before} on {@code in} that is known to be {@code t}. */
+  static Composite of(NodeState before, Input in, Transition t) {
+    return new Composite(before, List.of(in), List.of(t));
   }
 
   NodeState next() {

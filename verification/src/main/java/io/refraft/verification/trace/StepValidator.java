@@ -1,6 +1,9 @@
 package io.refraft.verification.trace;
 
+import io.refraft.spec.Input;
 import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Transition;
 import io.refraft.traces.TraceHeader;
 import io.refraft.traces.TraceStep;
 import java.util.Optional;
@@ -32,16 +35,38 @@ public final class StepValidator {
    * False once a divergence was found (this step's or an earlier one).
    */
   public boolean step(String file, long line, TraceStep s) {
+    return step(file, line, s, null);
+  }
+
+  /**
+   * Validates step {@code s} like {@link #step(String, long, TraceStep)}, where the producer also
+   * hands over the spec step it took: from state {@code w.before()} on input {@code w.input()} it
+   * got {@code w.transition()}. When that state is the very object the validator holds for the
+   * node and the input is the one the trace names, the validator takes the transition instead of
+   * computing {@code Raft.step} again: the function is pure, so it would get an equal one. Anything
+   * else (a restart, a producer that changed its state outside the spec, another input) is replayed
+   * as from a file, and every other check (the step against the trace, messages in flight, the
+   * cluster's invariants) runs either way.
+   */
+  public boolean step(String file, long line, TraceStep s, Witness w) {
     if (divergence.isPresent()) {
       return false;
     }
-    divergence = replayer.step(file, line, s);
+    divergence = replayer.step(file, line, s, w);
     lastFile = file;
     lastLine = line;
     lastNode = s.node();
     lastSeq = s.seq();
     return divergence.isEmpty();
   }
+
+  /** How many steps took the producer's transition (see {@link #step(String, long, TraceStep, Witness)}). */
+  long witnessed() {
+    return replayer.witnessed();
+  }
+
+  /** The spec step a producer took: {@code Raft.step(before, input) == transition}. */
+  public record Witness(NodeState before, Input input, Transition transition) {}
 
   /** The verdict; without a divergence so far, the spec's invariants run once more on the final cluster. */
   public ValidationResult finish() {

@@ -38,6 +38,8 @@ final class ScriptedCluster {
   private final List<Message> network = new ArrayList<>();
   private final TraceRecorder recorder;
   private final List<TraceStep> steps = new ArrayList<>();
+  private final List<StepValidator.Witness> witnesses = new ArrayList<>();
+  private UnaryOperator<NodeState> nextTamper;
   private final Set<NodeId> isolated = new HashSet<>();
   private BiFunction<NodeState, Input, Transition> nextBug;
   private UnaryOperator<TraceStep> nextEdit;
@@ -101,9 +103,24 @@ final class ScriptedCluster {
     }
   }
 
+  /**
+   * The next node step starts from {@code tamper} applied to the node's state, as a node that
+   * changed its state outside the spec would (refraft's planted {@code vote-twice}); the trace and
+   * the step's witness show the step it took. Its line is the expected divergence.
+   */
+  ScriptedCluster tamper(UnaryOperator<NodeState> tamper) {
+    this.nextTamper = tamper;
+    return this;
+  }
+
   TraceStep step(String node, Input in) {
     int i = config.members().indexOf(id(node));
     NodeState before = nodes[i];
+    if (nextTamper != null) {
+      before = nextTamper.apply(before);
+      nextTamper = null;
+      markBug();
+    }
     Transition t = nextBug == null ? null : nextBug.apply(before, in);
     if (t != null) {
       nextBug = null;
@@ -122,6 +139,7 @@ final class ScriptedCluster {
     }
     nodes[i] = t.next();
     steps.add(s);
+    witnesses.add(new StepValidator.Witness(before, in, t));
     for (Output o : t.outputs()) {
       if (o instanceof Output.Send(Message m)) {
         network.add(m);
@@ -250,6 +268,11 @@ final class ScriptedCluster {
 
   List<TraceStep> steps() {
     return List.copyOf(steps);
+  }
+
+  /** Per step, the spec step the node took (what a producer hands {@link StepValidator}). */
+  List<StepValidator.Witness> witnesses() {
+    return List.copyOf(witnesses);
   }
 
   /** The whole trace as NDJSON text. */
