@@ -74,6 +74,19 @@ final class SimTraceSink implements TraceSink {
     return new StepValidator(header(config, duplicates, description), TraceValidator.Options.defaults());
   }
 
+  /** Whether the run's validator (shared by {@code sinks}) found a divergence or failed: the run has failed. */
+  static boolean failed(StepValidator validator, SimTraceSink[] sinks) {
+    if (validator.diverged()) {
+      return true;
+    }
+    for (SimTraceSink s : sinks) {
+      if (s.validatorError != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The verdict of the run's validator (shared by {@code sinks}), as FinalChecks reported it. */
   static Optional<String> validation(StepValidator validator, SimTraceSink[] sinks) {
     for (SimTraceSink s : sinks) {

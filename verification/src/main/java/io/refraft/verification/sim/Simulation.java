@@ -247,6 +247,9 @@ public final class Simulation {
         return s.violation().map(v -> v.invariant() + ": " + v.detail());
       }
     }
+    if (SimTraceSink.failed(validator, sinks)) { // stop at the step that diverged, not at the end of the run
+      return SimTraceSink.validation(validator, sinks);
+    }
     return monitor.afterEvent(states(), false).or(clients::violation);
   }
 

@@ -60,6 +60,11 @@ public final class StepValidator {
     return divergence.isEmpty();
   }
 
+  /** Whether a step diverged from the spec (the steps after it were ignored). */
+  public boolean diverged() {
+    return divergence.isPresent();
+  }
+
   /** How many steps took the producer's transition (see {@link #step(String, long, TraceStep, Witness)}). */
   long witnessed() {
     return replayer.witnessed();
