@@ -125,7 +125,8 @@ public final class FaultyStorage implements Storage {
   }
 
   /**
-   * Power loss after the OS wrote back everything buffered except the end of the last append:
+   * Power loss in the middle of a sync, after its writes reached the page cache and the OS wrote
+   * back all of them except the end of the last append:
    * of the bytes that append put into its last segment file (the frames, plus the header if the
    * append created that file), only the first {@code keptBytes} reach the disk. Earlier segment
    * files it filled are written whole first, as a sync writes them, so they stay whole. With no append

@@ -415,7 +415,10 @@ public final class FileStorage implements Storage {
 
   // ---- hooks for FaultyStorage, which simulates crashes over the same files ----
 
-  /** Writes buffered records to the page cache, as the OS would on its own before a crash. */
+  /**
+   * Does what a sync does before its fsyncs (meta replaced, then the records written to the page
+   * cache): the state of a process that crashes in the middle of a sync, since appends write nothing.
+   */
   void writeBufferForCrashSimulation() throws IOException {
     if (state == State.LOADED) {
       publish(() -> { });
