@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * Writes this node's steps as a per-node trace file (traces/FORMAT.md; explicit persistence, no
  * duplicates). A restarted node appends to the same file: step numbers continue from the file's last
  * complete line, and a line torn by a crash is cut off first. Each turn's lines go to the file in one
- * write before its sends ({@link TraceSink#endTurn}: in a node server just before the turn's storage
- * writes reach the OS, see {@code impl.server.TraceFirstStorage}); the file itself is not fsynced (a
- * killed process loses nothing written; a machine crash may lose the tail).
+ * write before its sends ({@link TraceSink#endTurn}: in a node server just before the turn's first
+ * storage write that a kill -9 would leave behind, see {@code impl.server.TraceFirstStorage}); the
+ * file itself is not fsynced (a killed process loses nothing written; a machine crash may lose the
+ * tail).
  */
 public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NdjsonTraceSink.class);

@@ -30,9 +30,10 @@ public interface TraceSink {
   /**
    * Write what was buffered: the turn's messages are about to leave, so the trace never shows a
    * receive before its send. The driver calls it after the turn's fsync; a node server with tracing
-   * on calls it earlier, just before the storage's writes reach the operating system
-   * ({@code impl.server.TraceFirstStorage}), so that after a kill -9 the trace is never behind the
-   * disk. A second call in the same turn finds nothing buffered.
+   * on calls it earlier, at the storage's {@code beforeVisible} point, after the slow meta fsync and
+   * just before the first write that a kill -9 would leave behind ({@code impl.server.TraceFirstStorage}),
+   * so that after a kill -9 the trace and the disk show the same turn. A second call in the same
+   * turn finds nothing buffered.
    */
   default void endTurn() {}
 

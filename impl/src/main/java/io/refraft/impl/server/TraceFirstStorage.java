@@ -9,21 +9,31 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * With tracing on: writes the turn's buffered trace lines ({@link TraceSink#endTurn}) just before
- * the storage's writes reach the operating system, i.e. before {@link #sync()} and
- * {@link #truncateFrom}, so that a process killed with SIGKILL never leaves a durable state ahead of
- * its trace.
+ * With tracing on: writes the turn's buffered trace lines ({@link TraceSink#endTurn}) at the
+ * storage's {@code beforeVisible} point of every {@link #sync()} and {@link #truncateFrom}
+ * ({@link Storage#sync(Runnable)}), so that a process killed with SIGKILL leaves neither a durable
+ * state ahead of its trace nor, but for microseconds, its trace ahead of the disk.
  *
- * <p>Why: the driver writes a turn's lines after the turn's fsync. Data written to the page cache
- * survives a kill -9, and an fsync takes milliseconds, so a node killed during a busy leader's
- * fsync came back with an entry its trace never showed, and the trace validator reported its
- * restart as recovering state that nobody persisted (seen in {@code refraft test} runs: kill -9 of
- * a leader under load, "state.lastLogIndex: expected 745, observed 746" at the Restart step).
- * Written first, the trace is never behind the disk; the messages still leave only after the
- * fsync, so the persist-before-send order is unchanged. What remains: a kill between this write and
- * the storage's first write (microseconds), or while a new term or vote is being fsynced (it is
- * written before the log), leaves the trace one turn ahead of the disk, which the validator reports
- * as a restart that lost state; a machine crash loses the unsynced tails of both files.
+ * <p>Why: data written to the page cache survives a kill -9, and the trace validator compares a
+ * restarted node's recovered state with the last state its trace showed durable, so both
+ * directions fail a run. Written after the turn's fsync, the trace lagged the disk: "state.lastLogIndex:
+ * expected 745, observed 746" at the Restart step of a leader killed during an fsync. Written before
+ * the whole sync, it led the disk while a new term or vote was fsynced to the meta temporary file
+ * (milliseconds), and a node killed then recovered the old term. A {@code FileStorage} runs the hook
+ * after that fsync and immediately before its first visible write (the meta rename, or the records'
+ * write), and its appends touch no file. The messages still leave only after the turn's fsync, so
+ * the persist-before-send order is unchanged.
+ *
+ * <p>What remains, each a kill -9 in a window after the trace write, leaving the trace one turn
+ * ahead (reported as a restart that lost state): the write syscalls themselves (microseconds); in a
+ * sync that carries both a new term or vote and records (a follower's first entries from a new
+ * leader), the rest of the meta rename (ext4 may flush in it) and the directory fsync that makes the
+ * term durable before any record is written (milliseconds, kept for the term order of
+ * {@link Storage}); in a sync whose records fill a
+ * segment, that segment's fsync before the next is created (once per segment, 64 MiB by default); a
+ * truncation, durable at once in the middle of a turn, until the turn's sync writes the entries the
+ * same step appended (a follower dropping a conflicting suffix). A machine crash loses the unsynced
+ * tails of both files (the trace is not fsynced).
  */
 final class TraceFirstStorage implements Storage {
   private final Storage storage;
@@ -39,7 +49,7 @@ final class TraceFirstStorage implements Storage {
     return storage.load();
   }
 
-  /** Buffered: reaches the OS at the next sync (or when the 1 MiB buffer spills, not covered here). */
+  /** Buffered: a {@code FileStorage} writes nothing before the next sync or truncation. */
   @Override
   public void append(List<LogRecord> records) throws IOException {
     storage.append(records);
@@ -47,8 +57,15 @@ final class TraceFirstStorage implements Storage {
 
   @Override
   public void truncateFrom(long index) throws IOException {
-    trace.endTurn();
-    storage.truncateFrom(index);
+    storage.truncateFrom(index, trace::endTurn);
+  }
+
+  @Override
+  public void truncateFrom(long index, Runnable beforeVisible) throws IOException {
+    storage.truncateFrom(index, () -> {
+      trace.endTurn();
+      beforeVisible.run();
+    });
   }
 
   @Override
@@ -58,8 +75,15 @@ final class TraceFirstStorage implements Storage {
 
   @Override
   public void sync() throws IOException {
-    trace.endTurn();
-    storage.sync();
+    storage.sync(trace::endTurn);
+  }
+
+  @Override
+  public void sync(Runnable beforeVisible) throws IOException {
+    storage.sync(() -> {
+      trace.endTurn();
+      beforeVisible.run();
+    });
   }
 
   @Override

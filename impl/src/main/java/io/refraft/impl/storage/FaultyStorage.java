@@ -61,8 +61,13 @@ public final class FaultyStorage implements Storage {
 
   @Override
   public void truncateFrom(long index) throws IOException {
+    truncateFrom(index, () -> { });
+  }
+
+  @Override
+  public void truncateFrom(long index, Runnable beforeVisible) throws IOException {
     requireUsable();
-    delegate.truncateFrom(index);
+    delegate.truncateFrom(index, beforeVisible);
     recordDurableState();
   }
 
@@ -74,13 +79,18 @@ public final class FaultyStorage implements Storage {
 
   @Override
   public void sync() throws IOException {
+    sync(() -> { });
+  }
+
+  @Override
+  public void sync(Runnable beforeVisible) throws IOException {
     requireUsable();
     if (failNextSync) {
       failNextSync = false;
       failed = true;
       throw new IOException("injected fsync failure in " + dir);
     }
-    delegate.sync();
+    delegate.sync(beforeVisible);
     recordDurableState();
   }
 
@@ -115,10 +125,11 @@ public final class FaultyStorage implements Storage {
   }
 
   /**
-   * Power loss after the OS wrote back everything buffered except the end of the last append:
+   * Power loss in the middle of a sync, after its writes reached the page cache and the OS wrote
+   * back all of them except the end of the last append:
    * of the bytes that append put into its last segment file (the frames, plus the header if the
    * append created that file), only the first {@code keptBytes} reach the disk. Earlier segment
-   * files it filled were fsynced when it moved past them, so they stay whole. With no append
+   * files it filled are written whole first, as a sync writes them, so they stay whole. With no append
    * since the last sync, nothing is torn. Reopen the directory to recover.
    *
    * @return how many bytes were torn off

@@ -92,8 +92,11 @@ final class MetaFile {
     return decode(Files.readAllBytes(file), file);
   }
 
-  /** Durably replaces the meta file of {@code dir}. */
-  static void write(Path dir, Meta meta) throws IOException {
+  /**
+   * First half of a durable replace, invisible to a reader until {@link #replace}: the new contents
+   * written to the temporary file and fsynced. The slow part (an fsync, milliseconds).
+   */
+  static void writeTemp(Path dir, Meta meta) throws IOException {
     Path temp = dir.resolve(TEMP_NAME);
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -103,7 +106,14 @@ final class MetaFile {
       }
       ch.force(true);
     }
-    Files.move(temp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Second half, after {@link #writeTemp}: the rename, visible at once to any later reader (a process
+   * killed right after it recovers the new meta), then the directory fsync that makes it durable.
+   */
+  static void replace(Path dir) throws IOException {
+    Files.move(dir.resolve(TEMP_NAME), dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
     syncDirectory(dir);
   }
 

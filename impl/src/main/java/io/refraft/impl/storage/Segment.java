@@ -22,6 +22,10 @@ final class Segment {
   long lastTerm;
   /** Written since its last fsync. */
   boolean dirty;
+  /** Whether the file exists; a segment started by an append is created when first written. */
+  boolean created = true;
+  /** Bytes of a full segment not yet written (ready to read), or null; the tail's wait elsewhere. */
+  ByteBuffer unwritten;
 
   Segment(long base, Path path, int[] offsets, int count, long lastTerm, long fileBytes) {
     this.base = base;

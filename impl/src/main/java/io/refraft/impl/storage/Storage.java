@@ -58,6 +58,15 @@ public interface Storage extends AutoCloseable {
    */
   void truncateFrom(long index) throws IOException;
 
+  /**
+   * {@link #truncateFrom(long)}, running {@code beforeVisible} on the way as {@link #sync(Runnable)}
+   * does.
+   */
+  default void truncateFrom(long index, Runnable beforeVisible) throws IOException {
+    beforeVisible.run();
+    truncateFrom(index);
+  }
+
   /** Buffers a new term and vote; durable when {@link #sync()} returns. Idempotent. */
   void saveMeta(Meta meta) throws IOException;
 
@@ -67,6 +76,22 @@ public interface Storage extends AutoCloseable {
    * nothing buffered does no I/O.
    */
   void sync() throws IOException;
+
+  /**
+   * {@link #sync()}, running {@code beforeVisible} exactly once on the way: after the preparation a
+   * killed process leaves no trace of (a new term or vote written to a temporary file and fsynced),
+   * and immediately before the first change that a process killed at that moment would leave
+   * behind (what reached the OS survives a kill -9: the page cache is the kernel's). It runs even
+   * when there is nothing to write; a call that throws may not have run it. This default runs it
+   * before everything, which is always allowed; {@link FileStorage} runs it as late as it may.
+   *
+   * <p>Why: a node writing a trace writes the turn's lines here ({@code impl.server.TraceFirstStorage}),
+   * so that after a kill -9 neither the trace nor the disk is a turn ahead of the other.
+   */
+  default void sync(Runnable beforeVisible) throws IOException {
+    beforeVisible.run();
+    sync();
+  }
 
   /** Releases files and locks without syncing. Idempotent; safe after a failure. */
   @Override

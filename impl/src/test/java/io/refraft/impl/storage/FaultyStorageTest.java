@@ -99,7 +99,7 @@ class FaultyStorageTest {
     s.append(range(1, 2, 1, 50));
     s.sync();
     s.saveMeta(new Meta(5, "x"));
-    s.append(range(3, 12, 5, 50)); // fills segments: written and fsynced at each roll, before any sync()
+    s.append(range(3, 12, 5, 50)); // fills segments, all written back by the simulated crash but the last's tail
     s.crashTearingLastAppend(0);
     Recovered r = reopen();
     assertTrue(r.lastIndex() > 2, "the test needs entries of term 5 on disk, got " + r.lastIndex());
