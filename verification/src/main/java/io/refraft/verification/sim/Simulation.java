@@ -37,7 +37,6 @@ import java.util.SplittableRandom;
  */
 public final class Simulation {
   static final long SETTLE_NANOS = 5_000_000_000L;
-  private static final int FULL_CHECK_EVERY = 64;
   /** A slow disk's fsync takes between these many milliseconds. */
   private static final int SLOW_FSYNC_MIN_MS = 1;
   private static final int SLOW_FSYNC_MAX_MS = 30;
@@ -114,7 +113,7 @@ public final class Simulation {
     int n = options.nodes();
     this.drivers = new Driver[n];
     this.services = new KvService[n];
-    this.monitor = new SafetyMonitor(n, FULL_CHECK_EVERY);
+    this.monitor = new SafetyMonitor(n);
     this.clients = new ClientLoad(clock, random.split(), n, options.reads(), new ClientLoad.Cluster() {
       @Override
       public Driver driver(int i) {
@@ -199,7 +198,6 @@ public final class Simulation {
         nemesis.stopAndHeal();
         clients.quiet();
         failure = runEvents(Long.MAX_VALUE, clock.nanoTime() + SETTLE_NANOS)
-            .or(() -> monitor.afterEvent(states(), true))
             .or(() -> FinalChecks.check(config, drivers, machines, clients.acked(), monitor.committed()));
       }
     } catch (IOException | RuntimeException e) {
@@ -214,7 +212,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, monitor.fullChecks, digest);
+        sinks, network, clients, nemesis, validator.fullChecks(), digest);
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */
@@ -250,7 +248,7 @@ public final class Simulation {
     if (SimTraceSink.failed(validator, sinks)) { // stop at the step that diverged, not at the end of the run
       return SimTraceSink.validation(validator, sinks);
     }
-    return monitor.afterEvent(states(), false).or(clients::violation);
+    return monitor.afterEvent(states()).or(clients::violation);
   }
 
   private List<NodeState> states() {

@@ -43,7 +43,7 @@ final class GlobalChecks {
   /** Below this total log length every step runs the spec's step invariants in full. */
   private static final long SMALL = 64;
   /** Below this cost (nodes² × (longest log + 1)) every step runs the spec's state invariants in full. */
-  private static final long SMALL_CHECK = 256;
+  private static final long SMALL_CHECK = 64;
 
   private final Config config;
   private final NodeState[] nodes;

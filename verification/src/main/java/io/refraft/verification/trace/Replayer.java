@@ -64,6 +64,10 @@ final class Replayer {
     return index.get(n);
   }
 
+  long fullChecks() {
+    return global.fullChecks();
+  }
+
   /** How many steps took the producer's transition instead of stepping the spec again. */
   long witnessed() {
     return witnessed;

@@ -65,6 +65,11 @@ public final class StepValidator {
     return divergence.isPresent();
   }
 
+  /** How many times the spec's invariants swept the whole reconstructed cluster so far. */
+  public long fullChecks() {
+    return replayer.fullChecks();
+  }
+
   /** How many steps took the producer's transition (see {@link #step(String, long, TraceStep, Witness)}). */
   long witnessed() {
     return replayer.witnessed();
