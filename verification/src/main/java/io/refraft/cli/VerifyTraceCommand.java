@@ -47,6 +47,11 @@ public final class VerifyTraceCommand implements Callable<Integer> {
       description = "messages kept as in flight at most; older ones are forgotten (default: ${DEFAULT-VALUE})")
   int retention;
 
+  @Option(names = "--max-lost-steps", paramLabel = "N", defaultValue = "64",
+      description = "most steps of a node a restart may lose, when nothing they did was observed (traces/FORMAT.md"
+          + " §5.4); 0: none (default: ${DEFAULT-VALUE})")
+  int maxLostSteps;
+
   /** One trace to validate: a file, or the files of a run. */
   private record Target(String name, List<Path> files, boolean run) {}
 
@@ -57,7 +62,7 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     }
     TraceValidator v;
     try {
-      v = new TraceValidator(new TraceValidator.Options(maxCompose, retention, 5));
+      v = new TraceValidator(new TraceValidator.Options(maxCompose, retention, 5, maxLostSteps));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -65,14 +70,18 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     long events = 0;
+    long lost = 0;
     int nodes = 0;
     Optional<Divergence> first = Optional.empty();
     for (Target t : targets) {
       ValidationResult r = validate(v, t);
       events += r.events();
+      lost += r.lostSteps();
       nodes = Math.max(nodes, r.nodes());
       if (targets.size() > 1) {
-        out.println(t.name() + ": " + (r.valid() ? "valid" : "invalid"));
+        out.println(t.name() + ": " + (r.valid() ? "valid" : "invalid") + lostSteps(r.lostSteps()));
+      } else if (r.lostSteps() > 0) {
+        out.println(t.name() + ":" + lostSteps(r.lostSteps()));
       }
       if (r.divergence().isPresent()) {
         out.println(r.divergence().get().explain());
@@ -80,10 +89,17 @@ public final class VerifyTraceCommand implements Callable<Integer> {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    out.printf(Locale.ROOT, "{\"valid\":%b,\"traces\":%d,\"events\":%d,\"nodes\":%d,\"seconds\":%.3f,\"divergence\":%s}%n",
-        first.isEmpty(), targets.size(), events, nodes, secs, first.map(VerifyTraceCommand::json).orElse("null"));
+    out.printf(Locale.ROOT, "{\"valid\":%b,\"traces\":%d,\"events\":%d,\"nodes\":%d,\"lost_steps\":%d,"
+        + "\"seconds\":%.3f,\"divergence\":%s}%n", first.isEmpty(), targets.size(), events, nodes, lost, secs,
+        first.map(VerifyTraceCommand::json).orElse("null"));
     out.flush();
     return first.isEmpty() ? 0 : 1;
+  }
+
+  /** How a trace's lost steps are shown beside its verdict (nothing when none). */
+  private static String lostSteps(long n) {
+    return n == 0 ? "" : " (" + n + (n == 1 ? " step" : " steps")
+        + " lost in crashes before anything they did was observed, rolled back at the restarts)";
   }
 
   private static ValidationResult validate(TraceValidator v, Target t) {

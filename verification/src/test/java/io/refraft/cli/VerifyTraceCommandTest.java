@@ -62,6 +62,22 @@ class VerifyTraceCommandTest {
   }
 
   @Test
+  void steps_lost_in_a_crash_are_counted_and_can_be_refused() throws Exception {
+    String crash = CORPUS.resolve("valid/crash-loses-unobserved-steps.ndjson").toString();
+    Run r = run("verify-trace", crash);
+    assertEquals(0, r.exit(), String.join("\n", r.out()));
+    assertEquals(3, r.summary().get("lost_steps").asInt());
+    assertTrue(r.out().get(0).contains("3 steps lost in crashes"), r.out().get(0));
+    assertEquals(0, run("verify-trace", VALID.toString()).summary().get("lost_steps").asInt());
+    r = run("verify-trace", "--max-lost-steps", "0", crash);
+    assertEquals(1, r.exit(), String.join("\n", r.out()));
+    assertEquals("state", r.summary().get("divergence").get("kind").asText());
+    r = run("verify-trace", "--max-lost-steps", "-1", crash);
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--max-lost-steps must be in 0..65536, got -1"), r.err());
+  }
+
+  @Test
   void a_directory_lists_each_trace_and_exits_1_on_a_divergence() throws Exception {
     Run r = run("verify-trace", CORPUS.resolve("invalid").toString());
     assertEquals(1, r.exit(), r.err());

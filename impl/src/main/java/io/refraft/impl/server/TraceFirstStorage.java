@@ -34,6 +34,18 @@ import java.util.List;
  * truncation, durable at once in the middle of a turn, until the turn's sync writes the entries the
  * same step appended (a follower dropping a conflicting suffix). A machine crash loses the unsynced
  * tails of both files (the trace is not fsynced).
+ *
+ * <p>The windows still exist; a kill in one no longer fails validation when it leaves the disk as
+ * it was after an earlier step of the node: the trace validator then accepts the restart, rolls
+ * the later steps back as lost and counts them (traces/FORMAT.md §5.4), provided nothing observed
+ * them, that is none of their messages was received (none can have been: they leave after the
+ * turn's fsync) and none answered a read (a served read waits for the turn's end, but a rejected
+ * one is answered at once, so a turn that rejected a read is not tolerated). That covers a kill
+ * before the first visible write, and a kill between the meta rename and the records when the new
+ * term or vote and the records come from different steps of the turn. A kill that leaves the disk
+ * in the middle of one step still fails: a new term without the entries the same step appended
+ * (the follower's first entries from a new leader above), a truncation without the same step's
+ * appends, records cut within one step's.
  */
 final class TraceFirstStorage implements Storage {
   private final Storage storage;

@@ -86,6 +86,32 @@ final class GlobalChecks {
     return v.isPresent() ? v : reads(nodes[i].self(), input, committedBefore, t.outputs());
   }
 
+  /**
+   * Node {@code i} is back in state {@code earlier}, the one it had before its last steps, which a
+   * crash lost before anything they did was observed (traces/FORMAT.md §5.4); checks what that
+   * changed against the other nodes (Log Matching, and every committed entry on a quorum).
+   *
+   * <p>The ghost history stays as recorded: the leaders elected and the entries committed, in the
+   * lost steps too. Those facts were established by quorums, not by the node's own durable state
+   * alone: a node became leader because a quorum durably voted for it in that term (their votes were
+   * received, so they were sent), so no other node can win that term, with the lost steps or
+   * without; an entry was committed because a quorum holds it durably, the node's own copy included,
+   * since an entry reaches any other node only in a message sent by a step that was observed and so
+   * not lost. Only a volatile fact is lost (the node's commitIndex), and a restart forgets it anyway.
+   * The exception is a one-node cluster, where the node alone is the quorum: an append lost there
+   * takes a committed entry with it, and QuorumCommitted reports it (the trace does not show
+   * whether a client was told of that commit, so the validator cannot tell it was unobserved).
+   */
+  Optional<Invariant.Violation> rollback(int i, NodeState earlier) {
+    Log lost = nodes[i].log();
+    nodes[i] = earlier;
+    if (earlier.log() == lost) {
+      return Optional.empty();
+    }
+    Optional<Invariant.Violation> v = logMatching(i, lost, earlier.log());
+    return v.isPresent() ? v : quorumCommitted(lost, earlier.log(), committed.size() + 1L);
+  }
+
   /** Records one spec step of node {@code i} and checks what it changed. */
   Optional<Invariant.Violation> step(int i, Input input, NodeState after) {
     NodeState before = nodes[i];

@@ -34,6 +34,8 @@ final class InFlight {
   private int tail;
   private NodeId[] senders = new NodeId[0];
   private long[] maxSeq = new long[0];
+  /** With duplicates, per sender the highest seq received (a delivered id stays in flight there). */
+  private long[] maxDelivered = new long[0];
   private long evicted;
 
   /** @param members the cluster's nodes: delivered ids are kept as their positions and a seq */
@@ -69,6 +71,8 @@ final class InFlight {
     if (k < 0) {
       senders = Arrays.copyOf(senders, senders.length + 1);
       maxSeq = Arrays.copyOf(maxSeq, maxSeq.length + 1);
+      maxDelivered = Arrays.copyOf(maxDelivered, maxDelivered.length + 1);
+      maxDelivered[maxDelivered.length - 1] = Long.MIN_VALUE;
       k = senders.length - 1;
       senders[k] = id.from();
     }
@@ -101,10 +105,33 @@ final class InFlight {
   /** Marks {@code id} received: without duplicates it can never be received again. */
   void deliver(MessageId id) {
     if (duplicates) {
+      int k = sender(id.from());
+      maxDelivered[k] = Math.max(maxDelivered[k], id.seq());
       return;
     }
     sent.remove(id);
     delivered.add(id);
+  }
+
+  /**
+   * True when {@code id} was sent, is still retained and was certainly never received: without
+   * duplicates a delivered id leaves the table; with them it stays, and an id is taken as possibly
+   * received when its sender had a message of its seq or higher received (senders number their
+   * messages upwards, so this errs only towards "received").
+   */
+  boolean unreceived(MessageId id) {
+    if (sent.get(id) == null) {
+      return false;
+    }
+    return !duplicates || id.seq() > maxDelivered[sender(id.from())];
+  }
+
+  /**
+   * Forgets {@code id} as if it had never been sent: its step was lost in a crash before the
+   * message left (traces/FORMAT.md §5.4), so a later receive of it is of a message never sent.
+   */
+  void forget(MessageId id) {
+    sent.remove(id);
   }
 
   boolean wasDelivered(MessageId id) {

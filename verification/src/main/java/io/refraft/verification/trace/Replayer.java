@@ -17,9 +17,11 @@ import io.refraft.verification.trace.Divergence.FieldDiff;
 import io.refraft.verification.trace.Divergence.Kind;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Validates steps one at a time, in an order where every receive follows its send: per node the
@@ -28,6 +30,8 @@ import java.util.Optional;
  * the nodes' states and a bounded window of messages, never the trace.
  */
 final class Replayer {
+  /** Ids of lost steps' messages remembered for the report; forgotten all at once beyond this. */
+  private static final int LOST_IDS = 1 << 12;
   private final TraceHeader header;
   private final TraceValidator.Options options;
   private final Map<NodeId, Integer> index = new HashMap<>();
@@ -36,9 +40,14 @@ final class Replayer {
   private final GlobalChecks global;
   private final InFlight inFlight;
   private final ArrayDeque<Seen> context = new ArrayDeque<>();
+  /** The nodes' last steps for a restart that lost some (null when none may be lost). */
+  private final RecentSteps recent;
+  /** Ids of messages sent by lost steps, for the report of a later receive (bounded). */
+  private final Set<MessageId> lostIds = new HashSet<>();
   private long events;
   private long compositions;
   private long witnessed;
+  private long lostSteps;
 
   Replayer(TraceHeader header, TraceValidator.Options options) {
     this.header = header;
@@ -52,6 +61,11 @@ final class Replayer {
     }
     this.global = new GlobalChecks(header.config());
     this.inFlight = new InFlight(options.retention(), header.network().duplicates(), members);
+    NodeState[] initial = new NodeState[members.size()];
+    for (int i = 0; i < initial.length; i++) {
+      initial[i] = global.node(i);
+    }
+    this.recent = options.maxLostSteps() == 0 ? null : new RecentSteps(initial, options.maxLostSteps());
   }
 
   /** The position of {@code n} among the members: the decoded ids are mostly the header's own objects. */
@@ -125,6 +139,22 @@ final class Replayer {
         compositions++;
       }
     }
+    if (!o.matches() && in instanceof Input.Restart && recent != null) {
+      int back = lostBefore(i, s);
+      if (back > 0) {
+        Optional<Divergence> d = rollBack(file, line, s, i, back);
+        if (d.isPresent()) {
+          return d;
+        }
+        st = global.node(i);
+        in = new Input.Restart(st.durable());
+        c = Composite.single(st, in);
+        o = Comparison.compare(c, s);
+        if (w != null && o.matches() && c.parts().get(0).equals(w.transition())) {
+          c = Composite.of(st, in, w.transition()); // as above: hold the producer's own object from here
+        }
+      }
+    }
     if (!o.matches()) {
       return Optional.of(divergence(file, line, s, o.kind(), reason(o.kind(), s), o.diffs()));
     }
@@ -146,8 +176,55 @@ final class Replayer {
             + v.get().invariant() + ": " + v.get().detail(), List.of()));
       }
     }
+    if (recent != null) {
+      if (in instanceof Input.Restart) {
+        recent.start(i, global.node(i));
+      } else {
+        recent.record(i, global.node(i), s);
+      }
+    }
     remember(file, line, s, c);
     return Optional.empty();
+  }
+
+  /**
+   * For a restart of node {@code i} that does not recover the durable state of its last step: how
+   * many of its last steps a crash lost, the fewest for which the restart's observed state is the
+   * spec's restart from the durable state before them, among the steps nothing observed (none of
+   * their messages received, no read answered: traces/FORMAT.md §5.4); 0 when there is none.
+   */
+  private int lostBefore(int i, TraceStep s) {
+    int most = recent.unobserved(i, inFlight);
+    for (int back = 1; back <= most; back++) {
+      NodeState earlier = recent.before(i, back);
+      if (Comparison.compare(Composite.single(earlier, new Input.Restart(earlier.durable())), s).matches()) {
+        return back;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Node {@code i}'s last {@code back} steps were lost in a crash: the run is the one where the
+   * node crashed before them. Their messages never left (a receive of one is now of a message never
+   * sent); what they received stays consumed, as if the network had lost it; the node is back in
+   * its state before them (see {@link GlobalChecks#rollback} for the cluster's history).
+   */
+  private Optional<Divergence> rollBack(String file, long line, TraceStep s, int i, int back) {
+    for (int k = 1; k <= back; k++) {
+      for (TracedMessage tm : recent.step(i, k).sent()) {
+        inFlight.forget(tm.id());
+        if (lostIds.size() >= LOST_IDS) {
+          lostIds.clear();
+        }
+        lostIds.add(tm.id());
+      }
+    }
+    lostSteps += back;
+    Optional<Invariant.Violation> v = global.rollback(i, recent.before(i, back));
+    return v.map(x -> divergence(file, line, s, Kind.INVARIANT, "after rolling back the " + back
+        + " lost steps before this restart, the reconstructed cluster violates " + x.invariant() + ": " + x.detail(),
+        List.of()));
   }
 
   /**
@@ -187,7 +264,8 @@ final class Replayer {
   }
 
   ValidationResult result(Optional<Divergence> d) {
-    return new ValidationResult(events, header.config().members().size(), compositions, global.fullChecks(), d);
+    return new ValidationResult(events, header.config().members().size(), compositions, global.fullChecks(),
+        lostSteps, d);
   }
 
   private Divergence unsent(String file, long line, TraceStep s, TracedMessage tm) {
@@ -196,6 +274,10 @@ final class Replayer {
           + " a second time, and the header's network model does not duplicate messages", List.of());
     }
     String why = "receives message " + tm.id() + ", which no earlier step sent";
+    if (lostIds.contains(tm.id())) {
+      why = "receives message " + tm.id() + ", which only a step lost in a crash sent (the restart of "
+          + tm.id().from() + " rolled it back: nothing had observed it then)";
+    }
     if (inFlight.evicted() > 0) {
       why += " (or which was sent before the last " + inFlight.retention()
           + " messages and is no longer retained: raise the retention)";

@@ -23,6 +23,15 @@ import java.util.Optional;
 public final class TraceValidator {
   /** Files this large are decoded on several threads (a chunk is 1 MiB). */
   private static final long PARALLEL_FROM_BYTES = 4L << 20;
+  /**
+   * Steps a restart may lose by default. A node killed inside the window between writing a turn's
+   * trace lines and its storage writes reaching the OS loses that turn, one step or a few (a turn
+   * is the inputs a node took together); 64 is far more than a turn holds, and small enough that
+   * the per-node memory of the last steps (a state and a step reference each) stays negligible.
+   */
+  public static final int DEFAULT_LOST_STEPS = 64;
+  /** The largest bound accepted: the memory is this many steps per node. */
+  public static final int MAX_LOST_STEPS = 1 << 16;
 
   private final Options options;
 
@@ -34,8 +43,11 @@ public final class TraceValidator {
    * @param maxCompose longest composition of spec steps one observed step may stand for (1 = none)
    * @param retention  messages remembered as in flight at most (the oldest are forgotten)
    * @param context    steps before a divergence shown in its report
+   * @param maxLostSteps most steps of a node's current incarnation that a {@code Restart} may lose
+   *                   (traces/FORMAT.md §5.4: a crash may lose the last steps if nothing they did was
+   *                   observed); 0 = a restart must recover the durable state of the last step
    */
-  public record Options(int maxCompose, int retention, int context) {
+  public record Options(int maxCompose, int retention, int context, int maxLostSteps) {
     public Options {
       if (maxCompose < 1 || maxCompose > 6) {
         throw new IllegalArgumentException("--max-compose must be in 1..6, got " + maxCompose);
@@ -46,14 +58,22 @@ public final class TraceValidator {
       if (context < 0) {
         throw new IllegalArgumentException("context must be >= 0, got " + context);
       }
+      if (maxLostSteps < 0 || maxLostSteps > MAX_LOST_STEPS) {
+        throw new IllegalArgumentException("--max-lost-steps must be in 0.." + MAX_LOST_STEPS + ", got " + maxLostSteps);
+      }
     }
 
+
     public static Options defaults() {
-      return new Options(3, 1 << 17, 5);
+      return new Options(3, 1 << 17, 5, DEFAULT_LOST_STEPS);
     }
 
     public Options withMaxCompose(int k) {
-      return new Options(k, retention, context);
+      return new Options(k, retention, context, maxLostSteps);
+    }
+
+    public Options withMaxLostSteps(int k) {
+      return new Options(maxCompose, retention, context, k);
     }
   }
 

@@ -10,8 +10,10 @@ import java.util.Optional;
  * @param nodes        nodes in the header
  * @param compositions steps explained only by a composition of several spec steps
  * @param fullChecks   times the spec's state invariants ran on the whole reconstructed cluster
+ * @param lostSteps    steps a restart rolled back because a crash lost them before anyone observed
+ *                     them (traces/FORMAT.md §5.4); the trace is valid as the run without them
  */
-public record ValidationResult(long events, int nodes, long compositions, long fullChecks,
+public record ValidationResult(long events, int nodes, long compositions, long fullChecks, long lostSteps,
     Optional<Divergence> divergence) {
   public ValidationResult {
     Objects.requireNonNull(divergence, "divergence");

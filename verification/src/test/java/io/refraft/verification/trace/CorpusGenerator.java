@@ -152,6 +152,9 @@ public final class CorpusGenerator {
         "a cut-off leader steps down after an election timeout without hearing from a quorum"));
     out.add(valid("read-index-3", CorpusScenarios.readIndex(),
         "3 nodes: a ReadIndex read at the leader served after a round of heartbeats; a read at a follower rejected"));
+    out.add(valid("crash-loses-unobserved-steps", LostStepScenarios.followerLosesAppends(3,
+        TraceValidator.DEFAULT_LOST_STEPS).cluster(), "a follower is killed before its acknowledgements of three "
+        + "appends leave and restarts without them: three steps lost, nothing observed them (FORMAT.md 5.4)"));
     out.add(foreignStyle());
     out.add(coarseSteps());
     return out;
@@ -240,6 +243,10 @@ public final class CorpusGenerator {
     out.add(bug("replies-with-old-term", Kind.SENT,
         "a follower that moved to a higher term answers AppendEntries with its old term",
         () -> buggyRepair(Bugs.repliesWithOldTerm())));
+    LostStepScenarios.Scenario acked = LostStepScenarios.lostAppendWasAcknowledged();
+    String what = "a restart loses an append whose acknowledgement the leader had received";
+    out.add(new Case("crash-loses-observed-step", acked.cluster().text(acked.cluster().header(false, "invalid: " + what)),
+        acked.divergence().map(d -> new Expected(d.line(), d.kind(), what))));
     out.addAll(invalidAcrossNodes());
     return out;
   }

@@ -46,12 +46,18 @@ final class ScriptedCluster {
   private int bugLine = -1;
   private MessageId forged;
   private long time;
+  /** Per node, its steps since its last restart (or the start): the state after each and what it sent. */
+  private final List<List<Past>> pasts = new ArrayList<>();
+
+  /** One step of a node: its state after, and the messages it sent. */
+  private record Past(NodeState after, List<Message> sent) {}
 
   ScriptedCluster(Config config) {
     this.config = config;
     this.nodes = new NodeState[config.members().size()];
     for (int i = 0; i < nodes.length; i++) {
       nodes[i] = NodeState.initial(config.members().get(i), config);
+      pasts.add(new ArrayList<>(List.of(new Past(nodes[i], List.of()))));
     }
     this.recorder = new TraceRecorder(config, true);
   }
@@ -140,11 +146,17 @@ final class ScriptedCluster {
     nodes[i] = t.next();
     steps.add(s);
     witnesses.add(new StepValidator.Witness(before, in, t));
+    List<Message> sent = new ArrayList<>();
     for (Output o : t.outputs()) {
       if (o instanceof Output.Send(Message m)) {
         network.add(m);
+        sent.add(m);
       }
     }
+    if (in instanceof Input.Restart) {
+      pasts.get(i).clear();
+    }
+    pasts.get(i).add(new Past(t.next(), sent));
     return s;
   }
 
@@ -179,6 +191,30 @@ final class ScriptedCluster {
 
   ScriptedCluster restart(String node) {
     step(node, new Input.Restart(node(node).durable()));
+    return this;
+  }
+
+  /**
+   * {@code node} is killed and restarts having lost its last {@code lost} steps, as a node killed
+   * between writing a turn's trace lines and its storage writes reaching the OS does: it recovers
+   * the durable state it had before them. Their messages never left (they leave the network
+   * unseen) unless {@code sendsLeft}, a node that sent before its writes were durable.
+   */
+  ScriptedCluster crash(String node, int lost, boolean sendsLeft) {
+    List<Past> past = pasts.get(config.members().indexOf(id(node)));
+    if (lost >= past.size()) {
+      throw new IllegalArgumentException(node + " took only " + (past.size() - 1) + " steps since its last restart");
+    }
+    if (!sendsLeft) {
+      for (Past p : past.subList(past.size() - lost, past.size())) {
+        for (Message m : p.sent()) {
+          if (network.remove(m)) {
+            recorder.drop(m);
+          }
+        }
+      }
+    }
+    step(node, new Input.Restart(past.get(past.size() - 1 - lost).after().durable()));
     return this;
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link StepValidator} fed the decoded steps of each corpus trace in file order reaches the
@@ -84,6 +85,31 @@ class StepValidatorTest {
     assertTrue(r.divergence().isPresent(), "the second vote was accepted");
     assertEquals(c.bugLine(), r.divergence().get().line());
     assertEquals(Divergence.Kind.STATE, r.divergence().get().kind());
+  }
+
+  @Test
+  void a_producers_witnessed_steps_get_the_file_validators_verdict_on_lost_steps(@TempDir Path tmp) throws Exception {
+    for (LostStepScenarios.Scenario sc : LostStepScenarios.all()) {
+      ValidationResult expected = TraceValidatorTest.validate(sc, tmp);
+      ScriptedCluster c = sc.cluster();
+      List<TraceStep> steps = c.steps();
+      StepValidator v = new StepValidator(c.header(false, sc.name()), sc.options());
+      for (int k = 0; k < steps.size() && v.step(sc.name(), k + 2, steps.get(k), c.witnesses().get(k)); k++) {
+        // validate until the first divergence
+      }
+      ValidationResult online = v.finish();
+      assertEquals(expected.valid(), online.valid(), sc.name());
+      assertEquals(expected.events(), online.events(), sc.name());
+      assertEquals(expected.lostSteps(), online.lostSteps(), sc.name());
+      assertEquals(line(expected.divergence()), line(online.divergence()), sc.name());
+      assertEquals(expected.divergence().map(Divergence::kind), online.divergence().map(Divergence::kind), sc.name());
+      if (online.valid()) {
+        // each node's first step is replayed, and the restart that lost steps (the producer restarted
+        // from the state it had after them, the validator from its state before them); every other
+        // step, those after the restart included, starts from the producer's very state
+        assertEquals(steps.size() - c.config.members().size() - 1, v.witnessed(), sc.name() + ": witnessed steps");
+      }
+    }
   }
 
   private static ValidationResult stepByStep(Path f) throws IOException, io.refraft.traces.TraceFormatException {

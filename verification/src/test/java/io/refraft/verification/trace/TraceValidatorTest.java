@@ -22,7 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 public class TraceValidatorTest {
@@ -145,7 +147,7 @@ public class TraceValidatorTest {
   void a_receive_of_a_message_never_sent_names_the_retention_once_messages_were_forgotten(@TempDir Path tmp)
       throws Exception {
     Path trace = TraceCorpusTest.CORPUS.resolve("valid/replication-batches-5.ndjson");
-    ValidationResult r = new TraceValidator(new TraceValidator.Options(3, 2, 5)).validateFile(trace);
+    ValidationResult r = new TraceValidator(new TraceValidator.Options(3, 2, 5, TraceValidator.DEFAULT_LOST_STEPS)).validateFile(trace);
     Divergence d = r.divergence().orElseThrow();
     assertEquals(Divergence.Kind.UNSENT_MESSAGE, d.kind());
     assertTrue(d.reason().contains("no longer retained"), d.reason());
@@ -225,5 +227,55 @@ public class TraceValidatorTest {
     TraceFormatException e = assertThrows(TraceFormatException.class, () -> VALIDATOR.validateFile(cut));
     assertEquals(lines.size(), e.line());
     assertTrue(e.reason().startsWith("truncated last line"), e.getMessage());
+  }
+
+  /** The verdict of the file validator on a scenario's trace, written to {@code dir}. */
+  static ValidationResult validate(LostStepScenarios.Scenario s, Path dir) throws Exception {
+    Path f = dir.resolve(s.name() + ".ndjson");
+    Files.writeString(f, s.cluster().text(s.cluster().header(false, s.name())), StandardCharsets.UTF_8);
+    return new TraceValidator(s.options()).validateFile(f);
+  }
+
+  @TestFactory
+  List<DynamicTest> a_restart_may_lose_the_last_steps_only_when_nothing_observed_them(@TempDir Path tmp) {
+    List<DynamicTest> out = new ArrayList<>();
+    for (LostStepScenarios.Scenario s : LostStepScenarios.all()) {
+      out.add(DynamicTest.dynamicTest(s.name(), () -> {
+        ValidationResult r = validate(s, tmp);
+        String why = r.divergence().map(Divergence::explain).orElse("valid");
+        assertEquals(s.divergence().map(LostStepScenarios.Expected::line), r.divergence().map(Divergence::line), why);
+        assertEquals(s.divergence().map(LostStepScenarios.Expected::kind), r.divergence().map(Divergence::kind), why);
+        assertEquals(s.lostSteps(), r.lostSteps(), why);
+      }));
+    }
+    return out;
+  }
+
+  @Test
+  void a_receive_of_a_lost_steps_message_says_a_crash_lost_it(@TempDir Path tmp) throws Exception {
+    ValidationResult r = validate(LostStepScenarios.lostVoteReceivedAfterTheRestart(), tmp);
+    String reason = r.divergence().orElseThrow().reason();
+    assertTrue(reason.contains("only a step lost in a crash sent"), reason);
+  }
+
+  @Test
+  void the_read_scenarios_lost_step_did_answer_the_read() {
+    // else lost-step-answered-a-read would diverge for another reason than the read
+    List<TraceStep> steps = LostStepScenarios.lostStepAnsweredARead().cluster().steps();
+    TraceStep lastBeforeRestart = steps.get(steps.size() - 2);
+    assertEquals(NodeId.of("n1"), lastBeforeRestart.node());
+    assertEquals(1, lastBeforeRestart.reads().size(), lastBeforeRestart.toString());
+  }
+
+  @Test
+  void the_per_node_files_of_a_run_with_a_lost_step_validate(@TempDir Path tmp) throws Exception {
+    for (LostStepScenarios.Scenario s : List.of(LostStepScenarios.lostVote(), LostStepScenarios.followerLosesOneAppend())) {
+      Path whole = tmp.resolve(s.name() + ".ndjson");
+      Files.writeString(whole, s.cluster().text(s.cluster().header(false, s.name())), StandardCharsets.UTF_8);
+      Path dir = Files.createDirectories(tmp.resolve(s.name()));
+      ValidationResult r = new TraceValidator(s.options()).validateRun(split(whole, dir, false, null));
+      assertTrue(r.valid(), () -> r.divergence().get().explain());
+      assertEquals(s.lostSteps(), r.lostSteps());
+    }
   }
 }
