@@ -1,6 +1,7 @@
 package io.refraft.verification.trace;
 
 import io.refraft.spec.NodeState;
+import io.refraft.traces.TraceInput;
 import io.refraft.traces.TraceStep;
 import io.refraft.traces.TracedMessage;
 import java.util.List;
@@ -44,8 +45,12 @@ final class RecentSteps {
     steps[i][0] = null;
   }
 
-  /** Node {@code i} took step {@code s} and is in state {@code after}. */
+  /** Node {@code i} took step {@code s} and is in state {@code after}; a restart starts an incarnation. */
   void record(int i, NodeState after, TraceStep s) {
+    if (s.input() instanceof TraceInput.Restart) {
+      start(i, after);
+      return;
+    }
     int k = head[i] + 1 == slots ? 0 : head[i] + 1;
     head[i] = k;
     if (count[i] < slots) {

@@ -146,18 +146,22 @@ final class Replayer {
         if (d.isPresent()) {
           return d;
         }
-        st = global.node(i);
-        in = new Input.Restart(st.durable());
-        c = Composite.single(st, in);
+        c = restartFrom(global.node(i), w);
         o = Comparison.compare(c, s);
-        if (w != null && o.matches() && c.parts().get(0).equals(w.transition())) {
-          c = Composite.of(st, in, w.transition()); // as above: hold the producer's own object from here
-        }
       }
     }
     if (!o.matches()) {
       return Optional.of(divergence(file, line, s, o.kind(), reason(o.kind(), s), o.diffs()));
     }
+    return accept(file, line, s, i, c, o, received);
+  }
+
+  /**
+   * Takes step {@code s} of node {@code i}, explained by {@code c} with outcome {@code o}: its
+   * receive and sends into the messages in flight, its spec steps into the reconstructed cluster.
+   */
+  private Optional<Divergence> accept(String file, long line, TraceStep s, int i, Composite c, Outcome o,
+      MessageId received) {
     if (received != null) {
       inFlight.deliver(received);
     }
@@ -177,11 +181,7 @@ final class Replayer {
       }
     }
     if (recent != null) {
-      if (in instanceof Input.Restart) {
-        recent.start(i, global.node(i));
-      } else {
-        recent.record(i, global.node(i), s);
-      }
+      recent.record(i, global.node(i), s);
     }
     remember(file, line, s, c);
     return Optional.empty();
@@ -202,6 +202,16 @@ final class Replayer {
       }
     }
     return 0;
+  }
+
+  /**
+   * The spec's restart from {@code st}'s durable state; the producer's transition when equal, so
+   * that, as after any step, the validator holds the producer's own state object from here.
+   */
+  private static Composite restartFrom(NodeState st, StepValidator.Witness w) {
+    Input in = new Input.Restart(st.durable());
+    Composite c = Composite.single(st, in);
+    return w != null && c.parts().get(0).equals(w.transition()) ? Composite.of(st, in, w.transition()) : c;
   }
 
   /**

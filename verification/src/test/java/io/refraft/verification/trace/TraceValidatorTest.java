@@ -252,6 +252,22 @@ public class TraceValidatorTest {
   }
 
   @Test
+  void with_a_duplicating_network_a_received_message_still_makes_its_step_observed(@TempDir Path tmp)
+      throws Exception {
+    // with duplicates a delivered id stays in flight: what was received is told by the sender's ids
+    for (LostStepScenarios.Scenario s : List.of(LostStepScenarios.followerLosesAppends(3, 64),
+        LostStepScenarios.lostAppendWasAcknowledged(), LostStepScenarios.lostVoteReceivedAfterTheRestart())) {
+      Path f = tmp.resolve(s.name() + "-dup.ndjson");
+      Files.writeString(f, s.cluster().text(s.cluster().header(true, s.name())), StandardCharsets.UTF_8);
+      ValidationResult r = new TraceValidator(s.options()).validateFile(f);
+      String why = r.divergence().map(Divergence::explain).orElse("valid");
+      assertEquals(s.divergence().map(LostStepScenarios.Expected::line), r.divergence().map(Divergence::line), why);
+      assertEquals(s.divergence().map(LostStepScenarios.Expected::kind), r.divergence().map(Divergence::kind), why);
+      assertEquals(s.lostSteps(), r.lostSteps(), why);
+    }
+  }
+
+  @Test
   void a_receive_of_a_lost_steps_message_says_a_crash_lost_it(@TempDir Path tmp) throws Exception {
     ValidationResult r = validate(LostStepScenarios.lostVoteReceivedAfterTheRestart(), tmp);
     String reason = r.divergence().orElseThrow().reason();
