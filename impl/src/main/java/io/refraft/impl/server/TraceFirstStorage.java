@@ -25,11 +25,11 @@ import java.util.List;
  * the persist-before-send order is unchanged.
  *
  * <p>What remains, each a kill -9 in a window after the trace write, leaving the trace one turn
- * ahead (reported as a restart that lost state): the write syscalls themselves (microseconds); in a
- * sync that carries both a new term or vote and records (a follower's first entries from a new
- * leader), the rest of the meta rename (ext4 may flush in it) and the directory fsync that makes the
- * term durable before any record is written (milliseconds, kept for the term order of
- * {@link Storage}); in a sync whose records fill a
+ * ahead (a restart that lost state; which of these the validator tolerates is said below): the
+ * write syscalls themselves (microseconds); in a sync that carries both a new term or vote and
+ * records (a follower's first entries from a new leader), the rest of the meta rename (ext4 may
+ * flush in it) and the directory fsync that makes the term durable before any record is written
+ * (milliseconds, kept for the term order of {@link Storage}); in a sync whose records fill a
  * segment, that segment's fsync before the next is created (once per segment, 64 MiB by default); a
  * truncation, durable at once in the middle of a turn, until the turn's sync writes the entries the
  * same step appended (a follower dropping a conflicting suffix). A machine crash loses the unsynced
@@ -39,8 +39,8 @@ import java.util.List;
  * it was after an earlier step of the node: the trace validator then accepts the restart, rolls
  * the later steps back as lost and counts them (traces/FORMAT.md §5.4), provided nothing observed
  * them, that is none of their messages was received (none can have been: they leave after the
- * turn's fsync) and none answered a read (a served read waits for the turn's end, but a rejected
- * one is answered at once, so a turn that rejected a read is not tolerated). That covers a kill
+ * turn's fsync) and none answered a read (served or rejected: the validator does not tell them
+ * apart, though only a rejection goes out before the turn's end). That covers a kill
  * before the first visible write, and a kill between the meta rename and the records when the new
  * term or vote and the records come from different steps of the turn. A kill that leaves the disk
  * in the middle of one step still fails: a new term without the entries the same step appended
