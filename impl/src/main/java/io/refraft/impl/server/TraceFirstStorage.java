@@ -41,11 +41,12 @@ import java.util.List;
  * them, that is none of their messages was received (none can have been: they leave after the
  * turn's fsync) and none answered a read (served or rejected: the validator does not tell them
  * apart, though only a rejection goes out before the turn's end). That covers a kill
- * before the first visible write, and a kill between the meta rename and the records when the new
- * term or vote and the records come from different steps of the turn. A kill that leaves the disk
- * in the middle of one step still fails: a new term without the entries the same step appended
- * (the follower's first entries from a new leader above), a truncation without the same step's
- * appends, records cut within one step's.
+ * before the first visible write, and a kill between the meta rename and the records, when the new
+ * term or vote and the records come from different steps of the turn and also when they come from
+ * one step (the follower's first entries from a new leader above): a new term with no vote and the
+ * old log is accepted as raft.tla's UpdateTerm followed by a crash. A kill that leaves the disk
+ * elsewhere in one step still fails: a truncation without the same step's appends, records cut
+ * within one step's.
  */
 final class TraceFirstStorage implements Storage {
   private final Storage storage;

@@ -87,9 +87,10 @@ final class GlobalChecks {
   }
 
   /**
-   * Node {@code i} is back in state {@code earlier}, the one it had before its last steps, which a
-   * crash lost before anything they did was observed (traces/FORMAT.md §5.4); checks what that
-   * changed against the other nodes (Log Matching, and every committed entry on a quorum).
+   * Node {@code i} is back in state {@code earlier}, the one it had before its last steps (or that
+   * state in the term the first of them wrote, see {@code Replayer}), which a crash lost before
+   * anything they did was observed (traces/FORMAT.md §5.4); checks what that changed against the
+   * other nodes (Log Matching, and every committed entry on a quorum).
    *
    * <p>The ghost history stays as recorded: the leaders elected and the entries committed, in the
    * lost steps too. Those facts were established by quorums, not by the node's own durable state

@@ -4,6 +4,8 @@ import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
+import io.refraft.spec.Output;
+import io.refraft.spec.Role;
 import io.refraft.spec.check.Invariant;
 import io.refraft.traces.MessageId;
 import io.refraft.traces.StateSummary;
@@ -140,9 +142,9 @@ final class Replayer {
       }
     }
     if (!o.matches() && in instanceof Input.Restart && recent != null) {
-      int back = lostBefore(i, s);
-      if (back > 0) {
-        Optional<Divergence> d = rollBack(file, line, s, i, back);
+      Lost lost = lostBefore(i, s);
+      if (lost != null) {
+        Optional<Divergence> d = rollBack(file, line, s, i, lost);
         if (d.isPresent()) {
           return d;
         }
@@ -187,21 +189,55 @@ final class Replayer {
     return Optional.empty();
   }
 
+  /** The last {@code back} steps of a node were lost; it is back in state {@code state}. */
+  private record Lost(int back, NodeState state) {}
+
   /**
-   * For a restart of node {@code i} that does not recover the durable state of its last step: how
-   * many of its last steps a crash lost, the fewest for which the restart's observed state is the
-   * spec's restart from the durable state before them, among the steps nothing observed (none of
-   * their messages received, no read answered: traces/FORMAT.md §5.4); 0 when there is none.
+   * For a restart of node {@code i} that does not recover the durable state of its last step: the
+   * fewest of its last steps a crash lost, and the state it is back in, such that the restart's
+   * observed state is the spec's restart from that state's durable part, among the steps nothing
+   * observed (none of their messages received, no read answered: traces/FORMAT.md §5.4); null when
+   * there is none. Before the state preceding the lost steps, the state after the first lost
+   * step's term change alone is tried (see {@link #termOnly}).
    */
-  private int lostBefore(int i, TraceStep s) {
+  private Lost lostBefore(int i, TraceStep s) {
     int most = recent.unobserved(i, inFlight);
     for (int back = 1; back <= most; back++) {
       NodeState earlier = recent.before(i, back);
-      if (Comparison.compare(Composite.single(earlier, new Input.Restart(earlier.durable())), s).matches()) {
-        return back;
+      NodeState partial = termOnly(earlier, recent.step(i, back));
+      if (partial != null && restartMatches(partial, s)) {
+        return new Lost(back, partial);
+      }
+      if (restartMatches(earlier, s)) {
+        return new Lost(back, earlier);
       }
     }
-    return 0;
+    return null;
+  }
+
+  private static boolean restartMatches(NodeState st, TraceStep s) {
+    return Comparison.compare(Composite.single(st, new Input.Restart(st.durable())), s).matches();
+  }
+
+  /**
+   * When step {@code lost} from state {@code st} persisted a higher term with no vote and log
+   * entries: {@code st} in that term, with no vote and its own log, or else null. A node that learns
+   * a higher term from a leader's first AppendEntries writes the term before the entries, and a
+   * crash between the two leaves exactly this durable state; it is the state after raft.tla's
+   * UpdateTerm (a server adopts a higher term seen in any message and clears its vote, as an action
+   * of its own, before handling the message), so the run is one where the node took that action
+   * and crashed before handling the message.
+   */
+  private static NodeState termOnly(NodeState st, TraceStep lost) {
+    if (lost.persisted().isEmpty() || lost.persisted().get().log().isEmpty()) {
+      return null;
+    }
+    Optional<Output.HardState> hs = lost.persisted().get().hardState();
+    if (hs.isEmpty() || hs.get().votedFor().isPresent() || hs.get().term() <= st.term()) {
+      return null;
+    }
+    return new NodeState(st.self(), st.config(), hs.get().term(), Optional.empty(), st.log(), st.commitIndex(),
+        Role.Follower.UNKNOWN_LEADER);
   }
 
   /**
@@ -220,7 +256,8 @@ final class Replayer {
    * sent); what they received stays consumed, as if the network had lost it; the node is back in
    * its state before them (see {@link GlobalChecks#rollback} for the cluster's history).
    */
-  private Optional<Divergence> rollBack(String file, long line, TraceStep s, int i, int back) {
+  private Optional<Divergence> rollBack(String file, long line, TraceStep s, int i, Lost lost) {
+    int back = lost.back();
     for (int k = 1; k <= back; k++) {
       for (TracedMessage tm : recent.step(i, k).sent()) {
         inFlight.forget(tm.id());
@@ -231,7 +268,7 @@ final class Replayer {
       }
     }
     lostSteps += back;
-    Optional<Invariant.Violation> v = global.rollback(i, recent.before(i, back));
+    Optional<Invariant.Violation> v = global.rollback(i, lost.state());
     return v.map(x -> divergence(file, line, s, Kind.INVARIANT, "after rolling back the " + back
         + " lost steps before this restart, the reconstructed cluster violates " + x.invariant() + ": " + x.detail(),
         List.of()));

@@ -33,7 +33,31 @@ final class LostStepScenarios {
   static List<Scenario> all() {
     return List.of(lostVote(), followerLosesAppends(3, 64), followerLosesAppends(3, 2), followerLosesAppends(3, 0),
         lostAppendWasAcknowledged(), lostStepAnsweredARead(), lostVoteReceivedAfterTheRestart(), moreThanTheBound(),
-        followerLosesOneAppend());
+        followerLosesOneAppend(), termWrittenEntriesLost(false), termWrittenEntriesLost(true));
+  }
+
+  /**
+   * Without pre-vote or check-quorum: n1 leads term 1 with one entry; n2 wins term 2 with n1's vote
+   * alone, and its first AppendEntries brings n3 both the new term and its no-op. n3 is killed after
+   * writing the term and before the entries: it recovers term 2, no vote, its old log (raft.tla's
+   * UpdateTerm, then a crash). Valid, one step lost; invalid at the restart when n2 had already
+   * received n3's acknowledgement ({@code acknowledged}).
+   */
+  static Scenario termWrittenEntriesLost(boolean acknowledged) {
+    ScriptedCluster c = new ScriptedCluster(Config.ofSize(3).withPreVote(false).withCheckQuorum(false));
+    c.timeout("n1").deliverAll().propose("n1", "a").deliverAll().heartbeat("n1").deliverAll();
+    c.timeout("n2").drop(between("n2", "n3")).deliver(between("n2", "n1")).deliver(between("n1", "n2"));
+    c.deliver(appendTo("n3"));
+    if (acknowledged) {
+      c.deliver(between("n3", "n2"));
+    }
+    long restart = c.nextLine();
+    // with the acknowledged entry gone from n3, n2 (whose matchIndex never goes back) and n3 would
+    // exchange rejections for ever: a few messages suffice, the verdict is at the restart
+    c.crashAfterTermWrite("n3", 1).deliverAll().heartbeat("n2").deliverUpTo(acknowledged ? 6 : 10_000);
+    return new Scenario("term-written-entries-lost" + (acknowledged ? "-acknowledged" : ""), c,
+        TraceValidator.DEFAULT_LOST_STEPS, acknowledged ? 0 : 1,
+        acknowledged ? Optional.of(new Expected(restart, Kind.STATE)) : Optional.empty());
   }
 
   /**

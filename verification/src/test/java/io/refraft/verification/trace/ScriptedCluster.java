@@ -1,6 +1,7 @@
 package io.refraft.verification.trace;
 
 import io.refraft.spec.Config;
+import io.refraft.spec.DurableState;
 import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -201,6 +203,19 @@ final class ScriptedCluster {
    * unseen) unless {@code sendsLeft}, a node that sent before its writes were durable.
    */
   ScriptedCluster crash(String node, int lost, boolean sendsLeft) {
+    return crash(node, lost, sendsLeft, false);
+  }
+
+  /**
+   * As {@link #crash(String, int, boolean)} without the sends, where the first lost step's new term
+   * reached the disk and its entries did not: the node recovers that term, no vote, and the log it
+   * had before the step (a kill between a storage's term write and its records).
+   */
+  ScriptedCluster crashAfterTermWrite(String node, int lost) {
+    return crash(node, lost, false, true);
+  }
+
+  private ScriptedCluster crash(String node, int lost, boolean sendsLeft, boolean termWritten) {
     List<Past> past = pasts.get(config.members().indexOf(id(node)));
     if (lost >= past.size()) {
       throw new IllegalArgumentException(node + " took only " + (past.size() - 1) + " steps since its last restart");
@@ -214,7 +229,11 @@ final class ScriptedCluster {
         }
       }
     }
-    step(node, new Input.Restart(past.get(past.size() - 1 - lost).after().durable()));
+    DurableState disk = past.get(past.size() - 1 - lost).after().durable();
+    if (termWritten) {
+      disk = new DurableState(past.get(past.size() - lost).after().term(), Optional.empty(), disk.log());
+    }
+    step(node, new Input.Restart(disk));
     return this;
   }
 
