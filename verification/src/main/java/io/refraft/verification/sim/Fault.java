@@ -16,7 +16,8 @@ public enum Fault {
   CRASH,
   /**
    * A node's disk is slow for a while: each fsync takes 1-30 ms, during which its state thread waits
-   * and the turn's messages and replies wait too (a crash then loses them).
+   * and the turn's messages and replies wait too; a crash then loses them and, unless the turn sent
+   * AppendEntries before its fsync or truncated the log, the turn's writes.
    */
   FSYNC_LATENCY;
 

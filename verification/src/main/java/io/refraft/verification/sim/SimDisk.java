@@ -7,20 +7,26 @@ import io.refraft.impl.storage.Recovered;
 import io.refraft.impl.storage.Storage;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * One incarnation's view of a node's {@link MemoryStorage} that tells the simulation when the
  * driver fsyncs ({@link #sync()}, {@link #truncateFrom}), so a slow disk can hold the node's turn
- * for the fsync's duration. Everything else is the memory storage's, contract and crash semantics
+ * for the fsync's duration. On a slow disk a sync is only <em>issued</em> when the driver calls it:
+ * the writes become durable when the simulation completes it ({@link #completeSync()}), and a crash
+ * before that can lose them. Everything else is the memory storage's, contract and crash semantics
  * included.
  */
 final class SimDisk implements Storage {
   private final MemoryStorage disk;
-  private final Runnable onSync;
+  private final BooleanSupplier slowSync;
+  private boolean syncPending;
+  private boolean truncatedInTurn;
 
-  SimDisk(MemoryStorage disk, Runnable onSync) {
+  /** @param slowSync called on each fsync: true when it takes time (the simulation then completes it later) */
+  SimDisk(MemoryStorage disk, BooleanSupplier slowSync) {
     this.disk = disk;
-    this.onSync = onSync;
+    this.slowSync = slowSync;
   }
 
   @Override
@@ -33,10 +39,12 @@ final class SimDisk implements Storage {
     disk.append(records);
   }
 
+  /** Durable at once, as {@code FileStorage}'s truncation is (it deletes and cuts files in place). */
   @Override
   public void truncateFrom(long index) throws IOException {
     disk.truncateFrom(index);
-    onSync.run();
+    truncatedInTurn = true;
+    slowSync.getAsBoolean();
   }
 
   @Override
@@ -46,8 +54,31 @@ final class SimDisk implements Storage {
 
   @Override
   public void sync() throws IOException {
-    disk.sync();
-    onSync.run();
+    if (slowSync.getAsBoolean()) {
+      syncPending = true;
+    } else {
+      disk.sync();
+      truncatedInTurn = false;
+    }
+  }
+
+  /** Whether a sync was issued and has not completed. */
+  boolean syncPending() {
+    return syncPending;
+  }
+
+  /** Whether the turn whose sync is pending truncated the log (durable at once, before its appends). */
+  boolean truncatedInTurn() {
+    return truncatedInTurn;
+  }
+
+  /** The slow fsync has finished: what it covered is durable. */
+  void completeSync() throws IOException {
+    if (syncPending) {
+      syncPending = false;
+      truncatedInTurn = false;
+      disk.sync();
+    }
   }
 
   @Override

@@ -53,6 +53,9 @@ final class SimTraceSink implements TraceSink {
   private long stepSeq;
   private long nextSendSeq = 1;
   private NodeState last;
+  /** The virtual time of the node's latest turn, and its state before that turn's first step. */
+  private long turnTime = -1;
+  private NodeState beforeTurn;
   private Optional<Invariant.Violation> violation = Optional.empty();
   private final StepValidator validator;
   private final String file;
@@ -141,6 +144,10 @@ final class SimTraceSink implements TraceSink {
     NodeState prior = input instanceof Input.Restart ? last : before;
     if (violation.isEmpty()) {
       violation = StepInvariant.check(prior, input, t.next());
+    }
+    if (clock.nanoTime() != turnTime) {
+      turnTime = clock.nanoTime();
+      beforeTurn = prior;
     }
     last = t.next();
     List<TracedMessage> sent = new ArrayList<>(4);
@@ -280,6 +287,17 @@ final class SimTraceSink implements TraceSink {
       case Input.ReadIndexRequest r -> new TraceInput.ReadIndexRequest(r.requestId());
       case Input.Restart r -> new TraceInput.Restart();
     };
+  }
+
+  /**
+   * The node crashed while the fsync of its turn at virtual time {@code at} was under way, losing
+   * that turn's writes: its restart is checked against its state before that turn (the trace
+   * validator decides whether losing the turn was allowed: nothing it did may have been observed).
+   */
+  void lostTurn(long at) {
+    if (at == turnTime) {
+      last = beforeTurn;
+    }
   }
 
   /** The node's state after its latest step (in memory; equal to the durable one between turns). */

@@ -97,6 +97,13 @@ public final class Simulation {
   private final int[] incarnation;
   private final long[] slowUntil;
   private final long[] busyUntil;
+  /** Each node's disk view of its current incarnation. */
+  private final SimDisk[] simDisks;
+  /** The virtual time of each node's last network send that left at once (not held for an fsync). */
+  private final long[] sentAt;
+  /** The virtual time at which each node issued its pending slow sync. */
+  private final long[] syncIssuedAt;
+  long lostSyncs;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
   private final RunDigest digest = new RunDigest();
@@ -137,6 +144,10 @@ public final class Simulation {
     incarnation = new int[n];
     slowUntil = new long[n];
     busyUntil = new long[n];
+    simDisks = new SimDisk[n];
+    sentAt = new long[n];
+    syncIssuedAt = new long[n];
+    Arrays.fill(sentAt, -1);
     validator = SimTraceSink.validator(config, options.faults().contains(Fault.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
@@ -212,7 +223,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, validator.fullChecks(), digest);
+        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, digest);
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */
@@ -281,8 +292,9 @@ public final class Simulation {
     KvService kv = new KvService(options.bugs(), true);
     Transport net = network.transport(id.name());
     Transport transport = options.faults().contains(Fault.FSYNC_LATENCY) ? afterFsync(i, net) : net;
+    simDisks[i] = new SimDisk(disks[i], () -> synced(i));
     Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), transport,
-        new SimDisk(disks[i], () -> synced(i)), kv, sinks[i], e -> fatal.add(id + ": " + e));
+        simDisks[i], kv, sinks[i], e -> fatal.add(id + ": " + e));
     d.plantBugs(options.bugs());
     d.firstMessageSeq(sinks[i].nextSendSeq());
     d.startWithoutThread();
@@ -301,6 +313,22 @@ public final class Simulation {
     drivers[i] = null;
     incarnation[i]++;
     busyUntil[i] = 0;
+    SimDisk d = simDisks[i];
+    if (d.syncPending()) {
+      if (sentAt[i] == syncIssuedAt[i] || d.truncatedInTurn()) {
+        // The turn sent AppendEntries before its fsync (thesis §10.2.1), or truncated the log (durable
+        // at once, before its appends): losing its writes would leave a state no step of its trace
+        // describes, so here the fsync completes before the crash, as it would on most runs.
+        try {
+          d.completeSync();
+        } catch (IOException e) {
+          fatal.add(config.members().get(i) + ": " + e);
+        }
+      } else {
+        lostSyncs++; // the turn's writes never became durable; nothing it did left the node
+        sinks[i].lostTurn(syncIssuedAt[i]);
+      }
+    }
     disks[i].crash();
   }
 
@@ -313,14 +341,27 @@ public final class Simulation {
     Arrays.fill(slowUntil, 0);
   }
 
-  private void synced(int i) {
+  /** Node {@code i} fsyncs: true when its disk is slow, and then the sync completes {@code latency} later. */
+  private boolean synced(int i) {
     long now = clock.nanoTime();
-    if (now < slowUntil[i]) {
-      long latency = (SLOW_FSYNC_MIN_MS + diskRandom.nextLong(SLOW_FSYNC_MAX_MS - SLOW_FSYNC_MIN_MS + 1))
-          * SimNetwork.MS;
-      busyUntil[i] = Math.max(busyUntil[i], now) + latency;
-      clock.schedule(busyUntil[i] - now, () -> { }); // wakes the node up: its next turn runs then
+    if (now >= slowUntil[i]) {
+      return false;
     }
+    long latency = (SLOW_FSYNC_MIN_MS + diskRandom.nextLong(SLOW_FSYNC_MAX_MS - SLOW_FSYNC_MIN_MS + 1))
+        * SimNetwork.MS;
+    busyUntil[i] = Math.max(busyUntil[i], now) + latency;
+    syncIssuedAt[i] = now;
+    int inc = incarnation[i];
+    clock.schedule(busyUntil[i] - now, () -> { // the fsync is done; the node's next turn runs then
+      if (incarnation[i] == inc) {
+        try {
+          simDisks[i].completeSync();
+        } catch (IOException e) {
+          fatal.add(config.members().get(i) + ": " + e);
+        }
+      }
+    });
+    return true;
   }
 
   /** Runs {@code task} when node {@code i}'s current turn has finished its fsync, unless the node crashed. */
@@ -348,6 +389,9 @@ public final class Simulation {
 
       @Override
       public void send(String to, byte[] payload) {
+        if (busyUntil[i] <= clock.nanoTime()) {
+          sentAt[i] = clock.nanoTime();
+        }
         afterTurn(i, () -> net.send(to, payload));
       }
 
