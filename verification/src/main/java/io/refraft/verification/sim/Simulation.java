@@ -223,7 +223,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, digest);
+        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, validator.lostSteps(), digest);
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */

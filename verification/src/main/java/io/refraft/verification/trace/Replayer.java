@@ -84,6 +84,10 @@ final class Replayer {
     return global.fullChecks();
   }
 
+  long lostSteps() {
+    return lostSteps;
+  }
+
   /** How many steps took the producer's transition instead of stepping the spec again. */
   long witnessed() {
     return witnessed;

@@ -70,6 +70,11 @@ public final class StepValidator {
     return replayer.fullChecks();
   }
 
+  /** How many steps restarts rolled back so far because a crash lost them unobserved (FORMAT §5.4). */
+  public long lostSteps() {
+    return replayer.lostSteps();
+  }
+
   /** How many steps took the producer's transition (see {@link #step(String, long, TraceStep, Witness)}). */
   long witnessed() {
     return replayer.witnessed();
