@@ -56,6 +56,8 @@ final class SimTraceSink implements TraceSink {
   /** The virtual time of the node's latest turn, and its state before that turn's first step. */
   private long turnTime = -1;
   private NodeState beforeTurn;
+  /** Whether a step of that turn answered a client's read (a rejection included). */
+  private boolean turnAnsweredRead;
   private Optional<Invariant.Violation> violation = Optional.empty();
   private final StepValidator validator;
   private final String file;
@@ -148,6 +150,7 @@ final class SimTraceSink implements TraceSink {
     if (clock.nanoTime() != turnTime) {
       turnTime = clock.nanoTime();
       beforeTurn = prior;
+      turnAnsweredRead = false;
     }
     last = t.next();
     List<TracedMessage> sent = new ArrayList<>(4);
@@ -159,6 +162,7 @@ final class SimTraceSink implements TraceSink {
       }
       ReadAnswer.of(o).ifPresent(reads::add);
     }
+    turnAnsweredRead |= !reads.isEmpty();
     nextSendSeq = Math.max(nextSendSeq, seq);
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
         : TraceRecorder.between(before.durable(), t.next().durable());
@@ -287,6 +291,15 @@ final class SimTraceSink implements TraceSink {
       case Input.ReadIndexRequest r -> new TraceInput.ReadIndexRequest(r.requestId());
       case Input.Restart r -> new TraceInput.Restart();
     };
+  }
+
+  /**
+   * Whether the node's turn at virtual time {@code at} answered a read. Its answer waits for the
+   * turn's fsync here, but a validator cannot know that (a node may reject a read at once), so it
+   * counts a step that answered one as observed.
+   */
+  boolean answeredReadIn(long at) {
+    return at == turnTime && turnAnsweredRead;
   }
 
   /**
