@@ -47,9 +47,9 @@ class MessageCodecTest {
   }
 
   @Test
-  void a_node_name_decoded_again_is_the_same_object_and_names_that_collide_in_the_cache_stay_apart() {
-    // "ab" and "ba" hash to one slot of RecentNodeIds unless first and last weigh differently; "n1" and "m1" differ in the first
-    // byte only, "n1" and "n1x" in length only: each decode must still give its own name.
+  void a_node_name_decoded_again_is_the_same_object_and_similar_names_stay_apart() {
+    // Names RecentNodeIds must tell apart by their bytes: "ab" and "ba" (the same bytes in another
+    // order), "n1" and "m1" (the first byte), "n1" and "n1x" (the length); each decode gives its own name.
     List<String> names = List.of("n1", "n2", "ab", "ba", "m1", "n1x", "n1", "ab", "n10", "ü-node", "n1");
     NodeId first = null;
     for (String name : names) {
