@@ -87,8 +87,8 @@ final class GlobalChecks {
   }
 
   /**
-   * Node {@code i} is back in state {@code earlier}, the one it had before its last steps (or that
-   * state in the term the first of them wrote, see {@code Replayer}), which a crash lost before
+   * Node {@code i} is back in state {@code earlier}, the one it had before its last steps (or a state a
+   * crash inside the first of them left, see {@code TornWrite}), which a crash lost before
    * anything they did was observed (traces/FORMAT.md §5.4); checks what that changed against the
    * other nodes (Log Matching, and every committed entry on a quorum).
    *

@@ -4,8 +4,6 @@ import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
-import io.refraft.spec.Output;
-import io.refraft.spec.Role;
 import io.refraft.spec.check.Invariant;
 import io.refraft.traces.MessageId;
 import io.refraft.traces.StateSummary;
@@ -201,14 +199,14 @@ final class Replayer {
    * fewest of its last steps a crash lost, and the state it is back in, such that the restart's
    * observed state is the spec's restart from that state's durable part, among the steps nothing
    * observed (none of their messages received, no read answered: traces/FORMAT.md §5.4); null when
-   * there is none. Before the state preceding the lost steps, the state after the first lost
-   * step's term change alone is tried (see {@link #termOnly}).
+   * there is none. Before the state preceding the lost steps, a state torn inside the first lost
+   * step's writes is tried (see {@link TornWrite}).
    */
   private Lost lostBefore(int i, TraceStep s) {
     int most = recent.unobserved(i, inFlight);
     for (int back = 1; back <= most; back++) {
       NodeState earlier = recent.before(i, back);
-      NodeState partial = termOnly(earlier, recent.step(i, back));
+      NodeState partial = TornWrite.state(earlier, recent.step(i, back), s.state().lastLogIndex());
       if (partial != null && restartMatches(partial, s)) {
         return new Lost(back, partial);
       }
@@ -221,27 +219,6 @@ final class Replayer {
 
   private static boolean restartMatches(NodeState st, TraceStep s) {
     return Comparison.compare(Composite.single(st, new Input.Restart(st.durable())), s).matches();
-  }
-
-  /**
-   * When step {@code lost} from state {@code st} persisted a higher term with no vote and log
-   * entries: {@code st} in that term, with no vote and its own log, or else null. A node that learns
-   * a higher term from a leader's first AppendEntries writes the term before the entries, and a
-   * crash between the two leaves exactly this durable state; it is the state after raft.tla's
-   * UpdateTerm (a server adopts a higher term seen in any message and clears its vote, as an action
-   * of its own, before handling the message), so the run is one where the node took that action
-   * and crashed before handling the message.
-   */
-  private static NodeState termOnly(NodeState st, TraceStep lost) {
-    if (lost.persisted().isEmpty() || lost.persisted().get().log().isEmpty()) {
-      return null;
-    }
-    Optional<Output.HardState> hs = lost.persisted().get().hardState();
-    if (hs.isEmpty() || hs.get().votedFor().isPresent() || hs.get().term() <= st.term()) {
-      return null;
-    }
-    return new NodeState(st.self(), st.config(), hs.get().term(), Optional.empty(), st.log(), st.commitIndex(),
-        Role.Follower.UNKNOWN_LEADER);
   }
 
   /**

@@ -155,6 +155,9 @@ public final class CorpusGenerator {
     out.add(valid("crash-loses-unobserved-steps", LostStepScenarios.followerLosesAppends(3,
         TraceValidator.DEFAULT_LOST_STEPS).cluster(), "a follower is killed before its acknowledgements of three "
         + "appends leave and restarts without them: three steps lost, nothing observed them (FORMAT.md 5.4)"));
+    out.add(valid("crash-tears-an-append", LostStepScenarios.tornAppend(false).cluster(), "a follower gets three "
+        + "entries in one AppendEntries and is killed with only the first on disk, before its acknowledgement "
+        + "leaves: one step lost, its write torn (FORMAT.md 5.4)"));
     out.add(foreignStyle());
     out.add(coarseSteps());
     return out;
@@ -247,6 +250,10 @@ public final class CorpusGenerator {
     String what = "a restart loses an append whose acknowledgement the leader had received";
     out.add(new Case("crash-loses-observed-step", acked.cluster().text(acked.cluster().header(false, "invalid: " + what)),
         acked.divergence().map(d -> new Expected(d.line(), d.kind(), what))));
+    LostStepScenarios.Scenario torn = LostStepScenarios.tornAppend(true);
+    String tornWhat = "a restart keeps one of three entries whose acknowledgement the leader had received";
+    out.add(new Case("crash-tears-an-observed-append", torn.cluster().text(torn.cluster().header(false,
+        "invalid: " + tornWhat)), torn.divergence().map(d -> new Expected(d.line(), d.kind(), tornWhat))));
     out.addAll(invalidAcrossNodes());
     return out;
   }

@@ -33,7 +33,8 @@ final class LostStepScenarios {
   static List<Scenario> all() {
     return List.of(lostVote(), followerLosesAppends(3, 64), followerLosesAppends(3, 2), followerLosesAppends(3, 0),
         lostAppendWasAcknowledged(), lostStepAnsweredARead(), lostVoteReceivedAfterTheRestart(), moreThanTheBound(),
-        followerLosesOneAppend(), termWrittenEntriesLost(false), termWrittenEntriesLost(true));
+        followerLosesOneAppend(), termWrittenEntriesLost(false), termWrittenEntriesLost(true), tornAppend(false),
+        tornAppend(true));
   }
 
   /**
@@ -58,6 +59,31 @@ final class LostStepScenarios {
     return new Scenario("term-written-entries-lost" + (acknowledged ? "-acknowledged" : ""), c,
         TraceValidator.DEFAULT_LOST_STEPS, acknowledged ? 0 : 1,
         acknowledged ? Optional.of(new Expected(restart, Kind.STATE)) : Optional.empty());
+  }
+
+  /**
+   * n3 is cut off while n1 commits three entries with n2; back, it rejects n1's heartbeat and gets
+   * all three in one AppendEntries, and is killed with only the first of them on disk (a power loss
+   * tearing the write). Valid, one step lost: n1 could have sent that entry alone; invalid at the
+   * restart when n1 had already received n3's acknowledgement of all three ({@code acknowledged}).
+   */
+  static Scenario tornAppend(boolean acknowledged) {
+    ScriptedCluster c = new ScriptedCluster(Config.ofSize(3));
+    c.timeout("n1").deliverAll().isolate("n3");
+    for (String v : List.of("a", "b", "c")) {
+      c.propose("n1", v).deliverAll();
+    }
+    c.heal().heartbeat("n1").deliver(appendTo("n3")).deliver(between("n3", "n1")).deliver(appendTo("n3"));
+    if (acknowledged) {
+      c.deliver(between("n3", "n1"));
+    }
+    long restart = c.nextLine();
+    // acknowledged, n1's matchIndex for n3 stays beyond n3's log: they would exchange rejections for
+    // ever, and the verdict is at the restart
+    int most = acknowledged ? 6 : 10_000;
+    c.crashTearing("n3", 1, 1).deliverUpTo(most).heartbeat("n1").deliverUpTo(most);
+    return new Scenario("torn-append" + (acknowledged ? "-acknowledged" : ""), c, TraceValidator.DEFAULT_LOST_STEPS,
+        acknowledged ? 0 : 1, acknowledged ? Optional.of(new Expected(restart, Kind.STATE)) : Optional.empty());
   }
 
   /**

@@ -203,7 +203,7 @@ final class ScriptedCluster {
    * unseen) unless {@code sendsLeft}, a node that sent before its writes were durable.
    */
   ScriptedCluster crash(String node, int lost, boolean sendsLeft) {
-    return crash(node, lost, sendsLeft, false);
+    return crash(node, lost, sendsLeft, -1);
   }
 
   /**
@@ -212,10 +212,20 @@ final class ScriptedCluster {
    * had before the step (a kill between a storage's term write and its records).
    */
   ScriptedCluster crashAfterTermWrite(String node, int lost) {
-    return crash(node, lost, false, true);
+    return crash(node, lost, false, 0);
   }
 
-  private ScriptedCluster crash(String node, int lost, boolean sendsLeft, boolean termWritten) {
+  /**
+   * As {@link #crash(String, int, boolean)} without the sends, where the first lost step's term and
+   * vote and only the first {@code kept} of the entries it wrote reached the disk (a power loss
+   * tearing its log write).
+   */
+  ScriptedCluster crashTearing(String node, int lost, int kept) {
+    return crash(node, lost, false, kept);
+  }
+
+  /** @param torn -1, or how many of the first lost step's entries the disk kept with its hard state */
+  private ScriptedCluster crash(String node, int lost, boolean sendsLeft, int torn) {
     List<Past> past = pasts.get(config.members().indexOf(id(node)));
     if (lost >= past.size()) {
       throw new IllegalArgumentException(node + " took only " + (past.size() - 1) + " steps since its last restart");
@@ -230,8 +240,10 @@ final class ScriptedCluster {
       }
     }
     DurableState disk = past.get(past.size() - 1 - lost).after().durable();
-    if (termWritten) {
-      disk = new DurableState(past.get(past.size() - lost).after().term(), Optional.empty(), disk.log());
+    if (torn >= 0) {
+      NodeState first = past.get(past.size() - lost).after();
+      long written = disk.log().firstDifference(first.log());
+      disk = new DurableState(first.term(), first.votedFor(), first.log().truncateAfter(written - 1 + torn));
     }
     step(node, new Input.Restart(disk));
     return this;
