@@ -108,6 +108,29 @@ public final class MemoryStorage implements Storage {
     failNextSync = false;
   }
 
+  /**
+   * The machine loses power during a {@link #sync()} that has not returned: the metadata saved
+   * since the last sync reached the disk (FileStorage replaces its meta file before it writes the
+   * records) and so did the first {@code keep} of the records appended since, the rest did not (a
+   * torn tail, which recovery cuts at the last whole record). Call {@link #load()} to restart.
+   *
+   * @param keep how many of the unsynced records survive, fewer than there are
+   */
+  public void crashTearing(int keep) {
+    int unsynced = log.size() - syncedCount;
+    if (keep < 0 || keep >= unsynced) {
+      throw new IllegalArgumentException("keep must be in 0.." + (unsynced - 1) + " (unsynced records), was " + keep);
+    }
+    syncedCount += keep;
+    durableMeta = meta;
+    crash();
+  }
+
+  /** How many records were appended since the last sync. */
+  public int unsyncedRecords() {
+    return log.size() - syncedCount;
+  }
+
   /** The next {@link #sync()} throws and leaves the storage failed, as a failing disk would. */
   public void failNextSync() {
     failNextSync = true;

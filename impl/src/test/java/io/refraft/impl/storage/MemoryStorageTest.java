@@ -31,6 +31,25 @@ class MemoryStorageTest {
   }
 
   @Test
+  void when_power_fails_inside_a_sync_then_the_meta_and_a_prefix_of_the_records_survive() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    s.load();
+    s.append(range(1, 2, 1, 8));
+    s.sync();
+    s.saveMeta(new Meta(3, null));
+    s.append(range(3, 6, 3, 8));
+    assertEquals(4, s.unsyncedRecords());
+    assertThrows(IllegalArgumentException.class, () -> s.crashTearing(4), "all of them is a completed sync");
+    s.crashTearing(1);
+    Recovered r = s.load();
+    assertEquals(new Meta(3, null), r.meta());
+    java.util.List<LogRecord> expected = new java.util.ArrayList<>(range(1, 2, 1, 8));
+    expected.addAll(range(3, 3, 3, 8)); // the first of the four unsynced records
+    assertEquals(expected, r.records());
+    assertEquals(0, s.unsyncedRecords());
+  }
+
+  @Test
   void when_truncating_then_it_is_durable_at_once() throws IOException {
     MemoryStorage s = new MemoryStorage();
     s.load();

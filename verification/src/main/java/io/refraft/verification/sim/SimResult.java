@@ -51,7 +51,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
   static SimResult of(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
       long events, long simNanos,
       long wallNanos, SimTraceSink[] sinks, SimNetwork net, ClientLoad clients, Nemesis nemesis, long fullChecks,
-      long lostSyncs, long lostSteps, RunDigest digest) {
+      long lostSyncs, long tornSyncs, long lostSteps, RunDigest digest) {
     Map<String, String> traces = new LinkedHashMap<>();
     for (SimTraceSink s : sinks) {
       if (s.writesText()) {
@@ -67,6 +67,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     c.put("crashes", nemesis.crashes);
     c.put("slow_disks", nemesis.slowDisks);
     c.put("lost_syncs", lostSyncs);
+    c.put("torn_syncs", tornSyncs);
     c.put("lost_steps", lostSteps);
     c.put("ops_ok", clients.ok);
     c.put("ops_fail", clients.failed);

@@ -4,12 +4,15 @@ import io.refraft.impl.node.Clock;
 import io.refraft.impl.node.TraceSink;
 import io.refraft.spec.Action;
 import io.refraft.spec.Config;
+import io.refraft.spec.Entry;
 import io.refraft.spec.Input;
+import io.refraft.spec.Log;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.spec.Payload;
+import io.refraft.spec.Role;
 import io.refraft.spec.Transition;
 import io.refraft.spec.check.Invariant;
 import io.refraft.spec.check.StepInvariant;
@@ -58,6 +61,9 @@ final class SimTraceSink implements TraceSink {
   private NodeState beforeTurn;
   /** Whether a step of that turn answered a client's read (a rejection included). */
   private boolean turnAnsweredRead;
+  /** The turn's steps: the state after each, and what each persisted. */
+  private final List<NodeState> turnStates = new ArrayList<>();
+  private final List<Persisted> turnWrites = new ArrayList<>();
   private Optional<Invariant.Violation> violation = Optional.empty();
   private final StepValidator validator;
   private final String file;
@@ -151,6 +157,8 @@ final class SimTraceSink implements TraceSink {
       turnTime = clock.nanoTime();
       beforeTurn = prior;
       turnAnsweredRead = false;
+      turnStates.clear();
+      turnWrites.clear();
     }
     last = t.next();
     List<TracedMessage> sent = new ArrayList<>(4);
@@ -166,6 +174,8 @@ final class SimTraceSink implements TraceSink {
     nextSendSeq = Math.max(nextSendSeq, seq);
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
         : TraceRecorder.between(before.durable(), t.next().durable());
+    turnStates.add(t.next());
+    turnWrites.add(persisted);
     TraceStep step = new TraceStep(self, ++stepSeq, OptionalLong.of(clock.nanoTime()), traceInput(input, receivedSeq),
         Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
     if (validatorError == null) {
@@ -311,6 +321,57 @@ final class SimTraceSink implements TraceSink {
     if (at == turnTime) {
       last = beforeTurn;
     }
+  }
+
+  /**
+   * The node lost power while the fsync of its turn at virtual time {@code at} was under way, and
+   * its disk kept {@code torn}'s durable state, one of {@link #tears}: its restart is checked
+   * against that state.
+   */
+  void tornTurn(long at, Tear torn) {
+    if (at == turnTime) {
+      last = torn.state();
+    }
+  }
+
+  /**
+   * A power loss inside the fsync of the node's latest turn that keeps the metadata it saved and
+   * only the first {@code records} of the log records it appended ({@code MemoryStorage.crashTearing}),
+   * and the node's durable state then.
+   */
+  record Tear(int records, NodeState state) {}
+
+  /**
+   * The torn states of the writes of the turn at virtual time {@code at}, when it is the latest, that a trace validator accepts (traces/FORMAT.md §5.4):
+   * inside one step that appended entries, that step's hard state (unchanged, or a new term with no
+   * vote) with a prefix of its entries, when no later step of the turn changed the hard state
+   * again (the disk holds the turn's last metadata). The turn truncated nothing (a truncation is
+   * durable at once, and the simulation then completes the turn's fsync instead).
+   */
+  List<Tear> tears(long at) {
+    List<Tear> out = new ArrayList<>(0);
+    if (at != turnTime) {
+      return out;
+    }
+    int records = 0;
+    for (int q = 0; q < turnStates.size(); q++) {
+      NodeState before = q == 0 ? beforeTurn : turnStates.get(q - 1);
+      NodeState after = turnStates.get(q);
+      Persisted p = turnWrites.get(q);
+      List<Entry> entries = p.log().isPresent() ? p.log().get().entries() : List.of();
+      boolean sameMeta = after.term() == last.term() && after.votedFor().equals(last.votedFor());
+      boolean hardStateOk = p.hardState().isEmpty() || p.hardState().get().votedFor().isEmpty();
+      if (!entries.isEmpty() && sameMeta && hardStateOk
+          && p.log().get().firstIndex() == before.log().lastIndex() + 1) {
+        for (int m = p.hardState().isPresent() ? 0 : 1; m < entries.size(); m++) {
+          Log cut = before.log().appendAll(entries.subList(0, m));
+          out.add(new Tear(records + m, new NodeState(self, before.config(), after.term(), after.votedFor(), cut, 0,
+              Role.Follower.UNKNOWN_LEADER)));
+        }
+      }
+      records += entries.size();
+    }
+    return out;
   }
 
   /** The node's state after its latest step (in memory; equal to the durable one between turns). */

@@ -104,6 +104,8 @@ public final class Simulation {
   /** The virtual time at which each node issued its pending slow sync. */
   private final long[] syncIssuedAt;
   long lostSyncs;
+  /** Of those, the syncs a crash tore: the turn's metadata and a prefix of its records survived. */
+  long tornSyncs;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
   private final RunDigest digest = new RunDigest();
@@ -223,7 +225,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, validator.lostSteps(), digest);
+        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, tornSyncs, validator.lostSteps(), digest);
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */
@@ -306,7 +308,9 @@ public final class Simulation {
   /**
    * Node {@code i}'s process dies between two turns: its in-flight messages are lost, its disk keeps
    * only what was synced, and its futures never complete (their outcome is unknown to the clients).
-   * A turn still waiting for a slow fsync dies with it: its messages and replies never leave.
+   * A turn still waiting for a slow fsync dies with it: its messages and replies never leave, and
+   * its writes are lost, or torn where the trace validator accepts the state that leaves (the
+   * turn's metadata and a prefix of its records: {@link SimTraceSink#tears}).
    */
   void crash(int i) {
     network.down(config.members().get(i).name());
@@ -327,6 +331,15 @@ public final class Simulation {
         }
       } else {
         lostSyncs++; // the turn's writes never became durable; nothing it did left the node
+        List<SimTraceSink.Tear> tears = sinks[i].tears(syncIssuedAt[i]);
+        if (!tears.isEmpty() && diskRandom.nextBoolean()) {
+          // a power loss tears the write: the meta and a prefix of the records reached the disk
+          SimTraceSink.Tear torn = tears.get(diskRandom.nextInt(tears.size()));
+          tornSyncs++;
+          sinks[i].tornTurn(syncIssuedAt[i], torn);
+          disks[i].crashTearing(torn.records());
+          return;
+        }
         sinks[i].lostTurn(syncIssuedAt[i]);
       }
     }
