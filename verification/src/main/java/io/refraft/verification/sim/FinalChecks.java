@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The checks at the end of a run, after the fault-free settling period. */
 final class FinalChecks {
@@ -51,18 +52,30 @@ final class FinalChecks {
             + " is not in the committed log");
       }
     }
-    long applied = -1;
-    for (int i = 0; i < drivers.length; i++) {
-      if (drivers[i] == null) {
+    List<OptionalLong> applied = new ArrayList<>(drivers.length);
+    for (Driver d : drivers) {
+      applied.add(d == null ? OptionalLong.empty() : OptionalLong.of(d.status().lastApplied()));
+    }
+    return liveness(config, applied);
+  }
+
+  /**
+   * After the fault-free settle every node is running ({@code applied} empty: down) and all have
+   * applied the same prefix; the first that differs is named.
+   */
+  static Optional<String> liveness(Config config, List<OptionalLong> applied) {
+    long first = -1;
+    for (int i = 0; i < applied.size(); i++) {
+      if (applied.get(i).isEmpty()) {
         return Optional.of("Liveness: " + config.members().get(i) + " is not running after settling");
       }
-      long mine = drivers[i].status().lastApplied();
-      if (applied >= 0 && mine != applied) {
+      long mine = applied.get(i).getAsLong();
+      if (first >= 0 && mine != first) {
         return Optional.of("Liveness: after " + Simulation.SETTLE_NANOS / 1_000_000_000 + " s without faults "
             + config.members().get(i) + " applied up to " + mine + " but " + config.members().get(0) + " up to "
-            + applied);
+            + first);
       }
-      applied = mine;
+      first = mine;
     }
     return Optional.empty();
   }

@@ -23,8 +23,9 @@ final class SimNetwork {
   private final SimClock clock;
   private final SplittableRandom random;
   private final List<String> names;
-  private final boolean drops;
-  private final boolean dups;
+  /** Random loss and duplication are faults: on while the nemesis runs, off once it stops. */
+  private boolean drops;
+  private boolean dups;
   private final boolean[][] cut;
   /** Node indices by name: every send and delivery looks two up. */
   private final Map<String, Integer> index = new HashMap<>();
@@ -111,6 +112,16 @@ final class SimNetwork {
     for (boolean[] row : cut) {
       Arrays.fill(row, false);
     }
+  }
+
+  /**
+   * The network stops misbehaving for good: every link is up and no message is lost or duplicated any
+   * more. Delays and reordering stay: they are the network, not a fault.
+   */
+  void stopFaults() {
+    heal();
+    drops = false;
+    dups = false;
   }
 
   private void send(int from, int to, byte[] payload) {

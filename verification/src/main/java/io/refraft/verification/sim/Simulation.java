@@ -30,8 +30,9 @@ import java.util.SplittableRandom;
  * from generators split off one {@link SplittableRandom} in a fixed order, and all events run on
  * the calling thread from one queue, so a seed replays exactly.
  *
- * <p>A run takes {@code steps} events with the enabled faults, then heals the network, restarts
- * every crashed node, stops the clients and runs {@link #SETTLE_NANOS} of virtual time fault-free.
+ * <p>A run takes {@code steps} events with the enabled faults, then heals the network (no cut link,
+ * no more loss or duplication), restarts every crashed node, stops the clients and runs
+ * {@link #SETTLE_NANOS} of virtual time fault-free.
  * The spec's invariants are checked after every event; at the end, the applied logs, the clients'
  * history (Elle, linearizability) and the nodes' traces ({@link FinalChecks}).
  */
