@@ -35,7 +35,7 @@ class MemoryStorageTest {
     MemoryStorage s = new MemoryStorage();
     s.load();
     s.append(range(1, 2, 1, 8));
-    s.sync();
+    s.sync(); // then a turn that adopts term 3 and appends four entries, torn by a power loss
     s.saveMeta(new Meta(3, null));
     s.append(range(3, 6, 3, 8));
     assertEquals(4, s.unsyncedRecords());

@@ -93,41 +93,28 @@ class SimulationTest {
   }
 
   @Test
-  void a_crash_during_a_slow_fsync_loses_the_turns_writes_and_the_run_stays_valid() {
+  void a_crash_during_a_slow_fsync_loses_or_tears_the_turns_writes_and_the_run_stays_valid() {
     // Seeds 1.. in order (deterministic): about one run in four has a crash land in a slow fsync of a
     // turn that sent nothing early; the restarted node recovers the state before that turn, and the
-    // trace validator accepts the lost steps because nothing they did was observed.
+    // trace validator accepts the lost steps because nothing they did was observed. When the turn
+    // appended entries, the write is torn half the time instead: the turn's metadata and a prefix of
+    // its records survive, a state only the validator's torn-write rule (FORMAT.md 5.4) accepts
+    // (without it seeds 8 and 23 fail at their restarts).
     int lossy = 0;
-    for (long seed = 1; seed <= 40 && lossy < 3; seed++) {
-      SimResult r = Simulation.run(seed, new Simulation.Options(3, 5_000, ALL, true));
-      assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
-      if (r.counters().get("lost_syncs") > 0) {
-        lossy++;
-        assertTrue(r.counters().get("lost_steps") >= r.counters().get("lost_syncs"),
-            "seed " + seed + ": the validator rolled back fewer steps than turns were lost " + r.summaryJson());
-      }
-    }
-    assertEquals(3, lossy, "runs with a lost fsync among seeds 1..40");
-  }
-
-  @Test
-  void a_power_loss_inside_a_slow_fsync_may_tear_the_write_and_the_run_stays_valid() {
-    // Seeds 1.. in order (deterministic): a lost fsync of a turn that appended entries is torn half
-    // the time, keeping the turn's metadata and a prefix of its records. The restart recovers that
-    // prefix, a state only the trace validator's torn-write rule (FORMAT.md 5.4) accepts: without
-    // it seeds 8 and 23 fail at their restarts.
     int torn = 0;
-    for (long seed = 1; seed <= 40 && torn < 2; seed++) {
+    for (long seed = 1; seed <= 40 && (lossy < 3 || torn < 2); seed++) {
       SimResult r = Simulation.run(seed, new Simulation.Options(3, 5_000, ALL, true));
       assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
-      if (r.counters().get("torn_syncs") > 0) {
-        torn++;
-        assertTrue(r.counters().get("lost_syncs") >= r.counters().get("torn_syncs"), r.summaryJson());
-        assertTrue(r.counters().get("lost_steps") >= r.counters().get("torn_syncs"),
-            "seed " + seed + ": a torn step counts as lost " + r.summaryJson());
-      }
+      long lost = r.counters().get("lost_syncs");
+      long tears = r.counters().get("torn_syncs");
+      lossy += lost > 0 ? 1 : 0;
+      torn += tears > 0 ? 1 : 0;
+      assertTrue(lost >= tears, "a torn sync is a lost one: " + r.summaryJson());
+      assertTrue(r.counters().get("lost_steps") >= lost,
+          "seed " + seed + ": the validator rolled back fewer steps than turns were lost or torn " + r.summaryJson());
     }
-    assertEquals(2, torn, "runs with a torn fsync among seeds 1..40");
+    assertTrue(lossy >= 3, "runs with a lost fsync among seeds 1..40: " + lossy);
+    assertTrue(torn >= 2, "runs with a torn fsync among seeds 1..40: " + torn);
   }
 
   @Test
