@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.refraft.spec.Config;
-import io.refraft.spec.DurableState;
-import io.refraft.spec.Input;
 import io.refraft.spec.NodeId;
-import io.refraft.spec.NodeState;
-import io.refraft.spec.Raft;
-import io.refraft.spec.Transition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,22 +20,12 @@ class NdjsonTraceSinkTest {
 
   @TempDir Path dir;
 
-  private static void stepOnce(NdjsonTraceSink sink) {
-    NodeState s = NodeState.initial(N1, CONFIG);
-    Input restart = new Input.Restart(DurableState.EMPTY);
-    Transition t = Raft.step(s, restart);
-    sink.step(s, restart, 0, t, 1);
-    Input timeout = new Input.ElectionTimeout();
-    Transition t2 = Raft.step(t.next(), timeout);
-    sink.step(t.next(), timeout, 0, t2, 1);
-  }
-
   @Test
   void lines_reach_the_file_only_at_the_end_of_a_turn() throws IOException {
     Path file = dir.resolve("n1.trace.ndjson");
     try (NdjsonTraceSink sink = NdjsonTraceSink.open(file, CONFIG, N1, "test")) {
       long header = Files.size(file);
-      stepOnce(sink);
+      TraceSinkSteps.restartAndTimeOut(sink, CONFIG, N1);
       assertEquals(header, Files.size(file), "nothing written before endTurn");
       sink.endTurn();
       assertEquals(3, Files.readAllLines(file).size());
@@ -55,11 +40,11 @@ class NdjsonTraceSinkTest {
   void a_restarted_node_continues_the_file_after_cutting_a_torn_line() throws IOException {
     Path file = dir.resolve("n1.trace.ndjson");
     try (NdjsonTraceSink sink = NdjsonTraceSink.open(file, CONFIG, N1, "test")) {
-      stepOnce(sink);
+      TraceSinkSteps.restartAndTimeOut(sink, CONFIG, N1);
     }
     Files.writeString(file, "{\"node\":\"n1\",\"seq\":3,\"inp", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     try (NdjsonTraceSink sink = NdjsonTraceSink.open(file, CONFIG, N1, "test")) {
-      stepOnce(sink);
+      TraceSinkSteps.restartAndTimeOut(sink, CONFIG, N1);
     }
     List<String> lines = Files.readAllLines(file);
     assertEquals(5, lines.size(), "one header, four steps, no torn line: " + lines);

@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.refraft.impl.node.NdjsonTraceSink;
 import io.refraft.impl.node.TraceSink;
+import io.refraft.impl.node.TraceSinkSteps;
 import io.refraft.impl.storage.FileStorage;
 import io.refraft.impl.storage.LogRecord;
 import io.refraft.impl.storage.Meta;
 import io.refraft.spec.Config;
-import io.refraft.spec.DurableState;
 import io.refraft.spec.Input;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
-import io.refraft.spec.Raft;
 import io.refraft.spec.Transition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,16 +67,6 @@ class TraceFirstStorageTest {
     }
   }
 
-  /** Buffers the two steps of a fresh node that starts and times out (it votes for itself in term 1). */
-  private static void restartAndTimeOut(TraceSink sink) {
-    NodeState s = NodeState.initial(N1, CONFIG);
-    Input restart = new Input.Restart(DurableState.EMPTY);
-    Transition t = Raft.step(s, restart);
-    sink.step(s, restart, 0, t, 1);
-    Input timeout = new Input.ElectionTimeout();
-    sink.step(t.next(), timeout, 0, Raft.step(t.next(), timeout), 1);
-  }
-
   @Test
   void when_a_turn_syncs_then_its_lines_are_written_after_the_temp_meta_and_before_the_meta_or_log_is_visible()
       throws IOException {
@@ -88,7 +77,7 @@ class TraceFirstStorageTest {
       InspectingSink sink = new InspectingSink(file, data, traceFile);
       TraceFirstStorage storage = new TraceFirstStorage(disk, sink);
       storage.load();
-      restartAndTimeOut(sink);
+      TraceSinkSteps.restartAndTimeOut(sink, CONFIG, N1);
       storage.saveMeta(new Meta(1, "n1"));
       storage.append(List.of(new LogRecord(1, 1, new byte[] {1})));
       storage.sync();
@@ -112,7 +101,7 @@ class TraceFirstStorageTest {
         storage.append(List.of(new LogRecord(i, 0, new byte[40])));
       }
       storage.sync();
-      restartAndTimeOut(sink);
+      TraceSinkSteps.restartAndTimeOut(sink, CONFIG, N1);
       storage.truncateFrom(2);
       AtTraceWrite last = sink.writes.getLast();
       assertEquals(3, last.traceLines(), "the header and both steps are in the file");
