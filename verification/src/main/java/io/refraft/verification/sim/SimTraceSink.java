@@ -4,15 +4,12 @@ import io.refraft.impl.node.Clock;
 import io.refraft.impl.node.TraceSink;
 import io.refraft.spec.Action;
 import io.refraft.spec.Config;
-import io.refraft.spec.Entry;
 import io.refraft.spec.Input;
-import io.refraft.spec.Log;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.spec.Payload;
-import io.refraft.spec.Role;
 import io.refraft.spec.Transition;
 import io.refraft.spec.check.Invariant;
 import io.refraft.spec.check.StepInvariant;
@@ -27,6 +24,7 @@ import io.refraft.traces.TraceStep;
 import io.refraft.traces.TraceWriter;
 import io.refraft.traces.TracedMessage;
 import io.refraft.verification.trace.StepValidator;
+import io.refraft.verification.trace.TornWrite;
 import io.refraft.verification.trace.TraceValidator;
 import io.refraft.verification.trace.ValidationResult;
 import java.io.IOException;
@@ -342,11 +340,12 @@ final class SimTraceSink implements TraceSink {
   record Tear(int records, NodeState state) {}
 
   /**
-   * The torn states of the writes of the turn at virtual time {@code at}, when it is the latest, that a trace validator accepts (traces/FORMAT.md §5.4):
-   * inside one step that appended entries, that step's hard state (unchanged, or a new term with no
-   * vote) with a prefix of its entries, when no later step of the turn changed the hard state
+   * The torn states of the writes of the turn at virtual time {@code at}, when it is the latest, that
+   * a trace validator accepts ({@link TornWrite}): inside one step that appended entries, that step's
+   * hard state with a prefix of its entries, when no later step of the turn changed the hard state
    * again (the disk holds the turn's last metadata). The turn truncated nothing (a truncation is
-   * durable at once, and the simulation then completes the turn's fsync instead).
+   * durable at once, and the simulation then completes the turn's fsync instead), so its records
+   * are its steps' entries in order.
    */
   List<Tear> tears(long at) {
     List<Tear> out = new ArrayList<>(0);
@@ -358,18 +357,17 @@ final class SimTraceSink implements TraceSink {
       NodeState before = q == 0 ? beforeTurn : turnStates.get(q - 1);
       NodeState after = turnStates.get(q);
       Persisted p = turnWrites.get(q);
-      List<Entry> entries = p.log().isPresent() ? p.log().get().entries() : List.of();
+      int entries = p.log().isPresent() ? p.log().get().entries().size() : 0;
       boolean sameMeta = after.term() == last.term() && after.votedFor().equals(last.votedFor());
-      boolean hardStateOk = p.hardState().isEmpty() || p.hardState().get().votedFor().isEmpty();
-      if (!entries.isEmpty() && sameMeta && hardStateOk
-          && p.log().get().firstIndex() == before.log().lastIndex() + 1) {
-        for (int m = p.hardState().isPresent() ? 0 : 1; m < entries.size(); m++) {
-          Log cut = before.log().appendAll(entries.subList(0, m));
-          out.add(new Tear(records + m, new NodeState(self, before.config(), after.term(), after.votedFor(), cut, 0,
-              Role.Follower.UNKNOWN_LEADER)));
+      if (entries > 0 && sameMeta && p.log().get().firstIndex() == before.log().lastIndex() + 1) {
+        for (int m = 0; m < entries; m++) {
+          NodeState torn = TornWrite.state(before, p, before.log().lastIndex() + m);
+          if (torn != null) {
+            out.add(new Tear(records + m, torn));
+          }
         }
       }
-      records += entries.size();
+      records += entries;
     }
     return out;
   }

@@ -206,7 +206,8 @@ final class Replayer {
     int most = recent.unobserved(i, inFlight);
     for (int back = 1; back <= most; back++) {
       NodeState earlier = recent.before(i, back);
-      NodeState partial = TornWrite.state(earlier, recent.step(i, back), s.state().lastLogIndex());
+      long lastIndex = s.state().lastLogIndex();
+      NodeState partial = recent.step(i, back).persisted().map(p -> TornWrite.state(earlier, p, lastIndex)).orElse(null);
       if (partial != null && restartMatches(partial, s)) {
         return new Lost(back, partial);
       }

@@ -5,16 +5,19 @@ import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.spec.Role;
-import io.refraft.traces.TraceStep;
+import io.refraft.traces.Persisted;
 import java.util.Optional;
 
-/** A crash inside one step's storage writes (traces/FORMAT.md §5.4): the states it may leave. */
-final class TornWrite {
+/**
+ * A crash inside one step's storage writes (traces/FORMAT.md §5.4): the states it may leave. The
+ * trace validator accepts them at a restart; the simulator tears writes only into them.
+ */
+public final class TornWrite {
   private TornWrite() {}
 
   /**
-   * The durable state a crash can leave inside step {@code lost} (taken from {@code st}) whose log
-   * write it cut after the entry at {@code lastIndex}: the step's term and vote written, then only
+   * The durable state a crash can leave inside a step taken from {@code st} that wrote {@code written},
+   * cut after the entry at {@code lastIndex}: the step's term and vote written, then only
    * the first of its entries; null when there is no such state the spec can reach. Storage writes
    * a step's term and vote before its entries (FileStorage replaces the meta file first) and a
    * power loss keeps a prefix of the records written since the last fsync, so the candidates are
@@ -32,18 +35,18 @@ final class TornWrite {
    * </ul>
    * With no entries kept this is a new term alone: a crash between the meta file and the records.
    */
-  static NodeState state(NodeState st, TraceStep lost, long lastIndex) {
-    if (lost.persisted().isEmpty() || lost.persisted().get().log().isEmpty()) {
+  public static NodeState state(NodeState st, Persisted written, long lastIndex) {
+    if (written.log().isEmpty()) {
       return null;
     }
-    Output.LogSuffix write = lost.persisted().get().log().get();
+    Output.LogSuffix write = written.log().get();
     long kept = lastIndex - (write.firstIndex() - 1);
     if (kept < 0 || kept >= write.entries().size()) {
       return null;
     }
     long term = st.term();
     Optional<NodeId> vote = st.votedFor();
-    Optional<Output.HardState> hs = lost.persisted().get().hardState();
+    Optional<Output.HardState> hs = written.hardState();
     if (hs.isPresent()) {
       if (hs.get().votedFor().isPresent() || hs.get().term() <= st.term()) {
         return null;

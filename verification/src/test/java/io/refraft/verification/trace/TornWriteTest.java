@@ -12,13 +12,9 @@ import io.refraft.spec.Output;
 import io.refraft.spec.Payload;
 import io.refraft.spec.Role;
 import io.refraft.traces.Persisted;
-import io.refraft.traces.StateSummary;
-import io.refraft.traces.TraceInput;
-import io.refraft.traces.TraceStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +30,7 @@ class TornWriteTest {
   @Test
   void a_prefix_of_appended_entries_keeps_the_step_hard_state() {
     NodeState before = node(1, Optional.of(N1), 1, 1);
-    TraceStep step = step(Optional.empty(), 3, 1, 1, 1);
+    Persisted step = step(Optional.empty(), 3, 1, 1, 1);
     NodeState torn = TornWrite.state(before, step, 3);
     assertEquals(log(1, 1, 1), torn.log());
     assertEquals(1, torn.term());
@@ -44,7 +40,7 @@ class TornWriteTest {
   @Test
   void a_new_term_without_a_vote_comes_with_any_prefix_of_its_entries() {
     NodeState before = node(1, Optional.of(N1), 1);
-    TraceStep step = step(Optional.of(new Output.HardState(2, Optional.empty())), 2, 2, 2, 2);
+    Persisted step = step(Optional.of(new Output.HardState(2, Optional.empty())), 2, 2, 2, 2);
     for (long last = 1; last <= 3; last++) {
       NodeState torn = TornWrite.state(before, step, last);
       assertEquals(2, torn.term(), "kept up to " + last);
@@ -56,7 +52,7 @@ class TornWriteTest {
   @Test
   void the_whole_write_or_nothing_of_it_is_no_torn_state() {
     NodeState before = node(1, Optional.of(N1), 1);
-    TraceStep step = step(Optional.empty(), 2, 1, 1);
+    Persisted step = step(Optional.empty(), 2, 1, 1);
     assertNull(TornWrite.state(before, step, 3), "the whole write is the step's own state");
     assertNull(TornWrite.state(before, step, 1), "nothing kept and nothing else written is the state before it");
     assertNull(TornWrite.state(before, step, 0), "a log shorter than the one before the write");
@@ -65,7 +61,7 @@ class TornWriteTest {
   @Test
   void a_new_vote_never_comes_with_entries() {
     NodeState before = node(1, Optional.empty(), 1);
-    TraceStep step = step(Optional.of(new Output.HardState(2, Optional.of(N1))), 2, 2, 2);
+    Persisted step = step(Optional.of(new Output.HardState(2, Optional.of(N1))), 2, 2, 2);
     assertNull(TornWrite.state(before, step, 2));
   }
 
@@ -73,7 +69,7 @@ class TornWriteTest {
   void a_prefix_that_drops_durable_entries_needs_a_conflict_within_it() {
     // the durable log 1,1,1,1; the step rewrites from index 2 with 1,2,2 (a conflict at index 3)
     NodeState before = node(2, Optional.empty(), 1, 1, 1, 1);
-    TraceStep step = step(Optional.empty(), 2, 1, 2, 2);
+    Persisted step = step(Optional.empty(), 2, 1, 2, 2);
     assertNull(TornWrite.state(before, step, 2), "index 2 matches: handling it alone keeps 3 and 4");
     assertEquals(log(1, 1, 2), TornWrite.state(before, step, 3).log(), "the conflict at 3 truncates the rest");
   }
@@ -81,9 +77,7 @@ class TornWriteTest {
   @Test
   void a_step_without_a_log_write_has_no_torn_state() {
     NodeState before = node(1, Optional.empty(), 1);
-    TraceStep step = new TraceStep(N3, 2, OptionalLong.empty(), new TraceInput.ElectionTimeout(), Optional.empty(),
-        StateSummary.of(before), Optional.of(new Persisted(Optional.of(new Output.HardState(2, Optional.empty())),
-        Optional.empty())), List.of(), List.of());
+    Persisted step = new Persisted(Optional.of(new Output.HardState(2, Optional.empty())), Optional.empty());
     assertNull(TornWrite.state(before, step, 1));
   }
 
@@ -99,16 +93,12 @@ class TornWriteTest {
     return new NodeState(N3, CONFIG, term, vote, log(terms), 0, Role.Follower.UNKNOWN_LEADER);
   }
 
-  /** A receive whose step wrote {@code hard} and the entries of {@code terms} from index {@code from}. */
-  private static TraceStep step(Optional<Output.HardState> hard, long from, long... terms) {
+  /** What a step wrote: {@code hard}, and the entries of {@code terms} from index {@code from}. */
+  private static Persisted step(Optional<Output.HardState> hard, long from, long... terms) {
     List<Entry> entries = new ArrayList<>();
     for (long t : terms) {
       entries.add(new Entry(t, Payload.Data.of((byte) (from - 1 + entries.size()))));
     }
-    NodeState after = node(hard.map(Output.HardState::term).orElse(terms[terms.length - 1]), Optional.empty(),
-        terms);
-    return new TraceStep(N3, 2, OptionalLong.empty(), new TraceInput.ElectionTimeout(), Optional.empty(),
-        StateSummary.of(after), Optional.of(new Persisted(hard, Optional.of(new Output.LogSuffix(from, entries)))),
-        List.of(), List.of());
+    return new Persisted(hard, Optional.of(new Output.LogSuffix(from, entries)));
   }
 }
