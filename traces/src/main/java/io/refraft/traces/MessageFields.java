@@ -100,11 +100,11 @@ final class MessageFields {
     Message m = switch (type) {
       case "RequestVoteRequest" -> {
         only(where, type, "lastLogIndex", "lastLogTerm", "preVote");
-        yield new Message.RequestVoteRequest(from, to, term, lastLogIndex, lastLogTerm, preVote);
+        yield wrap(where, () -> new Message.RequestVoteRequest(from, to, term, lastLogIndex, lastLogTerm, preVote));
       }
       case "RequestVoteResponse" -> {
         only(where, type, "voteGranted", "preVote");
-        yield new Message.RequestVoteResponse(from, to, term, voteGranted, preVote);
+        yield wrap(where, () -> new Message.RequestVoteResponse(from, to, term, voteGranted, preVote));
       }
       case "AppendEntriesRequest" -> {
         only(where, type, "prevLogIndex", "prevLogTerm", "entries", "leaderCommit");

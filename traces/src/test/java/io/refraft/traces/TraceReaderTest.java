@@ -161,6 +161,17 @@ class TraceReaderTest {
         .contains("does not match"));
   }
 
+  /** Found by RepeatsTest's seed 285111507621: a RequestVote to its own sender was an unchecked exception. */
+  @Test
+  void a_message_to_its_sender_names_the_field() {
+    String common = "{\"id\":\"n1/n1/1\",\"from\":\"n1\",\"to\":\"n1\",\"term\":1,\"preVote\":false,";
+    for (String msg : new String[] {common + "\"type\":\"RequestVoteRequest\",\"lastLogIndex\":0,\"lastLogTerm\":0}",
+        common + "\"type\":\"RequestVoteResponse\",\"voteGranted\":true}"}) {
+      TraceFormatException e = malformed(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"sent\":[" + msg + "]") + "\n");
+      assertTrue(e.reason().contains("to itself") && e.getMessage().contains("sent"), e.getMessage());
+    }
+  }
+
   @Test
   void nodes_outside_the_header_are_rejected() {
     TraceFormatException e = malformed(HEADER + "\n" + STEP.replace("\"node\":\"n1\"", "\"node\":\"n9\"") + "\n");
