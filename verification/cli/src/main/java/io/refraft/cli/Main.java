@@ -12,10 +12,7 @@ import picocli.CommandLine.Command;
     name = "refraft",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A formally checked reference implementation of Raft: spec, node and verification tools.",
-    subcommands = {CommandLine.HelpCommand.class, SpecCommand.class, CheckCommand.class, VerifyTraceCommand.class,
-        NodeCommand.class, ClusterCommand.class, StatusCommand.class, BenchCommand.class, KvCommand.class,
-        SimulateCommand.class, TestCommand.class})
+    description = "A formally checked reference implementation of Raft: spec, node and verification tools.")
 public final class Main implements Runnable {
 
   /** Exit code for a usage error or malformed input (DESIGN §6). */
@@ -35,14 +32,34 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams and returns its exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine();
+    CommandLine cli = commandLine(args.length > 0 && args[0].equals("node"));
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
   }
 
   static CommandLine commandLine() {
+    return commandLine(false);
+  }
+
+  /**
+   * The command line; with {@code nodeOnly}, {@code node} is its one subcommand. Picocli inspects
+   * every registered command's fields, so registering the checkers' commands would load their
+   * classes: {@code refraft node} runs without the checkers' and testbed's jars (bin/refraft starts
+   * it with {@code node.classpath}, and {@code NodeClassPathIT} runs a node that way).
+   */
+  static CommandLine commandLine(boolean nodeOnly) {
     CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand(new CommandLine.HelpCommand());
+    if (nodeOnly) {
+      cli.addSubcommand(new NodeCommand());
+    } else {
+      for (Object c : new Object[] {new SpecCommand(), new CheckCommand(), new VerifyTraceCommand(), new NodeCommand(),
+          new ClusterCommand(), new StatusCommand(), new BenchCommand(), new KvCommand(), new SimulateCommand(),
+          new TestCommand()}) {
+        cli.addSubcommand(c);
+      }
+    }
     // Bad usage is exit 2 everywhere; a checker's own result codes come from each command.
     cli.setExitCodeExceptionMapper(e -> e instanceof UserError ? EXIT_USAGE : 70);
     cli.setParameterExceptionHandler((ex, args) -> {

@@ -47,10 +47,34 @@ final class ClusterFixture implements AutoCloseable {
       clients[i] = ports[i];
       peers[i] = ports[n + i];
     }
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp = nodeClassPath();
     // faster timers than production so kill/restart scenarios settle quickly; same ratios as defaults
     cluster = new LocalCluster(dir, clients, peers, cp, List.of("--heartbeat-ms", "50", "--election-ms", "150-300"));
     cluster.trace(true);
+  }
+
+  /**
+   * This JVM's class path without the checkers, the testbed and the libraries only they use: what
+   * bin/refraft starts {@code refraft node} with ({@code node.classpath}), so every IT's node proves
+   * that a node runs from impl alone.
+   */
+  static String nodeClassPath() {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> kept = new ArrayList<>();
+    for (String e : cp.split(java.io.File.pathSeparator)) {
+      Path p = Path.of(e);
+      String name = p.getFileName().toString();
+      // a jar, or a module's target/classes or target/test-classes
+      String module = name.endsWith(".jar") || p.getNameCount() < 3 ? name : p.getParent().getParent().getFileName().toString();
+      boolean checkersOrTestbed = module.matches("(refraft-)?(checkers|testbed).*");
+      if (!checkersOrTestbed && !name.startsWith("edn-java") && !name.startsWith("HdrHistogram")) {
+        kept.add(e);
+      }
+    }
+    if (kept.size() == cp.split(java.io.File.pathSeparator).length) {
+      throw new IllegalStateException("the class path has no checkers or testbed entry to leave out: " + cp);
+    }
+    return String.join(java.io.File.pathSeparator, kept);
   }
 
   /** Ports the OS hands out as free; released at once, so another process could take one (rare). */

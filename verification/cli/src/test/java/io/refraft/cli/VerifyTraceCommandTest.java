@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VerifyTraceCommandTest {
-  private static final Path CORPUS = Path.of("..", "traces", "corpus");
+  private static final Path CORPUS = Path.of("..", "..", "traces", "corpus");
   private static final Path VALID = CORPUS.resolve("valid/election-and-replication-3.ndjson");
 
   @TempDir Path dir;

@@ -15,7 +15,7 @@ class FormatExampleTest {
 
   @Test
   void the_format_example_is_the_corpus_file_and_is_valid(@TempDir Path tmp) throws Exception {
-    String doc = Files.readString(Path.of("..", "traces", "FORMAT.md"), StandardCharsets.UTF_8);
+    String doc = Files.readString(Path.of("..", "..", "traces", "FORMAT.md"), StandardCharsets.UTF_8);
     int b = doc.indexOf(BEGIN);
     assertTrue(b >= 0, "FORMAT.md has the example block");
     int open = doc.indexOf("```json\n", b) + "```json\n".length();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@link CorpusGenerator} generates, so it stays reproducible.
  */
 class TraceCorpusTest {
-  static final Path CORPUS = Path.of("..", "traces", "corpus");
+  static final Path CORPUS = Path.of("..", "..", "traces", "corpus");
 
   /** The corpus's {@code .ndjson} files in {@code sub} ({@code valid} or {@code invalid}), sorted. */
   static List<Path> files(String sub) throws IOException {
