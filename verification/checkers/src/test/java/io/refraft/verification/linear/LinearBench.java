@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /**
  * Wall-clock figures for BENCHMARKS.md (a benchmark main, not a test: timings on a shared machine
  * are not assertions). Run from the repository root, with the reference data beside the checkout
- * (verification/checkers/README.md, "Reference data"):
+ * (README.md, "Reference data"):
  *
  * <pre>
  * bin/refraft-tool linear-bench ../shared/refdata [rounds]
