@@ -38,7 +38,7 @@ refraft="$root/bin/refraft"
 # G1 with a fixed 256 MiB heap: the node keeps little (its log and the KV map), so a small young
 # generation collects cheaply; AlwaysPreTouch would only inflate RSS.
 # SerialGC: on 2 shared cores the nodes' put path used 141 against 181 µs of CPU per operation with G1
-# (alternated runs, impl/README.md "refraft against etcd"); small heaps pause briefly with it.
+# (alternated runs, BENCHMARKS.md "The node"); small heaps pause briefly with it.
 node_opts=${NODE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -Xss512k}
 # The load generator's JVM flags, the same for both systems.
 bench_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC}

@@ -16,7 +16,7 @@ import java.util.Locale;
  * Measures the disk under the storage (not a test): the raw rate of sequential 4 KiB
  * write+fdatasync, the same through {@link FileStorage}, and group-commit throughput with N
  * 100-byte records per sync. Usage (impl/README.md, "Storage"):
- * {@code StorageBench [DIR (default: a temp dir)] [SECONDS per case (default 3)]}.
+ * {@code bin/refraft-tool storage-bench [DIR (default: a temp dir)] [SECONDS per case (default 3)]}.
  * Prints a table, then one JSON object as the last line.
  */
 public final class StorageBench {

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * Throughput of the list-append checker under strict serializability (not a unit test: timings
- * depend on the machine). Run as a whole process, see verification/README.md "Elle port":
+ * depend on the machine). Run as a whole process (with {@code -Xmx2g}), see BENCHMARKS.md:
  *
  * <pre>
- * java -Xmx2g -cp CP io.refraft.verification.elle.ElleBenchmark [txns] [processes] [seed] [huge-scc.edn]
+ * bin/refraft-tool elle-bench [txns] [processes] [seed] [huge-scc.edn]
  * </pre>
  */
 public final class ElleBenchmark {

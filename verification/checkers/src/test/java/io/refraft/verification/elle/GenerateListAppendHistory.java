@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * {@code refraft check} as a whole process:
  *
  * <pre>
- * java -cp CP io.refraft.verification.elle.GenerateListAppendHistory 100000 20 42 /tmp/la-100k.edn
+ * bin/refraft-tool list-append-history 100000 20 42 /tmp/la-100k.edn
  * </pre>
  */
 public final class GenerateListAppendHistory {

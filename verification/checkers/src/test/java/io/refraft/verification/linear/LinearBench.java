@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Wall-clock figures for verification/README.md (a benchmark main, not a test: timings on a
- * shared machine are not assertions). Run from the repository root after {@code mvn verify}:
+ * Wall-clock figures for BENCHMARKS.md (a benchmark main, not a test: timings on a shared machine
+ * are not assertions). Run from the repository root, with the reference data beside the checkout
+ * (README.md, "Reference data"):
  *
  * <pre>
- * java -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.linear.LinearBench ../shared/refdata [rounds]
+ * bin/refraft-tool linear-bench ../shared/refdata [rounds]
  * </pre>
  *
  * Each round checks all etcd logs and the six kv histories; the last round's figures are printed

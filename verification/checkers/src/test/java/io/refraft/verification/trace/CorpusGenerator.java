@@ -32,10 +32,9 @@ import java.util.function.UnaryOperator;
  * never from the validator. Model-checker counterexamples of the spec's mutants are added by
  * {@link MutantTraces}.
  *
- * <p>Rewrite the corpus (from the repository root, after {@code mvn -B -q install -DskipTests}):
+ * <p>Rewrite the corpus (from the repository root; the script builds what it needs):
  * <pre>
- * java -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.trace.CorpusGenerator traces/corpus
+ * bin/refraft-tool corpus-generator traces/corpus
  * </pre>
  * {@code TraceCorpusTest} fails when the files on disk differ from what this generates.
  */

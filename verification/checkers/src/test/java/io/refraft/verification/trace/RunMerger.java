@@ -27,8 +27,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * bin/refraft test --time 12 --nemesis kill --rate 5 --concurrency 2 --seed S --out RUN
- * java -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.trace.RunMerger RUN/traces traces/corpus/valid/real-kill-restart-3.ndjson "DESCRIPTION"
+ * bin/refraft-tool run-merger RUN/traces traces/corpus/valid/real-kill-restart-3.ndjson "DESCRIPTION"
  * </pre>
  */
 public final class RunMerger {

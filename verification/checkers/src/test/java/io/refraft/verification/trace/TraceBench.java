@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * per second, and validates two lengths while sampling the heap after forced collections.
  *
  * <pre>
- * java -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.trace.TraceBench [EVENTS] [DIR] [ROUNDS] [--no-heap]
+ * bin/refraft-tool trace-bench [EVENTS] [DIR] [ROUNDS] [--no-heap]
  * </pre>
+ * (DIR must exist; a trace generated there before with the same length is reused.)
  */
 public final class TraceBench {
   private TraceBench() {}

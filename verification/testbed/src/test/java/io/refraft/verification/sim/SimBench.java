@@ -19,11 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * failure is reported and the round counts it.
  *
  * <pre>
- * java -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 \
- *     -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.sim.SimBench [SEEDS] [ROUNDS] [WORKERS] [STEPS]
+ * bin/refraft-tool sim-bench [SEEDS] [ROUNDS] [WORKERS] [STEPS]
  * </pre>
- * (the flags are those {@code bin/refraft simulate} starts its JVM with; Java 21 or later).
+ * (the script starts the JVM with the JIT flags {@code bin/refraft simulate} uses).
  */
 public final class SimBench {
   private SimBench() {}

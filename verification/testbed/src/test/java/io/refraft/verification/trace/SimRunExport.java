@@ -17,8 +17,7 @@ import java.util.stream.Stream;
  * reproducible from the command in its header.
  *
  * <pre>
- * java -cp verification/target/classes:verification/target/test-classes:$(cat verification/target/launcher.classpath) \
- *     io.refraft.verification.trace.SimRunExport SEED STEPS traces/corpus/valid/sim-seed-SEED-3.ndjson
+ * bin/refraft-tool sim-run-export SEED STEPS traces/corpus/valid/sim-seed-SEED-3.ndjson
  * </pre>
  */
 public final class SimRunExport {
@@ -32,7 +31,7 @@ public final class SimRunExport {
     long seed = Long.parseLong(args[0]);
     long steps = Long.parseLong(args[1]);
     Set<Fault> faults = EnumSet.allOf(Fault.class);
-    SimResult r = Simulation.run(seed, new Simulation.Options(3, steps, faults, true, Set.of(), Optional.empty()));
+    SimResult r = Simulation.runWithText(seed, new Simulation.Options(3, steps, faults, true, Set.of(), Optional.empty()));
     if (!r.passed()) {
       System.err.println("seed " + seed + " failed, not a valid trace: " + r.failure().orElse(""));
       System.exit(1);

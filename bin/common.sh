@@ -1,0 +1,34 @@
+# Sourced by bin/refraft and bin/refraft-tool, not a command of its own: finding a JDK >= 21 and
+# telling whether the build is older than its sources. Expects $here, the repository root.
+
+java_major() { # prints the major version of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+find_jdk() { # prints a JAVA_HOME whose java and javac are >= 21
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  local d
+  for d in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [ -d "$d" ] && candidates+=("$d")
+  done
+  for d in "${candidates[@]}"; do
+    if [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ]; then
+      local v
+      v=$(java_major "$d/bin/java")
+      if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+        echo "$d"
+        return 0
+      fi
+    fi
+  done
+  return 1
+}
+
+sources_stamp() { # a digest of every build input's path and mtime: edits, additions and deletions all change it
+  (cd "$here" && find . -path ./.git -prune -o -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+      -type f -printf '%p %T@\n' 2>/dev/null | LC_ALL=C sort | cksum)
+}
