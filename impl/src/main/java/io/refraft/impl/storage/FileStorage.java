@@ -297,7 +297,7 @@ public final class FileStorage implements Storage {
   /**
    * Plants the {@code skip-fsync} bug (tests of the verification tools only): from now on
    * {@link #sync()} writes log records to the OS but never fsyncs them, so a power loss (or
-   * {@link FaultyStorage#crashLosingUnsynced()}) loses entries the node already acknowledged.
+   * the tests' {@code FaultyStorage.crashLosingUnsynced()}) loses entries the node already acknowledged.
    */
   public void plantSkipFsync() {
     skipFsync = true;
@@ -414,7 +414,7 @@ public final class FileStorage implements Storage {
     return failure;
   }
 
-  // ---- hooks for FaultyStorage, which simulates crashes over the same files ----
+  // ---- hooks for the tests' FaultyStorage (impl/src/test), which simulates crashes over the same files ----
 
   /**
    * Does what a sync does before its fsyncs (meta replaced, then the records written to the page
