@@ -72,7 +72,7 @@ public final class KvStateMachine {
   private Result apply(long index, Command c) {
     clock = Math.max(clock, c.time());
     sessions.expire(clock);
-    if (c.op() instanceof Op.OpenSession) {
+    if (c.op() instanceof KvOp.OpenSession) {
       Result opened = new Result.SessionOpened(index);
       sessions.open(index, clock, opened);
       return opened;
@@ -103,7 +103,7 @@ public final class KvStateMachine {
    *
    * @throws IllegalArgumentException if {@code op} would change the state
    */
-  public Result read(Op op) {
+  public Result read(KvOp op) {
     if (!op.readOnly()) {
       throw new IllegalArgumentException("not a read-only operation: " + op);
     }
@@ -114,7 +114,7 @@ public final class KvStateMachine {
    * What applying {@code op} now would answer, without changing anything: the guess the planted
    * {@code ack-before-commit} bug returns for an entry it acknowledges before applying it.
    */
-  public Result preview(Op op) {
+  public Result preview(KvOp op) {
     if (op.readOnly()) {
       return execute(op);
     }
@@ -141,41 +141,41 @@ public final class KvStateMachine {
     return Snapshots.encode(lastApplied, clock, data, sessions.all());
   }
 
-  private Result execute(Op op) {
+  private Result execute(KvOp op) {
     return switch (op) {
-      case Op.Get g -> switch (data.get(g.key())) {
+      case KvOp.Get g -> switch (data.get(g.key())) {
         case null -> new Result.RegisterValue(Optional.empty());
         case Value.Register r -> new Result.RegisterValue(Optional.of(r.value()));
         case Value.Items l -> notRegister(g.key());
       };
-      case Op.Put p -> {
+      case KvOp.Put p -> {
         if (data.get(p.key()) instanceof Value.Items) {
           yield notRegister(p.key());
         }
         data.put(p.key(), new Value.Register(p.value()));
         yield new Result.Done();
       }
-      case Op.Delete d -> {
+      case KvOp.Delete d -> {
         data.remove(d.key());
         yield new Result.Done();
       }
-      case Op.Cas c -> cas(c);
-      case Op.Append a -> switch (data.get(a.key())) {
+      case KvOp.Cas c -> cas(c);
+      case KvOp.Append a -> switch (data.get(a.key())) {
         case null -> append(a.key(), Value.Items.EMPTY, a.value());
         case Value.Items l -> append(a.key(), l, a.value());
         case Value.Register r -> notList(a.key());
       };
-      case Op.Read r -> switch (data.get(r.key())) {
+      case KvOp.Read r -> switch (data.get(r.key())) {
         case null -> new Result.ListValue(List.of());
         case Value.Items l -> new Result.ListValue(l.elements());
         case Value.Register reg -> notList(r.key());
       };
-      case Op.Txn t -> Transactions.run(data, t);
-      case Op.OpenSession o -> throw new IllegalStateException("open-session is handled before execute");
+      case KvOp.Txn t -> TxnOverlay.run(data, t);
+      case KvOp.OpenSession o -> throw new IllegalStateException("open-session is handled before execute");
     };
   }
 
-  private Result cas(Op.Cas c) {
+  private Result cas(KvOp.Cas c) {
     Value v = data.get(c.key());
     if (v instanceof Value.Items) {
       return notRegister(c.key());

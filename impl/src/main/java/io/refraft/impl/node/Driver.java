@@ -95,7 +95,7 @@ public final class Driver {
   private final TraceSink trace;
   private final Consumer<Throwable> onFatal;
 
-  private final LinkedBlockingQueue<Event> mailbox = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Mail> mailbox = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedMessages = new AtomicInteger();
   private final AtomicInteger queuedProposals = new AtomicInteger();
   private final AtomicLong droppedMessages = new AtomicLong();
@@ -244,7 +244,7 @@ public final class Driver {
       result.completeExceptionally(new ProposalLostException(self + " is overloaded: "
           + MAX_QUEUED_PROPOSALS + " proposals waiting"));
     } else {
-      mailbox.add(new Event.Propose(command, result));
+      mailbox.add(new Mail.Propose(command, result));
       if (stopped) {
         // raced shutDown's final drain: nobody will take it from the mailbox
         result.completeExceptionally(new ProposalLostException(self + " is stopped"));
@@ -265,7 +265,7 @@ public final class Driver {
     if (stopped) {
       result.completeExceptionally(new ProposalLostException(self + " is stopped"));
     } else {
-      mailbox.add(new Event.Read(result));
+      mailbox.add(new Mail.Read(result));
       if (stopped) {
         result.completeExceptionally(new ProposalLostException(self + " is stopped"));
       }
@@ -293,7 +293,7 @@ public final class Driver {
     synchronized (this) {
       t = thread;
     }
-    mailbox.add(new Event.Stop());
+    mailbox.add(new Mail.Stop());
     if (t != null && t != Thread.currentThread()) {
       t.join();
     }
@@ -320,11 +320,11 @@ public final class Driver {
       droppedMessages.incrementAndGet();
       return;
     }
-    mailbox.add(new Event.Deliver(envelope.seq(), m));
+    mailbox.add(new Mail.Deliver(envelope.seq(), m));
   }
 
   private void loop() {
-    List<Event> batch = new ArrayList<>();
+    List<Mail> batch = new ArrayList<>();
     try {
       while (!stopped) {
         batch.add(mailbox.take());
@@ -343,39 +343,39 @@ public final class Driver {
     if (mailbox.isEmpty()) { // a simulator asks after every event, mostly of other nodes: no lock then
       return;
     }
-    List<Event> batch = new ArrayList<>();
+    List<Mail> batch = new ArrayList<>();
     mailbox.drainTo(batch);
     if (!batch.isEmpty()) {
       turn(batch);
     }
   }
 
-  private void turn(List<Event> events) {
+  private void turn(List<Mail> events) {
     try {
       List<CompletableFuture<Long>> turnReads = new ArrayList<>();
       boolean stop = false;
-      for (Event e : events) {
+      for (Mail e : events) {
         switch (e) {
-          case Event.Deliver(long seq, Message m) -> {
+          case Mail.Deliver(long seq, Message m) -> {
             queuedMessages.decrementAndGet();
             step(new Input.MessageReceived(m), seq);
           }
-          case Event.ElectionFired(long generation) -> {
+          case Mail.ElectionFired(long generation) -> {
             if (generation == electionGeneration) {
               step(new Input.ElectionTimeout(), 0);
               armElectionTimer();
             }
           }
-          case Event.HeartbeatFired h -> {
+          case Mail.HeartbeatFired h -> {
             step(Input.HeartbeatTimeout.all(), 0);
             armHeartbeat();
           }
-          case Event.Propose(byte[] command, CompletableFuture<Long> result) -> {
+          case Mail.Propose(byte[] command, CompletableFuture<Long> result) -> {
             proposals.hold(command, result);
           }
-          case Event.Read(CompletableFuture<Long> result) when staleRead -> result.complete(lastApplied);
-          case Event.Read(CompletableFuture<Long> result) -> turnReads.add(result);
-          case Event.Stop s -> stop = true;
+          case Mail.Read(CompletableFuture<Long> result) when staleRead -> result.complete(lastApplied);
+          case Mail.Read(CompletableFuture<Long> result) -> turnReads.add(result);
+          case Mail.Stop s -> stop = true;
         }
       }
       if (!turnReads.isEmpty()) {
@@ -523,11 +523,11 @@ public final class Driver {
     long generation = ++electionGeneration;
     long min = timing.electionMin().toNanos();
     long delay = min + random.nextLong(timing.electionMax().toNanos() - min + 1);
-    electionTimer = clock.schedule(delay, () -> mailbox.add(new Event.ElectionFired(generation)));
+    electionTimer = clock.schedule(delay, () -> mailbox.add(new Mail.ElectionFired(generation)));
   }
 
   private void armHeartbeat() {
-    heartbeatTimer = clock.schedule(timing.heartbeat().toNanos(), () -> mailbox.add(new Event.HeartbeatFired()));
+    heartbeatTimer = clock.schedule(timing.heartbeat().toNanos(), () -> mailbox.add(new Mail.HeartbeatFired()));
   }
 
   private void shutDown(Exception cause) {
@@ -540,12 +540,12 @@ public final class Driver {
     }
     proposals.failAll(cause);
     reads.failAll(cause);
-    List<Event> left = new ArrayList<>();
+    List<Mail> left = new ArrayList<>();
     mailbox.drainTo(left);
-    for (Event e : left) {
-      if (e instanceof Event.Propose p) {
+    for (Mail e : left) {
+      if (e instanceof Mail.Propose p) {
         p.result().completeExceptionally(cause);
-      } else if (e instanceof Event.Read r) {
+      } else if (e instanceof Mail.Read r) {
         r.result().completeExceptionally(cause);
       }
     }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.kv.Command;
 import io.refraft.impl.kv.CommandCodec;
 import io.refraft.impl.kv.InvalidCommandException;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.kv.ResultCodec;
 import io.refraft.impl.http.ByteSink;
@@ -121,11 +121,11 @@ final class KvApi {
       case "PUT" -> {
         leaderOrRedirect(req, res, node);
         String value = checkValue(utf8(req.body()));
-        propose(req, res, node, tagged(req, new Op.Put(checkKey(key), value)));
+        propose(req, res, node, tagged(req, new KvOp.Put(checkKey(key), value)));
       }
       case "DELETE" -> {
         leaderOrRedirect(req, res, node);
-        propose(req, res, node, tagged(req, new Op.Delete(checkKey(key))));
+        propose(req, res, node, tagged(req, new KvOp.Delete(checkKey(key))));
       }
       default -> throw new Refused(405, "use GET, PUT or DELETE on /kv/{key}, POST on /kv/{key}/cas|append");
     }
@@ -153,7 +153,7 @@ final class KvApi {
 
   private static void get(Request req, Response res, NodeServer node, String key) throws IOException, Refused {
     boolean stale = "true".equals(HttpApi.query(req.query()).get("stale"));
-    Op get = new Op.Get(checkKey(key));
+    KvOp get = new KvOp.Get(checkKey(key));
     // the planted stale-read bug: any node answers at once (its driver's read() skips ReadIndex)
     if (!stale && !node.settings().bugs().contains(InjectedBug.STALE_READ)) {
       leaderOrRedirect(req, res, node);
@@ -177,7 +177,7 @@ final class KvApi {
     }
     Result r = node.kv().read(get);
     if (r instanceof Result.TypeMismatch) {
-      r = node.kv().read(new Op.Read(((Op.Get) get).key())); // the key holds a list
+      r = node.kv().read(new KvOp.Read(((KvOp.Get) get).key())); // the key holds a list
     }
     answer(res, r, Optional.empty());
   }
@@ -217,7 +217,7 @@ final class KvApi {
    * A register op built directly, without the JSON round trip of {@link #command}: the hot path of
    * PUT, DELETE and GET. The checks are {@link CommandCodec#decode}'s for these fields.
    */
-  private static Command tagged(Request req, Op op) throws Refused {
+  private static Command tagged(Request req, KvOp op) throws Refused {
     String client = req.header(CLIENT_ID);
     String seq = req.header(SEQUENCE);
     long now = System.currentTimeMillis();

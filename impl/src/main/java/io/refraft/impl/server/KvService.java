@@ -1,7 +1,7 @@
 package io.refraft.impl.server;
 
 import io.refraft.impl.kv.KvStateMachine;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.RecordingStateMachine;
@@ -73,10 +73,10 @@ public final class KvService implements StateMachine {
    * it answered; or, with the planted {@code ack-before-commit} bug (the proposal completed before
    * the entry was applied), a guess from the current state.
    */
-  public synchronized Optional<Result> answer(long index, Op op) {
+  public synchronized Optional<Result> answer(long index, KvOp op) {
     Optional<Result> r = result(index);
     if (r.isEmpty() && ackBeforeCommit && index > kv.lastApplied()) {
-      return Optional.of(op instanceof Op.OpenSession ? new Result.SessionOpened(index) : kv.preview(op));
+      return Optional.of(op instanceof KvOp.OpenSession ? new Result.SessionOpened(index) : kv.preview(op));
     }
     return r;
   }
@@ -85,7 +85,7 @@ public final class KvService implements StateMachine {
    * Answers a read-only op from the current state: after a confirmed ReadIndex once the read index
    * is applied (linearizable), or at once (a stale read).
    */
-  public synchronized Result read(Op op) {
+  public synchronized Result read(KvOp op) {
     return kv.read(op);
   }
 

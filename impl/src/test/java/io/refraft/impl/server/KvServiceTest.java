@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.refraft.impl.kv.Command;
 import io.refraft.impl.kv.CommandCodec;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class KvServiceTest {
   private static byte[] put(String k, String v) {
-    return CommandCodec.encode(Command.of(0, new Op.Put(k, v)));
+    return CommandCodec.encode(Command.of(0, new KvOp.Put(k, v)));
   }
 
   @Test
@@ -20,14 +20,14 @@ class KvServiceTest {
     s.apply(2, put("x", "1")); // index 1 was the leader's no-op
     s.apply(5, put("x", "2"));
     assertEquals(5, s.lastApplied());
-    assertEquals(new Result.RegisterValue(Optional.of("2")), s.read(new Op.Get("x")));
+    assertEquals(new Result.RegisterValue(Optional.of("2")), s.read(new KvOp.Get("x")));
     assertEquals(2, s.recording().count(), "the digest covers client commands only, as before");
   }
 
   @Test
   void eachIndexKeepsItsResultUntilTheRingWrapsAround() {
     KvService s = new KvService();
-    s.apply(1, CommandCodec.encode(Command.of(0, new Op.Cas("x", Optional.of("0"), "1"))));
+    s.apply(1, CommandCodec.encode(Command.of(0, new KvOp.Cas("x", Optional.of("0"), "1"))));
     s.apply(2, put("x", "1"));
     assertEquals(Optional.of(new Result.CasFailed(Optional.empty())), s.result(1));
     assertEquals(Optional.of(new Result.Done()), s.result(2));

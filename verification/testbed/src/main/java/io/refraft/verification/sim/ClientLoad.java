@@ -2,7 +2,7 @@ package io.refraft.verification.sim;
 
 import io.refraft.impl.kv.Command;
 import io.refraft.impl.kv.CommandCodec;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.node.Clock;
 import io.refraft.impl.node.Driver;
@@ -127,8 +127,8 @@ final class ClientLoad {
     }
     c.seq++;
     if (c.clientId == 0) {
-      c.current = new Workload.Invocation(null, null, new Op.OpenSession(), false);
-      c.command = CommandCodec.encode(Command.of(clock.nanoTime() / SimNetwork.MS, new Op.OpenSession()));
+      c.current = new Workload.Invocation(null, null, new KvOp.OpenSession(), false);
+      c.command = CommandCodec.encode(Command.of(clock.nanoTime() / SimNetwork.MS, new KvOp.OpenSession()));
     } else {
       c.current = workload.next();
       c.command = c.current.read() ? null
