@@ -21,6 +21,7 @@ import io.refraft.spec.Payload;
 import io.refraft.spec.Raft;
 import io.refraft.spec.Role;
 import io.refraft.spec.Transition;
+import io.refraft.traces.StateSummary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -584,7 +585,7 @@ public final class Driver {
         if (s.role() instanceof Role.Leader l) {
           l.progress().forEach((peer, p) -> progress.put(peer, new NodeStatus.Progress(p.match(), p.next())));
         }
-        st = new NodeStatus(self, s.role().getClass().getSimpleName(), s.term(), s.leader(), s.commitIndex(),
+        st = new NodeStatus(self, StateSummary.roleName(s.role()), s.term(), s.leader(), s.commitIndex(),
             s.log().lastIndex(), lastApplied, progress, syncs, entriesSynced, s.log());
         status = st;
       }

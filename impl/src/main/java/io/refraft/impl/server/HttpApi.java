@@ -93,7 +93,7 @@ final class HttpApi {
     NodeStatus s = node.driver().status();
     ObjectNode o = JSON.createObjectNode();
     o.put("id", s.id().name());
-    o.put("role", s.role());
+    o.put("role", s.role().name());
     o.put("term", s.term());
     o.put("leader", s.leader().map(NodeId::name).orElse(null));
     o.put("commitIndex", s.commitIndex());

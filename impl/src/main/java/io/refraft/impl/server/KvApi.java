@@ -21,6 +21,7 @@ import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
+import io.refraft.traces.StateSummary.RoleName;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -306,7 +307,7 @@ final class KvApi {
   /** Sends a non-leader's client to the leader, or answers 503 when none is known. */
   private static void leaderOrRedirect(Request req, Response res, NodeServer node) throws Refused {
     NodeStatus s = node.driver().status();
-    if (!s.role().equals("Leader")) {
+    if (s.role() != RoleName.Leader) {
       Optional<String> url = s.leader().map(node::clientUrlOf);
       if (url.isEmpty()) {
         Refused r = unavailable(s.leader().map(l -> "not the leader; " + l + " leads but its URL is not configured")

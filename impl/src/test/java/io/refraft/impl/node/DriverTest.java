@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
+import io.refraft.traces.StateSummary.RoleName;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ class DriverTest {
   }
 
   private Optional<Driver> leader() {
-    return drivers.stream().filter(d -> d.status().role().equals("Leader")).findFirst();
+    return drivers.stream().filter(d -> d.status().role() == RoleName.Leader).findFirst();
   }
 
   @Test
@@ -156,7 +157,7 @@ class DriverTest {
     CompletableFuture<Long> held = old.propose(new byte[] {9});
     old.runTurn();
     assertFalse(held.isDone(), "held while its batches wait for a quorum that cannot answer");
-    runUntil(() -> drivers.stream().anyMatch(d -> d != old && d.status().role().equals("Leader")), 5_000);
+    runUntil(() -> drivers.stream().anyMatch(d -> d != old && d.status().role() == RoleName.Leader), 5_000);
     network.isolate(old.status().id().name(), false);
     runUntil(held::isDone, 5_000);
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, held::get);
