@@ -40,9 +40,8 @@ import java.util.concurrent.TimeoutException;
  * {@link CommandCodec} entry each, validated before proposing (400: nothing applied); a linearizable
  * read waits for a confirmed ReadIndex (thesis §6.4) and then reads the state machine.
  *
- * <p>A follower answers 307 to the leader's same URL rather than proxying: the client learns the
- * leader and talks to it directly, and a proxied request that timed out would add a second hop
- * whose outcome is unknown. With no leader known: 503 + Retry-After. An accepted write whose outcome
+ * <p>A follower answers 307 to the leader's same URL, or 503 + Retry-After when it cannot name the
+ * leader's URL ({@link LeaderRedirect}, shared with {@code /propose}). An accepted write whose outcome
  * became unknown (leadership lost, not applied in time) is 504: the client must treat it as
  * indeterminate, or retry it in its session.
  */
@@ -304,32 +303,18 @@ final class KvApi {
     }
   }
 
-  /** Sends a non-leader's client to the leader, or answers 503 when none is known. */
+  /** Sends a non-leader's client to the leader ({@link LeaderRedirect}), judged by the last published status. */
   private static void leaderOrRedirect(Request req, Response res, NodeServer node) throws Refused {
     NodeStatus s = node.driver().status();
     if (s.role() != RoleName.Leader) {
-      Optional<String> url = s.leader().map(node::clientUrlOf);
-      if (url.isEmpty()) {
-        Refused r = unavailable(s.leader().map(l -> "not the leader; " + l + " leads but its URL is not configured")
-            .orElse("not the leader; no leader known"));
-        res.header("Retry-After", "1");
-        throw r;
-      }
-      res.header("Location", url.get() + req.path()
-          + (req.query() == null ? "" : "?" + req.query()));
-      throw new Refused(307, "not the leader; " + s.leader().orElseThrow() + " is");
+      redirect(req, res, node, s.leader());
     }
   }
 
+  /** Sends the client to {@code leader} ({@link LeaderRedirect}): always throws. */
   private static void redirect(Request req, Response res, NodeServer node, Optional<NodeId> leader) throws Refused {
-    String url = leader.map(node::clientUrlOf).orElse(null);
-    if (url == null) {
-      res.header("Retry-After", "1");
-      throw unavailable("not the leader; no leader known");
-    }
-    res.header("Location", url + req.path()
-        + (req.query() == null ? "" : "?" + req.query()));
-    throw new Refused(307, "not the leader; " + leader.orElseThrow() + " is");
+    LeaderRedirect r = LeaderRedirect.answer(req, res, node, leader);
+    throw new Refused(r.status(), r.message());
   }
 
   private static String key(String raw) throws Refused {
