@@ -22,8 +22,6 @@ public final class KvStateMachine {
 
   private final TreeMap<String, Value> data = new TreeMap<>();
   private final Sessions sessions;
-  /** The planted {@code no-session} bug: session tags are ignored, so a retry applies again. */
-  private final boolean ignoreSessions;
   private long lastApplied;
   private long clock;
 
@@ -32,16 +30,7 @@ public final class KvStateMachine {
   }
 
   public KvStateMachine(long sessionTtlMillis, int maxSessions) {
-    this(sessionTtlMillis, maxSessions, false);
-  }
-
-  /**
-   * @param ignoreSessions the planted {@code no-session} bug (tests of the verification tools only):
-   *     a command's session tag is ignored, so a retried request is applied a second time
-   */
-  public KvStateMachine(long sessionTtlMillis, int maxSessions, boolean ignoreSessions) {
     this.sessions = new Sessions(sessionTtlMillis, maxSessions);
-    this.ignoreSessions = ignoreSessions;
   }
 
   /**
@@ -77,7 +66,7 @@ public final class KvStateMachine {
       sessions.open(index, clock, opened);
       return opened;
     }
-    if (c.session().isEmpty() || ignoreSessions) {
+    if (c.session().isEmpty()) {
       return execute(c.op());
     }
     Command.SessionTag tag = c.session().get();
@@ -111,8 +100,9 @@ public final class KvStateMachine {
   }
 
   /**
-   * What applying {@code op} now would answer, without changing anything: the guess the planted
-   * {@code ack-before-commit} bug returns for an entry it acknowledges before applying it.
+   * What applying {@code op} now would answer, without changing anything (outside a session). The
+   * one user is a test instrument: the planted {@code ack-before-commit} bug answers with it for an
+   * entry it acknowledges before applying it.
    */
   public Result preview(KvOp op) {
     if (op.readOnly()) {

@@ -17,7 +17,6 @@ import io.refraft.impl.kv.ResultCodec;
 import io.refraft.impl.http.ByteSink;
 import io.refraft.impl.http.Request;
 import io.refraft.impl.http.Response;
-import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
@@ -154,11 +153,8 @@ final class KvApi {
   private static void get(Request req, Response res, NodeServer node, String key) throws IOException, Refused {
     boolean stale = "true".equals(HttpApi.query(req.query()).get("stale"));
     KvOp get = new KvOp.Get(checkKey(key));
-    // the planted stale-read bug: any node answers at once (its driver's read() skips ReadIndex)
-    if (!stale && !node.settings().bugs().contains(InjectedBug.STALE_READ)) {
-      leaderOrRedirect(req, res, node);
-    }
     if (!stale) {
+      leaderOrRedirect(req, res, node);
       CompletableFuture<Long> read = node.driver().read();
       try {
         read.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -175,9 +171,9 @@ final class KvApi {
         throw unavailable("interrupted");
       }
     }
-    Result r = node.kv().read(get);
+    Result r = node.answers().read(get);
     if (r instanceof Result.TypeMismatch) {
-      r = node.kv().read(new KvOp.Read(((KvOp.Get) get).key())); // the key holds a list
+      r = node.answers().read(new KvOp.Read(((KvOp.Get) get).key())); // the key holds a list
     }
     answer(res, r, Optional.empty());
   }
@@ -194,7 +190,7 @@ final class KvApi {
   private static void propose(Request req, Response res, NodeServer node, Command c) throws IOException, Refused {
     try {
       long index = node.driver().propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      Optional<Result> r = node.kv().answer(index, c.op());
+      Optional<Result> r = node.answers().answer(index, c.op());
       if (r.isEmpty()) {
         throw new Refused(504, "outcome unknown: the result of index " + index + " was already dropped");
       }

@@ -286,18 +286,6 @@ class KvStateMachineTest {
         new String(sm.snapshot(), StandardCharsets.UTF_8));
   }
 
-  // --- planted bugs ---
-
-  @Test
-  void when_sessions_are_ignored_by_the_planted_bug_then_a_retry_is_applied_twice() {
-    KvStateMachine buggy = new KvStateMachine(1_000, 3, true);
-    buggy.apply(1, CommandCodec.encode(Command.of(0, new KvOp.OpenSession())));
-    byte[] append = CommandCodec.encode(Command.of(0, 1, 1, new KvOp.Append("l", "x")));
-    buggy.apply(2, append);
-    buggy.apply(3, append);
-    assertEquals(new Result.ListValue(List.of("x", "x")), buggy.read(new KvOp.Read("l")));
-  }
-
   @Test
   void when_previewing_an_operation_then_its_answer_is_given_and_nothing_changes() {
     apply(new KvOp.Put("r", "1"));

@@ -122,7 +122,7 @@ class DriverTest {
     runUntil(() -> leader.status().commitIndex() >= 1, 1_000); // the leader's no-op
     List<CompletableFuture<Long>> results = new ArrayList<>();
     long last = leader.status().lastLogIndex();
-    for (int batch = 0; batch < Proposals.MAX_BATCHES_IN_FLIGHT; batch++) {
+    for (int batch = 0; batch < BatchedProposals.MAX_BATCHES_IN_FLIGHT; batch++) {
       results.add(leader.propose(new byte[] {(byte) batch}));
       leader.runTurn();
       assertEquals(++last, leader.status().lastLogIndex(), "batch " + batch + " appended in its turn");
@@ -150,7 +150,7 @@ class DriverTest {
     runUntil(() -> old.status().commitIndex() >= 1, 1_000);
     network.isolate(old.status().id().name(), true);
     List<CompletableFuture<Long>> inFlight = new ArrayList<>();
-    for (int batch = 0; batch < Proposals.MAX_BATCHES_IN_FLIGHT; batch++) {
+    for (int batch = 0; batch < BatchedProposals.MAX_BATCHES_IN_FLIGHT; batch++) {
       inFlight.add(old.propose(new byte[] {(byte) batch}));
       old.runTurn();
     }
