@@ -59,7 +59,10 @@ public enum InjectedBug implements Decorators {
     }
   },
 
-  /** Report writes durable without making them so: a crash loses what the node already promised (trace validator, lost writes). */
+  /**
+   * Report writes durable without making them so: a crash loses what the node already promised
+   * (trace validator, lost writes).
+   */
   SKIP_FSYNC {
     @Override
     public Storage storage(Storage storage) {

@@ -32,8 +32,8 @@ import java.util.concurrent.TimeoutException;
  *                                       peers: {id: {matchIndex, nextIndex, connected}}, syncs, entriesSynced, ...}
  * POST /propose   (body: the command)  200 {"index": N} once applied here;
  *                                      307 + Location (leader's /propose) when another node leads,
- *                                      503 {"error", "leader"} when the leader's URL is not known ({@link LeaderRedirect})
- *                                      or the outcome is unknown
+ *                                      503 {"error", "leader"} when the leader's URL is not known
+ *                                      ({@link LeaderRedirect}) or the outcome is unknown
  * POST /admin/block?peer=n2&amp;blocked=true|false   drop all traffic to and from n2 (tests' partitions)
  * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log: index, term, committed, data (base64)
  * /kv/..., /txn, /session              the key-value API ({@link KvApi})

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * One incarnation's view of a node's {@code MemoryStorage} (wrapped by a planted bug, if any) that tells the simulation when the
- * driver fsyncs ({@link #sync()}, {@link #truncateFrom}), so a slow disk can hold the node's turn
+ * One incarnation's view of a node's {@code MemoryStorage} (wrapped by a planted bug, if any) that
+ * tells the simulation when the driver fsyncs ({@link #sync()}, {@link #truncateFrom}), so a slow disk can hold the node's turn
  * for the fsync's duration. On a slow disk a sync is only <em>issued</em> when the driver calls it:
  * the writes become durable when the simulation completes it ({@link #completeSync()}), and a crash
  * before that can lose them. Everything else is the memory storage's, contract and crash semantics
