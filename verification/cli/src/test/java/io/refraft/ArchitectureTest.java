@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaField;
@@ -14,6 +15,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +158,33 @@ class ArchitectureTest {
             "io.refraft.spec..", "io.refraft.traces..", "io.refraft.impl..",
             "io.refraft.verification.elle..", "io.refraft.verification.linear..",
             "io.refraft.verification.trace..")
+        .check(classes);
+  }
+
+  /**
+   * The classes that build nodes with planted bugs ({@code --inject-bug}): the commands that parse
+   * the names and hand the wrappers to {@code NodeServer} ({@code node}) or to the simulator
+   * ({@code simulate}; {@code test} passes the names on to its nodes), and the simulator's node
+   * construction ({@code Simulation}) and report of its options ({@code SimResult}).
+   */
+  private static final List<String> PLANTED_BUG_ROOTS = List.of(
+      "io.refraft.cli.NodeCommand", "io.refraft.cli.SimulateCommand", "io.refraft.cli.TestCommand",
+      "io.refraft.verification.sim.Simulation", "io.refraft.verification.sim.SimResult");
+
+  @Test
+  void only_the_composition_roots_depend_on_the_planted_bugs() {
+    for (String root : PLANTED_BUG_ROOTS) { // a renamed root must be renamed here too, not silently dropped
+      if (!classes.contain(root)) {
+        throw new AssertionError("ArchitectureTest names " + root + " as a composition root, but no such class exists");
+      }
+    }
+    DescribedPredicate<JavaClass> root = DescribedPredicate.describe("a composition root " + PLANTED_BUG_ROOTS,
+        c -> PLANTED_BUG_ROOTS.stream().anyMatch(r -> c.getName().equals(r) || c.getName().startsWith(r + "$")));
+    noClasses().that().resideOutsideOfPackage("io.refraft.impl.planted..")
+        .and(DescribedPredicate.not(root))
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.impl.planted..")
+        .because("planted bugs are test instruments wrapped around a node's collaborators where it is built, "
+            + "never flags inside production classes")
         .check(classes);
   }
 

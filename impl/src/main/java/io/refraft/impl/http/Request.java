@@ -50,6 +50,16 @@ public final class Request {
     return query;
   }
 
+  /**
+   * This request with another query, for a {@link Handler} that rewrites requests before passing
+   * them on; everything else is shared with this one.
+   *
+   * @param newQuery the raw query without '?', or null for none
+   */
+  public Request withQuery(String newQuery) {
+    return new Request(method, path, newQuery, http10, fields, body, keepAlive);
+  }
+
   /** The first value of the header field {@code name}, or null. */
   public String header(String name) {
     for (int i = 0; i < fields.length; i += 2) {

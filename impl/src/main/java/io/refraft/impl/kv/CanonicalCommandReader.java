@@ -62,8 +62,8 @@ final class CanonicalCommandReader {
     if (!literal(OP)) {
       return null;
     }
-    Op op = op();
-    if (op == null || (op instanceof Op.OpenSession && session.isPresent()) || !next(']') || !next('}')
+    KvOp op = op();
+    if (op == null || (op instanceof KvOp.OpenSession && session.isPresent()) || !next(']') || !next('}')
         || pos != b.length) {
       return null;
     }
@@ -71,26 +71,26 @@ final class CanonicalCommandReader {
   }
 
   /** An operation after its opening bracket, up to its last argument. */
-  private Op op() {
+  private KvOp op() {
     String f = string(0, Integer.MAX_VALUE);
     if (f == null) {
       return null;
     }
     return switch (f) {
-      case "get" -> key() instanceof String k ? new Op.Get(k) : null;
-      case "put" -> key() instanceof String k && value() instanceof String v ? new Op.Put(k, v) : null;
-      case "delete" -> key() instanceof String k ? new Op.Delete(k) : null;
+      case "get" -> key() instanceof String k ? new KvOp.Get(k) : null;
+      case "put" -> key() instanceof String k && value() instanceof String v ? new KvOp.Put(k, v) : null;
+      case "delete" -> key() instanceof String k ? new KvOp.Delete(k) : null;
       case "cas" -> key() instanceof String k && optionalValue() instanceof Optional<String> from
-          && value() instanceof String to ? new Op.Cas(k, from, to) : null;
-      case "append" -> key() instanceof String k && value() instanceof String v ? new Op.Append(k, v) : null;
-      case "read" -> key() instanceof String k ? new Op.Read(k) : null;
+          && value() instanceof String to ? new KvOp.Cas(k, from, to) : null;
+      case "append" -> key() instanceof String k && value() instanceof String v ? new KvOp.Append(k, v) : null;
+      case "read" -> key() instanceof String k ? new KvOp.Read(k) : null;
       case "txn" -> txn();
-      case "open-session" -> new Op.OpenSession();
+      case "open-session" -> new KvOp.OpenSession();
       default -> null;
     };
   }
 
-  private Op.Txn txn() {
+  private KvOp.Txn txn() {
     if (!next(',') || !next('[')) {
       return null;
     }
@@ -102,7 +102,7 @@ final class CanonicalCommandReader {
       }
       ops.add(m);
     } while (next(','));
-    return next(']') ? new Op.Txn(ops) : null;
+    return next(']') ? new KvOp.Txn(ops) : null;
   }
 
   /** A micro-op after its opening bracket, up to and including its closing one. */

@@ -30,15 +30,15 @@ final class CanonicalCommandWriter {
     return w.out.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private boolean op(Op op) {
+  private boolean op(KvOp op) {
     return switch (op) {
-      case Op.Get o -> strings("get", o.key());
-      case Op.Put o -> strings("put", o.key(), o.value());
-      case Op.Delete o -> strings("delete", o.key());
-      case Op.Cas o -> strings("cas", o.key()) && comma() && optional(o.from()) && comma() && string(o.to());
-      case Op.Append o -> strings("append", o.key(), o.value());
-      case Op.Read o -> strings("read", o.key());
-      case Op.Txn o -> {
+      case KvOp.Get o -> strings("get", o.key());
+      case KvOp.Put o -> strings("put", o.key(), o.value());
+      case KvOp.Delete o -> strings("delete", o.key());
+      case KvOp.Cas o -> strings("cas", o.key()) && comma() && optional(o.from()) && comma() && string(o.to());
+      case KvOp.Append o -> strings("append", o.key(), o.value());
+      case KvOp.Read o -> strings("read", o.key());
+      case KvOp.Txn o -> {
         out.append("\"txn\",[");
         for (int i = 0; i < o.ops().size(); i++) {
           if ((i > 0 && !comma()) || !micro(o.ops().get(i))) {
@@ -48,7 +48,7 @@ final class CanonicalCommandWriter {
         out.append(']');
         yield true;
       }
-      case Op.OpenSession o -> string("open-session");
+      case KvOp.OpenSession o -> string("open-session");
     };
   }
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * client session it belongs to.
  *
  * <p>Invariants: (1) {@code time >= 0}; (2) a session tag has {@code clientId >= 1} and
- * {@code seq >= 1}; (3) {@link Op.OpenSession} carries no session tag.
+ * {@code seq >= 1}; (3) {@link KvOp.OpenSession} carries no session tag.
  *
  * @param time    milliseconds stamped by the leader that proposes the entry (thesis §6.3); the
  *     state machine's clock is the maximum seen so far, so it never runs backwards even when
@@ -16,25 +16,25 @@ import java.util.Optional;
  * @param session the client session and sequence number, for exactly-once retries
  * @param op      what to do
  */
-public record Command(long time, Optional<SessionTag> session, Op op) {
+public record Command(long time, Optional<SessionTag> session, KvOp op) {
   public Command {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(op, "op");
     if (time < 0) {
       throw new IllegalArgumentException("time must be >= 0, got " + time);
     }
-    if (op instanceof Op.OpenSession && session.isPresent()) {
+    if (op instanceof KvOp.OpenSession && session.isPresent()) {
       throw new IllegalArgumentException("opening a session carries no session tag");
     }
   }
 
   /** A command outside any session (applied every time it is committed). */
-  public static Command of(long time, Op op) {
+  public static Command of(long time, KvOp op) {
     return new Command(time, Optional.empty(), op);
   }
 
   /** A command of session {@code clientId}, its {@code seq}-th request. */
-  public static Command of(long time, long clientId, long seq, Op op) {
+  public static Command of(long time, long clientId, long seq, KvOp op) {
     return new Command(time, Optional.of(new SessionTag(clientId, seq)), op);
   }
 

@@ -88,8 +88,8 @@ public final class CommandCodec {
     if (!root.has("op")) {
       throw new InvalidCommandException("op", "missing");
     }
-    Op op = op(root.get("op"));
-    if (op instanceof Op.OpenSession && session.isPresent()) {
+    KvOp op = op(root.get("op"));
+    if (op instanceof KvOp.OpenSession && session.isPresent()) {
       throw new InvalidCommandException("c", "open-session carries no client id or sequence number");
     }
     return new Command(time, session, op);
@@ -116,30 +116,30 @@ public final class CommandCodec {
     return v;
   }
 
-  private static Op op(JsonNode n) throws InvalidCommandException {
+  private static KvOp op(JsonNode n) throws InvalidCommandException {
     String at = "op";
     if (!n.isArray() || n.isEmpty() || !n.get(0).isTextual()) {
       throw new InvalidCommandException(at, "must be an array starting with the operation's name, e.g. [\"get\",\"k\"]");
     }
     String f = n.get(0).asText();
     return switch (f) {
-      case "get" -> new Op.Get(key(n, at, 2));
-      case "put" -> new Op.Put(key(n, at, 3), value(n, at, 2));
-      case "delete" -> new Op.Delete(key(n, at, 2));
-      case "cas" -> new Op.Cas(key(n, at, 4), optionalValue(n, at, 2), value(n, at, 3));
-      case "append" -> new Op.Append(key(n, at, 3), value(n, at, 2));
-      case "read" -> new Op.Read(key(n, at, 2));
+      case "get" -> new KvOp.Get(key(n, at, 2));
+      case "put" -> new KvOp.Put(key(n, at, 3), value(n, at, 2));
+      case "delete" -> new KvOp.Delete(key(n, at, 2));
+      case "cas" -> new KvOp.Cas(key(n, at, 4), optionalValue(n, at, 2), value(n, at, 3));
+      case "append" -> new KvOp.Append(key(n, at, 3), value(n, at, 2));
+      case "read" -> new KvOp.Read(key(n, at, 2));
       case "txn" -> txn(n);
       case "open-session" -> {
         arity(n, at, 1);
-        yield new Op.OpenSession();
+        yield new KvOp.OpenSession();
       }
       default -> throw new InvalidCommandException(at + "[0]",
           "unknown operation '" + f + "' (get, put, delete, cas, append, read, txn, open-session)");
     };
   }
 
-  private static Op.Txn txn(JsonNode n) throws InvalidCommandException {
+  private static KvOp.Txn txn(JsonNode n) throws InvalidCommandException {
     arity(n, "op", 2);
     JsonNode ops = n.get(1);
     if (!ops.isArray() || ops.isEmpty() || ops.size() > MAX_TXN_OPS) {
@@ -149,7 +149,7 @@ public final class CommandCodec {
     for (int i = 0; i < ops.size(); i++) {
       micro.add(micro(ops.get(i), "op[1][" + i + "]"));
     }
-    return new Op.Txn(micro);
+    return new KvOp.Txn(micro);
   }
 
   private static MicroOp micro(JsonNode m, String at) throws InvalidCommandException {
@@ -237,20 +237,20 @@ public final class CommandCodec {
     return out.toByteArray();
   }
 
-  private static void writeOp(JsonGenerator g, Op op) throws IOException {
+  private static void writeOp(JsonGenerator g, KvOp op) throws IOException {
     g.writeStartArray();
     switch (op) {
-      case Op.Get o -> strings(g, "get", o.key());
-      case Op.Put o -> strings(g, "put", o.key(), o.value());
-      case Op.Delete o -> strings(g, "delete", o.key());
-      case Op.Cas o -> {
+      case KvOp.Get o -> strings(g, "get", o.key());
+      case KvOp.Put o -> strings(g, "put", o.key(), o.value());
+      case KvOp.Delete o -> strings(g, "delete", o.key());
+      case KvOp.Cas o -> {
         strings(g, "cas", o.key());
         optional(g, o.from());
         g.writeString(o.to());
       }
-      case Op.Append o -> strings(g, "append", o.key(), o.value());
-      case Op.Read o -> strings(g, "read", o.key());
-      case Op.Txn o -> {
+      case KvOp.Append o -> strings(g, "append", o.key(), o.value());
+      case KvOp.Read o -> strings(g, "read", o.key());
+      case KvOp.Txn o -> {
         g.writeString("txn");
         g.writeStartArray();
         for (MicroOp m : o.ops()) {
@@ -258,7 +258,7 @@ public final class CommandCodec {
         }
         g.writeEndArray();
       }
-      case Op.OpenSession o -> g.writeString("open-session");
+      case KvOp.OpenSession o -> g.writeString("open-session");
     }
     g.writeEndArray();
   }

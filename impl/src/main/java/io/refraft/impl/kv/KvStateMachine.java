@@ -22,8 +22,6 @@ public final class KvStateMachine {
 
   private final TreeMap<String, Value> data = new TreeMap<>();
   private final Sessions sessions;
-  /** The planted {@code no-session} bug: session tags are ignored, so a retry applies again. */
-  private final boolean ignoreSessions;
   private long lastApplied;
   private long clock;
 
@@ -32,16 +30,7 @@ public final class KvStateMachine {
   }
 
   public KvStateMachine(long sessionTtlMillis, int maxSessions) {
-    this(sessionTtlMillis, maxSessions, false);
-  }
-
-  /**
-   * @param ignoreSessions the planted {@code no-session} bug (tests of the verification tools only):
-   *     a command's session tag is ignored, so a retried request is applied a second time
-   */
-  public KvStateMachine(long sessionTtlMillis, int maxSessions, boolean ignoreSessions) {
     this.sessions = new Sessions(sessionTtlMillis, maxSessions);
-    this.ignoreSessions = ignoreSessions;
   }
 
   /**
@@ -72,12 +61,12 @@ public final class KvStateMachine {
   private Result apply(long index, Command c) {
     clock = Math.max(clock, c.time());
     sessions.expire(clock);
-    if (c.op() instanceof Op.OpenSession) {
+    if (c.op() instanceof KvOp.OpenSession) {
       Result opened = new Result.SessionOpened(index);
       sessions.open(index, clock, opened);
       return opened;
     }
-    if (c.session().isEmpty() || ignoreSessions) {
+    if (c.session().isEmpty()) {
       return execute(c.op());
     }
     Command.SessionTag tag = c.session().get();
@@ -103,7 +92,7 @@ public final class KvStateMachine {
    *
    * @throws IllegalArgumentException if {@code op} would change the state
    */
-  public Result read(Op op) {
+  public Result read(KvOp op) {
     if (!op.readOnly()) {
       throw new IllegalArgumentException("not a read-only operation: " + op);
     }
@@ -111,10 +100,11 @@ public final class KvStateMachine {
   }
 
   /**
-   * What applying {@code op} now would answer, without changing anything: the guess the planted
-   * {@code ack-before-commit} bug returns for an entry it acknowledges before applying it.
+   * What applying {@code op} now would answer, without changing anything (outside a session). The
+   * one user is a test instrument: the planted {@code ack-before-commit} bug answers with it for an
+   * entry it acknowledges before applying it.
    */
-  public Result preview(Op op) {
+  public Result preview(KvOp op) {
     if (op.readOnly()) {
       return execute(op);
     }
@@ -141,41 +131,41 @@ public final class KvStateMachine {
     return Snapshots.encode(lastApplied, clock, data, sessions.all());
   }
 
-  private Result execute(Op op) {
+  private Result execute(KvOp op) {
     return switch (op) {
-      case Op.Get g -> switch (data.get(g.key())) {
+      case KvOp.Get g -> switch (data.get(g.key())) {
         case null -> new Result.RegisterValue(Optional.empty());
         case Value.Register r -> new Result.RegisterValue(Optional.of(r.value()));
         case Value.Items l -> notRegister(g.key());
       };
-      case Op.Put p -> {
+      case KvOp.Put p -> {
         if (data.get(p.key()) instanceof Value.Items) {
           yield notRegister(p.key());
         }
         data.put(p.key(), new Value.Register(p.value()));
         yield new Result.Done();
       }
-      case Op.Delete d -> {
+      case KvOp.Delete d -> {
         data.remove(d.key());
         yield new Result.Done();
       }
-      case Op.Cas c -> cas(c);
-      case Op.Append a -> switch (data.get(a.key())) {
+      case KvOp.Cas c -> cas(c);
+      case KvOp.Append a -> switch (data.get(a.key())) {
         case null -> append(a.key(), Value.Items.EMPTY, a.value());
         case Value.Items l -> append(a.key(), l, a.value());
         case Value.Register r -> notList(a.key());
       };
-      case Op.Read r -> switch (data.get(r.key())) {
+      case KvOp.Read r -> switch (data.get(r.key())) {
         case null -> new Result.ListValue(List.of());
         case Value.Items l -> new Result.ListValue(l.elements());
         case Value.Register reg -> notList(r.key());
       };
-      case Op.Txn t -> Transactions.run(data, t);
-      case Op.OpenSession o -> throw new IllegalStateException("open-session is handled before execute");
+      case KvOp.Txn t -> TxnOverlay.run(data, t);
+      case KvOp.OpenSession o -> throw new IllegalStateException("open-session is handled before execute");
     };
   }
 
-  private Result cas(Op.Cas c) {
+  private Result cas(KvOp.Cas c) {
     Value v = data.get(c.key());
     if (v instanceof Value.Items) {
       return notRegister(c.key());

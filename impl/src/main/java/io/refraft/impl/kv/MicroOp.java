@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One step of a {@link Op.Txn}, named as in Jepsen's histories: {@code ["append",k,v]},
+ * One step of a {@link KvOp.Txn}, named as in Jepsen's histories: {@code ["append",k,v]},
  * {@code ["r",k,null]}, {@code ["w",k,v]}, {@code ["cas",k,from,to]}.
  */
 public sealed interface MicroOp permits MicroOp.Append, MicroOp.R, MicroOp.W, MicroOp.Cas {

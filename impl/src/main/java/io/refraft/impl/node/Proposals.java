@@ -3,130 +3,49 @@ package io.refraft.impl.node;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.spec.Payload;
-import io.refraft.spec.Role;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A driver's client proposals from the mailbox to their outcome: held until the leader may step
  * them ({@link #mayPropose}), then waiting in the log for their index to be applied. Owned by the
- * state thread.
+ * state thread; every method is called there. {@link #batched()} is the node's; an interface so
+ * that a test instrument can wrap it (the planted {@code ack-before-commit} bug of
+ * {@code impl.planted}).
  */
-final class Proposals {
-  /**
-   * A leader's uncommitted proposal batches beyond which new proposals wait: one batch replicates
-   * while the next accumulates. Measured against two with `impl/bench/commit-bench.sh 15 64`
-   * (impl/README.md "Commit benchmark"): one gave more entries per fsync (18–20 against 14.5) at
-   * the same or better throughput, because on shared cores the CPU saved per entry outweighs the
-   * pipelining lost.
-   */
-  static final int MAX_BATCHES_IN_FLIGHT = 1;
+public interface Proposals {
 
-  /** A proposal accepted at some index in {@code term}, waiting to be applied. */
-  private record Pending(long term, CompletableFuture<Long> result) {}
+  /** The node's proposals: batched while the previous batch replicates, completed once applied. */
+  static Proposals batched() {
+    return new BatchedProposals();
+  }
 
   /** The commands of one {@link io.refraft.spec.Input.ClientPropose} and their futures, in order. */
   record Batch(List<Payload> commands, List<CompletableFuture<Long>> results) {}
 
-  private final List<Payload> heldCommands = new ArrayList<>();
-  private final List<CompletableFuture<Long>> heldResults = new ArrayList<>();
-  /** The last index of each batch this leader stepped that is not committed yet, oldest first. */
-  private final ArrayDeque<Long> batchesInFlight = new ArrayDeque<>();
-  private long batchesTerm;
-  private final TreeMap<Long, Pending> pending = new TreeMap<>();
+  /** A client's command arrived: held until {@link #takeHeld}. */
+  void hold(byte[] command, CompletableFuture<Long> result);
 
-  void hold(byte[] command, CompletableFuture<Long> result) {
-    heldCommands.add(Payload.Data.wrap(command));
-    heldResults.add(result);
-  }
+  boolean anyHeld();
 
-  boolean anyHeld() {
-    return !heldResults.isEmpty();
-  }
-
-  /**
-   * Whether the held proposals may be stepped now: always on a follower or candidate (the spec
-   * rejects them with the leader's name at once), and on a leader while fewer than
-   * {@link #MAX_BATCHES_IN_FLIGHT} of its batches are uncommitted. This is a self-clocked batching
-   * window without a timer (Nagle's algorithm, RFC 896, applied to log entries): an idle leader
-   * steps a proposal in the turn it arrives, while under load the proposals that arrive during a
-   * replication round wait for the round's commit and then go out together, as one log append, one
-   * fsync and one AppendEntries per follower. The batch grows with the load instead of with the turn
-   * rate, which on a fast disk is set by the CPU, not by the fsync. It takes no protocol decision:
-   * the spec sees the same {@link io.refraft.spec.Input.ClientPropose}, only later.
-   */
-  boolean mayPropose(NodeState s) {
-    if (!(s.role() instanceof Role.Leader)) {
-      batchesInFlight.clear();
-      return true;
-    }
-    if (s.term() != batchesTerm) {
-      batchesInFlight.clear();
-      batchesTerm = s.term();
-    }
-    while (!batchesInFlight.isEmpty() && batchesInFlight.peekFirst() <= s.commitIndex()) {
-      batchesInFlight.removeFirst();
-    }
-    return batchesInFlight.size() < MAX_BATCHES_IN_FLIGHT;
-  }
+  /** Whether the held proposals may be stepped now, in state {@code s}. */
+  boolean mayPropose(NodeState s);
 
   /** Everything held, in arrival order; holds nothing afterwards. */
-  Batch takeHeld() {
-    Batch b = new Batch(List.copyOf(heldCommands), List.copyOf(heldResults));
-    heldCommands.clear();
-    heldResults.clear();
-    return b;
-  }
+  Batch takeHeld();
 
-  /**
-   * The spec appended {@code batch} at {@code a.firstIndex()}: each future waits for its index. With the planted {@code ack-before-commit} bug it completes at once instead.
-   */
-  void accepted(Output.ProposalAccepted a, Batch batch, boolean ackBeforeCommit) {
-    // Only a leader accepts, and mayPropose has just set batchesTerm to its term.
-    batchesInFlight.addLast(a.firstIndex() + a.count() - 1);
-    for (int i = 0; i < a.count(); i++) {
-      CompletableFuture<Long> f = batch.results().get(i);
-      pending.put(a.firstIndex() + i, new Pending(a.term(), f));
-      if (ackBeforeCommit) {
-        f.complete(a.firstIndex() + i); // planted bug: acknowledged before commit
-      }
-    }
-  }
+  /** The spec appended {@code batch} at {@code a.firstIndex()}: each future waits for its index. */
+  void accepted(Output.ProposalAccepted a, Batch batch);
+
+  /** The spec refused {@code batch} (not the leader): nothing was appended. */
+  void rejected(Output.ProposalRejected r, Batch batch);
 
   /** A follower dropped its log from {@code index} (§5.3): proposals waiting there will not commit here. */
-  void truncated(long index, Exception cause) {
-    Map<Long, Pending> dropped = pending.tailMap(index, true);
-    dropped.values().forEach(p -> p.result().completeExceptionally(cause));
-    dropped.clear();
-  }
+  void truncated(long index, Exception cause);
 
-  /**
-   * The entry at {@code index}, of {@code term}, was applied: its proposal, if this node accepted
-   * one there, succeeded when the terms match and was replaced by another leader's entry otherwise.
-   */
-  void applied(long index, long term) {
-    Pending p = pending.remove(index);
-    if (p == null) {
-      return;
-    }
-    if (p.term() == term) {
-      p.result().complete(index);
-    } else {
-      p.result().completeExceptionally(new ProposalLostException(
-          "entry " + index + " was committed from term " + term + ", not the proposal's " + p.term()));
-    }
-  }
+  /** The entry at {@code index}, of {@code term}, was applied. */
+  void applied(long index, long term);
 
   /** Fails every proposal, held or pending. */
-  void failAll(Exception cause) {
-    pending.values().forEach(p -> p.result().completeExceptionally(cause));
-    pending.clear();
-    heldResults.forEach(f -> f.completeExceptionally(cause));
-    heldResults.clear();
-    heldCommands.clear();
-  }
+  void failAll(Exception cause);
 }

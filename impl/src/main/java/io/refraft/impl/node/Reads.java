@@ -1,58 +1,42 @@
 package io.refraft.impl.node;
 
 import io.refraft.spec.Output;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A driver's linearizable reads (thesis §6.4, ReadIndex) from the request to the read point: each
- * turn's reads share one request to the spec; once the spec confirms a read index, they wait for
- * the state machine to reach it. Owned by the state thread.
+ * A driver's linearizable reads (thesis §6.4, ReadIndex) from the mailbox to their read point.
+ * Owned by the state thread; every method is called there. {@link #readIndex()} is the node's; an
+ * interface so that a test instrument can wrap it (the planted {@code stale-read} bug of
+ * {@code impl.planted}).
+ *
+ * <p>Order of calls in a turn: {@link #arrived} for each read in mailbox order, then one
+ * {@link #requestArrived}, the spec's answers ({@link #ready}, {@link #rejected}) as steps emit
+ * them, and at the end of every turn, after the applies, {@link #serveUpTo}.
  */
-final class Reads {
-  private long nextId = 1;
-  /** Requests the spec has not answered yet, by request id: the client reads each one serves. */
-  private final Map<Long, List<CompletableFuture<Long>>> requested = new HashMap<>();
-  /** Reads confirmed at a read index this node has not applied yet, by read index. */
-  private final TreeMap<Long, List<CompletableFuture<Long>>> confirmed = new TreeMap<>();
+public interface Reads {
 
-  /** Registers one request serving {@code reads}; returns its id for the spec's input. */
-  long request(List<CompletableFuture<Long>> reads) {
-    long id = nextId++;
-    requested.put(id, reads);
-    return id;
+  /** The node's reads: one ReadIndex request per turn serves every read of the turn. */
+  static Reads readIndex() {
+    return new ReadIndexReads();
   }
 
-  void ready(Output.ReadReady r) {
-    List<CompletableFuture<Long>> fs = requested.remove(r.requestId());
-    if (fs != null) {
-      confirmed.computeIfAbsent(r.readIndex(), k -> new ArrayList<>()).addAll(fs);
-    }
-  }
+  /** A client asked for a read point; the future completes with it. */
+  void arrived(CompletableFuture<Long> read);
 
-  void rejected(Output.ReadRejected r) {
-    List<CompletableFuture<Long>> fs = requested.remove(r.requestId());
-    if (fs != null) {
-      NotLeaderException e = new NotLeaderException(r.leader());
-      fs.forEach(f -> f.completeExceptionally(e));
-    }
-  }
+  /**
+   * One request id for every read arrived since the last call, for a
+   * {@link io.refraft.spec.Input.ReadIndexRequest}; empty when none arrived.
+   */
+  OptionalLong requestArrived();
 
-  /** Serves the confirmed reads whose read index the state machine has reached (§6.4 step 4). */
-  void serveUpTo(long lastApplied) {
-    Map<Long, List<CompletableFuture<Long>>> due = confirmed.headMap(lastApplied, true);
-    due.forEach((index, futures) -> futures.forEach(f -> f.complete(index)));
-    due.clear();
-  }
+  void ready(Output.ReadReady r);
 
-  void failAll(Exception cause) {
-    requested.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
-    requested.clear();
-    confirmed.values().forEach(fs -> fs.forEach(f -> f.completeExceptionally(cause)));
-    confirmed.clear();
-  }
+  void rejected(Output.ReadRejected r);
+
+  /** The state machine has applied up to {@code lastApplied}: serves the reads it has reached (§6.4 step 4). */
+  void serveUpTo(long lastApplied);
+
+  /** Fails every read not served yet. */
+  void failAll(Exception cause);
 }

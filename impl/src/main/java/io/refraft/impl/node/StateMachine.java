@@ -18,4 +18,16 @@ public interface StateMachine {
 
   /** Executes the command committed at {@code index}; {@code command} is owned by the callee. */
   void apply(long index, byte[] command);
+
+  /**
+   * A state machine that gives each command to this one, then to {@code next} (the node: a
+   * {@link RecordingStateMachine} of what was applied, then the service). Each gets the same array
+   * and must not change it.
+   */
+  default StateMachine andThen(StateMachine next) {
+    return (index, command) -> {
+      apply(index, command);
+      next.apply(index, command);
+    };
+  }
 }

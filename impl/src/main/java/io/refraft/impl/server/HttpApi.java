@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  *                                       peers: {id: {matchIndex, nextIndex, connected}}, syncs, entriesSynced, ...}
  * POST /propose   (body: the command)  200 {"index": N} once applied here;
  *                                      307 + Location (leader's /propose) when another node leads,
- *                                      503 {"error", "leader"} when no leader is known or the outcome is unknown
+ *                                      503 {"error", "leader"} when the leader's URL is not known
+ *                                      ({@link LeaderRedirect}) or the outcome is unknown
  * POST /admin/block?peer=n2&amp;blocked=true|false   drop all traffic to and from n2 (tests' partitions)
  * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log: index, term, committed, data (base64)
  * /kv/..., /txn, /session              the key-value API ({@link KvApi})
@@ -93,7 +94,7 @@ final class HttpApi {
     NodeStatus s = node.driver().status();
     ObjectNode o = JSON.createObjectNode();
     o.put("id", s.id().name());
-    o.put("role", s.role());
+    o.put("role", s.role().name());
     o.put("term", s.term());
     o.put("leader", s.leader().map(NodeId::name).orElse(null));
     o.put("commitIndex", s.commitIndex());
@@ -132,7 +133,7 @@ final class HttpApi {
       res.send(200, JSON_TYPE);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NotLeaderException nl) {
-        notLeader(res, node, nl.leader());
+        notLeader(req, res, node, nl.leader());
       } else if (e.getCause() instanceof ProposalLostException lost) {
         replyError(res, 503, "outcome unknown: " + lost.getMessage());
       } else {
@@ -146,16 +147,13 @@ final class HttpApi {
     }
   }
 
-  private static void notLeader(Response res, NodeServer node, Optional<NodeId> leader) throws IOException {
-    ObjectNode body = error(leader.map(l -> "not the leader; " + l + " is").orElse("not the leader; no leader known"));
+  /** {@link LeaderRedirect}'s answer, with the leader's id (or null) in the body too. */
+  private static void notLeader(Request req, Response res, NodeServer node, Optional<NodeId> leader)
+      throws IOException {
+    LeaderRedirect r = LeaderRedirect.answer(req, res, node, leader);
+    ObjectNode body = error(r.message());
     body.put("leader", leader.map(NodeId::name).orElse(null));
-    String url = leader.map(node::clientUrlOf).orElse(null);
-    if (url == null) {
-      reply(res, 503, body);
-    } else {
-      res.header("Location", url + "/propose");
-      reply(res, 307, body);
-    }
+    reply(res, r.status(), body);
   }
 
   private static void block(Request req, Response res, NodeServer node) throws IOException {

@@ -11,16 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.kv.Command;
 import io.refraft.impl.kv.CommandCodec;
 import io.refraft.impl.kv.InvalidCommandException;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.kv.ResultCodec;
 import io.refraft.impl.http.ByteSink;
 import io.refraft.impl.http.Request;
 import io.refraft.impl.http.Response;
-import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
+import io.refraft.traces.StateSummary.RoleName;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -39,9 +39,8 @@ import java.util.concurrent.TimeoutException;
  * {@link CommandCodec} entry each, validated before proposing (400: nothing applied); a linearizable
  * read waits for a confirmed ReadIndex (thesis §6.4) and then reads the state machine.
  *
- * <p>A follower answers 307 to the leader's same URL rather than proxying: the client learns the
- * leader and talks to it directly, and a proxied request that timed out would add a second hop
- * whose outcome is unknown. With no leader known: 503 + Retry-After. An accepted write whose outcome
+ * <p>A follower answers 307 to the leader's same URL, or 503 + Retry-After when it cannot name the
+ * leader's URL ({@link LeaderRedirect}, shared with {@code /propose}). An accepted write whose outcome
  * became unknown (leadership lost, not applied in time) is 504: the client must treat it as
  * indeterminate, or retry it in its session.
  */
@@ -121,11 +120,11 @@ final class KvApi {
       case "PUT" -> {
         leaderOrRedirect(req, res, node);
         String value = checkValue(utf8(req.body()));
-        propose(req, res, node, tagged(req, new Op.Put(checkKey(key), value)));
+        propose(req, res, node, tagged(req, new KvOp.Put(checkKey(key), value)));
       }
       case "DELETE" -> {
         leaderOrRedirect(req, res, node);
-        propose(req, res, node, tagged(req, new Op.Delete(checkKey(key))));
+        propose(req, res, node, tagged(req, new KvOp.Delete(checkKey(key))));
       }
       default -> throw new Refused(405, "use GET, PUT or DELETE on /kv/{key}, POST on /kv/{key}/cas|append");
     }
@@ -153,12 +152,9 @@ final class KvApi {
 
   private static void get(Request req, Response res, NodeServer node, String key) throws IOException, Refused {
     boolean stale = "true".equals(HttpApi.query(req.query()).get("stale"));
-    Op get = new Op.Get(checkKey(key));
-    // the planted stale-read bug: any node answers at once (its driver's read() skips ReadIndex)
-    if (!stale && !node.settings().bugs().contains(InjectedBug.STALE_READ)) {
-      leaderOrRedirect(req, res, node);
-    }
+    KvOp get = new KvOp.Get(checkKey(key));
     if (!stale) {
+      leaderOrRedirect(req, res, node);
       CompletableFuture<Long> read = node.driver().read();
       try {
         read.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -175,9 +171,9 @@ final class KvApi {
         throw unavailable("interrupted");
       }
     }
-    Result r = node.kv().read(get);
+    Result r = node.answers().read(get);
     if (r instanceof Result.TypeMismatch) {
-      r = node.kv().read(new Op.Read(((Op.Get) get).key())); // the key holds a list
+      r = node.answers().read(new KvOp.Read(((KvOp.Get) get).key())); // the key holds a list
     }
     answer(res, r, Optional.empty());
   }
@@ -194,7 +190,7 @@ final class KvApi {
   private static void propose(Request req, Response res, NodeServer node, Command c) throws IOException, Refused {
     try {
       long index = node.driver().propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      Optional<Result> r = node.kv().answer(index, c.op());
+      Optional<Result> r = node.answers().answer(index, c.op());
       if (r.isEmpty()) {
         throw new Refused(504, "outcome unknown: the result of index " + index + " was already dropped");
       }
@@ -217,7 +213,7 @@ final class KvApi {
    * A register op built directly, without the JSON round trip of {@link #command}: the hot path of
    * PUT, DELETE and GET. The checks are {@link CommandCodec#decode}'s for these fields.
    */
-  private static Command tagged(Request req, Op op) throws Refused {
+  private static Command tagged(Request req, KvOp op) throws Refused {
     String client = req.header(CLIENT_ID);
     String seq = req.header(SEQUENCE);
     long now = System.currentTimeMillis();
@@ -303,32 +299,18 @@ final class KvApi {
     }
   }
 
-  /** Sends a non-leader's client to the leader, or answers 503 when none is known. */
+  /** Sends a non-leader's client to the leader ({@link LeaderRedirect}), judged by the last published status. */
   private static void leaderOrRedirect(Request req, Response res, NodeServer node) throws Refused {
     NodeStatus s = node.driver().status();
-    if (!s.role().equals("Leader")) {
-      Optional<String> url = s.leader().map(node::clientUrlOf);
-      if (url.isEmpty()) {
-        Refused r = unavailable(s.leader().map(l -> "not the leader; " + l + " leads but its URL is not configured")
-            .orElse("not the leader; no leader known"));
-        res.header("Retry-After", "1");
-        throw r;
-      }
-      res.header("Location", url.get() + req.path()
-          + (req.query() == null ? "" : "?" + req.query()));
-      throw new Refused(307, "not the leader; " + s.leader().orElseThrow() + " is");
+    if (s.role() != RoleName.Leader) {
+      redirect(req, res, node, s.leader());
     }
   }
 
+  /** Sends the client to {@code leader} ({@link LeaderRedirect}): always throws. */
   private static void redirect(Request req, Response res, NodeServer node, Optional<NodeId> leader) throws Refused {
-    String url = leader.map(node::clientUrlOf).orElse(null);
-    if (url == null) {
-      res.header("Retry-After", "1");
-      throw unavailable("not the leader; no leader known");
-    }
-    res.header("Location", url + req.path()
-        + (req.query() == null ? "" : "?" + req.query()));
-    throw new Refused(307, "not the leader; " + leader.orElseThrow() + " is");
+    LeaderRedirect r = LeaderRedirect.answer(req, res, node, leader);
+    throw new Refused(r.status(), r.message());
   }
 
   private static String key(String raw) throws Refused {

@@ -1,56 +1,34 @@
 package io.refraft.impl.server;
 
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.KvStateMachine;
-import io.refraft.impl.kv.Op;
 import io.refraft.impl.kv.Result;
-import io.refraft.impl.node.InjectedBug;
-import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.StateMachine;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The node's state machine: every committed entry goes to the {@link KvStateMachine}, and to a
- * {@link RecordingStateMachine} whose digest {@code /status} reports. The result of each applied
- * index is kept in a ring, so the HTTP handler whose proposal completed with that index can answer
- * the client with it.
+ * The node's key-value service: every committed entry goes to the {@link KvStateMachine}, and the
+ * result of each applied index is kept in a ring, so the HTTP handler whose proposal completed with
+ * that index can answer the client with it. (What was applied is counted and digested for
+ * {@code /status} by a {@code RecordingStateMachine} the composition root puts before this one.)
  *
  * <p>Thread-safety: {@link #apply} runs on the driver's state thread; {@link #read} and
- * {@link #result} on HTTP threads. One monitor serializes them, so a read sees the state between
- * two applies, never during one (the KV state machine itself is not thread-safe).
+ * {@link #result} on HTTP threads. One monitor, this object's, serializes them, so a read sees the
+ * state between two applies, never during one (the KV state machine itself is not thread-safe); a
+ * caller may hold it to make several calls one step.
  *
  * <p>Public for the deterministic simulator, which runs this same class in its simulated nodes.
  */
-public final class KvService implements StateMachine {
+public final class KvService implements StateMachine, KvAnswers {
   /** Results older than this many indexes are dropped; a handler waits far fewer entries than that. */
   private static final int RING = 1 << 16;
 
-  private final KvStateMachine kv;
-  private final RecordingStateMachine recording;
-  private final boolean ackBeforeCommit;
+  private final KvStateMachine kv = new KvStateMachine();
   private final long[] ringIndex = new long[RING];
   private final Result[] ringResult = new Result[RING];
 
-  /** Without planted bugs. */
-  public KvService() {
-    this(Set.of(), false);
-  }
-
-  /**
-   * @param bugs       planted bugs; {@code no-session} and {@code ack-before-commit} live here
-   * @param keepApplied whether the {@link #recording()} keeps every applied command (simulator) or only
-   *     counts and digests them (node)
-   */
-  public KvService(Set<InjectedBug> bugs, boolean keepApplied) {
-    kv = new KvStateMachine(KvStateMachine.DEFAULT_SESSION_TTL_MILLIS, KvStateMachine.DEFAULT_MAX_SESSIONS,
-        bugs.contains(InjectedBug.NO_SESSION));
-    recording = new RecordingStateMachine(keepApplied);
-    ackBeforeCommit = bugs.contains(InjectedBug.ACK_BEFORE_COMMIT);
-  }
-
   @Override
   public synchronized void apply(long index, byte[] command) {
-    recording.apply(index, command);
     // the driver skips the leader's no-op entries (StateMachine's contract), the KV state machine
     // wants every index: feed it the skipped ones as no-ops (an empty payload)
     for (long i = kv.lastApplied() + 1; i < index; i++) {
@@ -68,32 +46,23 @@ public final class KvService implements StateMachine {
     return ringIndex[slot] == index ? Optional.of(ringResult[slot]) : Optional.empty();
   }
 
-  /**
-   * The answer to the client whose proposal of {@code op} completed with {@code index}: what applying
-   * it answered; or, with the planted {@code ack-before-commit} bug (the proposal completed before
-   * the entry was applied), a guess from the current state.
-   */
-  public synchronized Optional<Result> answer(long index, Op op) {
-    Optional<Result> r = result(index);
-    if (r.isEmpty() && ackBeforeCommit && index > kv.lastApplied()) {
-      return Optional.of(op instanceof Op.OpenSession ? new Result.SessionOpened(index) : kv.preview(op));
-    }
-    return r;
+  /** What applying {@code index} answered: the answer to the client whose proposal completed with it. */
+  @Override
+  public Optional<Result> answer(long index, KvOp op) {
+    return result(index);
   }
 
-  /**
-   * Answers a read-only op from the current state: after a confirmed ReadIndex once the read index
-   * is applied (linearizable), or at once (a stale read).
-   */
-  public synchronized Result read(Op op) {
+  @Override
+  public synchronized Result read(KvOp op) {
     return kv.read(op);
+  }
+
+  /** What applying {@code op} now would answer, changing nothing ({@link KvStateMachine#preview}). */
+  public synchronized Result preview(KvOp op) {
+    return kv.preview(op);
   }
 
   public synchronized long lastApplied() {
     return kv.lastApplied();
-  }
-
-  public RecordingStateMachine recording() {
-    return recording;
   }
 }

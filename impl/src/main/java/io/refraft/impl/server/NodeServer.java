@@ -6,7 +6,6 @@ import io.refraft.impl.net.PeerAddresses;
 import io.refraft.impl.net.TcpTransport;
 import io.refraft.impl.net.TransportConfig;
 import io.refraft.impl.node.Driver;
-import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.NdjsonTraceSink;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.SystemClock;
@@ -32,6 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One running node: storage, transport, driver and HTTP API, opened in that order and closed in
  * reverse. Every resource acquired before a failure is released before {@link #start} throws.
+ *
+ * <p>The real node's composition root: {@link #start(NodeSettings, Decorators, Consumer)} builds
+ * every collaborator and lets the given {@link Decorators} wrap each one as it is built
+ * ({@link Decorators#NONE} for a node; the planted bugs of {@code refraft node --inject-bug}
+ * otherwise, which the command line passes in, so this class does not know them).
  */
 public final class NodeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
@@ -41,19 +45,21 @@ public final class NodeServer implements AutoCloseable {
   private final TcpTransport transport;
   private final SystemClock clock;
   private final Driver driver;
-  private final KvService kv;
+  private final KvAnswers answers;
+  private final RecordingStateMachine applied;
   private final Http1Server http;
   private final TraceSink trace;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
-      Driver driver, KvService kv, Http1Server http, TraceSink trace) {
+      Driver driver, KvAnswers answers, RecordingStateMachine applied, Http1Server http, TraceSink trace) {
     this.settings = settings;
     this.storage = storage;
     this.transport = transport;
     this.clock = clock;
     this.driver = driver;
-    this.kv = kv;
+    this.answers = answers;
+    this.applied = applied;
     this.http = http;
     this.trace = trace;
   }
@@ -63,12 +69,15 @@ public final class NodeServer implements AutoCloseable {
    * later (a failed fsync); the caller should then {@link #close()} and exit.
    */
   public static NodeServer start(NodeSettings s, Consumer<Throwable> onFatal) throws StartupException {
+    return start(s, Decorators.NONE, onFatal);
+  }
+
+  /** {@link #start(NodeSettings, Consumer)}, with every collaborator wrapped by {@code d} as it is built. */
+  public static NodeServer start(NodeSettings s, Decorators d, Consumer<Throwable> onFatal)
+      throws StartupException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       FileStorage storage = openStorage(s);
-      if (s.bugs().contains(InjectedBug.SKIP_FSYNC)) {
-        storage.plantSkipFsync();
-      }
       opened.add(storage);
       TcpTransport transport = bindTransport(s);
       opened.add(transport);
@@ -77,7 +86,8 @@ public final class NodeServer implements AutoCloseable {
       SystemClock clock = new SystemClock("timers-" + s.id());
       opened.add(clock);
       Config config = Config.of(List.copyOf(new TreeSet<>(s.members().keySet())));
-      KvService sm = new KvService(s.bugs(), false);
+      KvService kv = new KvService();
+      RecordingStateMachine applied = new RecordingStateMachine(false);
       TraceSink trace = TraceSink.OFF;
       if (s.trace().isPresent()) {
         NdjsonTraceSink sink = openTrace(s, config);
@@ -85,20 +95,21 @@ public final class NodeServer implements AutoCloseable {
         trace = sink;
       }
       // With tracing on, a turn's trace lines reach the file before its storage writes (TraceFirstStorage).
-      Storage driverStorage = trace == TraceSink.OFF ? storage : new TraceFirstStorage(storage, trace);
+      Storage disk = d.storage(storage);
+      Storage driverStorage = trace == TraceSink.OFF ? disk : new TraceFirstStorage(disk, trace);
       Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(), transport, driverStorage,
-          sm, trace, onFatal);
+          applied.andThen(d.stateMachine(kv)), trace == TraceSink.OFF ? trace : d.trace(trace),
+          Decorators.driverParts(d), onFatal);
       // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
       // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
-      driver.plantBugs(s.bugs());
       driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
       try {
         driver.start();
       } catch (IOException e) {
         throw new StartupException("cannot recover from data directory " + s.data() + ": " + e.getMessage(), e);
       }
-      NodeServer server = new NodeServer(s, storage, transport, clock, driver, sm, http, trace);
-      http.start(HttpApi.handler(server));
+      NodeServer server = new NodeServer(s, storage, transport, clock, driver, d.answers(kv), applied, http, trace);
+      http.start(d.http(HttpApi.handler(server)));
       LOG.info("{} started: peers on {}, clients on http://{}:{}, data in {}", s.id(), transport.localAddress(),
           s.client().getHostString(), http.address().getPort(), s.data());
       return server;
@@ -178,11 +189,12 @@ public final class NodeServer implements AutoCloseable {
 
   /** Counts and digests what was applied (reported by {@code /status}). */
   public RecordingStateMachine stateMachine() {
-    return kv.recording();
+    return applied;
   }
 
-  KvService kv() {
-    return kv;
+  /** The KV service as clients' requests see it. */
+  KvAnswers answers() {
+    return answers;
   }
 
   /** The HTTP API's bound address (the real port when the settings asked for port 0). */

@@ -1,6 +1,5 @@
 package io.refraft.impl.server;
 
-import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.Timing;
 import io.refraft.spec.NodeId;
 import java.net.InetSocketAddress;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,12 +20,10 @@ import java.util.TreeMap;
  * @param peerClients members' HTTP base URLs, for redirects; may be empty
  * @param trace       where to write this node's trace (traces/FORMAT.md), if anywhere
  * @param maxRequestBytes the largest HTTP request body the KV API accepts (larger: 413)
- * @param bugs        deliberate bugs to plant (tests of the verification tools only; empty in production)
  */
 public record NodeSettings(
     NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data, String clusterId,
-    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes,
-    Set<InjectedBug> bugs) {
+    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes) {
 
   /** 1 MiB: {@code CommandCodec.MAX_COMMAND_BYTES}, the largest command the log accepts. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -47,12 +43,11 @@ public record NodeSettings(
     if (maxRequestBytes < 1) {
       throw new IllegalArgumentException("the request size limit must be >= 1 byte, got " + maxRequestBytes);
     }
-    bugs = Set.copyOf(bugs);
   }
 
-  /** Settings with the default request size limit and no planted bug. */
+  /** Settings with the default request size limit. */
   public NodeSettings(NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data,
       String clusterId, Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace) {
-    this(id, members, client, data, clusterId, timing, peerClients, trace, DEFAULT_MAX_REQUEST_BYTES, Set.of());
+    this(id, members, client, data, clusterId, timing, peerClients, trace, DEFAULT_MAX_REQUEST_BYTES);
   }
 }

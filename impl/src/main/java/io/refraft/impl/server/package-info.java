@@ -4,7 +4,10 @@
  * machine and the HTTP/JSON API, served by {@code io.refraft.impl.http.Http1Server}
  * ({@link io.refraft.impl.server.HttpApi}: status, proposals, the
  * partition switch for tests, log reads; {@code KvApi}: the key-value API over {@code KvService},
- * which applies the log to the {@code KvStateMachine}).
+ * which applies the log to the {@code KvStateMachine}; {@code LeaderRedirect}: the one answer a
+ * node that does not lead gives). {@link io.refraft.impl.server.Decorators} is how a composition
+ * root wraps a node's collaborators ({@code Decorators.NONE} in production; the planted bugs
+ * otherwise, which this package never names).
  *
  * <p>May depend on every other {@code io.refraft.impl} package; none of them depends on this one.
  * Must not depend on {@code verification} or the command line, which only parses arguments.

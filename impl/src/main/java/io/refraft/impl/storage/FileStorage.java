@@ -87,8 +87,6 @@ public final class FileStorage implements Storage {
   private int firstUnwritten;
   private Meta meta = Meta.INITIAL;
   private boolean metaDirty;
-  /** The planted {@code skip-fsync} bug: {@link #sync()} reports durable without flushing the log. */
-  private boolean skipFsync;
   private boolean dirDirty;
   private State state = State.OPENED;
   private IOException failure;
@@ -282,7 +280,7 @@ public final class FileStorage implements Storage {
 
   private void forceWritten() throws IOException {
     for (Segment s : segments) {
-      if (s.dirty && !skipFsync) {
+      if (s.dirty) {
         // fdatasync also flushes the file size, which a later read of the data needs (fdatasync(2)).
         s.channel().force(false);
         s.dirty = false;
@@ -292,15 +290,6 @@ public final class FileStorage implements Storage {
       MetaFile.syncDirectory(dir);
       dirDirty = false;
     }
-  }
-
-  /**
-   * Plants the {@code skip-fsync} bug (tests of the verification tools only): from now on
-   * {@link #sync()} writes log records to the OS but never fsyncs them, so a power loss (or
-   * {@link FaultyStorage#crashLosingUnsynced()}) loses entries the node already acknowledged.
-   */
-  public void plantSkipFsync() {
-    skipFsync = true;
   }
 
   @Override
@@ -414,7 +403,7 @@ public final class FileStorage implements Storage {
     return failure;
   }
 
-  // ---- hooks for FaultyStorage, which simulates crashes over the same files ----
+  // ---- hooks for the tests' FaultyStorage (impl/src/test), which simulates crashes over the same files ----
 
   /**
    * Does what a sync does before its fsyncs (meta replaced, then the records written to the page

@@ -24,8 +24,6 @@ public final class MemoryStorage implements Storage {
   private boolean loaded;
   private boolean failed;
   private boolean failNextSync;
-  /** The planted {@code skip-fsync} bug: {@link #sync()} returns without making anything durable. */
-  private boolean skipFsync;
 
   @Override
   public Recovered load() {
@@ -79,18 +77,8 @@ public final class MemoryStorage implements Storage {
       failed = true;
       throw new IOException("injected fsync failure");
     }
-    if (!skipFsync) {
-      syncedCount = log.size();
-      durableMeta = meta;
-    }
-  }
-
-  /**
-   * Plants the {@code skip-fsync} bug (tests of the verification tools only): {@link #sync()} and
-   * {@link #truncateFrom} return as if durable, but a {@link #crash()} loses everything since.
-   */
-  public void plantSkipFsync() {
-    skipFsync = true;
+    syncedCount = log.size();
+    durableMeta = meta;
   }
 
   /** Same as {@link #crash()}: a stop without sync keeps only what was synced. */

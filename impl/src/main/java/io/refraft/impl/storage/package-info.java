@@ -6,9 +6,9 @@
  * opaque payload, metadata is {@code (term, votedFor)}. The on-disk layout is documented in
  * {@code impl/README.md} ("Storage").
  *
- * <p>Implementations: {@link io.refraft.impl.storage.FileStorage} (the real one),
- * {@link io.refraft.impl.storage.FaultyStorage} (fault injection over real files, for tests) and
- * {@link io.refraft.impl.storage.MemoryStorage} (for the deterministic simulator).
+ * <p>Implementations: {@link io.refraft.impl.storage.FileStorage} (the real one) and
+ * {@link io.refraft.impl.storage.MemoryStorage} (for the deterministic simulator). The tests add
+ * {@code FaultyStorage} (fault injection over real files), in this package of impl/src/test.
  *
  * <p>Must not depend on {@code io.refraft.spec} or {@code io.refraft.traces} (storage knows no
  * protocol types), nor on {@code io.refraft.verification}. Uses only the JDK and SLF4J.

@@ -20,15 +20,15 @@ class CommandCodecTest {
   @Test
   void when_every_operation_is_encoded_then_it_decodes_to_itself() throws Exception {
     List<Command> commands = List.of(
-        Command.of(5, new Op.Get("k")),
-        Command.of(5, 3, 9, new Op.Put("k", "v")),
-        Command.of(0, new Op.Delete("k")),
-        Command.of(1, new Op.Cas("k", Optional.empty(), "b")),
-        Command.of(1, new Op.Cas("k", Optional.of("a"), "b")),
-        Command.of(1, new Op.Append("l", "1")),
-        Command.of(1, new Op.Read("l")),
-        Command.of(7, new Op.OpenSession()),
-        Command.of(2, 1, 1, new Op.Txn(List.of(new MicroOp.Append("x", "1"), new MicroOp.R("x"),
+        Command.of(5, new KvOp.Get("k")),
+        Command.of(5, 3, 9, new KvOp.Put("k", "v")),
+        Command.of(0, new KvOp.Delete("k")),
+        Command.of(1, new KvOp.Cas("k", Optional.empty(), "b")),
+        Command.of(1, new KvOp.Cas("k", Optional.of("a"), "b")),
+        Command.of(1, new KvOp.Append("l", "1")),
+        Command.of(1, new KvOp.Read("l")),
+        Command.of(7, new KvOp.OpenSession()),
+        Command.of(2, 1, 1, new KvOp.Txn(List.of(new MicroOp.Append("x", "1"), new MicroOp.R("x"),
             new MicroOp.W("y", "2"), new MicroOp.Cas("y", Optional.of("2"), "3"), new MicroOp.Cas("z", Optional.empty(), "0")))));
     for (Command c : commands) {
       byte[] bytes = CommandCodec.encode(c);
@@ -49,7 +49,7 @@ class CommandCodecTest {
   void when_a_txn_is_given_in_jepsen_form_then_it_decodes() throws Exception {
     Command c = CommandCodec.decode(
         "{\"v\":1,\"op\":[\"txn\",[[\"append\",\"x\",\"1\"],[\"r\",\"x\",null],[\"w\",\"y\",\"2\"],[\"cas\",\"y\",\"2\",\"3\"]]]}");
-    assertEquals(new Op.Txn(List.of(new MicroOp.Append("x", "1"), new MicroOp.R("x"), new MicroOp.W("y", "2"),
+    assertEquals(new KvOp.Txn(List.of(new MicroOp.Append("x", "1"), new MicroOp.R("x"), new MicroOp.W("y", "2"),
         new MicroOp.Cas("y", Optional.of("2"), "3"))), c.op());
     assertEquals(0, c.time());
     assertEquals(Optional.empty(), c.session());
@@ -125,10 +125,10 @@ class CommandCodecTest {
     System.out.println("CommandCodecTest seed=" + seed);
     SplittableRandom r = new SplittableRandom(seed);
     List<byte[]> bases = List.of(
-        CommandCodec.encode(Command.of(5, 3, 9, new Op.Put("k", "v"))),
-        CommandCodec.encode(Command.of(1, new Op.Cas("k", Optional.of("a"), "b"))),
-        CommandCodec.encode(Command.of(7, new Op.OpenSession())),
-        CommandCodec.encode(Command.of(2, 1, 1, new Op.Txn(List.of(new MicroOp.Append("x", "1"),
+        CommandCodec.encode(Command.of(5, 3, 9, new KvOp.Put("k", "v"))),
+        CommandCodec.encode(Command.of(1, new KvOp.Cas("k", Optional.of("a"), "b"))),
+        CommandCodec.encode(Command.of(7, new KvOp.OpenSession())),
+        CommandCodec.encode(Command.of(2, 1, 1, new KvOp.Txn(List.of(new MicroOp.Append("x", "1"),
             new MicroOp.R("x"), new MicroOp.Cas("z", Optional.empty(), "0"))))));
     byte[] alphabet = "{}[]\",:01 -nulltxnrgetvcq\\é".getBytes(StandardCharsets.UTF_8);
     int accepted = 0;
@@ -180,15 +180,15 @@ class CommandCodecTest {
   }
 
   private static Command randomCommand(SplittableRandom r) {
-    Op op = switch (r.nextInt(8)) {
-      case 0 -> new Op.Get(randomString(r, 1));
-      case 1 -> new Op.Put(randomString(r, 1), randomString(r, 0));
-      case 2 -> new Op.Delete(randomString(r, 1));
-      case 3 -> new Op.Cas(randomString(r, 1), r.nextBoolean() ? Optional.empty() : Optional.of(randomString(r, 0)),
+    KvOp op = switch (r.nextInt(8)) {
+      case 0 -> new KvOp.Get(randomString(r, 1));
+      case 1 -> new KvOp.Put(randomString(r, 1), randomString(r, 0));
+      case 2 -> new KvOp.Delete(randomString(r, 1));
+      case 3 -> new KvOp.Cas(randomString(r, 1), r.nextBoolean() ? Optional.empty() : Optional.of(randomString(r, 0)),
           randomString(r, 0));
-      case 4 -> new Op.Append(randomString(r, 1), randomString(r, 0));
-      case 5 -> new Op.Read(randomString(r, 1));
-      case 6 -> new Op.OpenSession();
+      case 4 -> new KvOp.Append(randomString(r, 1), randomString(r, 0));
+      case 5 -> new KvOp.Read(randomString(r, 1));
+      case 6 -> new KvOp.OpenSession();
       default -> {
         List<MicroOp> ops = new java.util.ArrayList<>();
         for (int k = 1 + r.nextInt(4); k > 0; k--) {
@@ -200,11 +200,11 @@ class CommandCodecTest {
                 r.nextBoolean() ? Optional.empty() : Optional.of(randomString(r, 0)), randomString(r, 0));
           });
         }
-        yield new Op.Txn(ops);
+        yield new KvOp.Txn(ops);
       }
     };
     long time = r.nextBoolean() ? r.nextLong(1000) : r.nextLong(Long.MAX_VALUE);
-    return op instanceof Op.OpenSession || r.nextBoolean() ? Command.of(time, op)
+    return op instanceof KvOp.OpenSession || r.nextBoolean() ? Command.of(time, op)
         : Command.of(time, 1 + r.nextLong(Long.MAX_VALUE - 1), 1 + r.nextLong(1000), op);
   }
 
@@ -247,15 +247,15 @@ class CommandCodecTest {
   @Test
   void when_a_key_is_exactly_at_the_limit_then_it_is_accepted() throws Exception {
     String okKey = "é".repeat(CommandCodec.MAX_KEY_BYTES / 2);
-    assertEquals(new Op.Get(okKey), CommandCodec.decode("{\"v\":1,\"op\":[\"get\",\"" + okKey + "\"]}").op());
+    assertEquals(new KvOp.Get(okKey), CommandCodec.decode("{\"v\":1,\"op\":[\"get\",\"" + okKey + "\"]}").op());
     String asciiKey = "k".repeat(CommandCodec.MAX_KEY_BYTES);
-    assertEquals(new Op.Get(asciiKey), CanonicalCommandReader.read(
+    assertEquals(new KvOp.Get(asciiKey), CanonicalCommandReader.read(
         ("{\"v\":1,\"t\":0,\"op\":[\"get\",\"" + asciiKey + "\"]}").getBytes(StandardCharsets.UTF_8)).op());
     assertEquals(null, CanonicalCommandReader.read(
         ("{\"v\":1,\"t\":0,\"op\":[\"get\",\"" + asciiKey + "k\"]}").getBytes(StandardCharsets.UTF_8)));
     // non-ASCII and escaped strings are left to the tree decoder, which reads them
     assertEquals(null, CanonicalCommandReader.read(
         ("{\"v\":1,\"t\":0,\"op\":[\"get\",\"" + okKey + "\"]}").getBytes(StandardCharsets.UTF_8)));
-    assertEquals(new Op.Get("a\"b"), CommandCodec.decode("{\"v\":1,\"t\":0,\"op\":[\"get\",\"a\\\"b\"]}").op());
+    assertEquals(new KvOp.Get("a\"b"), CommandCodec.decode("{\"v\":1,\"t\":0,\"op\":[\"get\",\"a\\\"b\"]}").op());
   }
 }

@@ -7,6 +7,7 @@ import io.refraft.impl.net.Transport;
 import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
+import io.refraft.traces.StateSummary.RoleName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -169,13 +170,13 @@ public final class DriverStress {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    for (int round = 0; round < 10 && !d.status().role().equals("Leader"); round++) {
+    for (int round = 0; round < 10 && d.status().role() != RoleName.Leader; round++) {
       List<Runnable> due = List.copyOf(timers);
       timers.clear();
       due.forEach(Runnable::run);
       d.runTurn();
     }
-    if (!d.status().role().equals("Leader")) {
+    if (d.status().role() != RoleName.Leader) {
       throw new IllegalStateException("a one-node cluster did not elect itself: " + d.status());
     }
     return d;
@@ -183,7 +184,7 @@ public final class DriverStress {
 
   /** Whole: the fields of one snapshot agree with each other and with the log it carries. */
   static boolean whole(NodeStatus s) {
-    return s.role().equals("Leader") && s.lastApplied() <= s.commitIndex() && s.commitIndex() <= s.lastLogIndex()
+    return s.role() == RoleName.Leader && s.lastApplied() <= s.commitIndex() && s.commitIndex() <= s.lastLogIndex()
         && s.lastLogIndex() == s.log().lastIndex() && s.entriesSynced() >= 0 && s.syncs() >= 0;
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
+import io.refraft.traces.StateSummary.RoleName;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ class DriverTest {
   }
 
   private Optional<Driver> leader() {
-    return drivers.stream().filter(d -> d.status().role().equals("Leader")).findFirst();
+    return drivers.stream().filter(d -> d.status().role() == RoleName.Leader).findFirst();
   }
 
   @Test
@@ -121,7 +122,7 @@ class DriverTest {
     runUntil(() -> leader.status().commitIndex() >= 1, 1_000); // the leader's no-op
     List<CompletableFuture<Long>> results = new ArrayList<>();
     long last = leader.status().lastLogIndex();
-    for (int batch = 0; batch < Proposals.MAX_BATCHES_IN_FLIGHT; batch++) {
+    for (int batch = 0; batch < BatchedProposals.MAX_BATCHES_IN_FLIGHT; batch++) {
       results.add(leader.propose(new byte[] {(byte) batch}));
       leader.runTurn();
       assertEquals(++last, leader.status().lastLogIndex(), "batch " + batch + " appended in its turn");
@@ -149,14 +150,14 @@ class DriverTest {
     runUntil(() -> old.status().commitIndex() >= 1, 1_000);
     network.isolate(old.status().id().name(), true);
     List<CompletableFuture<Long>> inFlight = new ArrayList<>();
-    for (int batch = 0; batch < Proposals.MAX_BATCHES_IN_FLIGHT; batch++) {
+    for (int batch = 0; batch < BatchedProposals.MAX_BATCHES_IN_FLIGHT; batch++) {
       inFlight.add(old.propose(new byte[] {(byte) batch}));
       old.runTurn();
     }
     CompletableFuture<Long> held = old.propose(new byte[] {9});
     old.runTurn();
     assertFalse(held.isDone(), "held while its batches wait for a quorum that cannot answer");
-    runUntil(() -> drivers.stream().anyMatch(d -> d != old && d.status().role().equals("Leader")), 5_000);
+    runUntil(() -> drivers.stream().anyMatch(d -> d != old && d.status().role() == RoleName.Leader), 5_000);
     network.isolate(old.status().id().name(), false);
     runUntil(held::isDone, 5_000);
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, held::get);

@@ -79,18 +79,4 @@ class MemoryStorageTest {
     MemoryStorage s = new MemoryStorage();
     assertThrows(IllegalStateException.class, () -> s.append(range(1, 1, 1, 1)));
   }
-
-  @Test
-  void when_fsync_is_skipped_by_the_planted_bug_then_a_crash_loses_what_sync_reported_durable() throws IOException {
-    MemoryStorage s = new MemoryStorage();
-    s.plantSkipFsync();
-    s.load();
-    s.saveMeta(new Meta(2, "a"));
-    s.append(range(1, 4, 2, 8));
-    s.sync();
-    s.crash();
-    Recovered r = s.load();
-    assertEquals(Meta.INITIAL, r.meta());
-    assertEquals(java.util.List.of(), r.records());
-  }
 }

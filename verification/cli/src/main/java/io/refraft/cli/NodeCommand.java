@@ -1,6 +1,8 @@
 package io.refraft.cli;
 
 import io.refraft.impl.node.Timing;
+import io.refraft.impl.planted.InjectedBug;
+import io.refraft.impl.server.Decorators;
 import io.refraft.impl.server.NodeServer;
 import io.refraft.impl.server.NodeSettings;
 import io.refraft.impl.server.StartupException;
@@ -72,13 +74,16 @@ public final class NodeCommand implements Callable<Integer> {
       description = "stop when the parent process exits (set by 'refraft cluster' so no node outlives it)")
   boolean exitWithParent;
 
+  /** The planted bugs' wrappers, parsed with the settings (after the other options, as always). */
+  private Decorators planted = Decorators.NONE;
+
   @Override
   public Integer call() throws Exception {
     NodeSettings settings = settings();
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     NodeServer server;
     try {
-      server = NodeServer.start(settings, ended::complete);
+      server = NodeServer.start(settings, planted, ended::complete);
     } catch (StartupException | IllegalArgumentException e) {
       throw new UserError(id + ": " + e.getMessage());
     }
@@ -107,9 +112,9 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private java.util.Set<io.refraft.impl.node.InjectedBug> bugs() {
+  private java.util.Set<InjectedBug> bugs() {
     try {
-      return io.refraft.impl.node.InjectedBug.parseList(injectBug);
+      return InjectedBug.parseList(injectBug);
     } catch (IllegalArgumentException e) {
       throw new UserError("--inject-bug: " + e.getMessage());
     }
@@ -135,9 +140,11 @@ public final class NodeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("--heartbeat-ms/--election-ms: " + e.getMessage());
     }
+    // the composition root of a real node: NodeServer wraps its collaborators with these
+    planted = InjectedBug.all(bugs());
     try {
       return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
-          java.util.Optional.ofNullable(trace), maxRequestBytes, bugs());
+          java.util.Optional.ofNullable(trace), maxRequestBytes);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -2,7 +2,7 @@ package io.refraft.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.refraft.impl.node.InjectedBug;
+import io.refraft.impl.planted.InjectedBug;
 import io.refraft.verification.sim.Fault;
 import io.refraft.verification.sim.Schedule;
 import io.refraft.verification.sim.Shrinker;

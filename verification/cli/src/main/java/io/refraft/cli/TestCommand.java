@@ -1,6 +1,6 @@
 package io.refraft.cli;
 
-import io.refraft.impl.node.InjectedBug;
+import io.refraft.impl.planted.InjectedBug;
 import io.refraft.verification.harness.HarnessException;
 import io.refraft.verification.harness.HarnessRun;
 import io.refraft.verification.harness.NemesisKind;

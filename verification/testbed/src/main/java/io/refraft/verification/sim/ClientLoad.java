@@ -2,11 +2,12 @@ package io.refraft.verification.sim;
 
 import io.refraft.impl.kv.Command;
 import io.refraft.impl.kv.CommandCodec;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.node.Clock;
 import io.refraft.impl.node.Driver;
 import io.refraft.impl.node.NotLeaderException;
+import io.refraft.impl.server.KvAnswers;
 import io.refraft.impl.server.KvService;
 import io.refraft.spec.NodeId;
 import io.refraft.verification.history.Op.Type;
@@ -46,7 +47,8 @@ final class ClientLoad {
     /** Node {@code i}'s driver, or null while it is down. */
     Driver driver(int i);
 
-    KvService kv(int i);
+    /** Node {@code i}'s KV service as its clients see it. */
+    KvAnswers kv(int i);
 
     /** Runs {@code task} once node {@code i}'s turn would really have finished (after a slow fsync), unless it crashed. */
     void afterTurn(int i, Runnable task);
@@ -127,8 +129,8 @@ final class ClientLoad {
     }
     c.seq++;
     if (c.clientId == 0) {
-      c.current = new Workload.Invocation(null, null, new Op.OpenSession(), false);
-      c.command = CommandCodec.encode(Command.of(clock.nanoTime() / SimNetwork.MS, new Op.OpenSession()));
+      c.current = new Workload.Invocation(null, null, new KvOp.OpenSession(), false);
+      c.command = CommandCodec.encode(Command.of(clock.nanoTime() / SimNetwork.MS, new KvOp.OpenSession()));
     } else {
       c.current = workload.next();
       c.command = c.current.read() ? null
@@ -193,7 +195,7 @@ final class ClientLoad {
   }
 
   private void answered(Client c, int node, long index) {
-    KvService kv = cluster.kv(node);
+    KvAnswers kv = cluster.kv(node);
     if (c.command == null) {
       if (index < c.mustSee) {
         violation = violation.or(() -> Optional.of("ReadLinearizable: a read served at index " + index

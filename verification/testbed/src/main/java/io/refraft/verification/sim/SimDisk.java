@@ -1,7 +1,6 @@
 package io.refraft.verification.sim;
 
 import io.refraft.impl.storage.LogRecord;
-import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.impl.storage.Meta;
 import io.refraft.impl.storage.Recovered;
 import io.refraft.impl.storage.Storage;
@@ -10,27 +9,27 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * One incarnation's view of a node's {@link MemoryStorage} that tells the simulation when the
- * driver fsyncs ({@link #sync()}, {@link #truncateFrom}), so a slow disk can hold the node's turn
+ * One incarnation's view of a node's {@code MemoryStorage} (wrapped by a planted bug, if any) that
+ * tells the simulation when the driver fsyncs ({@link #sync()}, {@link #truncateFrom}), so a slow disk can hold the node's turn
  * for the fsync's duration. On a slow disk a sync is only <em>issued</em> when the driver calls it:
  * the writes become durable when the simulation completes it ({@link #completeSync()}), and a crash
  * before that can lose them. Everything else is the memory storage's, contract and crash semantics
  * included.
  */
 final class SimDisk implements Storage {
-  private final MemoryStorage disk;
+  private final Storage disk;
   private final BooleanSupplier slowSync;
   private boolean syncPending;
   private boolean truncatedInTurn;
 
   /** @param slowSync called on each fsync: true when it takes time (the simulation then completes it later) */
-  SimDisk(MemoryStorage disk, BooleanSupplier slowSync) {
+  SimDisk(Storage disk, BooleanSupplier slowSync) {
     this.disk = disk;
     this.slowSync = slowSync;
   }
 
   @Override
-  public Recovered load() {
+  public Recovered load() throws IOException {
     return disk.load();
   }
 
@@ -82,7 +81,7 @@ final class SimDisk implements Storage {
   }
 
   @Override
-  public void close() {
+  public void close() throws IOException {
     disk.close();
   }
 }

@@ -131,7 +131,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     o.put("nodes", options.nodes());
     o.put("steps", options.steps());
     o.put("faults", options.faults().stream().map(Fault::flag).sorted().toList().toString());
-    o.put("bugs", options.bugs().stream().map(io.refraft.impl.node.InjectedBug::flag).sorted().toList().toString());
+    o.put("bugs", options.bugs().stream().map(io.refraft.impl.planted.InjectedBug::flag).sorted().toList().toString());
     o.put("reads", options.reads());
     o.put("passed", passed());
     o.put("failure", failure.orElse(null));

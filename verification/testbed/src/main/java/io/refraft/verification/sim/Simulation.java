@@ -2,9 +2,11 @@ package io.refraft.verification.sim;
 
 import io.refraft.impl.net.Transport;
 import io.refraft.impl.node.Driver;
-import io.refraft.impl.node.InjectedBug;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.Timing;
+import io.refraft.impl.planted.InjectedBug;
+import io.refraft.impl.server.Decorators;
+import io.refraft.impl.server.KvAnswers;
 import io.refraft.impl.server.KvService;
 import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
@@ -94,7 +96,9 @@ public final class Simulation {
   private final SimTraceSink[] sinks;
   private final StepValidator validator;
   private final Driver[] drivers;
-  private final KvService[] services;
+  private final KvAnswers[] services;
+  /** The planted bugs' wrappers ({@link InjectedBug#all}); {@link Decorators#NONE} for a real check. */
+  private final Decorators planted;
   private final int[] incarnation;
   private final long[] slowUntil;
   private final long[] busyUntil;
@@ -122,7 +126,8 @@ public final class Simulation {
         options.faults().contains(Fault.DUP), digest);
     int n = options.nodes();
     this.drivers = new Driver[n];
-    this.services = new KvService[n];
+    this.services = new KvAnswers[n];
+    this.planted = InjectedBug.all(options.bugs());
     this.monitor = new SafetyMonitor(n);
     this.clients = new ClientLoad(clock, random.split(), n, options.reads(), new ClientLoad.Cluster() {
       @Override
@@ -131,7 +136,7 @@ public final class Simulation {
       }
 
       @Override
-      public KvService kv(int i) {
+      public KvAnswers kv(int i) {
         return services[i];
       }
 
@@ -154,9 +159,6 @@ public final class Simulation {
     validator = SimTraceSink.validator(config, options.faults().contains(Fault.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
-      if (options.bugs().contains(InjectedBug.SKIP_FSYNC)) {
-        disks[i].plantSkipFsync();
-      }
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(Fault.DUP),
           "refraft simulate --seed " + seed, validator, digest, writeText);
       machines.add(new ArrayList<>());
@@ -289,21 +291,27 @@ public final class Simulation {
     return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
   }
 
-  /** Starts a new incarnation of node {@code i} on its disk, with a fresh KV state machine. */
+  /**
+   * Starts a new incarnation of node {@code i} on its disk, with a fresh KV state machine: the
+   * simulator's composition root, where the planted bugs wrap the node's collaborators as
+   * {@code NodeServer} lets them in a real node (the disk view over the wrapped disk, the recording
+   * before the wrapped service, as there).
+   */
   void boot(int i) throws IOException {
     NodeId id = config.members().get(i);
-    KvService kv = new KvService(options.bugs(), true);
+    KvService kv = new KvService();
+    RecordingStateMachine applied = new RecordingStateMachine(true);
     Transport net = network.transport(id.name());
     Transport transport = options.faults().contains(Fault.FSYNC_LATENCY) ? afterFsync(i, net) : net;
-    simDisks[i] = new SimDisk(disks[i], () -> synced(i));
+    simDisks[i] = new SimDisk(planted.storage(disks[i]), () -> synced(i));
     Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), transport,
-        simDisks[i], kv, sinks[i], e -> fatal.add(id + ": " + e));
-    d.plantBugs(options.bugs());
+        simDisks[i], applied.andThen(planted.stateMachine(kv)), planted.trace(sinks[i]),
+        Decorators.driverParts(planted), e -> fatal.add(id + ": " + e));
     d.firstMessageSeq(sinks[i].nextSendSeq());
     d.startWithoutThread();
     drivers[i] = d;
-    services[i] = kv;
-    machines.get(i).add(kv.recording());
+    services[i] = planted.answers(kv);
+    machines.get(i).add(applied);
   }
 
   /**

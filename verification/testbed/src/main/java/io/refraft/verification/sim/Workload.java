@@ -1,7 +1,7 @@
 package io.refraft.verification.sim;
 
 import io.refraft.impl.kv.MicroOp;
-import io.refraft.impl.kv.Op;
+import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.kv.Value;
 import io.refraft.verification.history.Keyword;
@@ -45,7 +45,7 @@ final class Workload {
    * One operation: what the store executes, how the history writes its invocation, and whether it
    * is served by a ReadIndex read instead of the log.
    */
-  record Invocation(Keyword f, Object value, Op op, boolean read) {}
+  record Invocation(Keyword f, Object value, KvOp op, boolean read) {}
 
   /** How an answered operation completes in the history. */
   record Completion(io.refraft.verification.history.Op.Type type, Object value, String error) {}
@@ -93,7 +93,7 @@ final class Workload {
         kv.add(new MicroOp.R("a" + key));
       }
     }
-    return new Invocation(TXN, List.copyOf(mops), new Op.Txn(kv), readOnly);
+    return new Invocation(TXN, List.copyOf(mops), new KvOp.Txn(kv), readOnly);
   }
 
   private Invocation register() {
@@ -101,14 +101,14 @@ final class Workload {
     String k = "r" + key;
     int choice = random.nextInt(reads ? 3 : 2);
     if (choice == 2) {
-      return new Invocation(READ, Arrays.asList(key, null), new Op.Get(k), true);
+      return new Invocation(READ, Arrays.asList(key, null), new KvOp.Get(k), true);
     }
     long v = random.nextInt(REGISTER_VALUES);
     if (choice == 0) {
-      return new Invocation(WRITE, List.of(key, v), new Op.Put(k, Long.toString(v)), false);
+      return new Invocation(WRITE, List.of(key, v), new KvOp.Put(k, Long.toString(v)), false);
     }
     long from = random.nextInt(REGISTER_VALUES);
-    return new Invocation(CAS, List.of(key, List.of(from, v)), new Op.Cas(k, Optional.of(Long.toString(from)),
+    return new Invocation(CAS, List.of(key, List.of(from, v)), new KvOp.Cas(k, Optional.of(Long.toString(from)),
         Long.toString(v)), false);
   }
 

@@ -3,7 +3,7 @@ package io.refraft.verification.sim;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.refraft.impl.node.InjectedBug;
+import io.refraft.impl.planted.InjectedBug;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;

@@ -57,7 +57,7 @@ class SimulationTest {
   void a_failure_shrinks_to_fewer_faults_that_still_fail_the_same_way() {
     // skip-fsync fails on the first restart of a crashed node: shrinking keeps a crash and drops the rest
     Simulation.Options o = new Simulation.Options(3, 3_000, ALL, true,
-        Set.of(io.refraft.impl.node.InjectedBug.SKIP_FSYNC), java.util.Optional.empty());
+        Set.of(io.refraft.impl.planted.InjectedBug.SKIP_FSYNC), java.util.Optional.empty());
     SimResult failed = Simulation.run(1, o);
     assertTrue(!failed.passed(), failed.summaryJson());
     // a failing seed is re-run to write its traces: the same run, same failure

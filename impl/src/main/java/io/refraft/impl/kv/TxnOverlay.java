@@ -7,16 +7,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Runs a {@link Op.Txn} atomically: micro-ops apply in order to a private overlay of the keys
+ * Runs a {@link KvOp.Txn} atomically: micro-ops apply in order to a private overlay of the keys
  * they touch (so later reads see earlier writes of the same transaction); the overlay is written
  * back only if every micro-op succeeds. A cas mismatch or a type error aborts the transaction with
  * nothing changed. Being one log entry, the transaction is serializable by construction: every
  * replica applies it at the same point of the same order.
  */
-final class Transactions {
-  private Transactions() {}
+final class TxnOverlay {
+  private TxnOverlay() {}
 
-  static Result run(TreeMap<String, Value> data, Op.Txn txn) {
+  static Result run(TreeMap<String, Value> data, KvOp.Txn txn) {
     Map<String, Optional<Value>> overlay = new TreeMap<>();
     List<Result.Completed> done = new ArrayList<>(txn.ops().size());
     for (int i = 0; i < txn.ops().size(); i++) {

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A {@link FileStorage} with injected disk faults, for tests: a failing fsync, and crashes that
- * lose or tear what was not synced.
+ * lose or tear what was not synced. Test code only (FileStorage keeps two package-private hooks
+ * for it, which is why it lives in the same package).
  *
  * <p>How a crash is simulated: the real files are the disk. After each {@link #sync()},
  * {@link #truncateFrom} and {@link #load()} this wrapper records every segment's size and the

@@ -5,11 +5,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One operation on the store. Every operation is one log entry; a {@link Txn} applies all its
- * micro-operations atomically or none of them.
+ * One operation on the key-value store, the {@code op} of a {@link Command}. Every operation is one
+ * log entry; a {@link Txn} applies all its micro-operations atomically or none of them. (Not a
+ * history operation: Jepsen's invoke/ok/fail/info records are {@code verification.history.Op}.)
  */
-public sealed interface Op
-    permits Op.Get, Op.Put, Op.Delete, Op.Cas, Op.Append, Op.Read, Op.Txn, Op.OpenSession {
+public sealed interface KvOp
+    permits KvOp.Get, KvOp.Put, KvOp.Delete, KvOp.Cas, KvOp.Append, KvOp.Read, KvOp.Txn, KvOp.OpenSession {
 
   /** Whether this operation changes nothing, so it may be served by a ReadIndex read (thesis §6.4). */
   default boolean readOnly() {
@@ -26,14 +27,14 @@ public sealed interface Op
   }
 
   /** Read a register. */
-  record Get(String key) implements Op {
+  record Get(String key) implements KvOp {
     public Get {
       Objects.requireNonNull(key, "key");
     }
   }
 
   /** Write a register. */
-  record Put(String key, String value) implements Op {
+  record Put(String key, String value) implements KvOp {
     public Put {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
@@ -41,14 +42,14 @@ public sealed interface Op
   }
 
   /** Remove a key of either kind. */
-  record Delete(String key) implements Op {
+  record Delete(String key) implements KvOp {
     public Delete {
       Objects.requireNonNull(key, "key");
     }
   }
 
   /** Compare-and-set a register: {@code from} empty means "the key is absent". */
-  record Cas(String key, Optional<String> from, String to) implements Op {
+  record Cas(String key, Optional<String> from, String to) implements KvOp {
     public Cas {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(from, "from");
@@ -57,7 +58,7 @@ public sealed interface Op
   }
 
   /** Append to a list (an absent key is an empty list). */
-  record Append(String key, String value) implements Op {
+  record Append(String key, String value) implements KvOp {
     public Append {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
@@ -65,19 +66,19 @@ public sealed interface Op
   }
 
   /** Read a list. */
-  record Read(String key) implements Op {
+  record Read(String key) implements KvOp {
     public Read {
       Objects.requireNonNull(key, "key");
     }
   }
 
   /** Micro-operations applied in order, atomically, as one entry (Jepsen's txn workloads). */
-  record Txn(List<MicroOp> ops) implements Op {
+  record Txn(List<MicroOp> ops) implements KvOp {
     public Txn {
       ops = List.copyOf(ops);
     }
   }
 
   /** Open a client session (thesis §6.3); its id is the log index of this entry. */
-  record OpenSession() implements Op {}
+  record OpenSession() implements KvOp {}
 }
