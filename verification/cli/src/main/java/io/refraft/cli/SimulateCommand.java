@@ -3,7 +3,7 @@ package io.refraft.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.node.InjectedBug;
-import io.refraft.verification.sim.Fault;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.sim.Schedule;
 import io.refraft.verification.sim.Shrinker;
 import io.refraft.verification.sim.SimResult;
@@ -142,7 +142,7 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     }
     try {
-      Set<Fault> f = Fault.parse(faults);
+      Set<FaultKind> f = FaultKind.parseSimulated(faults);
       Set<InjectedBug> bugs = InjectedBug.parseList(injectBug);
       Optional<Schedule> replay = Optional.empty();
       if (schedule != null) {
