@@ -3,6 +3,8 @@ package io.refraft;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -14,6 +16,11 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +164,53 @@ class ArchitectureTest {
             "io.refraft.verification.elle..", "io.refraft.verification.linear..",
             "io.refraft.verification.trace..")
         .check(classes);
+  }
+
+  @Test
+  void the_fault_vocabulary_depends_only_on_the_jdk_and_sim_and_harness_not_on_each_other() {
+    classes().that().resideInAPackage("io.refraft.verification.fault..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.refraft.verification.fault..", "java..")
+        .because("the simulator and the harness share it")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.refraft.verification.sim..")
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.verification.harness..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.refraft.verification.harness..")
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.verification.sim..")
+        .check(classes);
+  }
+
+  /**
+   * Names that still clash while another branch renames them (impl.node.Event, impl.kv.Op,
+   * impl.kv.Transactions). THIS LIST MUST BE EMPTY: empty it once that branch is merged (the test
+   * fails when a listed name no longer clashes).
+   */
+  private static final Set<String> ALLOWED_CLASHES = Set.of("Event", "Op", "Transactions");
+
+  /**
+   * A simple name means one type: no two top-level types of io.refraft, public or not, share one
+   * (main code only; package-info files excluded), so a reader never has to look at the imports to
+   * know which {@code Fault} or {@code Model} is meant.
+   */
+  @Test
+  void no_two_top_level_types_share_a_simple_name() {
+    Map<String, List<String>> byName = new TreeMap<>();
+    for (JavaClass c : classes) {
+      if (c.isTopLevelClass() && !c.getSimpleName().equals("package-info")) {
+        byName.computeIfAbsent(c.getSimpleName(), k -> new ArrayList<>()).add(c.getName());
+      }
+    }
+    List<String> clashes = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : byName.entrySet()) {
+      if (e.getValue().size() > 1 && !ALLOWED_CLASHES.contains(e.getKey())) {
+        clashes.add(e.getKey() + ": " + e.getValue().stream().sorted().toList());
+      }
+    }
+    assertEquals(List.of(), clashes, "types that share a simple name");
+    for (String allowed : ALLOWED_CLASHES) {
+      assertTrue(byName.getOrDefault(allowed, List.of()).size() > 1,
+          allowed + " no longer clashes: remove it from ALLOWED_CLASHES");
+    }
   }
 
   @Test
