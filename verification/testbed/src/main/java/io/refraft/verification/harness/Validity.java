@@ -8,13 +8,4 @@ public enum Validity {
   public Validity and(Validity other) {
     return compareTo(other) >= 0 ? this : other;
   }
-
-  /** As JSON: {@code true}, {@code false} or {@code "unknown"}. */
-  public Object json() {
-    return switch (this) {
-      case VALID -> Boolean.TRUE;
-      case INVALID -> Boolean.FALSE;
-      case UNKNOWN -> "unknown";
-    };
-  }
 }
