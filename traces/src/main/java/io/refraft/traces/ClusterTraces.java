@@ -22,7 +22,7 @@ public final class ClusterTraces {
   /** Writes {@code header} and one line per node step of the run from {@code initial}. */
   public static void write(TraceHeader header, Cluster initial, List<Cluster.Step> steps, Writer out)
       throws IOException {
-    TraceRecorder rec = new TraceRecorder(initial.config(), true);
+    TraceRecorder rec = new TraceRecorder(initial.config());
     TraceWriter w = new TraceWriter(out);
     w.header(header);
     Cluster c = initial;

@@ -97,10 +97,6 @@ final class JsonLexer {
     token = stack[depth] == OBJECT ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
   }
 
-  byte[] buffer() {
-    return buf;
-  }
-
   String currentName() {
     return name;
   }

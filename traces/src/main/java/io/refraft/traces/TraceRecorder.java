@@ -19,9 +19,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Turns steps of the spec into trace steps: numbers each node's steps, gives every sent message
- * an id {@code from/to/n} (one counter per sender) and remembers the ids of messages in flight so
- * that a later delivery of the same message names the id it was sent with.
+ * Turns steps of the spec into trace steps, the one place that does ({@link #step}, which a node's
+ * trace sink calls with the ids it numbered itself, and {@link #record}, which numbers them here):
+ * numbers each node's steps, gives every sent message an id {@code from/to/n} (one counter per
+ * sender) and remembers the ids of messages in flight so that a later delivery of the same message
+ * names the id it was sent with.
  *
  * <p>What a step persisted is derived from the durable state before and after it, not from the
  * transition's outputs, so a deliberately broken step function (a mutant that replaces the next
@@ -33,15 +35,12 @@ public final class TraceRecorder {
   private final Map<NodeId, Long> stepSeq = new HashMap<>();
   private final Map<NodeId, Long> sendSeq = new HashMap<>();
   private final Map<Message, ArrayDeque<MessageId>> inFlight = new HashMap<>();
-  private final boolean withActions;
 
-  /** @param withActions record the spec actions of each step */
-  public TraceRecorder(Config config, boolean withActions) {
+  public TraceRecorder(Config config) {
     for (NodeId id : config.members()) {
       stepSeq.put(id, 0L);
       sendSeq.put(id, 0L);
     }
-    this.withActions = withActions;
   }
 
   /**
@@ -59,25 +58,49 @@ public final class TraceRecorder {
    */
   public TraceStep record(NodeState before, Input input, MessageId receivedId, Transition t, OptionalLong time) {
     NodeId self = before.self();
+    long firstSent = sendSeq.getOrDefault(self, 0L) + 1;
+    TraceStep step = build(stepSeq.merge(self, 1L, Long::sum), time, before, input, receivedId, t, firstSent);
+    for (TracedMessage m : step.sent()) {
+      inFlight.computeIfAbsent(m.message(), k -> new ArrayDeque<>(1)).add(m.id());
+    }
+    sendSeq.put(self, firstSent - 1 + step.sent().size());
+    return step;
+  }
+
+  /**
+   * The trace step of a node that numbers its steps and messages itself, as a node's trace sink
+   * does: its step number {@code seq}, in which {@code before} took {@code input} and made
+   * {@code t}. A received message was number {@code receivedSeq} of its sender (its id is
+   * {@code from/to/receivedSeq}; ignored for other inputs), and the step's sends are numbered
+   * consecutively from {@code firstSentSeq}.
+   */
+  public static TraceStep step(long seq, OptionalLong time, NodeState before, Input input, long receivedSeq,
+      Transition t, long firstSentSeq) {
+    MessageId received = input instanceof Input.MessageReceived(Message m)
+        ? new MessageId(m.from(), m.to(), receivedSeq) : null;
+    return build(seq, time, before, input, received, t, firstSentSeq);
+  }
+
+  private static TraceStep build(long seq, OptionalLong time, NodeState before, Input input, MessageId receivedId,
+      Transition t, long firstSentSeq) {
+    NodeId self = before.self();
     TracedMessage received = null;
     if (input instanceof Input.MessageReceived(Message m)) {
       received = new TracedMessage(receivedId, m);
     }
     List<TracedMessage> sent = new ArrayList<>(4);
     List<ReadAnswer> reads = new ArrayList<>(0);
+    long sentSeq = firstSentSeq;
     for (Output o : t.outputs()) {
-      ReadAnswer.of(o).ifPresent(reads::add);
       if (o instanceof Output.Send(Message m)) {
-        MessageId id = new MessageId(self, m.to(), sendSeq.merge(self, 1L, Long::sum));
-        inFlight.computeIfAbsent(m, k -> new ArrayDeque<>(1)).add(id);
-        sent.add(new TracedMessage(id, m));
+        sent.add(new TracedMessage(new MessageId(self, m.to(), sentSeq++), m));
       }
+      ReadAnswer.of(o).ifPresent(reads::add);
     }
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
         : between(before.durable(), t.next().durable());
-    return new TraceStep(self, stepSeq.merge(self, 1L, Long::sum), time, TraceInput.of(input, received),
-        withActions ? Optional.of(t.actions()) : Optional.empty(), StateSummary.of(t.next()),
-        Optional.of(persisted), sent, reads);
+    return new TraceStep(self, seq, time, TraceInput.of(input, received), Optional.of(t.actions()),
+        StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
   }
 
   /** The network delivers one more copy of {@code m} later: it keeps the id it was sent with. */
@@ -110,7 +133,7 @@ public final class TraceRecorder {
    * What turns durable state {@code a} into {@code b}: the hard state when term or vote changed,
    * and the log from its first changed index (logs change only at their end, §5.3).
    */
-  public static Persisted between(DurableState a, DurableState b) {
+  private static Persisted between(DurableState a, DurableState b) {
     Optional<Output.HardState> hard = a.term() != b.term() || !a.votedFor().equals(b.votedFor())
         ? Optional.of(new Output.HardState(b.term(), b.votedFor())) : Optional.empty();
     Log x = a.log();

@@ -46,7 +46,7 @@ class TraceReaderTest {
   @Test
   void what_the_writer_writes_reads_back_equal() throws Exception {
     Config config = Config.ofSize(3);
-    TraceRecorder rec = new TraceRecorder(config, true);
+    TraceRecorder rec = new TraceRecorder(config);
     NodeState n1 = NodeState.initial(config.members().get(0), config);
     NodeState n2 = NodeState.initial(config.members().get(1), config);
     List<TraceStep> steps = new ArrayList<>();
@@ -193,7 +193,7 @@ class TraceReaderTest {
   @Test
   void reads_and_rounds_write_and_read_back_equal() throws Exception {
     Config config = Config.ofSize(1);
-    TraceRecorder rec = new TraceRecorder(config, true);
+    TraceRecorder rec = new TraceRecorder(config);
     NodeState n1 = NodeState.initial(config.members().get(0), config);
     List<TraceStep> steps = new ArrayList<>();
     for (Input in : List.<Input>of(new Input.ElectionTimeout(), new Input.ElectionTimeout(),

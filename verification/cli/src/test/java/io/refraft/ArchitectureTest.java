@@ -3,6 +3,7 @@ package io.refraft;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -15,12 +16,15 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rules of DESIGN §1, checked on the compiled main classes of every module.
+ * The dependency rules of docs/ARCHITECTURE.md#modules-and-dependencies, checked on the compiled main classes of every module.
  *
  * <p>Each rule is a separate test so a failure names the rule it breaks.
  */
@@ -48,7 +52,7 @@ class ArchitectureTest {
         .and().resideOutsideOfPackage("io.refraft.spec.explore..")
         .should().onlyDependOnClassesThat()
         .resideInAnyPackage("io.refraft.spec..", "java.lang..", "java.util..")
-        .because("the spec is a pure function: no I/O, clocks, randomness or threads (DESIGN §1)");
+        .because("the spec is a pure function: no I/O, clocks, randomness or threads (docs/ARCHITECTURE.md#modules-and-dependencies)");
     rule.check(classes);
   }
 
@@ -65,7 +69,7 @@ class ArchitectureTest {
         .orShould().callMethod(System.class, "nanoTime")
         .orShould().callMethod(System.class, "currentTimeMillis")
         .orShould().callMethod(Math.class, "random")
-        .because("only spec.explore may use threads and a seeded PRNG (DESIGN §1)");
+        .because("only spec.explore may use threads and a seeded PRNG (docs/ARCHITECTURE.md#modules-and-dependencies)");
     rule.check(classes);
   }
 
@@ -185,6 +189,84 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("io.refraft.impl.planted..")
         .because("planted bugs are test instruments wrapped around a node's collaborators where it is built, "
             + "never flags inside production classes")
+        .check(classes);
+  }
+
+  @Test
+  void the_fault_vocabulary_depends_only_on_the_jdk_and_sim_and_harness_not_on_each_other() {
+    classes().that().resideInAPackage("io.refraft.verification.fault..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.refraft.verification.fault..", "java..")
+        .because("the simulator and the harness share it")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.refraft.verification.sim..")
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.verification.harness..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.refraft.verification.harness..")
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.verification.sim..")
+        .check(classes);
+  }
+
+  /**
+   * A simple name means one type: no two top-level types of io.refraft, public or not, share one
+   * (main code only; package-info files excluded), so a reader never has to look at the imports to
+   * know which {@code Fault} or {@code Model} is meant.
+   */
+  @Test
+  void no_two_top_level_types_share_a_simple_name() {
+    Map<String, List<String>> byName = new TreeMap<>();
+    for (JavaClass c : classes) {
+      if (c.isTopLevelClass() && !c.getSimpleName().equals("package-info")) {
+        byName.computeIfAbsent(c.getSimpleName(), k -> new ArrayList<>()).add(c.getName());
+      }
+    }
+    List<String> clashes = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : byName.entrySet()) {
+      if (e.getValue().size() > 1) {
+        clashes.add(e.getKey() + ": " + e.getValue().stream().sorted().toList());
+      }
+    }
+    assertEquals(List.of(), clashes, "types that share a simple name");
+  }
+
+  /**
+   * The server and HTTP layers decide nothing by the protocol's roles: they see the role's name in
+   * the node's status (to redirect a client to the leader), never the spec's {@code Role}, whose
+   * leader, candidate and follower logic belongs to the spec.
+   */
+  @Test
+  void the_server_and_http_layers_hold_no_role_logic() {
+    noClasses().that().resideInAnyPackage("io.refraft.impl.server..", "io.refraft.impl.http..")
+        .should().dependOnClassesThat().haveNameMatching("io\\.refraft\\.spec\\.Role(\\$.*)?")
+        .because("what to send, when and to whom is the spec's decision")
+        .check(classes);
+  }
+
+  /** Iterating these visits entries in hash order, which is not part of the protocol. */
+  private static final List<String> HASH_CONTAINERS = List.of("java.util.HashMap", "java.util.HashSet");
+  private static final List<String> ITERATION = List.of(
+      "iterator", "forEach", "stream", "parallelStream", "spliterator", "entrySet", "keySet", "values", "toArray");
+
+  /**
+   * The spec never lets hash order reach a step's result: no HashMap or HashSet is iterated, held
+   * in a field or returned (a lookup, such as Config's duplicate check, is fine).
+   */
+  @Test
+  void the_spec_never_depends_on_hash_order() {
+    classes().that().resideInAPackage("io.refraft.spec..")
+        .and().resideOutsideOfPackage("io.refraft.spec.explore..")
+        .should(new ArchCondition<JavaClass>("neither iterate, hold nor return a HashMap or HashSet") {
+          @Override
+          public void check(JavaClass c, ConditionEvents events) {
+            c.getMethodCallsFromSelf().stream()
+                .filter(call -> HASH_CONTAINERS.contains(call.getTargetOwner().getName())
+                    && ITERATION.contains(call.getName()))
+                .forEach(call -> events.add(SimpleConditionEvent.violated(call, call.getDescription())));
+            c.getFields().stream().filter(f -> HASH_CONTAINERS.contains(f.getRawType().getName()))
+                .forEach(f -> events.add(SimpleConditionEvent.violated(f, f.getFullName() + " is a hash container")));
+            c.getMethods().stream().filter(m -> HASH_CONTAINERS.contains(m.getRawReturnType().getName()))
+                .forEach(m -> events.add(SimpleConditionEvent.violated(m, m.getFullName() + " returns a hash container")));
+          }
+        })
         .check(classes);
   }
 

@@ -20,7 +20,7 @@ final class BatchedProposals implements Proposals {
   /**
    * A leader's uncommitted proposal batches beyond which new proposals wait: one batch replicates
    * while the next accumulates. Measured against two with `impl/bench/commit-bench.sh 15 64`
-   * (impl/README.md "Commit benchmark"): one gave more entries per fsync (18–20 against 14.5) at
+   * (BENCHMARKS.md, "The node"): one gave more entries per fsync (18–20 against 14.5) at
    * the same or better throughput, because on shared cores the CPU saved per entry outweighs the
    * pipelining lost.
    */

@@ -29,13 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one state thread (DESIGN §4): owns the {@link NodeState}, steps the spec (its
+ * The node's one state thread (docs/ARCHITECTURE.md#the-node): owns the {@link NodeState}, steps the spec (its
  * {@link StepFunction}, {@code Raft.step}) over a mailbox of inputs and carries out the outputs. It
  * takes no protocol decision of its own.
  *
  * <p><b>Parts.</b> The driver itself runs the turns and dispatches each step's outputs; its parts,
  * all owned by the state thread but the mailbox: the {@link Mailbox} (the queue other threads post
- * {@link Mail} to, and the transport's receiver); {@link Effects} (persists, sends and applies, at
+ * {@link Mail} to, and the transport's receiver); {@link TurnOutputs} (persists, sends and applies, at
  * the end of the turn); {@link Timers} (election and heartbeat); {@link Proposals} and
  * {@link Reads} (client futures from arrival to outcome); {@link StatusSnapshot} (what other
  * threads read).
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       own);</li>
  *   <li>then every message of the turn is sent: a vote or acknowledgement never leaves before it is
  *       durable ({@link Output}'s ordering rule, Figure 2 "respond to RPCs after updating stable
- *       storage"; a leader's AppendEntries may leave earlier, thesis §10.2.1, see {@link Effects});</li>
+ *       storage"; a leader's AppendEntries may leave earlier, thesis §10.2.1, see {@link TurnOutputs});</li>
  *   <li>then committed entries are applied to the {@link StateMachine}, in index order;</li>
  *   <li>then client futures complete, for entries applied in the term they were proposed in, and for
  *       reads whose read index is now applied.</li>
@@ -97,7 +97,7 @@ public final class Driver {
   private final Reads reads;
   private final Mailbox mailbox;
   private final Timers timers;
-  private final Effects effects;
+  private final TurnOutputs outputs;
   private volatile StatusSnapshot published;
   private volatile boolean stopped;
   private Thread thread;
@@ -130,7 +130,7 @@ public final class Driver {
     this.reads = parts.reads();
     this.mailbox = new Mailbox(self, config);
     this.timers = new Timers(timing, clock, random, mailbox::post);
-    this.effects = new Effects(self, transport, storage, stateMachine, trace, proposals);
+    this.outputs = new TurnOutputs(self, transport, storage, stateMachine, trace, proposals);
     this.state = NodeState.initial(self, config);
     publishStatus();
   }
@@ -144,7 +144,7 @@ public final class Driver {
     if (seq < 1) {
       throw new IllegalArgumentException("seq must be >= 1, got " + seq);
     }
-    effects.firstSendSeq(seq);
+    outputs.firstSendSeq(seq);
   }
 
   /** Recovers, starts the transport's receiver and the timers, and runs the state thread. */
@@ -193,7 +193,7 @@ public final class Driver {
     Meta m = r.meta();
     DurableState durable = new DurableState(m.term(), Optional.ofNullable(m.votedFor()).map(NodeId::of),
         Log.of(entries));
-    effects.recovered(durable.log().lastIndex());
+    outputs.recovered(durable.log().lastIndex());
     step(new Input.Restart(durable), 0);
     if (trace != TraceSink.OFF) {
       trace.endTurn();
@@ -336,8 +336,8 @@ public final class Driver {
         step(new Input.ClientPropose(proposing.commands()), 0);
         proposing = null;
       }
-      effects.finishTurn();
-      reads.serveUpTo(effects.lastApplied());
+      outputs.finishTurn();
+      reads.serveUpTo(outputs.lastApplied());
       publishStatus();
       if (stop) {
         shutDown(new ProposalLostException(self + " stopped before the entry was applied"));
@@ -353,15 +353,15 @@ public final class Driver {
   private void step(Input input, long receivedSeq) throws IOException {
     Transition t = stepFunction.step(state, input);
     if (trace != TraceSink.OFF) {
-      trace.step(state, input, receivedSeq, t, effects.nextSendSeq());
+      trace.step(state, input, receivedSeq, t, outputs.nextSendSeq());
     }
     state = t.next();
     for (Output o : t.outputs()) {
       switch (o) {
-        case Output.HardState h -> effects.saveHardState(h);
-        case Output.LogSuffix s -> effects.persistSuffix(s);
-        case Output.Send s -> effects.send(s.message());
-        case Output.Apply a -> effects.apply(a);
+        case Output.HardState h -> outputs.saveHardState(h);
+        case Output.LogSuffix s -> outputs.persistSuffix(s);
+        case Output.Send s -> outputs.send(s.message());
+        case Output.Apply a -> outputs.apply(a);
         case Output.ResetElectionTimer r -> timers.armElection();
         case Output.ProposalAccepted a -> proposals.accepted(a, proposing);
         case Output.ProposalRejected r -> proposals.rejected(r, proposing);
@@ -389,6 +389,6 @@ public final class Driver {
 
   /** Publishes the turn's end state for other threads ({@link StatusSnapshot}). */
   private void publishStatus() {
-    published = new StatusSnapshot(state, effects.lastApplied(), effects.syncs(), effects.entriesSynced());
+    published = new StatusSnapshot(state, outputs.lastApplied(), outputs.syncs(), outputs.entriesSynced());
   }
 }

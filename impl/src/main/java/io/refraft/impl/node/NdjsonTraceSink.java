@@ -2,21 +2,12 @@ package io.refraft.impl.node;
 
 import io.refraft.spec.Config;
 import io.refraft.spec.Input;
-import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
-import io.refraft.spec.Output;
 import io.refraft.spec.Transition;
-import io.refraft.traces.MessageId;
-import io.refraft.traces.Persisted;
-import io.refraft.traces.ReadAnswer;
-import io.refraft.traces.StateSummary;
 import io.refraft.traces.TraceHeader;
-import io.refraft.traces.TraceInput;
 import io.refraft.traces.TraceRecorder;
-import io.refraft.traces.TraceStep;
 import io.refraft.traces.TraceWriter;
-import io.refraft.traces.TracedMessage;
 import java.io.CharArrayWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,35 +101,10 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
       return;
     }
     try {
-      writer.step(toStep(before, input, receivedSeq, t, firstSentSeq));
+      writer.step(TraceRecorder.step(++stepSeq, OptionalLong.empty(), before, input, receivedSeq, t, firstSentSeq));
     } catch (IOException | RuntimeException e) {
       fail(e);
     }
-  }
-
-  private TraceStep toStep(NodeState before, Input input, long receivedSeq, Transition t, long firstSentSeq) {
-    TraceInput in = switch (input) {
-      case Input.MessageReceived(Message m) ->
-          new TraceInput.MessageReceived(new TracedMessage(new MessageId(m.from(), m.to(), receivedSeq), m));
-      case Input.ElectionTimeout e -> new TraceInput.ElectionTimeout();
-      case Input.HeartbeatTimeout h -> new TraceInput.HeartbeatTimeout(h.peer());
-      case Input.ClientPropose p -> new TraceInput.ClientPropose(p.payloads());
-      case Input.ReadIndexRequest r -> new TraceInput.ReadIndexRequest(r.requestId());
-      case Input.Restart r -> new TraceInput.Restart();
-    };
-    List<TracedMessage> sent = new ArrayList<>(4);
-    List<ReadAnswer> reads = new ArrayList<>(0);
-    long seq = firstSentSeq;
-    for (Output o : t.outputs()) {
-      if (o instanceof Output.Send(Message m)) {
-        sent.add(new TracedMessage(new MessageId(self, m.to(), seq++), m));
-      }
-      ReadAnswer.of(o).ifPresent(reads::add);
-    }
-    Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
-        : TraceRecorder.between(before.durable(), t.next().durable());
-    return new TraceStep(self, ++stepSeq, OptionalLong.empty(), in, Optional.of(t.actions()),
-        StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
   }
 
   @Override

@@ -5,7 +5,7 @@ import io.refraft.spec.NodeState;
 import io.refraft.spec.Transition;
 
 /**
- * Receives every step the driver takes, for trace files (DESIGN §3, traces/FORMAT.md). Off by
+ * Receives every step the driver takes, for trace files (docs/ARCHITECTURE.md#tracing, traces/FORMAT.md). Off by
  * default: the driver tests {@code sink == OFF} once per step and builds nothing for it, so tracing
  * costs nothing then. {@link NdjsonTraceSink} writes the trace format.
  *
@@ -39,7 +39,7 @@ public interface TraceSink {
 
   /**
    * Whether the driver may send a leader's AppendEntries before the turn's fsync (thesis §10.2.1;
-   * impl/README "Driver"). Only a sink that records each step whole when it is taken may say yes: a
+   * impl/README.md, "The node"). Only a sink that records each step whole when it is taken may say yes: a
    * file sink writes at {@link #endTurn}, so a crash between such a send and the end of the turn
    * would leave a receiver's trace naming a message its sender's trace never shows. Tracing off
    * always allows it.

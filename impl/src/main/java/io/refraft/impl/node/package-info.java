@@ -2,7 +2,7 @@
  * The node: {@link io.refraft.impl.node.Driver}, the single thread that owns a server's
  * {@code NodeState}, steps {@code Raft.step} over a mailbox of inputs and executes the outputs
  * (group-committed persistence, then sends, then applies, then client completions), its parts
- * ({@code Mailbox}, {@code Effects}, {@code Timers}, {@code StatusSnapshot}, and the client-request
+ * ({@code Mailbox}, {@code TurnOutputs}, {@code Timers}, {@code StatusSnapshot}, and the client-request
  * bookkeeping {@link io.refraft.impl.node.Proposals} and {@link io.refraft.impl.node.Reads}), and
  * the interfaces it is given: {@link io.refraft.impl.node.Clock},
  * {@link io.refraft.impl.node.StateMachine}, {@link io.refraft.impl.node.TraceSink},

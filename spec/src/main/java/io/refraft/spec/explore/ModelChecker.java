@@ -28,14 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ModelChecker {
   private static final int CHUNK = 64;
 
-  private final Model model;
+  private final RaftModel model;
   private final Bounds bounds;
   private final int workers;
   private final Fingerprint fingerprint;
   private final FingerprintSet seen = new FingerprintSet();
   private final AtomicLong generated = new AtomicLong();
 
-  public ModelChecker(Model model, Bounds bounds, boolean symmetry, int workers) {
+  public ModelChecker(RaftModel model, Bounds bounds, boolean symmetry, int workers) {
     if (workers < 1 || workers > 64) {
       throw new IllegalArgumentException("--workers must be in 1..64, got " + workers);
     }

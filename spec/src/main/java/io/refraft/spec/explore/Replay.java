@@ -26,7 +26,7 @@ final class Replay {
    * Replays {@code events} from the initial state, skipping those not enabled; returns the steps
    * up to and including the first that violates {@code invariant}, or empty if none does.
    */
-  static Optional<ModelChecker.Counterexample> replay(Model model, List<Event> events, String invariant) {
+  static Optional<ModelChecker.Counterexample> replay(RaftModel model, List<Event> events, String invariant) {
     Cluster init = Cluster.initial(model.config());
     Cluster c = init;
     List<Cluster.Step> steps = new ArrayList<>();
@@ -49,7 +49,7 @@ final class Replay {
   }
 
   /** Removes chunks of events, halving the chunk size, while the walk still violates {@code invariant}. */
-  static ModelChecker.Counterexample shrink(Model model, List<Event> walk, String invariant) {
+  static ModelChecker.Counterexample shrink(RaftModel model, List<Event> walk, String invariant) {
     List<Event> best = new ArrayList<>(walk);
     ModelChecker.Counterexample cx = replay(model, best, invariant)
         .orElseThrow(() -> new IllegalStateException("a failing walk did not fail on replay"));

@@ -16,10 +16,10 @@ import java.util.SplittableRandom;
  * still does (delta debugging).
  */
 public final class Simulator {
-  private final Model model;
+  private final RaftModel model;
   private final Bounds bounds;
 
-  public Simulator(Model model, Bounds bounds) {
+  public Simulator(RaftModel model, Bounds bounds) {
     this.model = model;
     this.bounds = bounds;
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class FingerprintTest {
 
   /** Exhaustive BFS where states are told apart by equals(); restarts off so the ghost counter stays 0. */
-  private static Set<Cluster> reachable(Model m, Bounds b) {
+  private static Set<Cluster> reachable(RaftModel m, Bounds b) {
     Set<Cluster> all = new HashSet<>();
     Deque<Cluster> queue = new ArrayDeque<>();
     Cluster init = Cluster.initial(m.config());
@@ -41,7 +41,7 @@ class FingerprintTest {
   @Test
   void when_symmetry_is_off_then_fingerprints_tell_apart_exactly_the_states_equals_does() {
     Bounds b = new Bounds(3, 1, 2, 1, 1, -1);
-    Model m = Model.of(b, false, false, 1, false, new Faults(true, true, false), Optional.empty());
+    RaftModel m = RaftModel.of(b, false, false, 1, false, new Faults(true, true, false), Optional.empty());
     Set<Cluster> states = reachable(m, b);
     Fingerprint fp = new Fingerprint(m.config().members(), false, false);
     Set<Long> fps = new HashSet<>();
@@ -56,7 +56,7 @@ class FingerprintTest {
   @Test
   void when_symmetry_is_on_then_renamed_states_share_a_fingerprint_and_others_do_not() {
     Bounds b = new Bounds(3, 1, 2, 1, 1, -1);
-    Model m = Model.of(b, true, true, 1, true, Faults.ALL, Optional.empty());
+    RaftModel m = RaftModel.of(b, true, true, 1, true, Faults.ALL, Optional.empty());
     List<NodeId> ids = m.config().members();
     Cluster init = Cluster.initial(m.config());
     Cluster n1Times = init.next(new Event.Timeout(ids.get(0)), m::step).orElseThrow().next();
@@ -71,7 +71,7 @@ class FingerprintTest {
   @Test
   void when_symmetry_is_on_then_the_checker_explores_one_state_per_orbit() {
     Bounds b = new Bounds(3, 1, 2, 1, 1, -1);
-    Model m = Model.of(b, false, false, 1, false, new Faults(true, true, false), Optional.empty());
+    RaftModel m = RaftModel.of(b, false, false, 1, false, new Faults(true, true, false), Optional.empty());
     Set<Cluster> states = reachable(m, b);
     Set<List<NodeState>> orbits = new HashSet<>();
     Fingerprint sym = new Fingerprint(m.config().members(), true, false);

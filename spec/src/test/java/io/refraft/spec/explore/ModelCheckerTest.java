@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ModelCheckerTest {
   private static final Bounds SMALL = new Bounds(3, 1, 2, 1, 1, -1);
 
-  private static Model model(Optional<Mutant> mutant) {
-    return Model.of(SMALL, true, true, 1, true, Faults.ALL, mutant);
+  private static RaftModel model(Optional<Mutant> mutant) {
+    return RaftModel.of(SMALL, true, true, 1, true, Faults.ALL, mutant);
   }
 
   @Test
@@ -35,7 +35,7 @@ class ModelCheckerTest {
   @EnumSource(value = Mutant.class, names = {"COMMIT_PREVIOUS_TERM", "STALE_READ"}, mode = EnumSource.Mode.EXCLUDE)
   void when_a_mutant_runs_then_a_counterexample_is_found_and_replays(Mutant mutant) {
     Bounds bounds = new Bounds(3, 1, 2, 2, 1, -1);
-    Model m = Model.of(bounds, true, true, 1, true, Faults.ALL, Optional.of(mutant));
+    RaftModel m = RaftModel.of(bounds, true, true, 1, true, Faults.ALL, Optional.of(mutant));
     ModelChecker.Result r = new ModelChecker(m, bounds, true, 2).run(System::nanoTime);
     assertTrue(r.violated(), mutant + " not caught");
     ModelChecker.Counterexample cx = r.counterexample().orElseThrow();
@@ -45,7 +45,7 @@ class ModelCheckerTest {
         cx.steps().stream().map(Cluster.Step::event).toList(), cx.violation().invariant());
     assertTrue(again.isPresent(), "replay of " + mutant + "'s counterexample violates " + cx.violation());
     // The correct protocol takes the same events without violating anything.
-    Model correct = Model.of(bounds, true, true, 1, true, Faults.ALL, Optional.empty());
+    RaftModel correct = RaftModel.of(bounds, true, true, 1, true, Faults.ALL, Optional.empty());
     Cluster c = Cluster.initial(correct.config());
     for (Cluster.Step s : cx.steps()) {
       Optional<Cluster.Step> next = c.next(s.event(), correct::step);
@@ -62,7 +62,8 @@ class ModelCheckerTest {
   void when_a_mutant_runs_with_its_settings_then_its_invariant_fails(Mutant mutant, String invariant) {
     Mutant.Settings s = mutant.settings().orElseThrow();
     Bounds bounds = new Bounds(3, 1, s.maxTerm(), s.maxLog(), 1, -1, s.reads());
-    Model m = Model.of(bounds, s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(), Optional.of(mutant));
+    RaftModel m = RaftModel.of(bounds, s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(),
+        Optional.of(mutant));
     ModelChecker.Result r = new ModelChecker(m, bounds, true, 2).run(System::nanoTime);
     assertTrue(r.violated(), mutant + " not caught");
     assertEquals(invariant, r.counterexample().orElseThrow().violation().invariant());

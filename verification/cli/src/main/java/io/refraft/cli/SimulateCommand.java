@@ -3,7 +3,7 @@ package io.refraft.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.planted.InjectedBug;
-import io.refraft.verification.sim.Fault;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.sim.Schedule;
 import io.refraft.verification.sim.Shrinker;
 import io.refraft.verification.sim.SimResult;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code refraft simulate}: deterministic simulation of real nodes under faults, one seed after
  * another. Exit 0 when every seed passed, 1 on a failure, 2 on bad usage. A failure's files are written
- * and its fault schedule shrunk (verification/README.md, "Deterministic simulation").
+ * and its fault schedule shrunk (verification/testbed/README.md, "Deterministic simulation").
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Runs real refraft nodes in one thread on virtual time, a simulated network and in-memory disks, "
@@ -142,7 +142,7 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     }
     try {
-      Set<Fault> f = Fault.parse(faults);
+      Set<FaultKind> f = FaultKind.parseSimulated(faults);
       Set<InjectedBug> bugs = InjectedBug.parseList(injectBug);
       Optional<Schedule> replay = Optional.empty();
       if (schedule != null) {

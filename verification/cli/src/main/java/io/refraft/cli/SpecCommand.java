@@ -4,7 +4,7 @@ import io.refraft.spec.check.Faults;
 import io.refraft.traces.ClusterTraces;
 import io.refraft.spec.explore.Bounds;
 import io.refraft.spec.explore.CounterexampleFormat;
-import io.refraft.spec.explore.Model;
+import io.refraft.spec.explore.RaftModel;
 import io.refraft.spec.explore.ModelChecker;
 import io.refraft.spec.explore.Mutant;
 import io.refraft.spec.explore.Simulator;
@@ -106,7 +106,7 @@ final class SpecCommand implements Runnable {
       }
     }
 
-    Model model(Bounds bounds) {
+    RaftModel model(Bounds bounds) {
       boolean tla = false;
       if (profile != null) {
         if (!profile.equals("raft-tla")) {
@@ -119,7 +119,7 @@ final class SpecCommand implements Runnable {
         throw new UserError("--batch must be in 1..8, got " + b);
       }
       Optional<Mutant> m = mutant();
-      return Model.of(bounds, onOff("--prevote", prevote, !tla), onOff("--check-quorum", checkQuorum, !tla), b,
+      return RaftModel.of(bounds, onOff("--prevote", prevote, !tla), onOff("--check-quorum", checkQuorum, !tla), b,
           onOff("--leader-noop", leaderNoop, !tla), faults(), m);
     }
 
@@ -175,7 +175,7 @@ final class SpecCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Bounds bounds = opts.o.bounds();
-      Model model = opts.o.model(bounds);
+      RaftModel model = opts.o.model(bounds);
       boolean sym = symmetry == null || ModelOptions.onOff("--symmetry", symmetry, true);
       int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
       if (w < 1 || w > 64) {
@@ -219,7 +219,7 @@ final class SpecCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Bounds bounds = opts.o.bounds();
-      Model model = opts.o.model(bounds);
+      RaftModel model = opts.o.model(bounds);
       long n = steps == null ? 1_000_000 : steps;
       int d = depth == null ? 100 : depth;
       if (n < 1) {

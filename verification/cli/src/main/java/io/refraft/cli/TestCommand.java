@@ -1,9 +1,9 @@
 package io.refraft.cli;
 
 import io.refraft.impl.planted.InjectedBug;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.harness.HarnessException;
 import io.refraft.verification.harness.HarnessRun;
-import io.refraft.verification.harness.NemesisKind;
 import io.refraft.verification.harness.ProgressLog;
 import io.refraft.verification.harness.Report;
 import io.refraft.verification.harness.RunResult;
@@ -113,9 +113,9 @@ public final class TestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("--workload: " + e.getMessage());
     }
-    Set<NemesisKind> nemeses;
+    Set<FaultKind> nemeses;
     try {
-      nemeses = NemesisKind.parseList(nemesis);
+      nemeses = FaultKind.parseNemeses(nemesis);
     } catch (IllegalArgumentException e) {
       throw new UserError("--nemesis: " + e.getMessage());
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.refraft.verification.harness.NemesisKind;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.harness.NemesisSchedule;
 import io.refraft.verification.history.History;
 import io.refraft.verification.history.HistoryFormat;
@@ -46,7 +46,7 @@ class TestCommandIT {
    */
   private static long seedWithPartitionAndKill() {
     long seed = Long.getLong("refraft.seed", System.nanoTime() & 0xFFFF_FFFFL);
-    Set<NemesisKind> kinds = EnumSet.of(NemesisKind.PARTITION, NemesisKind.KILL);
+    Set<FaultKind> kinds = EnumSet.of(FaultKind.PARTITION, FaultKind.KILL);
     long latestStart = TimeUnit.SECONDS.toNanos(SECONDS - SLACK_SECONDS);
     while (NemesisSchedule.plan(seed, kinds, 3, TimeUnit.SECONDS.toNanos(SECONDS)).entries().stream()
         .filter(e -> e.startNanos() <= latestStart).map(e -> e.fault().getClass()).distinct().count() < 2) {

@@ -29,12 +29,4 @@ public enum EdgeType {
   int bit() {
     return 1 << ordinal();
   }
-
-  static int mask(EdgeType... types) {
-    int m = 0;
-    for (EdgeType t : types) {
-      m |= t.bit();
-    }
-    return m;
-  }
 }

@@ -146,10 +146,6 @@ final class InFlight {
     return retention;
   }
 
-  int size() {
-    return sent.size();
-  }
-
   private int sender(NodeId from) {
     for (int k = 0; k < senders.length; k++) {
       if (senders[k] == from || senders[k].equals(from)) {

@@ -10,7 +10,7 @@ import io.refraft.spec.Transition;
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Faults;
 import io.refraft.spec.explore.Bounds;
-import io.refraft.spec.explore.Model;
+import io.refraft.spec.explore.RaftModel;
 import io.refraft.spec.explore.ModelChecker;
 import io.refraft.spec.explore.Mutant;
 import io.refraft.traces.ClusterTraces;
@@ -49,7 +49,8 @@ final class MutantTraces {
         new Run(Mutant.STALE_READ, new Bounds(3, 1, 2, 2, 1, -1, 1), false, false, true, Faults.NONE));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
-      Model model = Model.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(), Optional.of(r.mutant()));
+      RaftModel model = RaftModel.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(),
+          Optional.of(r.mutant()));
       ModelChecker.Result res = new ModelChecker(model, r.bounds(), false, 1).run(() -> 0L);
       ModelChecker.Counterexample cx = res.counterexample().orElseThrow(
           () -> new IllegalStateException("no counterexample for mutant " + r.mutant().cliName()));

@@ -61,7 +61,7 @@ final class ScriptedCluster {
       nodes[i] = NodeState.initial(config.members().get(i), config);
       pasts.add(new ArrayList<>(List.of(new Past(nodes[i], List.of()))));
     }
-    this.recorder = new TraceRecorder(config, true);
+    this.recorder = new TraceRecorder(config);
   }
 
   static NodeId id(String name) {

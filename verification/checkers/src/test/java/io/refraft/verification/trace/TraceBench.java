@@ -121,7 +121,7 @@ public final class TraceBench {
     for (int i = 0; i < n; i++) {
       nodes[i] = NodeState.initial(config.members().get(i), config);
     }
-    TraceRecorder rec = new TraceRecorder(config, true);
+    TraceRecorder rec = new TraceRecorder(config);
     ArrayDeque<Message> network = new ArrayDeque<>();
     long[] written = {0};
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,

@@ -1,5 +1,6 @@
 package io.refraft.verification.harness;
 
+import io.refraft.verification.fault.PartitionShape;
 import java.util.List;
 import java.util.Objects;
 

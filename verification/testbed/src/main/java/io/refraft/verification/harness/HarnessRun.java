@@ -2,6 +2,7 @@ package io.refraft.verification.harness;
 
 import io.refraft.impl.client.RefraftClient;
 import io.refraft.traces.TraceFormatException;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.history.History;
 import io.refraft.verification.history.HistoryWriter;
 import io.refraft.verification.history.Keyword;
@@ -61,7 +62,7 @@ public final class HarnessRun {
       NemesisSchedule schedule = NemesisSchedule.plan(cfg.seed(), cfg.nemeses(), cfg.nodes(),
           TimeUnit.SECONDS.toNanos(cfg.seconds()));
       log.line("nemesis: seed " + cfg.seed() + ", " + schedule.entries().size() + " faults planned ("
-          + (cfg.nemeses().isEmpty() ? "none" : cfg.nemeses().stream().map(NemesisKind::flag).sorted().toList()) + ")");
+          + (cfg.nemeses().isEmpty() ? "none" : cfg.nemeses().stream().map(FaultKind::flag).sorted().toList()) + ")");
       NemesisRunner nemesis = new NemesisRunner(cluster, admin, rec, schedule, log);
       Clients clients = new Clients(workload, rec, endpoints(cluster), cfg.concurrency(), cfg.rate(), cfg.seed());
       long end = TimeUnit.SECONDS.toNanos(cfg.seconds());

@@ -49,11 +49,6 @@ public final class ListAppendWorkload implements Workload {
   }
 
   @Override
-  public String name() {
-    return "list-append";
-  }
-
-  @Override
   public synchronized Invocation next(Random rnd) {
     int n = 1 + rnd.nextInt(MAX_TXN_LENGTH);
     List<Object> mops = new ArrayList<>(n);

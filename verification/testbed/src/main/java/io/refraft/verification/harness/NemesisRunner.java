@@ -1,5 +1,7 @@
 package io.refraft.verification.harness;
 
+import io.refraft.verification.fault.FaultKind;
+import io.refraft.verification.fault.PartitionShape;
 import io.refraft.verification.history.Keyword;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -82,14 +84,14 @@ final class NemesisRunner implements Runnable {
         int i = resolve(k.target());
         String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
         int code = cluster.kill(i);
-        int at = begin(NemesisKind.KILL, Keyword.of("kill"), LocalCluster.id(i), what, "exit status " + code);
+        int at = begin(FaultKind.KILL, Keyword.of("kill"), LocalCluster.id(i), what, "exit status " + code);
         yield () -> restart(at, i);
       }
       case Fault.Restart r -> {
         int i = resolve(r.target());
         String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
         int code = cluster.stop(i);
-        int at = begin(NemesisKind.RESTART, Keyword.of("stop"), LocalCluster.id(i), what, "SIGTERM, exit status " + code);
+        int at = begin(FaultKind.RESTART, Keyword.of("stop"), LocalCluster.id(i), what, "SIGTERM, exit status " + code);
         yield () -> restart(at, i);
       }
       case Fault.Pause p -> {
@@ -101,7 +103,7 @@ final class NemesisRunner implements Runnable {
         } catch (IOException e) {
           detail = "SIGSTOP failed: " + e.getMessage();
         }
-        int at = begin(NemesisKind.PAUSE, Keyword.of("pause"), LocalCluster.id(i), what, detail);
+        int at = begin(FaultKind.PAUSE, Keyword.of("pause"), LocalCluster.id(i), what, detail);
         yield () -> resume(at, i);
       }
     };
@@ -118,7 +120,7 @@ final class NemesisRunner implements Runnable {
         .collect(Collectors.joining(" "));
     String what = Fault.describe(p) + (p.shape() == PartitionShape.ISOLATE_LEADER && leader >= 0
         ? " (" + LocalCluster.id(leader) + ")" : "");
-    int at = begin(NemesisKind.PARTITION, Keyword.of("start-partition"), cutText, what, "cut " + cutText + "; views " + views);
+    int at = begin(FaultKind.PARTITION, Keyword.of("start-partition"), cutText, what, "cut " + cutText + "; views " + views);
     return () -> {
       setBlocked(links, false);
       end(at, Keyword.of("stop-partition"), cutText);
@@ -169,7 +171,7 @@ final class NemesisRunner implements Runnable {
     end(at, Keyword.of("resume"), LocalCluster.id(i));
   }
 
-  private synchronized int begin(NemesisKind kind, Keyword f, String value, String what, String detail) {
+  private synchronized int begin(FaultKind kind, Keyword f, String value, String what, String detail) {
     recorder.nemesis(f, value);
     events.add(new NemesisEvent(recorder.now(), -1, kind, what, detail));
     progress.line(String.format(java.util.Locale.ROOT, "nemesis %7.2f s: %s (%s)", recorder.now() / 1e9, what, detail));

@@ -1,5 +1,7 @@
 package io.refraft.verification.harness;
 
+import io.refraft.verification.fault.FaultKind;
+import io.refraft.verification.fault.PartitionShape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 public record NemesisSchedule(long seed, List<Entry> entries) {
   static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(3);
   static final long TAIL_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** The shapes a partition is drawn from, by index: part of every seed's schedule, so this order stays. */
+  private static final List<PartitionShape> SHAPES = List.of(PartitionShape.ISOLATE_ONE,
+      PartitionShape.ISOLATE_LEADER, PartitionShape.HALVES, PartitionShape.MAJORITIES_RING, PartitionShape.BRIDGE);
 
   /** One fault from {@code startNanos} to {@code endNanos} after the workload's start. */
   public record Entry(long startNanos, long endNanos, Fault fault) {
@@ -49,14 +54,17 @@ public record NemesisSchedule(long seed, List<Entry> entries) {
    * {@code kinds} is empty. Kinds take turns in a seeded order, so every enabled kind occurs in a
    * run long enough for as many faults.
    */
-  public static NemesisSchedule plan(long seed, Set<NemesisKind> kinds, int nodes, long durationNanos) {
+  public static NemesisSchedule plan(long seed, Set<FaultKind> kinds, int nodes, long durationNanos) {
     if (nodes < 1) {
       throw new IllegalArgumentException("nodes must be >= 1, got " + nodes);
     }
+    if (!FaultKind.NEMESES.containsAll(kinds)) {
+      throw new IllegalArgumentException("the nemesis injects only " + FaultKind.NEMESES + ", not " + kinds);
+    }
     Random rnd = new Random(seed);
-    List<NemesisKind> cycle = new ArrayList<>(kinds);
+    List<FaultKind> cycle = new ArrayList<>(kinds);
     if (nodes < 2) {
-      cycle.remove(NemesisKind.PARTITION);
+      cycle.remove(FaultKind.PARTITION);
     }
     List<Entry> out = new ArrayList<>();
     long t = WARMUP_NANOS;
@@ -80,21 +88,29 @@ public record NemesisSchedule(long seed, List<Entry> entries) {
     return TimeUnit.MILLISECONDS.toNanos(lo + rnd.nextInt(hi - lo + 1));
   }
 
-  private static Fault fault(NemesisKind kind, int nodes, Random rnd) {
+  private static Fault fault(FaultKind kind, int nodes, Random rnd) {
     return switch (kind) {
-      case PARTITION -> {
-        PartitionShape[] shapes = PartitionShape.values();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-          order.add(i);
-        }
-        Collections.shuffle(order, rnd);
-        yield new Fault.Partition(shapes[rnd.nextInt(shapes.length)], order);
-      }
+      case PARTITION -> partition(nodes, rnd);
       case KILL -> new Fault.Kill(target(nodes, rnd));
       case PAUSE -> new Fault.Pause(target(nodes, rnd));
       case RESTART -> new Fault.Restart(target(nodes, rnd));
+      case DROP, DUP, CRASH, FSYNC_LATENCY -> throw new IllegalStateException("not a nemesis: " + kind); // plan checked
     };
+  }
+
+  private static Fault.Partition partition(int nodes, Random rnd) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, rnd);
+    PartitionShape shape = SHAPES.get(rnd.nextInt(SHAPES.size()));
+    if (shape == PartitionShape.BRIDGE) {
+      // The harness took its bridge from the middle of the shuffled order before it shared the
+      // shapes with the simulator, which names it first: moving it to the front keeps each seed's cut.
+      order.add(0, order.remove(nodes / 2));
+    }
+    return new Fault.Partition(shape, order);
   }
 
   /** The leader half the time: faults of the leader exercise elections, of followers catch-up. */

@@ -45,11 +45,6 @@ public final class RegisterWorkload implements Workload {
   }
 
   @Override
-  public String name() {
-    return "register";
-  }
-
-  @Override
   public synchronized Invocation next(Random rnd) {
     int slot = rnd.nextInt(ACTIVE_KEYS);
     long key = active[slot];

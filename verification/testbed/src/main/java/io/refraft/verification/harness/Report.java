@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.refraft.verification.fault.FaultKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ public final class Report {
     cfg.put("nodes", c.nodes()).put("time", c.seconds()).put("workload", c.workload()).put("rate", c.rate())
         .put("concurrency", c.concurrency()).put("seed", c.seed());
     ArrayNode nem = cfg.putArray("nemesis");
-    c.nemeses().stream().map(NemesisKind::flag).sorted().forEach(nem::add);
+    c.nemeses().stream().map(FaultKind::flag).sorted().forEach(nem::add);
     ArrayNode bugs = cfg.putArray("inject_bug");
     c.bugs().forEach(bugs::add);
     ObjectNode h = o.putObject("history");
@@ -104,7 +105,7 @@ public final class Report {
     sb.append("<h1>refraft test: <span class=\"").append(verdict(r.validity())).append("\">")
         .append(verdict(r.validity())).append("</span></h1>");
     sb.append("<p>").append(c.nodes()).append(" nodes, workload ").append(Html.escape(c.workload())).append(", nemesis ")
-        .append(c.nemeses().isEmpty() ? "none" : Html.escape(String.join(",", c.nemeses().stream().map(NemesisKind::flag).sorted().toList())))
+        .append(c.nemeses().isEmpty() ? "none" : Html.escape(String.join(",", c.nemeses().stream().map(FaultKind::flag).sorted().toList())))
         .append(", ").append(c.seconds()).append(" s, rate ").append(fmt(c.rate())).append("/s, concurrency ")
         .append(c.concurrency()).append(", seed ").append(c.seed())
         .append(c.bugs().isEmpty() ? "" : ", injected bugs " + Html.escape(String.join(",", c.bugs()))).append("</p>");

@@ -1,5 +1,6 @@
 package io.refraft.verification.harness;
 
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.history.Op;
 import java.util.List;
 import java.util.Locale;
@@ -28,12 +29,13 @@ public final class Svg {
     };
   }
 
-  static String colour(NemesisKind k) {
+  static String colour(FaultKind k) {
     return switch (k) {
       case PARTITION -> "#c7b8e6";
       case KILL -> "#f4b6b6";
       case PAUSE -> "#f7e3a1";
       case RESTART -> "#b9e3c6";
+      case DROP, DUP, CRASH, FSYNC_LATENCY -> throw new IllegalArgumentException("not a nemesis: " + k);
     };
   }
 
@@ -151,7 +153,7 @@ public final class Svg {
       text(sb, x + 8, HEIGHT - 4, "start", t.keyword());
       x += 60;
     }
-    for (NemesisKind k : NemesisKind.values()) {
+    for (FaultKind k : FaultKind.NEMESES) {
       sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", x,
           HEIGHT - 13, colour(k)));
       text(sb, x + 14, HEIGHT - 4, "start", k.flag());

@@ -1,5 +1,6 @@
 package io.refraft.verification.harness;
 
+import io.refraft.verification.fault.FaultKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Set;
  * @param nodes        cluster size, 1..9
  * @param seconds      how long the clients and the nemesis run (> 0)
  * @param workload     {@code list-append} or {@code register}
- * @param nemeses      the enabled fault families (empty: none)
+ * @param nemeses      the enabled fault families, of {@link FaultKind#NEMESES} (empty: none)
  * @param rate         target operations per second over all clients (> 0)
  * @param concurrency  client threads (> 0)
  * @param bugs         planted-bug names passed to every node ({@code --inject-bug}); validated already
@@ -20,7 +21,7 @@ import java.util.Set;
  * @param classPath    the class path the node JVMs run with
  * @param nodeArgs     extra arguments for every node
  */
-public record TestConfig(int nodes, int seconds, String workload, Set<NemesisKind> nemeses, double rate,
+public record TestConfig(int nodes, int seconds, String workload, Set<FaultKind> nemeses, double rate,
     int concurrency, List<String> bugs, Path out, long seed, String classPath, List<String> nodeArgs) {
   public TestConfig {
     if (nodes < 1 || nodes > 9) {
@@ -36,6 +37,9 @@ public record TestConfig(int nodes, int seconds, String workload, Set<NemesisKin
       throw new IllegalArgumentException("--concurrency must be 1..1000, got " + concurrency);
     }
     Objects.requireNonNull(workload, "workload");
+    if (!FaultKind.NEMESES.containsAll(nemeses)) {
+      throw new IllegalArgumentException("the nemesis injects only " + FaultKind.NEMESES + ", not " + nemeses);
+    }
     nemeses = Set.copyOf(nemeses);
     bugs = List.copyOf(bugs);
     Objects.requireNonNull(out, "out");

@@ -1,20 +1,11 @@
 package io.refraft.verification.harness;
 
-/** A checker's three answers (DESIGN §6: exit 0, 1, 3). */
+/** A checker's three answers (docs/ARCHITECTURE.md#the-command-line: exit 0, 1, 3). */
 public enum Validity {
   VALID, INVALID, UNKNOWN;
 
   /** The worse of two: INVALID over UNKNOWN over VALID. */
   public Validity and(Validity other) {
     return compareTo(other) >= 0 ? this : other;
-  }
-
-  /** As JSON: {@code true}, {@code false} or {@code "unknown"}. */
-  public Object json() {
-    return switch (this) {
-      case VALID -> Boolean.TRUE;
-      case INVALID -> Boolean.FALSE;
-      case UNKNOWN -> "unknown";
-    };
   }
 }

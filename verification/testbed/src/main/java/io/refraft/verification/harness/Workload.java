@@ -55,9 +55,6 @@ public sealed interface Workload permits ListAppendWorkload, RegisterWorkload {
     }
   }
 
-  /** {@code list-append} or {@code register}. */
-  String name();
-
   /** The next operation of a client, drawn with {@code rnd}. */
   Invocation next(Random rnd);
 

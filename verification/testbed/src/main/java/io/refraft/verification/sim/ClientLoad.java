@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Jepsen-style clients of the simulated cluster, going through the same entry points as the KV
- * HTTP API: each client opens a session, then issues one {@link Workload} operation at a time —
+ * HTTP API: each client opens a session, then issues one {@link SimWorkload} operation at a time —
  * writes and transactions proposed as {@link CommandCodec} commands in its session
  * ({@link Driver#propose}, answered by the node's {@link KvService}), reads by ReadIndex
  * ({@link Driver#read}, then the state machine). Every operation is recorded as an invocation and a
@@ -60,7 +60,7 @@ final class ClientLoad {
     long seq;
     int node;
     int token;
-    Workload.Invocation current;
+    SimWorkload.Invocation current;
     byte[] command;
     long mustSee;
     /** An attempt of the current write may have taken effect: it can no longer end in {@code :fail}. */
@@ -70,7 +70,7 @@ final class ClientLoad {
   private final SimClock clock;
   private final SplittableRandom random;
   private final int nodes;
-  private final Workload workload;
+  private final SimWorkload workload;
   private final Cluster cluster;
   private final List<Client> clients = new ArrayList<>();
   private final ListReads lists = new ListReads();
@@ -88,7 +88,7 @@ final class ClientLoad {
     this.clock = clock;
     this.random = random;
     this.nodes = nodes;
-    this.workload = new Workload(random.split(), reads);
+    this.workload = new SimWorkload(random.split(), reads);
     this.cluster = cluster;
     for (int i = 0; i < 2 * nodes; i++) {
       Client c = new Client();
@@ -129,7 +129,7 @@ final class ClientLoad {
     }
     c.seq++;
     if (c.clientId == 0) {
-      c.current = new Workload.Invocation(null, null, new KvOp.OpenSession(), false);
+      c.current = new SimWorkload.Invocation(null, null, new KvOp.OpenSession(), false);
       c.command = CommandCodec.encode(Command.of(clock.nanoTime() / SimNetwork.MS, new KvOp.OpenSession()));
     } else {
       c.current = workload.next();
@@ -201,7 +201,7 @@ final class ClientLoad {
         violation = violation.or(() -> Optional.of("ReadLinearizable: a read served at index " + index
             + " started after the write at index " + c.mustSee + " was acknowledged: a stale read"));
       }
-      Workload.Completion done = Workload.complete(c.current, kv.read(c.current.op()), lists);
+      SimWorkload.Completion done = SimWorkload.complete(c.current, kv.read(c.current.op()), lists);
       finish(c, done.type(), done.value(), done.error());
       return;
     }
@@ -223,7 +223,7 @@ final class ClientLoad {
     if (r.get() instanceof Result.SessionExpired) {
       c.clientId = 0; // opens a new session before its next operation
     }
-    Workload.Completion done = Workload.complete(c.current, r.get(), lists);
+    SimWorkload.Completion done = SimWorkload.complete(c.current, r.get(), lists);
     finish(c, done.type(), done.value(), done.error());
   }
 

@@ -101,7 +101,7 @@ final class FinalChecks {
     List<Op> txns = new ArrayList<>();
     List<Op> registers = new ArrayList<>();
     for (Op op : history) {
-      (op.f().equals(Workload.TXN) ? txns : registers).add(op);
+      (op.f().equals(SimWorkload.TXN) ? txns : registers).add(op);
     }
     ElleResult elle = Elle.listAppend(History.indexed(txns).ops(),
         io.refraft.verification.elle.Options.of(ConsistencyModel.STRICT_SERIALIZABLE));

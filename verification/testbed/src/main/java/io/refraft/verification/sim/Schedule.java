@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.refraft.verification.fault.PartitionShape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,22 +27,30 @@ public record Schedule(List<Planned> faults) {
     faults = faults.stream().sorted(Comparator.comparingLong(Planned::at)).toList();
   }
 
-  /** How a partition cuts the links; {@code order} is a permutation of the node indexes. */
-  public enum Shape {
-    /** {@code order[0]} alone. */
-    ISOLATE_ONE,
-    /** Whoever leads when it starts (else {@code order[0]}) alone. */
-    ISOLATE_LEADER,
-    /** The first {@code n/2} nodes of {@code order} against the others. */
-    MAJORITY_MINORITY,
-    /** Two halves that both reach {@code order[0]}, not each other. */
-    BRIDGE,
-    /** Each node reaches only its neighbours in {@code order} (5 nodes: every node sees another majority). */
-    RING;
+  /**
+   * How schedule files and the simulator's output (its digest included) name a shape: two shapes
+   * keep the names they had before the simulator shared {@link PartitionShape} with the harness.
+   */
+  static String flag(PartitionShape shape) {
+    return switch (shape) {
+      case ISOLATE_ONE -> "isolate-one";
+      case ISOLATE_LEADER -> "isolate-leader";
+      case HALVES -> "majority-minority";
+      case BRIDGE -> "bridge";
+      case MAJORITIES_RING -> "ring";
+    };
+  }
 
-    String flag() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  /** The shape named {@code name} as {@link #flag} spells it, in any case, {@code _} for {@code -}. */
+  private static PartitionShape shape(String name) {
+    String normal = name.toUpperCase(Locale.ROOT).replace('-', '_');
+    for (PartitionShape s : PartitionShape.values()) {
+      if (flag(s).toUpperCase(Locale.ROOT).replace('-', '_').equals(normal)) {
+        return s;
+      }
     }
+    throw new IllegalArgumentException("unknown shape '" + name
+        + "' (expected isolate-one, isolate-leader, majority-minority, bridge or ring)");
   }
 
   /** One fault: starts at {@code at} nanoseconds of virtual time, undone {@code duration} later. */
@@ -51,8 +60,11 @@ public record Schedule(List<Planned> faults) {
     long duration();
   }
 
-  /** A network partition of {@code shape} (healed when it ends). */
-  public record Partition(long at, long duration, Shape shape, List<Integer> order) implements Planned {
+  /**
+   * A network partition of {@code shape} (healed when it ends); {@code order} is a permutation of the
+   * node indexes ({@link PartitionShape#cut}).
+   */
+  public record Partition(long at, long duration, PartitionShape shape, List<Integer> order) implements Planned {
     public Partition {
       check(at, duration);
       Objects.requireNonNull(shape, "shape");
@@ -92,7 +104,7 @@ public record Schedule(List<Planned> faults) {
     StringBuilder b = new StringBuilder();
     for (Planned p : faults) {
       b.append(String.format(Locale.ROOT, "%.3f s: ", p.at() / 1e9)).append(switch (p) {
-        case Partition x -> "partition " + x.shape().flag() + " " + x.order();
+        case Partition x -> "partition " + flag(x.shape()) + " " + x.order();
         case Crash x -> "crash n" + (x.node() + 1);
         case SlowDisk x -> "fsync-latency n" + (x.node() + 1);
       }).append(String.format(Locale.ROOT, " for %.3f s%n", p.duration() / 1e9));
@@ -106,7 +118,7 @@ public record Schedule(List<Planned> faults) {
       ObjectNode o = a.addObject().put("at_ns", p.at()).put("duration_ns", p.duration());
       switch (p) {
         case Partition x -> {
-          o.put("fault", "partition").put("shape", x.shape().flag());
+          o.put("fault", "partition").put("shape", flag(x.shape()));
           x.order().forEach(o.putArray("order")::add);
         }
         case Crash x -> o.put("fault", "crash").put("node", x.node());
@@ -146,7 +158,7 @@ public record Schedule(List<Planned> faults) {
     try {
       return switch (fault) {
         case "partition" -> {
-          Shape shape = Shape.valueOf(e.path("shape").asText("").toUpperCase(Locale.ROOT).replace('-', '_'));
+          PartitionShape shape = shape(e.path("shape").asText(""));
           List<Integer> order = new ArrayList<>();
           e.path("order").forEach(n -> order.add(n.asInt()));
           if (!order.stream().sorted().toList().equals(java.util.stream.IntStream.range(0, nodes).boxed().toList())) {

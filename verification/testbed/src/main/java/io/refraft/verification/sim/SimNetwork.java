@@ -1,10 +1,12 @@
 package io.refraft.verification.sim;
 
 import io.refraft.impl.net.Transport;
+import io.refraft.verification.fault.PartitionShape;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -90,21 +92,12 @@ final class SimNetwork {
     receivers[index.get(name)] = null;
   }
 
-  /** Cuts the links between every pair not in one group; nodes in no group are isolated. */
-  void partition(List<List<Integer>> groups, List<int[]> extraLinks) {
-    for (boolean[] row : cut) {
-      Arrays.fill(row, true);
-    }
-    for (List<Integer> g : groups) {
-      for (int a : g) {
-        for (int b : g) {
-          cut[a][b] = false;
-        }
-      }
-    }
-    for (int[] l : extraLinks) {
-      cut[l[0]][l[1]] = false;
-      cut[l[1]][l[0]] = false;
+  /** Cuts exactly the links in {@code links}: a partition replaces the one before. */
+  void partition(Set<PartitionShape.Link> links) {
+    heal();
+    for (PartitionShape.Link l : links) {
+      cut[l.a()][l.b()] = true;
+      cut[l.b()][l.a()] = true;
     }
   }
 

@@ -2,6 +2,7 @@ package io.refraft.verification.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.history.History;
 import io.refraft.verification.history.HistoryWriter;
 import io.refraft.verification.history.Op;
@@ -104,7 +105,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
       d.add(p.duration());
       switch (p) {
         case Schedule.Partition x -> {
-          d.add(x.shape().flag());
+          d.add(Schedule.flag(x.shape()));
           x.order().forEach(d::add);
         }
         case Schedule.Crash x -> d.add(-1 - x.node());
@@ -130,7 +131,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     o.put("seed", seed);
     o.put("nodes", options.nodes());
     o.put("steps", options.steps());
-    o.put("faults", options.faults().stream().map(Fault::flag).sorted().toList().toString());
+    o.put("faults", options.faults().stream().map(FaultKind::flag).sorted().toList().toString());
     o.put("bugs", options.bugs().stream().map(io.refraft.impl.planted.InjectedBug::flag).sorted().toList().toString());
     o.put("reads", options.reads());
     o.put("passed", passed());

@@ -5,7 +5,6 @@ import io.refraft.impl.node.TraceSink;
 import io.refraft.spec.Action;
 import io.refraft.spec.Config;
 import io.refraft.spec.Input;
-import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
@@ -159,23 +158,12 @@ final class SimTraceSink implements TraceSink {
       turnWrites.clear();
     }
     last = t.next();
-    List<TracedMessage> sent = new ArrayList<>(4);
-    List<ReadAnswer> reads = new ArrayList<>(0);
-    long seq = firstSentSeq;
-    for (Output o : t.outputs()) {
-      if (o instanceof Output.Send(Message m)) {
-        sent.add(new TracedMessage(new MessageId(self, m.to(), seq++), m));
-      }
-      ReadAnswer.of(o).ifPresent(reads::add);
-    }
-    turnAnsweredRead |= !reads.isEmpty();
-    nextSendSeq = Math.max(nextSendSeq, seq);
-    Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
-        : TraceRecorder.between(before.durable(), t.next().durable());
+    TraceStep step = TraceRecorder.step(++stepSeq, OptionalLong.of(clock.nanoTime()), before, input, receivedSeq, t,
+        firstSentSeq);
+    turnAnsweredRead |= !step.reads().isEmpty();
+    nextSendSeq = Math.max(nextSendSeq, firstSentSeq + step.sent().size());
     turnStates.add(t.next());
-    turnWrites.add(persisted);
-    TraceStep step = new TraceStep(self, ++stepSeq, OptionalLong.of(clock.nanoTime()), traceInput(input, receivedSeq),
-        Optional.of(t.actions()), StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
+    turnWrites.add(step.persisted().orElseThrow());
     if (validatorError == null) {
       try {
         validator.step(file, stepSeq + 1, step, new StepValidator.Witness(before, input, t)); // line 1 is the header
@@ -287,18 +275,6 @@ final class SimTraceSink implements TraceSink {
       }
       case Payload.NoOp n -> digest.add(-1);
     }
-  }
-
-  private static TraceInput traceInput(Input input, long receivedSeq) {
-    return switch (input) {
-      case Input.MessageReceived(Message m) ->
-          new TraceInput.MessageReceived(new TracedMessage(new MessageId(m.from(), m.to(), receivedSeq), m));
-      case Input.ElectionTimeout e -> new TraceInput.ElectionTimeout();
-      case Input.HeartbeatTimeout h -> new TraceInput.HeartbeatTimeout(h.peer());
-      case Input.ClientPropose p -> new TraceInput.ClientPropose(p.payloads());
-      case Input.ReadIndexRequest r -> new TraceInput.ReadIndexRequest(r.requestId());
-      case Input.Restart r -> new TraceInput.Restart();
-    };
   }
 
   /**

@@ -12,6 +12,7 @@ import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.trace.StepValidator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,12 +48,12 @@ public final class Simulation {
   /**
    * @param nodes    3 or 5
    * @param steps    events to run with faults (timer firings, deliveries, client operations, faults)
-   * @param faults   the faults to inject
+   * @param faults   the faults to inject, of {@link FaultKind#SIMULATED}
    * @param reads    whether clients also issue ReadIndex reads (registers, read-only transactions)
    * @param bugs     bugs planted in every node ({@link InjectedBug}); empty for a real check
    * @param schedule the nemesis schedule to replay instead of drawing one from the seed
    */
-  public record Options(int nodes, long steps, Set<Fault> faults, boolean reads, Set<InjectedBug> bugs,
+  public record Options(int nodes, long steps, Set<FaultKind> faults, boolean reads, Set<InjectedBug> bugs,
       Optional<Schedule> schedule) {
     public Options {
       if (nodes != 3 && nodes != 5) {
@@ -61,18 +62,21 @@ public final class Simulation {
       if (steps < 1) {
         throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       }
+      if (!FaultKind.SIMULATED.containsAll(faults)) {
+        throw new IllegalArgumentException("the simulator injects only " + FaultKind.SIMULATED + ", not " + faults);
+      }
       faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
       bugs = bugs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(bugs));
       Objects.requireNonNull(schedule, "schedule");
     }
 
     /** No planted bug, the schedule drawn from the seed. */
-    public Options(int nodes, long steps, Set<Fault> faults, boolean reads) {
+    public Options(int nodes, long steps, Set<FaultKind> faults, boolean reads) {
       this(nodes, steps, faults, reads, Set.of(), Optional.empty());
     }
 
     /** With reads. */
-    public Options(int nodes, long steps, Set<Fault> faults) {
+    public Options(int nodes, long steps, Set<FaultKind> faults) {
       this(nodes, steps, faults, true);
     }
 
@@ -122,8 +126,8 @@ public final class Simulation {
     this.config = Config.ofSize(options.nodes());
     this.random = new SplittableRandom(seed);
     List<String> names = config.members().stream().map(NodeId::name).toList();
-    this.network = new SimNetwork(clock, random.split(), names, options.faults().contains(Fault.DROP),
-        options.faults().contains(Fault.DUP), digest);
+    this.network = new SimNetwork(clock, random.split(), names, options.faults().contains(FaultKind.DROP),
+        options.faults().contains(FaultKind.DUP), digest);
     int n = options.nodes();
     this.drivers = new Driver[n];
     this.services = new KvAnswers[n];
@@ -156,10 +160,10 @@ public final class Simulation {
     sentAt = new long[n];
     syncIssuedAt = new long[n];
     Arrays.fill(sentAt, -1);
-    validator = SimTraceSink.validator(config, options.faults().contains(Fault.DUP), "refraft simulate --seed " + seed);
+    validator = SimTraceSink.validator(config, options.faults().contains(FaultKind.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
-      sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(Fault.DUP),
+      sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(FaultKind.DUP),
           "refraft simulate --seed " + seed, validator, digest, writeText);
       machines.add(new ArrayList<>());
     }
@@ -302,7 +306,7 @@ public final class Simulation {
     KvService kv = new KvService();
     RecordingStateMachine applied = new RecordingStateMachine(true);
     Transport net = network.transport(id.name());
-    Transport transport = options.faults().contains(Fault.FSYNC_LATENCY) ? afterFsync(i, net) : net;
+    Transport transport = options.faults().contains(FaultKind.FSYNC_LATENCY) ? afterFsync(i, net) : net;
     simDisks[i] = new SimDisk(planted.storage(disks[i]), () -> synced(i));
     Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), transport,
         simDisks[i], applied.andThen(planted.stateMachine(kv)), planted.trace(sinks[i]),

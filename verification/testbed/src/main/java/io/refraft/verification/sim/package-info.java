@@ -8,7 +8,8 @@
  * (Elle, linearizability) and the nodes' traces (against the spec).
  *
  * <p>May depend on {@code io.refraft.impl} (the node, its KV service and storage), {@code io.refraft.spec},
- * {@code io.refraft.traces} and the checker packages ({@code verification.trace}, {@code .history},
- * {@code .elle}, {@code .linear}); the checker packages must never depend on this one.
+ * {@code io.refraft.traces}, the checker packages ({@code verification.trace}, {@code .history},
+ * {@code .elle}, {@code .linear}) and the fault vocabulary it shares with the harness
+ * ({@code verification.fault}); neither the checker packages nor the harness may depend on this one.
  */
 package io.refraft.verification.sim;

@@ -3,6 +3,7 @@ package io.refraft.verification.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.refraft.verification.fault.FaultKind;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
@@ -21,7 +22,7 @@ class NemesisScheduleTest {
   @Test
   void same_seed_gives_the_same_schedule() {
     long seed = seed();
-    Set<NemesisKind> all = EnumSet.allOf(NemesisKind.class);
+    Set<FaultKind> all = FaultKind.NEMESES;
     assertEquals(NemesisSchedule.plan(seed, all, 5, MINUTE), NemesisSchedule.plan(seed, all, 5, MINUTE));
   }
 
@@ -29,7 +30,7 @@ class NemesisScheduleTest {
   void faults_last_3_to_6_s_one_at_a_time_with_2_to_4_s_between_and_end_before_the_tail() {
     long seed = seed();
     for (int i = 0; i < 200; i++) {
-      NemesisSchedule s = NemesisSchedule.plan(seed + i, EnumSet.allOf(NemesisKind.class), 3, MINUTE);
+      NemesisSchedule s = NemesisSchedule.plan(seed + i, FaultKind.NEMESES, 3, MINUTE);
       assertTrue(s.entries().size() >= 5, "seed " + (seed + i) + ": " + s.entries().size() + " faults in 60 s");
       long prevEnd = -1;
       for (NemesisSchedule.Entry e : s.entries()) {
@@ -50,7 +51,7 @@ class NemesisScheduleTest {
   void every_enabled_kind_occurs_in_a_minute_and_no_other() {
     long seed = seed();
     for (int i = 0; i < 100; i++) {
-      NemesisSchedule s = NemesisSchedule.plan(seed + i, EnumSet.of(NemesisKind.PARTITION, NemesisKind.KILL), 3, MINUTE);
+      NemesisSchedule s = NemesisSchedule.plan(seed + i, EnumSet.of(FaultKind.PARTITION, FaultKind.KILL), 3, MINUTE);
       Set<Class<?>> kinds = new HashSet<>();
       for (NemesisSchedule.Entry e : s.entries()) {
         kinds.add(e.fault().getClass());
@@ -67,18 +68,18 @@ class NemesisScheduleTest {
 
   @Test
   void none_plans_nothing_and_a_short_run_fits_what_it_can() {
-    assertTrue(NemesisSchedule.plan(1, EnumSet.noneOf(NemesisKind.class), 3, MINUTE).entries().isEmpty());
-    assertTrue(NemesisSchedule.plan(1, EnumSet.allOf(NemesisKind.class), 3, TimeUnit.SECONDS.toNanos(7)).entries().isEmpty());
-    assertTrue(NemesisSchedule.plan(1, EnumSet.of(NemesisKind.PARTITION), 1, MINUTE).entries().isEmpty(),
+    assertTrue(NemesisSchedule.plan(1, EnumSet.noneOf(FaultKind.class), 3, MINUTE).entries().isEmpty());
+    assertTrue(NemesisSchedule.plan(1, FaultKind.NEMESES, 3, TimeUnit.SECONDS.toNanos(7)).entries().isEmpty());
+    assertTrue(NemesisSchedule.plan(1, EnumSet.of(FaultKind.PARTITION), 1, MINUTE).entries().isEmpty(),
         "one node cannot be partitioned");
   }
 
   @Test
   void nemesis_names_parse_and_unknown_ones_are_named() {
-    assertEquals(EnumSet.of(NemesisKind.PARTITION, NemesisKind.PAUSE), NemesisKind.parseList("partition,pause"));
-    assertEquals(EnumSet.noneOf(NemesisKind.class), NemesisKind.parseList("none"));
+    assertEquals(EnumSet.of(FaultKind.PARTITION, FaultKind.PAUSE), FaultKind.parseNemeses("partition,pause"));
+    assertEquals(EnumSet.noneOf(FaultKind.class), FaultKind.parseNemeses("none"));
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> NemesisKind.parseList("partition,clock"));
+        () -> FaultKind.parseNemeses("partition,clock"));
     assertTrue(e.getMessage().contains("'clock'"), e.getMessage());
   }
 }

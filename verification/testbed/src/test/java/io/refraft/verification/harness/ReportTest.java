@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.history.History;
 import io.refraft.verification.history.Keyword;
 import io.refraft.verification.history.Op;
@@ -35,9 +36,9 @@ class ReportTest {
       ops.add(new Op(ops.size(), outcome[i], (long) i, TXN, List.of(), spans[i][1] * 1_000_000, null));
     }
     ops.add(new Op(ops.size(), Op.Type.INFO, Recorder.NEMESIS, Keyword.of("kill"), "n1", 2_400_000_000L, null));
-    TestConfig cfg = new TestConfig(3, 3, "list-append", EnumSet.of(NemesisKind.KILL), 10, 2, List.of(), dir, 42, "cp",
+    TestConfig cfg = new TestConfig(3, 3, "list-append", EnumSet.of(FaultKind.KILL), 10, 2, List.of(), dir, 42, "cp",
         List.of());
-    List<NemesisEvent> events = List.of(new NemesisEvent(500_000_000L, 1_500_000_000L, NemesisKind.KILL,
+    List<NemesisEvent> events = List.of(new NemesisEvent(500_000_000L, 1_500_000_000L, FaultKind.KILL,
         "kill -9 n1 <leader>", "exit status 137"));
     return new RunResult(cfg, History.of(ops), NemesisSchedule.plan(42, cfg.nemeses(), 3, 3_000_000_000L), events, check,
         new HarnessRun.TraceCheck(tracesValid, 10, "10 steps", tracesValid ? "" : "n1 line 3: expected <term 2>"),

@@ -1,8 +1,8 @@
 package io.refraft.verification.sim;
 
+import io.refraft.verification.fault.FaultKind;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +31,7 @@ public final class SimBench {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int workers = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
     long steps = args.length > 3 ? Long.parseLong(args[3]) : 5_000;
-    Simulation.Options options = new Simulation.Options(3, steps, EnumSet.allOf(Fault.class), true);
+    Simulation.Options options = new Simulation.Options(3, steps, FaultKind.SIMULATED, true);
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.out.printf(Locale.ROOT, "seeds 1..%d, %d events each, all faults, 3 nodes, %d workers, %s%n", seeds, steps,
         workers, Runtime.version());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.refraft.impl.net.Transport;
+import io.refraft.verification.fault.PartitionShape;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ class SimNetworkTest {
   @Test
   void healing_a_partition_keeps_random_loss_but_stopping_the_faults_ends_loss_and_duplication() {
     SimNetwork net = network(new SplittableRandom().nextLong());
-    net.partition(List.of(List.of(0), List.of(1)), List.of());
+    net.partition(PartitionShape.ISOLATE_ONE.cut(List.of(0, 1), -1));
     net.heal();
     sendAll(net, 0);
     assertTrue(lost(0) > 0 && duplicated(0) > 0,
@@ -77,7 +78,7 @@ class SimNetworkTest {
   @Test
   void stopping_the_faults_reconnects_cut_links() {
     SimNetwork net = network(new SplittableRandom().nextLong());
-    net.partition(List.of(List.of(0), List.of(1)), List.of());
+    net.partition(PartitionShape.ISOLATE_ONE.cut(List.of(0, 1), -1));
     sendAll(net, 0);
     assertEquals(MESSAGES, lost(0), "a cut link delivers nothing");
     net.stopFaults();

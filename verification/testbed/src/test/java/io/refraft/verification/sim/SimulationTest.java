@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.refraft.verification.fault.FaultKind;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -11,10 +12,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SimulationTest {
-  private static final Set<Fault> ALL = EnumSet.allOf(Fault.class);
+  private static final Set<FaultKind> ALL = FaultKind.SIMULATED;
   /**
    * Crashes with reads: a node that crashes holding ReadIndex requests restarts answering none of
-   * them, as the spec's Restart does (traces/FORMAT.md §5; verification/README.md, the finding).
+   * them, as the spec's Restart does (traces/FORMAT.md §5).
    */
   private static final boolean READS_WITH_CRASH = true;
 
@@ -122,10 +123,10 @@ class SimulationTest {
     long seed = new SplittableRandom().nextLong();
     System.out.println("SimulationTest seed=" + seed);
     SimResult r = Simulation.run(seed,
-        new Simulation.Options(3, 3_000, EnumSet.of(Fault.DROP, Fault.DUP, Fault.PARTITION), true));
+        new Simulation.Options(3, 3_000, EnumSet.of(FaultKind.DROP, FaultKind.DUP, FaultKind.PARTITION), true));
     assertTrue(r.passed(), "seed " + seed + ": " + r.failure().orElse(""));
     assertTrue(r.history().stream().anyMatch(o -> o.type() == io.refraft.verification.history.Op.Type.OK
-        && o.f().equals(Workload.READ)), "seed " + seed + ": no read served " + r.summaryJson());
+        && o.f().equals(SimWorkload.READ)), "seed " + seed + ": no read served " + r.summaryJson());
   }
 
   @Test
@@ -154,11 +155,11 @@ class SimulationTest {
         .getMessage().contains("--nodes"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> new Simulation.Options(3, 0, ALL))
         .getMessage().contains("--steps"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Fault.parse("drop,flood"))
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> FaultKind.parseSimulated("drop,flood"))
         .getMessage().contains("'flood'"));
-    assertEquals(Set.of(), Fault.parse("none"));
-    assertEquals(EnumSet.of(Fault.DROP, Fault.CRASH), Fault.parse("drop, crash"));
-    assertEquals(EnumSet.of(Fault.FSYNC_LATENCY), Fault.parse("fsync-latency"));
+    assertEquals(Set.of(), FaultKind.parseSimulated("none"));
+    assertEquals(EnumSet.of(FaultKind.DROP, FaultKind.CRASH), FaultKind.parseSimulated("drop, crash"));
+    assertEquals(EnumSet.of(FaultKind.FSYNC_LATENCY), FaultKind.parseSimulated("fsync-latency"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Schedule.fromJson("[{\"at_ns\":1,"
         + "\"duration_ns\":2,\"fault\":\"flood\"}]", 3)).getMessage().contains("entry 0"));
   }

@@ -1,11 +1,10 @@
 package io.refraft.verification.trace;
 
-import io.refraft.verification.sim.Fault;
+import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.sim.SimResult;
 import io.refraft.verification.sim.Simulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -30,7 +29,7 @@ public final class SimRunExport {
     }
     long seed = Long.parseLong(args[0]);
     long steps = Long.parseLong(args[1]);
-    Set<Fault> faults = EnumSet.allOf(Fault.class);
+    Set<FaultKind> faults = FaultKind.SIMULATED;
     SimResult r = Simulation.runWithText(seed, new Simulation.Options(3, steps, faults, true, Set.of(), Optional.empty()));
     if (!r.passed()) {
       System.err.println("seed " + seed + " failed, not a valid trace: " + r.failure().orElse(""));

@@ -21,7 +21,7 @@ import java.util.List;
  * of {@link Driver}'s class comment (durability, then sends, then applies). Owned by the state
  * thread.
  */
-final class Effects {
+final class TurnOutputs {
   private final NodeId self;
   private final Transport transport;
   private final Storage storage;
@@ -44,7 +44,7 @@ final class Effects {
   /** A message to send and its number (the {@code seq} of its id {@code from/to/seq}). */
   private record Outgoing(long seq, Message message) {}
 
-  Effects(NodeId self, Transport transport, Storage storage, StateMachine stateMachine, TraceSink trace,
+  TurnOutputs(NodeId self, Transport transport, Storage storage, StateMachine stateMachine, TraceSink trace,
       Proposals proposals) {
     this.self = self;
     this.transport = transport;

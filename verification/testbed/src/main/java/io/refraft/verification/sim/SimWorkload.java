@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * History keys and values are integers; in the store a list key {@code k} is {@code "a<k>"}, a
  * register key {@code "r<k>"}, so the two kinds never meet.
  */
-final class Workload {
+final class SimWorkload {
   static final Keyword TXN = Keyword.of("txn");
   static final Keyword READ = Keyword.of("read");
   static final Keyword WRITE = Keyword.of("write");
@@ -58,7 +58,7 @@ final class Workload {
   private final int[] appendsTo = new int[LIST_KEYS];
   private long nextKey = LIST_KEYS;
 
-  Workload(SplittableRandom random, boolean reads) {
+  SimWorkload(SplittableRandom random, boolean reads) {
     this.random = random;
     this.reads = reads;
     for (int i = 0; i < LIST_KEYS; i++) {

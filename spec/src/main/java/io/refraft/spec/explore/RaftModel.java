@@ -13,8 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What is explored: the protocol configuration, the client values, the faults, and the step
- * function — {@link Raft#step}, or a {@link Mutant} of it.
+ * The model of Raft that the model checker and the simulator explore (a TLC model, in TLA+ terms):
+ * the protocol configuration, the client values, the faults, and the step function — {@link
+ * Raft#step}, or a {@link Mutant} of it.
  *
  * @param config the servers' configuration (the model always runs with {@code eagerSend} off: see
  *     {@link Config#eagerSend()}; eager sends are compositions of the per-peer sends explored)
@@ -23,8 +24,8 @@ import java.util.Optional;
  * @param mutant the deliberate bug, if any
  * @param reads  how many client reads arrive in total (at leaders)
  */
-public record Model(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant, int reads) {
-  public Model {
+public record RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant, int reads) {
+  public RaftModel {
     Objects.requireNonNull(config, "config");
     values = List.copyOf(values);
     Objects.requireNonNull(faults, "faults");
@@ -35,7 +36,7 @@ public record Model(Config config, List<Payload> values, Faults faults, Optional
   }
 
   /** A model without reads. */
-  public Model(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
+  public RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
     this(config, values, faults, mutant, 0);
   }
 
@@ -50,7 +51,7 @@ public record Model(Config config, List<Payload> values, Faults faults, Optional
    * @param profileRaftTla make the model match ongardie/raft.tla: no pre-vote, no check-quorum,
    *     one entry per message, no leader no-op (the caller sets faults to drop, dup, restart)
    */
-  public static Model of(Bounds bounds, boolean preVote, boolean checkQuorum, int batch, boolean leaderNoop,
+  public static RaftModel of(Bounds bounds, boolean preVote, boolean checkQuorum, int batch, boolean leaderNoop,
       Faults faults, Optional<Mutant> mutant) {
     Config config = Config.ofSize(bounds.servers())
         .withPreVote(preVote).withCheckQuorum(checkQuorum).withMaxBatch(batch).withLeaderNoop(leaderNoop)
@@ -59,7 +60,7 @@ public record Model(Config config, List<Payload> values, Faults faults, Optional
     for (int v = 1; v <= bounds.values(); v++) {
       values.add(Payload.Data.of((byte) v));
     }
-    return new Model(config, values, faults, mutant, bounds.reads());
+    return new RaftModel(config, values, faults, mutant, bounds.reads());
   }
 
   /** One step of one server under this model's step function. */

@@ -1,4 +1,4 @@
-package io.refraft.verification.harness;
+package io.refraft.verification.fault;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,9 +7,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The partition shapes of Jepsen's {@code jepsen.nemesis.combined}: which links between nodes are
- * cut. Each shape works on a permutation {@code order} of the node indexes, so the nodes it hits are
- * chosen by the seeded schedule.
+ * The shapes of a network partition, after Jepsen's partition nemeses: which links between nodes
+ * are cut. Each shape works on a permutation {@code order} of the node indexes, so the nodes it hits
+ * are chosen by the seeded schedule. The simulator and the harness cut the same links for the same
+ * shape and order; the simulator's schedule files and output spell two shapes as they did before
+ * the two shared this type ({@code sim.Schedule.flag}).
  */
 public enum PartitionShape {
   /** {@code order[0]} is cut from every other node. */
@@ -25,8 +27,8 @@ public enum PartitionShape {
    */
   MAJORITIES_RING,
   /**
-   * Two halves joined only through one bridge node ({@code order[n/2]}): a node in one half sees a
-   * majority only through the bridge.
+   * Two sides joined only through one bridge node, {@code order[0]}: the next {@code n/2} nodes of
+   * {@code order} and the rest; a node on one side sees a majority only through the bridge.
    */
   BRIDGE;
 
@@ -43,6 +45,7 @@ public enum PartitionShape {
     }
   }
 
+  /** The name {@code refraft test} prints, e.g. {@code isolate-leader}. */
   public String flag() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -64,7 +67,7 @@ public enum PartitionShape {
       case ISOLATE_LEADER -> isolate(order, leader >= 0 ? leader : order.get(0));
       case HALVES -> between(order.subList(0, (n - 1) / 2), order.subList((n - 1) / 2, n));
       case MAJORITIES_RING -> n == 3 ? Set.of(Link.of(order.get(0), order.get(2))) : ring(order);
-      case BRIDGE -> between(order.subList(0, n / 2), order.subList(n / 2 + 1, n));
+      case BRIDGE -> between(order.subList(1, 1 + n / 2), order.subList(1 + n / 2, n));
     };
   }
 

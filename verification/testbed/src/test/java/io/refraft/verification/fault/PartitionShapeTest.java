@@ -1,10 +1,10 @@
-package io.refraft.verification.harness;
+package io.refraft.verification.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.refraft.verification.harness.PartitionShape.Link;
+import io.refraft.verification.fault.PartitionShape.Link;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,8 +53,8 @@ class PartitionShapeTest {
   }
 
   @Test
-  void bridge_node_sees_everyone_and_the_halves_only_it() {
-    List<Integer> order = List.of(0, 1, 2, 3, 4);
+  void bridge_node_first_in_the_order_sees_everyone_and_the_halves_only_it() {
+    List<Integer> order = List.of(2, 0, 1, 3, 4);
     List<Set<Integer>> views = PartitionShape.views(5, PartitionShape.BRIDGE.cut(order, -1));
     assertEquals(Set.of(0, 1, 2, 3, 4), views.get(2));
     assertEquals(Set.of(0, 1, 2), views.get(0));
