@@ -8,7 +8,7 @@
  * defaults; there is no HTTP/2, TLS or server-side compression.
  *
  * <p>It exists because the JDK's {@code com.sun.net.httpserver} spent more CPU per request than the
- * Raft path behind it (impl/README.md, "refraft against etcd"). Must not depend on any other
+ * Raft path behind it (BENCHMARKS.md, "The node"). Must not depend on any other
  * {@code io.refraft} package.
  */
 package io.refraft.impl.http;

@@ -1,5 +1,5 @@
 /**
- * The replicated key-value service's deterministic part (DESIGN §4 "KV service"): the command
+ * The replicated key-value service's deterministic part (docs/ARCHITECTURE.md#kv-service): the command
  * model and its versioned JSON encoding with validation ({@link io.refraft.impl.kv.CommandCodec}),
  * and the state machine ({@link io.refraft.impl.kv.KvStateMachine}) with registers, lists,
  * multi-key transactions and client sessions for exactly-once semantics (thesis §6.3).

@@ -9,7 +9,7 @@ import java.util.Objects;
  * command that storage never interprets.
  *
  * <p>The payload array is not copied: once a record is built, nobody may mutate the array (a
- * replicated entry's bytes are shared by reference from the wire to the log, DESIGN §2).
+ * replicated entry's bytes are shared by reference from the wire to the log, docs/ARCHITECTURE.md#the-spec).
  * Equality compares payload contents.
  *
  * @param index log index, at least 1 (Raft indexes the log from 1, paper Figure 2)

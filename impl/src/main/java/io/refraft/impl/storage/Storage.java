@@ -10,7 +10,7 @@ import java.util.List;
  * <p>Obligations of every implementation:
  * <ol>
  *   <li>Single owner: never called concurrently; all calls come from the node's one thread
- *       (DESIGN §4), so implementations do no locking of their own.</li>
+ *       (docs/ARCHITECTURE.md#the-node), so implementations do no locking of their own.</li>
  *   <li>Group commit: {@link #append} and {@link #saveMeta} only buffer; one {@link #sync()}
  *       makes everything buffered since the previous sync durable at once.</li>
  *   <li>Crash semantics: after a crash, {@link #load()} returns exactly the state as of the last

@@ -1,5 +1,5 @@
 /**
- * The node's durable storage (DESIGN §4 "Storage"): a segmented write-ahead log with CRC32C per
+ * The node's durable storage (docs/ARCHITECTURE.md#storage): a segmented write-ahead log with CRC32C per
  * record and group-commit fsync, plus term/vote metadata replaced atomically.
  *
  * <p>Byte-level and protocol-agnostic: a log record is {@code (index, term, payload)} with an

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "A formally checked reference implementation of Raft: spec, node and verification tools.")
 public final class Main implements Runnable {
 
-  /** Exit code for a usage error or malformed input (DESIGN §6). */
+  /** Exit code for a usage error or malformed input (docs/ARCHITECTURE.md#the-command-line). */
   public static final int EXIT_USAGE = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -46,7 +46,7 @@ public final class Main implements Runnable {
    * The command line; with {@code nodeOnly}, {@code node} is its one subcommand. Picocli inspects
    * every registered command's fields, so registering the checkers' commands would load their
    * classes: {@code refraft node} runs without the checkers' and testbed's jars (bin/refraft starts
-   * it with {@code node.classpath}, and {@code NodeClassPathIT} runs a node that way).
+   * it with {@code node.classpath}, and the node ITs start their nodes that way: {@code ClusterFixture.nodeClassPath}).
    */
   static CommandLine commandLine(boolean nodeOnly) {
     CommandLine cli = new CommandLine(new Main());

@@ -1,5 +1,5 @@
 /**
- * The {@code refraft} command line: one picocli command per user-facing job (DESIGN §6).
+ * The {@code refraft} command line: one picocli command per user-facing job (docs/ARCHITECTURE.md#the-command-line).
  *
  * <p>Every command follows one contract: exit 0 ok/valid, 1 violation/invalid, 2 bad usage or
  * bad input (the message names the file, line or argument), 3 unknown; commands that produce a

@@ -16,7 +16,7 @@ import us.bpsm.edn.parser.Parsers;
  * directly: the same values as edn-java followed by {@link EdnValues#fromEdn} (the reference,
  * checked by {@code EdnReaderTest}), about ten times faster, with the line of every error.
  *
- * <p>Why our own (DESIGN §7 asks for a measured reason): reading a 32 MB, 200,000-op Jepsen history
+ * <p>Why our own (docs/ARCHITECTURE.md#dependencies asks for a measured reason): reading a 32 MB, 200,000-op Jepsen history
  * through edn-java took most of {@code refraft check}'s time. edn-java scans numbers through a
  * {@code BigInteger}, builds a {@code Symbol} per keyword and goes through a character-at-a-time
  * {@code Parseable}; here integers are accumulated in a {@code long}, keywords come from a cache

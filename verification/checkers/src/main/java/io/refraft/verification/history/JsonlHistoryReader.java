@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads refraft's JSONL histories (one JSON op object per line; verification/README.md defines
+ * Reads refraft's JSONL histories (one JSON op object per line; verification/checkers/README.md defines
  * the format). JSON has no keywords: {@code type}, {@code f}, a string {@code process} and the
  * first element of each micro-op of a {@code txn} value are keywords; every other string stays a
  * string.

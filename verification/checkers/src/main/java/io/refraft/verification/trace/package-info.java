@@ -1,5 +1,5 @@
 /**
- * The trace validator (DESIGN §5): replays each node's steps of a trace (traces/FORMAT.md) through
+ * The trace validator (docs/ARCHITECTURE.md#trace-validator): replays each node's steps of a trace (traces/FORMAT.md) through
  * {@code Raft.step}, compares actions, post-state, persisted state and sent messages, matches every
  * received message to an earlier send, checks the spec's invariants on the reconstructed cluster,
  * and reports the first divergence.
