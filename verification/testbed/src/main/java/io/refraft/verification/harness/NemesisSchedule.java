@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,7 +63,9 @@ public record NemesisSchedule(long seed, List<Entry> entries) {
       throw new IllegalArgumentException("the nemesis injects only " + FaultKind.NEMESES + ", not " + kinds);
     }
     Random rnd = new Random(seed);
-    List<FaultKind> cycle = new ArrayList<>(kinds);
+    // in FaultKind's order before the shuffle: a Set.copyOf iterates in an order that changes from
+    // one JVM to the next, and a seed must give the same schedule in every run
+    List<FaultKind> cycle = new ArrayList<>(new TreeSet<>(kinds));
     if (nodes < 2) {
       cycle.remove(FaultKind.PARTITION);
     }
