@@ -1,4 +1,4 @@
-# Sourced by bin/refraft and bin/refraft-tool, not a command of its own: finding a JDK >= 21 and
+# Sourced by bin/refraft, bin/refraft-tool and impl/scripts-common.sh, not a command of its own: finding a JDK >= 21 and
 # telling whether the build is older than its sources. Expects $here, the repository root.
 
 java_major() { # prints the major version of the java binary $1, or nothing

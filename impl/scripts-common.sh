@@ -4,28 +4,17 @@
 impl_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root_dir=$(cd "$impl_dir/.." && pwd)
 
-java_major() { # the major version of the java binary $1, or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
-}
+here=$root_dir
+# shellcheck source=../bin/common.sh
+source "$root_dir/bin/common.sh"
 
 find_java() { # prints a java binary >= 21 from JAVA_HOME, PATH or the usual JDK folders
-  local d v candidates=()
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  command -v java >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
-  for d in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk*; do
-    [ -d "$d" ] && candidates+=("$d")
-  done
-  for d in "${candidates[@]}"; do
-    if [ -x "$d/bin/java" ]; then
-      v=$(java_major "$d/bin/java")
-      if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
-        echo "$d/bin/java"
-        return 0
-      fi
-    fi
-  done
-  echo "needs a JDK 21 or newer; none found in JAVA_HOME, on PATH or in /usr/lib/jvm" >&2
-  return 1
+  local jdk
+  if ! jdk=$(find_jdk); then
+    echo "needs a JDK 21 or newer; none found in JAVA_HOME, on PATH or in /usr/lib/jvm" >&2
+    return 1
+  fi
+  echo "$jdk/bin/java"
 }
 
 # Compiles main and test classes of impl (and the modules it needs) and sets test_cp to
