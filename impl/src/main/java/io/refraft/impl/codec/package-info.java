@@ -1,7 +1,7 @@
 /**
  * The binary encodings of the protocol's values: {@link io.refraft.impl.codec.MessageCodec} for
  * Raft messages on the wire (inside one transport frame) and {@link io.refraft.impl.codec.EntryCodec}
- * for log entries as write-ahead-log payloads. Byte layouts are in {@code impl/README.md}.
+ * for log entries as write-ahead-log payloads. Byte layouts are in {@code impl/FORMATS.md}.
  *
  * <p>Decoders are total: any byte array decodes to a value or a
  * {@link io.refraft.impl.codec.MalformedMessageException}, never another exception, and a decoded

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * The byte layout of a write-ahead log segment (impl/README.md, "Storage"). All integers are
+ * The byte layout of a write-ahead log segment (impl/FORMATS.md, "Write-ahead log"). All integers are
  * big-endian.
  *
  * <pre>

@@ -4,7 +4,7 @@
  *
  * <p>Byte-level and protocol-agnostic: a log record is {@code (index, term, payload)} with an
  * opaque payload, metadata is {@code (term, votedFor)}. The on-disk layout is documented in
- * {@code impl/README.md} ("Storage").
+ * {@code impl/FORMATS.md} ("Write-ahead log").
  *
  * <p>Implementations: {@link io.refraft.impl.storage.FileStorage} (the real one) and
  * {@link io.refraft.impl.storage.MemoryStorage} (for the deterministic simulator). The tests add
