@@ -109,6 +109,16 @@ public enum AnomalyType {
     return Collections.unmodifiableSet(seen);
   }
 
+  /** Looks a type up by its Elle name. */
+  public static AnomalyType byElleName(String name) {
+    for (AnomalyType t : values()) {
+      if (t.elleName.equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("unknown anomaly type: " + name);
+  }
+
   private static void imply(AnomalyType a, AnomalyType... bs) {
     IMPLIES.put(a, List.of(bs));
   }

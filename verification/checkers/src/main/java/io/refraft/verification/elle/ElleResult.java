@@ -36,6 +36,11 @@ public record ElleResult(Validity valid, List<AnomalyType> anomalyTypes, Map<Ano
     return not.stream().map(ConsistencyModel::elleName).sorted().toList();
   }
 
+  /** Elle names of {@link #alsoNot}, sorted. */
+  public List<String> alsoNotNames() {
+    return alsoNot.stream().map(ConsistencyModel::elleName).sorted().toList();
+  }
+
   /** Elle names of {@link #anomalyTypes}. */
   public List<String> anomalyTypeNames() {
     return anomalyTypes.stream().map(AnomalyType::elleName).toList();

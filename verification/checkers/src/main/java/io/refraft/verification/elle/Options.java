@@ -34,6 +34,10 @@ public record Options(List<ConsistencyModel> models, Duration cycleSearchTimeout
     return new Options(List.of(models), DEFAULT_CYCLE_SEARCH_TIMEOUT);
   }
 
+  public Options withCycleSearchTimeout(Duration d) {
+    return new Options(models, d);
+  }
+
   boolean needsProcessEdges() {
     return models.stream().anyMatch(ConsistencyModel::needsProcessEdges);
   }

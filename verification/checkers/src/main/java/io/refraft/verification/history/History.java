@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -73,6 +74,17 @@ public final class History implements Iterable<Op> {
   /** Only the client ops (integer process): the nemesis and other actors are left out. */
   public History clientOps() {
     return filter(Op::isClient);
+  }
+
+  /** Only the ops whose {@code :f} is one of {@code fs}. */
+  public History withF(Keyword... fs) {
+    Set<Keyword> wanted = Set.of(fs);
+    return filter(op -> wanted.contains(op.f()));
+  }
+
+  /** True when at least one op carries a {@code :time}. */
+  public boolean hasTime() {
+    return ops.stream().anyMatch(op -> op.time() >= 0);
   }
 
   /**

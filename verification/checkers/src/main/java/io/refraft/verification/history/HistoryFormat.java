@@ -25,6 +25,11 @@ public enum HistoryFormat {
     this.cliName = cliName;
   }
 
+  /** The name used on the command line, e.g. {@code jepsen-log}. */
+  public String cliName() {
+    return cliName;
+  }
+
   /** The format named {@code name} on the command line. */
   public static HistoryFormat fromCliName(String name) {
     for (HistoryFormat f : values()) {

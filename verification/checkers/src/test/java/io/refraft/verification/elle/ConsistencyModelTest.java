@@ -51,4 +51,15 @@ class ConsistencyModelTest {
     assertEquals(ConsistencyModel.SNAPSHOT_ISOLATION, ConsistencyModel.parse("snapshot-isolation"));
     assertThrows(IllegalArgumentException.class, () -> ConsistencyModel.parse("eventual"));
   }
+
+  @Test
+  void anomaly_types_are_found_by_their_elle_names_and_options_keep_their_models() {
+    for (AnomalyType t : AnomalyType.values()) {
+      assertEquals(t, AnomalyType.byElleName(t.elleName()));
+    }
+    assertThrows(IllegalArgumentException.class, () -> AnomalyType.byElleName("G42"));
+    Options o = Options.of(ConsistencyModel.SERIALIZABLE).withCycleSearchTimeout(java.time.Duration.ofMillis(7));
+    assertEquals(List.of(ConsistencyModel.SERIALIZABLE), o.models());
+    assertEquals(java.time.Duration.ofMillis(7), o.cycleSearchTimeout());
+  }
 }

@@ -52,6 +52,8 @@ class ListAppendTest {
     assertEquals(ElleResult.Validity.FALSE, r.valid());
     assertVerdict(r, List.of("G0"), List.of("read-uncommitted"));
     assertTrue(r.alsoNot().contains(SERIALIZABLE));
+    assertEquals(r.alsoNot().stream().map(ConsistencyModel::elleName).sorted().toList(), r.alsoNotNames());
+    assertTrue(r.alsoNotNames().contains("serializable"));
   }
 
   @Test

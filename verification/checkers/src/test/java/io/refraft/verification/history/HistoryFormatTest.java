@@ -55,6 +55,11 @@ class HistoryFormatTest {
     assertEquals(Op.Type.FAIL, pairs.get(0).outcome());
     assertEquals(Op.Type.INFO, pairs.get(1).outcome(), "an op never completed counts as info");
     assertNull(pairs.get(1).completion());
+    assertEquals(List.of(2L), h.withF(Keyword.of("read")).ops().stream().map(Op::index).toList());
+    assertFalse(h.hasTime(), "no op carries a :time");
+    for (HistoryFormat f : HistoryFormat.values()) {
+      assertEquals(f, HistoryFormat.fromCliName(f.cliName()));
+    }
   }
 
   @Test
