@@ -1,4 +1,4 @@
-# Sourced by impl/jcstress.sh, impl/fuzz-net.sh and impl/bench-net.sh: finds a JDK >= 21 and
+# Sourced by impl/jcstress.sh, impl/fuzz-net.sh, impl/fuzz-codec.sh and impl/bench-net.sh: finds a JDK >= 21 and
 # compiles the impl tests, writing the test class path. Not a command of its own.
 
 impl_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -229,9 +229,10 @@ class ArchitectureTest {
   }
 
   /**
-   * The server and HTTP layers decide nothing by the protocol's roles: they see the role's name in
-   * the node's status (to redirect a client to the leader), never the spec's {@code Role}, whose
-   * leader, candidate and follower logic belongs to the spec.
+   * The server and HTTP layers decide nothing by the protocol's roles: they see the role in the
+   * node's status, the trace format's {@code StateSummary.RoleName} (to redirect a client to the
+   * leader), never the spec's {@code Role}, whose leader, candidate and follower logic belongs to
+   * the spec.
    */
   @Test
   void the_server_and_http_layers_hold_no_role_logic() {

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A consistent snapshot of a node taken at the end of a driver turn, readable from any thread.
  *
- * @param role          the spec role's name, as traces name it ({@code /status} prints it as is)
+ * @param role          the spec role, as traces name it ({@link RoleName}; {@code /status} prints its name)
  * @param log           the whole log (immutable and structurally shared, so a snapshot is cheap)
  * @param progress      per peer, the leader's matchIndex and nextIndex; empty unless leading
  * @param syncs         Storage.sync() calls that had something to make durable

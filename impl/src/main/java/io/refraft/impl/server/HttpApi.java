@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  *                                      503 {"error", "leader"} when the leader's URL is not known
  *                                      ({@link LeaderRedirect}) or the outcome is unknown
  * POST /admin/block?peer=n2&amp;blocked=true|false   drop all traffic to and from n2 (tests' partitions)
- * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log: index, term, committed, data (base64)
+ * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log (at most 10,000) and its
+ *                                      commitIndex: index, term, type (noop or data), data (base64)
  * /kv/..., /txn, /session              the key-value API ({@link KvApi})
  * anything else                        404 {"error"}
  * </pre>

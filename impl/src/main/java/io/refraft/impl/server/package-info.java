@@ -9,7 +9,8 @@
  * root wraps a node's collaborators ({@code Decorators.NONE} in production; the planted bugs
  * otherwise, which this package never names).
  *
- * <p>May depend on every other {@code io.refraft.impl} package; none of them depends on this one.
- * Must not depend on {@code verification} or the command line, which only parses arguments.
+ * <p>May depend on every other {@code io.refraft.impl} package but {@code impl.planted}; of them
+ * only {@code impl.planted} depends on this one (its wrappers implement {@code Decorators}). Must
+ * not depend on {@code verification} or the command line, which only parses arguments.
  */
 package io.refraft.impl.server;

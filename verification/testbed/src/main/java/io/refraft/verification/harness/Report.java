@@ -22,7 +22,10 @@ public final class Report {
 
   private Report() {}
 
-  /** The last stdout line: {@code {"valid","ops","ok","info","fail","anomalies","nemesis_events","trace_valid","report"}}. */
+  /**
+   * The last stdout line:
+   * {@code {"valid","ops","ok","info","fail","anomalies","nemesis_events","trace_valid","report","live","seed"}}.
+   */
   public static ObjectNode summary(RunResult r, Path report) {
     int[] c = HarnessRun.counts(r.history());
     ObjectNode o = JSON.createObjectNode();
