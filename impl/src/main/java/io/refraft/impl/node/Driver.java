@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Use.</b> Either {@link #start()} (recover, start the transport and timers, run the thread),
  * or, for a deterministic simulator, {@link #startWithoutThread()} then {@link #runTurn()} whenever
  * mail was posted, with timers on a virtual {@link Clock}. Everything here but {@link #propose},
- * {@link #read}, {@link #status()}, {@link #stop()} and the transport receiver runs on one thread.
+ * {@link #read}, {@link #status()}, {@link #droppedMessages()}, {@link #malformedMessages()},
+ * {@link #stop()} and the transport receiver runs on one thread.
  */
 public final class Driver {
   private static final Logger LOG = LoggerFactory.getLogger(Driver.class);
@@ -249,11 +250,12 @@ public final class Driver {
     return published.status(self);
   }
 
-  /** Messages dropped because the mailbox was full, and messages that did not decode. */
+  /** Messages dropped because the mailbox was full; any thread. */
   public long droppedMessages() {
     return mailbox.droppedMessages();
   }
 
+  /** Messages that did not decode; any thread. */
   public long malformedMessages() {
     return mailbox.malformedMessages();
   }

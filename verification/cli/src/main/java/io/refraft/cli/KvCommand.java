@@ -99,7 +99,7 @@ public final class KvCommand implements Runnable {
     }
   }
 
-  @Command(name = "get", description = "Read a key (linearizable unless --stale). Exit 1 when absent.")
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Read a key (linearizable unless --stale). Exit 1 when absent.")
   static final class Get implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -117,7 +117,7 @@ public final class KvCommand implements Runnable {
     }
   }
 
-  @Command(name = "put", description = "Write a register.")
+  @Command(name = "put", mixinStandardHelpOptions = true, description = "Write a register.")
   static final class Put implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -130,7 +130,7 @@ public final class KvCommand implements Runnable {
     }
   }
 
-  @Command(name = "delete", description = "Remove a key.")
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a key.")
   static final class Delete implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -142,7 +142,7 @@ public final class KvCommand implements Runnable {
     }
   }
 
-  @Command(name = "cas", description = "Compare-and-set a register: KEY TO, expecting --from (absent if not given). "
+  @Command(name = "cas", mixinStandardHelpOptions = true, description = "Compare-and-set a register: KEY TO, expecting --from (absent if not given). "
       + "Exit 1 on a mismatch, with the current value.")
   static final class Cas implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -158,7 +158,7 @@ public final class KvCommand implements Runnable {
     }
   }
 
-  @Command(name = "append", description = "Append to a list.")
+  @Command(name = "append", mixinStandardHelpOptions = true, description = "Append to a list.")
   static final class Append implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -171,7 +171,7 @@ public final class KvCommand implements Runnable {
     }
   }
 
-  @Command(name = "txn", description = "Run a transaction: a JSON list of micro-ops, e.g. "
+  @Command(name = "txn", mixinStandardHelpOptions = true, description = "Run a transaction: a JSON list of micro-ops, e.g. "
       + "'[[\"append\",\"x\",\"1\"],[\"r\",\"x\",null]]'. Exit 1 when it aborts.")
   static final class Txn implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

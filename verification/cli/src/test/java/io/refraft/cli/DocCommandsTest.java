@@ -60,6 +60,37 @@ class DocCommandsTest {
             + " scripts, " + checker.links + " links");
   }
 
+  /** Every command and subcommand answers {@code --help} with its usage and exit 0 (kv's subcommands once did not). */
+  @Test
+  void every_command_answers_help() {
+    List<String> failed = new ArrayList<>();
+    int[] checked = {0};
+    helpOf(Main.commandLine(), new ArrayList<>(), failed, checked);
+    assertEquals(List.of(), failed, "commands whose --help does not exit 0");
+    assertTrue(checked[0] > 15, "only " + checked[0] + " commands found");
+  }
+
+  private static void helpOf(CommandLine c, List<String> path, List<String> failed, int[] checked) {
+    for (Map.Entry<String, CommandLine> e : c.getSubcommands().entrySet()) {
+      if (e.getValue().getCommandSpec().aliases().length > 0 && !e.getKey().equals(e.getValue().getCommandName())) {
+        continue;
+      }
+      List<String> args = new ArrayList<>(path);
+      args.add(e.getKey());
+      if (!e.getKey().equals("help")) {
+        args.add("--help");
+        java.io.StringWriter out = new java.io.StringWriter();
+        int rc = Main.run(args.toArray(String[]::new), new java.io.PrintWriter(out), new java.io.PrintWriter(out));
+        checked[0]++;
+        if (rc != 0 || !out.toString().contains("Usage: refraft")) {
+          failed.add(String.join(" ", args) + " -> exit " + rc);
+        }
+        args.remove(args.size() - 1);
+      }
+      helpOf(e.getValue(), args, failed, checked);
+    }
+  }
+
   @Test
   void a_missing_command_option_tool_script_link_or_anchor_is_reported() {
     String doc = """
