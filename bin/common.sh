@@ -32,3 +32,28 @@ sources_stamp() { # a digest of every build input's path and mtime: edits, addit
   (cd "$here" && find . -path ./.git -prune -o -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
       -type f -printf '%p %T@\n' 2>/dev/null | LC_ALL=C sort | cksum)
 }
+
+require_jdk() { # require_jdk WHO: sets jdk to a JAVA_HOME >= 21, or says what to install and exits 2
+  if ! jdk=$(find_jdk); then
+    echo "$1: needs a JDK 21 or newer (java and javac); none found in JAVA_HOME, on PATH or in /usr/lib/jvm." >&2
+    echo "$1: install one (e.g. 'apt-get install openjdk-21-jdk' or Temurin 21+) and/or set JAVA_HOME." >&2
+    exit 2
+  fi
+}
+
+quiet_build() { # quiet_build WHO MAVEN-ARGS...: mvn in the repository root, its output shown only if it fails (exit 2)
+  local who=$1 log
+  shift
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "$who: needs Apache Maven 3.8+ to build itself; install it (e.g. 'apt-get install maven')." >&2
+    exit 2
+  fi
+  log=$(mktemp)
+  if ! (cd "$here" && mvn -B -q -Dstyle.color=never "$@" >"$log" 2>&1); then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "$who: build failed (output above)." >&2
+    exit 2
+  fi
+  rm -f "$log"
+}
