@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Collects what one step does while its handlers compute the next state, then assembles the
- * {@link Transition}. Persist and Apply outputs are derived here from the old and new state, so no
- * handler can forget them or list them after a send.
+ * {@link Transition}. Persist and Apply outputs, and which sends wait for the disk, are derived
+ * here from the old and new state, so no handler can forget them or send too early.
  *
  * <p>Confined to one call of {@link Raft#step}; never shared.
  */
@@ -37,9 +37,17 @@ final class Effects {
   }
 
   /**
-   * The transition from {@code before} to {@code after}: persists first (hard state, then the log
-   * suffix), then sends, then newly committed entries, then timer and proposal results. A restart
-   * persists and applies nothing: it starts from what was durable.
+   * The transition from {@code before} to {@code after}: writes first (hard state, then the log
+   * suffix), then sends, then newly applied entries, then timer and proposal results. A restart
+   * writes and applies nothing: it starts from what was durable.
+   *
+   * <p>A leader's AppendEntries requests leave at once (thesis §10.2.1: its term is durable since
+   * its election, and it counts its own new entries only once they are). Every other message
+   * waits in {@link Sync#held()} until everything the server had written when it produced the
+   * message is durable; it leaves in the step that finds it so, which is this one when nothing was
+   * pending. A held message whose log position was since replaced by another leader's entries is
+   * dropped: it vouches for entries the server no longer has (the network may lose any message).
+   * Entries are applied once committed and durable here.
    */
   Transition finish(NodeState before, NodeState after, boolean restart) {
     List<Output> out = new ArrayList<>(sends.size() + late.size() + 3);
@@ -49,13 +57,98 @@ final class Effects {
       }
       addLogSuffix(before.log(), after.log(), out);
     }
-    out.addAll(sends);
-    if (!restart && after.commitIndex() > before.commitIndex()) {
-      out.add(new Output.Apply(before.commitIndex() + 1,
-          after.log().slice(before.commitIndex() + 1, after.commitIndex() + 1)));
+    after = release(after, out);
+    if (!restart) {
+      long appliedBefore = Math.min(before.commitIndex(), before.sync().lastIndex());
+      long appliedAfter = Math.min(after.commitIndex(), after.sync().lastIndex());
+      if (appliedAfter > appliedBefore) {
+        out.add(new Output.Apply(appliedBefore + 1, after.log().slice(appliedBefore + 1, appliedAfter + 1)));
+      }
     }
     out.addAll(late);
     return new Transition(after, out, actions);
+  }
+
+  /** Sends what may leave now, in order, and holds the rest in {@code s}'s {@link Sync}. */
+  private NodeState release(NodeState s, List<Output> out) {
+    Sync sync = s.sync();
+    if (sends.isEmpty() && sync.held().isEmpty()) {
+      return s;
+    }
+    List<Sync.Held> waiting = new ArrayList<>(sync.held().size() + sends.size());
+    waiting.addAll(sync.held());
+    for (Output o : sends) {
+      Message m = ((Output.Send) o).message();
+      if (m instanceof Message.AppendEntriesRequest) {
+        out.add(o);
+      } else {
+        waiting.add(new Sync.Held(m, s.term(), s.votedFor(), s.log().lastIndex(), s.log().lastTerm()));
+      }
+    }
+    List<Sync.Held> keep = new ArrayList<>(waiting.size());
+    for (Sync.Held h : waiting) {
+      boolean stillThere = h.index() <= s.log().lastIndex() && s.log().term(h.index()) == h.logTerm();
+      if (!stillThere) {
+        continue;
+      }
+      if (keep.isEmpty() && sync.hardStateCovers(h.term(), h.votedFor()) && sync.lastIndex() >= h.index()) {
+        out.add(new Output.Send(h.message()));
+      } else {
+        keep.add(h); // behind an older held message: replies leave in the order they were produced
+      }
+    }
+    return keep.equals(sync.held()) ? s : s.withSync(sync.withHeld(keep));
+  }
+
+  /**
+   * Several transitions of one server, one after another, as one ({@link Raft#synchronously}):
+   * the last state; every write, then every send, then the applies (contiguous ones joined), then
+   * the rest, each in order, with one timer reset at most; the actions in order.
+   */
+  static Transition merge(List<Transition> parts) {
+    List<Output> writes = new ArrayList<>();
+    List<Output> sent = new ArrayList<>();
+    List<Output.Apply> applies = new ArrayList<>();
+    List<Output> rest = new ArrayList<>();
+    List<Action> acts = new ArrayList<>();
+    for (Transition t : parts) {
+      acts.addAll(t.actions());
+      for (Output o : t.outputs()) {
+        switch (o) {
+          case Output.Persist p -> writes.add(p);
+          case Output.Send m -> sent.add(m);
+          case Output.Apply a -> join(applies, a);
+          case Output.ResetElectionTimer r -> {
+            if (!rest.contains(RESET)) {
+              rest.add(0, RESET);
+            }
+          }
+          case Output.ProposalAccepted a -> rest.add(a);
+          case Output.ProposalRejected r -> rest.add(r);
+          case Output.ReadReady r -> rest.add(r);
+          case Output.ReadRejected r -> rest.add(r);
+        }
+      }
+    }
+    List<Output> out = new ArrayList<>(writes.size() + sent.size() + applies.size() + rest.size());
+    out.addAll(writes);
+    out.addAll(sent);
+    out.addAll(applies);
+    out.addAll(rest);
+    return new Transition(parts.get(parts.size() - 1).next(), out, acts);
+  }
+
+  private static void join(List<Output.Apply> applies, Output.Apply a) {
+    if (!applies.isEmpty()) {
+      Output.Apply last = applies.get(applies.size() - 1);
+      if (last.firstIndex() + last.entries().size() == a.firstIndex()) {
+        List<Entry> both = new ArrayList<>(last.entries());
+        both.addAll(a.entries());
+        applies.set(applies.size() - 1, new Output.Apply(last.firstIndex(), both));
+        return;
+      }
+    }
+    applies.add(a);
   }
 
   /**

@@ -75,7 +75,7 @@ final class Election {
     Set<NodeId> self = Set.of(s.self());
     NodeState next = s.with(s.term() + 1, Optional.of(s.self()), s.log(), s.commitIndex(), new Candidate(self, self));
     if (s.config().quorum() == 1) {
-      return becomeLeader(next, fx);
+      return maybeWin(next, fx); // its own vote counts once durable: at the Persisted that confirms it
     }
     return s.config().eagerSend() ? requestVotesFromAll(next, fx) : next;
   }
@@ -161,14 +161,23 @@ final class Election {
       fx.action(Action.HandleRequestVoteResponse);
       Candidate next = new Candidate(plus(c.responded(), r.from()),
           r.voteGranted() ? plus(c.granted(), r.from()) : c.granted());
-      if (next.granted().size() >= s.config().quorum()) {
-        return becomeLeader(s.withRole(next), fx);
-      }
-      return s.withRole(next);
+      return maybeWin(s.withRole(next), fx);
     }
     // Older term, another round, or a role this server no longer holds.
     fx.action(Action.DropStaleResponse);
     return s;
+  }
+
+  /**
+   * A candidate with a quorum of votes leads. Its own vote counts only once storage has confirmed
+   * it (a vote must survive a crash before anyone counts it, its own included).
+   */
+  static NodeState maybeWin(NodeState s, Effects fx) {
+    if (!(s.role() instanceof Candidate c)) {
+      return s;
+    }
+    int votes = c.granted().size() - (c.granted().contains(s.self()) && !s.hardStateSynced() ? 1 : 0);
+    return votes >= s.config().quorum() ? becomeLeader(s, fx) : s;
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public sealed interface Input
     permits Input.MessageReceived, Input.ElectionTimeout, Input.HeartbeatTimeout, Input.ClientPropose,
-        Input.ReadIndexRequest, Input.Restart {
+        Input.ReadIndexRequest, Input.Restart, Input.Persisted {
 
   /** A message arrived from the network, addressed to this server. */
   record MessageReceived(Message message) implements Input {
@@ -73,6 +73,29 @@ public sealed interface Input
   record Restart(DurableState recovered) implements Input {
     public Restart {
       Objects.requireNonNull(recovered, "recovered");
+    }
+  }
+
+  /**
+   * Storage reports that every write asked for so far, up to one that left this durable state, is
+   * durable (fsync returned): hard state ({@code term}, {@code votedFor}) and a log whose last
+   * entry is at {@code lastIndex} of {@code lastTerm}. Writes complete in the order they were
+   * asked for. The server then releases the replies that waited for them, and a leader counts its
+   * own log toward commitment (see {@link Sync}). With synchronous persistence this follows every
+   * step at once ({@link Raft#step}).
+   */
+  record Persisted(long term, Optional<NodeId> votedFor, long lastIndex, long lastTerm) implements Input {
+    public Persisted {
+      Objects.requireNonNull(votedFor, "votedFor");
+      if (term < 0 || lastIndex < 0 || lastTerm < 0 || lastTerm > term || (lastIndex == 0) != (lastTerm == 0)) {
+        throw new IllegalArgumentException("persisted needs term >= lastTerm >= 0, lastIndex >= 0 and lastTerm 0"
+            + " exactly for an empty log, got term " + term + ", lastIndex " + lastIndex + ", lastTerm " + lastTerm);
+      }
+    }
+
+    /** What storage holds once everything of {@code d} is durable. */
+    public static Persisted of(DurableState d) {
+      return new Persisted(d.term(), d.votedFor(), d.log().lastIndex(), d.log().lastTerm());
     }
   }
 }

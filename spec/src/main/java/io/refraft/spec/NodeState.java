@@ -5,14 +5,18 @@ import java.util.Optional;
 
 /**
  * One server's whole state. Durable: {@code term}, {@code votedFor}, {@code log} (see
- * {@link #durable()}). Volatile: {@code commitIndex} and the {@link Role}.
+ * {@link #durable()}). Volatile: {@code commitIndex}, the {@link Role}, and {@link Sync}: how much
+ * of the durable part storage has confirmed, and the replies waiting for it.
  *
  * <p>Invariants, checked on construction: (1) {@code self} is a member of {@code config};
  * (2) {@code term >= 0}; (3) the log holds no entry of a term above {@code term};
- * (4) {@code 0 <= commitIndex <= log.lastIndex()}; (5) a candidate or leader has voted for itself.
+ * (4) {@code 0 <= commitIndex <= log.lastIndex()}; (5) a candidate or leader has voted for itself;
+ * (6) what is confirmed durable is no more than there is: {@code sync.term <= term},
+ * {@code sync.lastIndex <= log.lastIndex()}.
  */
 public record NodeState(
-    NodeId self, Config config, long term, Optional<NodeId> votedFor, Log log, long commitIndex, Role role) {
+    NodeId self, Config config, long term, Optional<NodeId> votedFor, Log log, long commitIndex, Role role,
+    Sync sync) {
 
   public NodeState {
     Objects.requireNonNull(self, "self");
@@ -20,6 +24,7 @@ public record NodeState(
     Objects.requireNonNull(votedFor, "votedFor");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(sync, "sync");
     if (!config.isMember(self)) {
       throw new IllegalArgumentException(self + " is not a member of " + config.members());
     }
@@ -35,11 +40,32 @@ public record NodeState(
     if ((role instanceof Role.Candidate || role instanceof Role.Leader) && !votedFor.equals(Optional.of(self))) {
       throw new IllegalArgumentException("a candidate or leader has voted for itself, votedFor=" + votedFor);
     }
+    if (sync.term() > term || sync.lastIndex() > log.lastIndex()) {
+      throw new IllegalArgumentException("durable term " + sync.term() + " and index " + sync.lastIndex()
+          + " beyond term " + term + " and last index " + log.lastIndex());
+    }
+  }
+
+  /** A state whose durable part is all confirmed durable and that holds no reply (synchronous persistence). */
+  public NodeState(
+      NodeId self, Config config, long term, Optional<NodeId> votedFor, Log log, long commitIndex, Role role) {
+    this(self, config, term, votedFor, log, commitIndex, role,
+        new Sync(term, votedFor, log.lastIndex(), java.util.List.of()));
   }
 
   /** A server that has never run: term 0, no vote, empty log, follower. */
   public static NodeState initial(NodeId self, Config config) {
     return new NodeState(self, config, 0, Optional.empty(), Log.EMPTY, 0, Role.Follower.UNKNOWN_LEADER);
+  }
+
+  /** Whether storage has confirmed all of the durable part and no reply waits for it. */
+  public boolean isSynced() {
+    return sync.held().isEmpty() && hardStateSynced() && sync.lastIndex() == log.lastIndex();
+  }
+
+  /** Whether storage has confirmed the current term and vote. */
+  public boolean hardStateSynced() {
+    return sync.term() == term && sync.votedFor().equals(votedFor);
   }
 
   /** What survives a crash (Figure 2, "Persistent state"). */
@@ -62,22 +88,39 @@ public record NodeState(
   }
 
   NodeState with(long newTerm, Optional<NodeId> newVote, Log newLog, long newCommit, Role newRole) {
-    return new NodeState(self, config, newTerm, newVote, newLog, newCommit, newRole);
+    return new NodeState(self, config, newTerm, newVote, newLog, newCommit, newRole, syncFor(newLog));
   }
 
   NodeState withRole(Role newRole) {
-    return new NodeState(self, config, term, votedFor, log, commitIndex, newRole);
+    return new NodeState(self, config, term, votedFor, log, commitIndex, newRole, sync);
   }
 
   NodeState withLog(Log newLog) {
-    return new NodeState(self, config, term, votedFor, newLog, commitIndex, role);
+    return new NodeState(self, config, term, votedFor, newLog, commitIndex, role, syncFor(newLog));
+  }
+
+  /**
+   * What stays confirmed durable when the log becomes {@code newLog}: the entries both share. A
+   * truncated suffix is still on disk until the write that replaces it is confirmed.
+   */
+  private Sync syncFor(Log newLog) {
+    if (newLog == log || sync.lastIndex() == 0) {
+      return sync;
+    }
+    long keep = Math.min(sync.lastIndex(), log.firstDifference(newLog) - 1);
+    return keep == sync.lastIndex() ? sync : sync.withLastIndex(keep);
   }
 
   NodeState withCommitIndex(long newCommit) {
-    return new NodeState(self, config, term, votedFor, log, newCommit, role);
+    return new NodeState(self, config, term, votedFor, log, newCommit, role, sync);
   }
 
   NodeState withVote(Optional<NodeId> newVote) {
-    return new NodeState(self, config, term, newVote, log, commitIndex, role);
+    return new NodeState(self, config, term, newVote, log, commitIndex, role, sync);
+  }
+
+  /** This state with {@code newSync}; public for models and mutants that rebuild states. */
+  public NodeState withSync(Sync newSync) {
+    return new NodeState(self, config, term, votedFor, log, commitIndex, role, newSync);
   }
 }

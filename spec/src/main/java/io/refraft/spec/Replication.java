@@ -191,7 +191,7 @@ final class Replication {
 
   /**
    * raft.tla AdvanceCommitIndex: the highest index held by a quorum (the leader counting its own
-   * log), committed only if its entry is of the current term: Figure 8 shows why replicas of an
+   * log as far as it is durable, thesis §10.2.1), committed only if its entry is of the current term: Figure 8 shows why replicas of an
    * older term's entry prove nothing (§5.4.2).
    */
   static NodeState advanceCommitIndex(NodeState s, Effects fx) {
@@ -202,7 +202,7 @@ final class Replication {
     long[] match = new long[members.size()];
     for (int i = 0; i < match.length; i++) {
       NodeId m = members.get(i);
-      match[i] = m.equals(s.self()) ? s.log().lastIndex() : l.progressOf(m).match();
+      match[i] = m.equals(s.self()) ? s.sync().lastIndex() : l.progressOf(m).match();
     }
     Arrays.sort(match);
     long quorumIndex = match[match.length - s.config().quorum()];

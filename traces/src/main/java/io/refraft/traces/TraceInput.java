@@ -90,6 +90,8 @@ public sealed interface TraceInput
       case Input.ClientPropose p -> new ClientPropose(p.payloads());
       case Input.ReadIndexRequest r -> new ReadIndexRequest(r.requestId());
       case Input.Restart r -> new Restart();
+      case Input.Persisted p -> throw new IllegalArgumentException(
+          "trace format version 1 records steps with synchronous persistence (Raft.step), not Persisted steps");
     };
   }
 }

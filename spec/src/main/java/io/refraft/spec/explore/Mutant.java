@@ -7,6 +7,7 @@ import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.spec.Raft;
 import io.refraft.spec.Role;
+import io.refraft.spec.Sync;
 import io.refraft.spec.Transition;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public enum Mutant {
       long[] match = new long[n.config().members().size()];
       int i = 0;
       for (var id : n.config().members()) {
-        match[i++] = id.equals(n.self()) ? n.log().lastIndex() : l.progressOf(id).match();
+        match[i++] = id.equals(n.self()) ? n.sync().lastIndex() : l.progressOf(id).match();
       }
       Arrays.sort(match);
       long quorumIndex = match[match.length - n.config().quorum()];
@@ -229,7 +230,12 @@ public enum Mutant {
 
   private static NodeState copy(NodeState n, long term, Optional<io.refraft.spec.NodeId> vote, Log log, long commit,
       Role role) {
-    return new NodeState(n.self(), n.config(), term, vote, log, commit, role);
+    // What was confirmed durable stays so, as far as the altered state still has it.
+    Sync s = n.sync();
+    long synced = Math.min(s.lastIndex(), n.log().firstDifference(log) - 1);
+    Sync sync = s.term() > term ? new Sync(term, vote, synced, s.held()) : new Sync(s.term(), s.votedFor(), synced,
+        s.held());
+    return new NodeState(n.self(), n.config(), term, vote, log, commit, role, sync);
   }
 
   /** The transition {@code t} with its next state replaced (outputs are kept: the model reads states). */

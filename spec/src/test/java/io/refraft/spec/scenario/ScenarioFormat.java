@@ -83,6 +83,8 @@ final class ScenarioFormat {
       case Input.ClientPropose p -> node + " ClientPropose(" + String.join(" ", p.payloads().stream().map(Object::toString).toList()) + ")";
       case Input.Restart r -> node + " Restart(term=" + r.recovered().term() + " vote=" + opt(r.recovered().votedFor())
           + " log=" + r.recovered().log().lastIndex() + "/" + r.recovered().log().lastTerm() + ")";
+      case Input.Persisted p -> node + " Persisted(term=" + p.term() + " vote=" + opt(p.votedFor()) + " log="
+          + p.lastIndex() + "/" + p.lastTerm() + ")";
     };
   }
 

@@ -211,6 +211,10 @@ final class SimTraceSink implements TraceSink {
         digest.add(r.requestId());
       }
       case Input.Restart r -> digest.add(6);
+      case Input.Persisted p -> {
+        digest.add(7);
+        digest.add(p.lastIndex());
+      }
     }
     // Plain loops and no Optional chains: this runs on every step of every seed.
     for (int k = 0; k < actions.size(); k++) {
