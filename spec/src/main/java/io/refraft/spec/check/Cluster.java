@@ -1,6 +1,7 @@
 package io.refraft.spec.check;
 
 import io.refraft.spec.Config;
+import io.refraft.spec.DurableState;
 import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
@@ -20,19 +21,63 @@ import java.util.function.BiFunction;
  * {@code Raft::step}, or a mutant of it), so the model is the same for the real protocol and for
  * deliberately broken ones.
  *
- * <p>Persistence is atomic with the step here: a server's durable state after a step is its
- * state's durable part. (The node's driver achieves this by syncing before it sends.)
+ * <p>Each server has a {@link Disk} apart from its state: what storage holds, and the writes
+ * asked for and not yet durable. A write completes as an event of its own ({@link Event.Persist}),
+ * so the model explores crashes between a step and its write, and writes completing before or
+ * after the messages sent with them are received. A restart recovers the disk only. With a step
+ * function of synchronous persistence ({@link io.refraft.spec.Raft#step}) each step leaves its
+ * server synced and the disk follows at once: persistence is atomic with the step.
  *
  * @param nodes   one state per member, in {@code config.members()} order
+ * @param disks   one disk per member, in the same order
  * @param network the messages in flight
  * @param ghost   history for the invariants
  */
-public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
+public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, Ghost ghost) {
 
   public Cluster {
     nodes = List.copyOf(nodes);
+    disks = List.copyOf(disks);
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(ghost, "ghost");
+    if (disks.size() != nodes.size()) {
+      throw new IllegalArgumentException(nodes.size() + " servers but " + disks.size() + " disks");
+    }
+  }
+
+  /** A cluster whose disks hold exactly each server's durable state, with nothing pending. */
+  public Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
+    this(nodes, syncedDisks(nodes), network, ghost);
+  }
+
+  /**
+   * One server's storage in the model.
+   *
+   * @param durable what survives a crash now
+   * @param pending the writes asked for and not yet durable, oldest first, each as the durable
+   *     state it leaves behind (storage completes them in order)
+   */
+  public record Disk(DurableState durable, List<DurableState> pending) {
+    public Disk {
+      Objects.requireNonNull(durable, "durable");
+      pending = List.copyOf(pending);
+    }
+
+    static Disk of(DurableState d) {
+      return new Disk(d, List.of());
+    }
+  }
+
+  private static List<Disk> syncedDisks(List<NodeState> nodes) {
+    List<Disk> ds = new ArrayList<>(nodes.size());
+    for (NodeState s : nodes) {
+      ds.add(Disk.of(s.durable()));
+    }
+    return ds;
+  }
+
+  public Disk disk(NodeId id) {
+    return disks.get(indexOf(id));
   }
 
   /** Every server new: term 0, empty log, follower; nothing in flight. */
@@ -105,6 +150,9 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
       if (faults.restart()) {
         out.add(new Event.Crash(id));
       }
+      if (!disks.get(indexOf(id)).pending().isEmpty()) {
+        out.add(new Event.Persist(id));
+      }
     }
     for (Message m : network.inFlight().keySet()) {
       out.add(new Event.Deliver(m));
@@ -132,15 +180,17 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
       case Event.Read(NodeId n) -> Optional.of(stepNode(event, n,
           new Input.ReadIndexRequest(ghost.reads().size() + 1), network, step));
       case Event.Crash(NodeId n) -> Optional.of(stepNode(event, n,
-          new Input.Restart(node(n).durable()), network, step));
+          new Input.Restart(disk(n).durable()), network, step));
+      case Event.Persist(NodeId n) -> disk(n).pending().isEmpty() ? Optional.empty()
+          : Optional.of(stepNode(event, n, Input.Persisted.of(disk(n).pending().get(0)), network, step));
       case Event.Deliver(Message m) -> network.count(m) == 0 ? Optional.empty()
           : Optional.of(stepNode(event, m.to(), new Input.MessageReceived(m), network.minus(m), step));
       case Event.Drop(Message m) -> network.count(m) == 0 ? Optional.empty()
           : Optional.of(new Step(event, Optional.empty(), Optional.empty(), Optional.empty(),
-              new Cluster(nodes, network.minus(m), ghost)));
+              new Cluster(nodes, disks, network.minus(m), ghost)));
       case Event.Duplicate(Message m) -> network.count(m) == 0 ? Optional.empty()
           : Optional.of(new Step(event, Optional.empty(), Optional.empty(), Optional.empty(),
-              new Cluster(nodes, network.plus(List.of(m)), ghost)));
+              new Cluster(nodes, disks, network.plus(List.of(m)), ghost)));
     };
   }
 
@@ -166,6 +216,8 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
     }
     List<NodeState> ns = new ArrayList<>(nodes);
     ns.set(i, after);
+    List<Disk> ds = new ArrayList<>(disks);
+    ds.set(i, diskAfter(disks.get(i), input, t));
     if (input instanceof Input.Restart) {
       g = g.withRestart();
     }
@@ -175,6 +227,28 @@ public record Cluster(List<NodeState> nodes, Network network, Ghost ghost) {
     if (after.commitIndex() > g.committed().size()) {
       g = g.withCommitted(after.log().slice(g.committed().size() + 1, after.commitIndex() + 1), after.term());
     }
-    return new Step(event, Optional.of(id), Optional.of(input), Optional.of(t), new Cluster(ns, net.plus(sent), g));
+    return new Step(event, Optional.of(id), Optional.of(input), Optional.of(t), new Cluster(ns, ds, net.plus(sent), g));
+  }
+
+  /**
+   * The disk after a step: a crash loses the writes not yet durable; a {@code Persisted} input
+   * completed the oldest; a step that writes queues its write. A server left synced by its step
+   * (synchronous persistence) has everything durable.
+   */
+  private static Disk diskAfter(Disk d, Input input, Transition t) {
+    if (input instanceof Input.Restart) {
+      d = Disk.of(d.durable());
+    } else if (input instanceof Input.Persisted && !d.pending().isEmpty()) {
+      d = new Disk(d.pending().get(0), d.pending().subList(1, d.pending().size()));
+    }
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Persist) {
+        List<DurableState> more = new ArrayList<>(d.pending());
+        more.add(t.next().durable());
+        d = new Disk(d.durable(), more);
+        break;
+      }
+    }
+    return t.next().isSynced() ? Disk.of(t.next().durable()) : d;
   }
 }

@@ -10,8 +10,8 @@ import java.util.Objects;
  * raft.tla's {@code Next} has the same alternatives.
  */
 public sealed interface Event
-    permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Read, Event.Crash, Event.Deliver, Event.Drop,
-        Event.Duplicate {
+    permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Read, Event.Crash, Event.Persist, Event.Deliver,
+        Event.Drop, Event.Duplicate {
 
   /** raft.tla Timeout (and, for a leader with check-quorum, its periodic check). */
   record Timeout(NodeId node) implements Event {
@@ -49,6 +49,16 @@ public sealed interface Event
   /** raft.tla Restart(i): the server crashes and recovers from its durable state. */
   record Crash(NodeId node) implements Event {
     public Crash {
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /**
+   * {@code node}'s storage completes its oldest pending write, and the server learns of it
+   * ({@link io.refraft.spec.Input.Persisted}). Not in raft.tla, where persistence is atomic with each step.
+   */
+  record Persist(NodeId node) implements Event {
+    public Persist {
       Objects.requireNonNull(node, "node");
     }
   }

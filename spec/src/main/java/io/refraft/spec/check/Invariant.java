@@ -149,7 +149,8 @@ public enum Invariant {
 
   /**
    * §5.4.2: an entry is committed once a quorum stores it, and the protocol keeps it there: every
-   * committed entry is present on a quorum of logs.
+   * committed entry is present on a quorum of disks (durable logs; with synchronous persistence the
+   * same as the servers' logs).
    */
   QuorumCommitted {
     @Override
@@ -160,8 +161,9 @@ public enum Invariant {
         long index = i + 1;
         Entry e = committed.get(i).entry();
         int holders = 0;
-        for (NodeState s : c.nodes()) {
-          if (s.log().lastIndex() >= index && s.log().entry(index).equals(e)) {
+        for (Cluster.Disk d : c.disks()) {
+          Log log = d.durable().log();
+          if (log.lastIndex() >= index && log.entry(index).equals(e)) {
             holders++;
           }
         }

@@ -9,12 +9,17 @@ import java.util.Optional;
  * properties).
  */
 public enum StepInvariant {
-  /** §5.1: a server's currentTerm never decreases, across restarts too (it is durable). */
+  /**
+   * §5.1: a server's currentTerm never decreases, across restarts too (it is durable): a restart
+   * may lose only a term storage had not confirmed, which nobody has heard of (replies wait for it).
+   */
   MonotonicTerm {
     @Override
     public Optional<String> violation(NodeState before, Input input, NodeState after) {
-      return after.term() < before.term()
-          ? Optional.of(after.self() + "'s term went from " + before.term() + " to " + after.term())
+      long floor = input instanceof Input.Restart ? before.sync().term() : before.term();
+      return after.term() < floor
+          ? Optional.of(after.self() + "'s term went from " + floor + (floor == before.term() ? "" : " (durable)")
+              + " to " + after.term())
           : Optional.empty();
     }
   },
@@ -32,12 +37,18 @@ public enum StepInvariant {
     }
   },
 
-  /** §5.2: a server votes for at most one candidate in a term, across restarts too (votedFor is durable). */
+  /**
+   * §5.2: a server votes for at most one candidate in a term, across restarts too (votedFor is
+   * durable): a restart may lose only a vote storage had not confirmed, which nobody was told of.
+   */
   VoteOncePerTerm {
     @Override
     public Optional<String> violation(NodeState before, Input input, NodeState after) {
-      if (after.term() == before.term() && before.votedFor().isPresent() && !after.votedFor().equals(before.votedFor())) {
-        return Optional.of(after.self() + " voted for " + before.votedFor().get() + " and then "
+      long term = input instanceof Input.Restart ? before.sync().term() : before.term();
+      Optional<io.refraft.spec.NodeId> vote = input instanceof Input.Restart ? before.sync().votedFor()
+          : before.votedFor();
+      if (after.term() == term && vote.isPresent() && !after.votedFor().equals(vote)) {
+        return Optional.of(after.self() + " voted for " + vote.get() + " and then "
             + after.votedFor().map(Object::toString).orElse("nobody") + " in term " + after.term());
       }
       return Optional.empty();
@@ -65,6 +76,47 @@ public enum StepInvariant {
         }
       }
       return Optional.empty();
+    }
+  },
+
+  /**
+   * Figure 2: a leader's matchIndex for a follower never decreases while it leads (a stale,
+   * reordered acknowledgement must not lower it; ongardie/raft.tla issue 18).
+   */
+  MonotonicMatchIndex {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      if (!(before.role() instanceof io.refraft.spec.Role.Leader b) || !(after.role() instanceof io.refraft.spec.Role.Leader a)
+          || before.term() != after.term()) {
+        return Optional.empty();
+      }
+      for (var e : b.progress().entrySet()) {
+        long now = a.progressOf(e.getKey()).match();
+        if (now < e.getValue().match()) {
+          return Optional.of("leader " + after.self() + " lowered matchIndex of " + e.getKey() + " from "
+              + e.getValue().match() + " to " + now);
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * Figure 2, all servers: a response of a higher term makes the receiver adopt that term (and
+   * follow). Requests are exempt (a vote request may be ignored while a leader is known, thesis
+   * §4.2.3), and so is pre-vote traffic, which never changes terms (thesis §9.6).
+   */
+  AdoptsHigherTerm {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      if (!(input instanceof Input.MessageReceived(io.refraft.spec.Message m)) || m.term() <= before.term()) {
+        return Optional.empty();
+      }
+      boolean response = m instanceof io.refraft.spec.Message.AppendEntriesResponse
+          || (m instanceof io.refraft.spec.Message.RequestVoteResponse r && !(r.preVote() && r.voteGranted()));
+      return response && after.term() < m.term()
+          ? Optional.of(after.self() + " stayed in term " + after.term() + " after a response of term " + m.term())
+          : Optional.empty();
     }
   };
 

@@ -15,8 +15,12 @@ import io.refraft.spec.NodeState;
  * @param maxRestarts restarts in total ≤ this, or -1 for no limit
  * @param reads       client reads (ReadIndex, thesis §6.4) arriving in total, 0..4; each arrives
  *     at a leader
+ * @param maxPending  writes a server may have asked for and not yet seen durable, 0..4; 0 is
+ *     synchronous persistence (each step's writes are durable before its messages leave, as in
+ *     raft.tla), above 0 each write completes as an event of its own
  */
-public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts, int reads) {
+public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts, int reads,
+    int maxPending) {
   public Bounds {
     check("servers", servers, 1, 7);
     check("values", values, 0, 4);
@@ -25,16 +29,27 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
     check("max-msgs", maxMsgs, 0, 16);
     check("max-restarts", maxRestarts, -1, 16);
     check("reads", reads, 0, 4);
+    check("max-pending", maxPending, 0, 4);
   }
 
-  /** Bounds without reads. */
+  /** Bounds with synchronous persistence. */
+  public Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts, int reads) {
+    this(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, reads, 0);
+  }
+
+  /** Bounds without reads, with synchronous persistence. */
   public Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts) {
-    this(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, 0);
+    this(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, 0, 0);
   }
 
-  /** The defaults of {@code refraft spec check}. */
+  /** The defaults of {@code refraft spec check}: asynchronous persistence, one write in flight per server. */
   public static Bounds defaults() {
-    return new Bounds(3, 1, 2, 2, 1, -1, 0);
+    return new Bounds(3, 1, 2, 2, 1, -1, 0, 1);
+  }
+
+  /** These bounds with {@code n} writes pending at most (0: synchronous persistence). */
+  public Bounds withMaxPending(int n) {
+    return new Bounds(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, reads, n);
   }
 
   private static void check(String name, int v, int lo, int hi) {
@@ -53,12 +68,18 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
         return false;
       }
     }
+    for (Cluster.Disk d : c.disks()) {
+      if (d.pending().size() > maxPending) {
+        return false;
+      }
+    }
     return true;
   }
 
   /** As JSON, for results. */
   public String toJson() {
     return "{\"servers\":" + servers + ",\"values\":" + values + ",\"max_term\":" + maxTerm + ",\"max_log\":" + maxLog
-        + ",\"max_msgs\":" + maxMsgs + ",\"max_restarts\":" + maxRestarts + ",\"reads\":" + reads + "}";
+        + ",\"max_msgs\":" + maxMsgs + ",\"max_restarts\":" + maxRestarts + ",\"reads\":" + reads
+        + ",\"max_pending\":" + maxPending + "}";
   }
 }

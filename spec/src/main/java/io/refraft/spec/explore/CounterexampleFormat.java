@@ -45,6 +45,7 @@ public final class CounterexampleFormat {
       case Event.Propose p -> "Propose " + p.node() + " " + p.value();
       case Event.Read r -> "Read " + r.node();
       case Event.Crash c -> "Restart " + c.node();
+      case Event.Persist p -> "Persist " + p.node();
       case Event.Deliver d -> "Deliver " + message(d.message());
       case Event.Drop d -> "Drop " + message(d.message());
       case Event.Duplicate d -> "Duplicate " + message(d.message());
@@ -75,7 +76,16 @@ public final class CounterexampleFormat {
   /** A server's state in one line. */
   public static String summary(NodeState n) {
     return n.self() + "{" + roleName(n.role()) + " term=" + n.term() + " vote=" + n.votedFor().map(Object::toString).orElse("-")
-        + " log=" + n.log() + " commit=" + n.commitIndex() + leader(n.leader()) + "}";
+        + " log=" + n.log() + " commit=" + n.commitIndex() + leader(n.leader()) + unsynced(n) + "}";
+  }
+
+  /** What storage has not confirmed yet, shown only when something is pending. */
+  private static String unsynced(NodeState n) {
+    if (n.isSynced()) {
+      return "";
+    }
+    return " durable=" + n.sync().term() + "/" + n.sync().votedFor().map(Object::toString).orElse("-") + "/"
+        + n.sync().lastIndex() + (n.sync().held().isEmpty() ? "" : " held=" + n.sync().held().size());
   }
 
   private static String leader(Optional<io.refraft.spec.NodeId> l) {

@@ -66,6 +66,7 @@ final class Fingerprint {
     final int[] maskA;
     final int[] maskB;
     final long[][] progress; // [node][peer position], 0 when not leading
+    final int[][] extraIds; // [node]: durable votes (confirmed, on disk, pending) and held messages' addressees
     final long[] msgBase;
     final int[] msgFrom;
     final int[] msgTo;
@@ -81,6 +82,7 @@ final class Fingerprint {
       maskA = new int[n];
       maskB = new int[n];
       progress = new long[n][];
+      extraIds = new int[n][];
       msgBase = new long[messages];
       msgFrom = new int[messages];
       msgTo = new int[messages];
@@ -94,6 +96,9 @@ final class Fingerprint {
       for (int i = 0; i < n; i++) {
         long h = mix(nodeBase[i] ^ (map(voted[i], perm) * 31L + map(leader[i], perm)));
         h = mix(h ^ (mapMask(maskA[i], perm) * 131L + mapMask(maskB[i], perm)));
+        for (int id : extraIds[i]) {
+          h = absorb(h, map(id, perm));
+        }
         if (progress[i] != null) {
           long[] byNewPosition = new long[n];
           for (int j = 0; j < n; j++) {
@@ -145,14 +150,14 @@ final class Fingerprint {
     Ghost g = c.ghost();
     long ghostBase = countRestarts ? g.restarts() : 0;
     for (Ghost.Committed k : g.committed()) {
-      ghostBase = mix(ghostBase ^ entry(k.entry()) ^ (k.inTerm() << 40));
+      ghostBase = absorb(absorb(ghostBase, entry(k.entry())), k.inTerm());
     }
     for (Ghost.Read r : g.reads()) {
-      ghostBase = mix(ghostBase ^ (0x7EADL + r.committedBefore() * 97 + r.answers() * 7919L + r.readIndex() * 104729));
+      ghostBase = absorb(absorb(absorb(absorb(ghostBase, 0x7EADL), r.committedBefore()), r.answers()), r.readIndex());
     }
     Encoded e = new Encoded(n, messages, g.leaders().size(), ghostBase);
     for (int i = 0; i < n; i++) {
-      encodeNode(c.nodes().get(i), i, e);
+      encodeNode(c.nodes().get(i), c.disks().get(i), i, e);
     }
     int k = 0;
     for (Map.Entry<Message, Integer> m : c.network().inFlight().entrySet()) {
@@ -172,7 +177,7 @@ final class Fingerprint {
     return e;
   }
 
-  private void encodeNode(NodeState s, int i, Encoded e) {
+  private void encodeNode(NodeState s, Cluster.Disk disk, int i, Encoded e) {
     long tag = switch (s.role()) {
       case Role.Follower f -> {
         e.leader[i] = id(f.leader());
@@ -196,17 +201,55 @@ final class Fingerprint {
         long[] progress = new long[members.length];
         for (Map.Entry<NodeId, Role.Progress> p : l.progress().entrySet()) {
           long acked = l.reads().acked().getOrDefault(p.getKey(), 0L);
-          progress[indexOf(p.getKey())] =
-              mix(p.getValue().next() * 1_000_003L + p.getValue().match() + 1 + acked * 0x9E3779B1L);
+          progress[indexOf(p.getKey())] = absorb(absorb(absorb(0x9A0L, p.getValue().next()), p.getValue().match()), acked);
         }
         e.progress[i] = progress;
         yield 4 + reads(l.reads());
       }
     };
     e.voted[i] = id(s.votedFor());
-    long h = mix(s.term() * 31 + tag);
-    h = mix(h ^ log(s.log()));
-    e.nodeBase[i] = mix(h ^ s.commitIndex());
+    long h = absorb(absorb(0x5EEDL, s.term()), tag);
+    h = absorb(h, log(s.log()));
+    h = absorb(h, s.commitIndex());
+    e.nodeBase[i] = absorb(h, durability(s, disk, e.extraIds, i));
+  }
+
+  /**
+   * The id-free part of what storage confirmed, the held replies and the disk; their ids go to
+   * {@code extraIds[i]} in a fixed order. A synced server with an idle disk adds a constant, so
+   * synchronous models are unaffected by these parts.
+   */
+  private long durability(NodeState s, Cluster.Disk disk, int[][] extraIds, int i) {
+    if (s.isSynced() && disk.pending().isEmpty()) {
+      extraIds[i] = NO_IDS;
+      return 1;
+    }
+    int[] ids = new int[2 + 2 * s.sync().held().size() + disk.pending().size()];
+    int k = 0;
+    long h = absorb(absorb(absorb(0xD15CL, s.sync().term()), s.sync().lastIndex()), s.sync().held().size());
+    ids[k++] = id(s.sync().votedFor());
+    for (io.refraft.spec.Sync.Held held : s.sync().held()) {
+      h = absorb(h, message(held.message()));
+      h = absorb(absorb(absorb(h, held.term()), held.index()), held.logTerm());
+      ids[k++] = indexOf(held.message().to());
+      ids[k++] = id(held.votedFor());
+    }
+    h = absorb(absorb(h, disk.durable().term()), log(disk.durable().log()));
+    ids[k++] = id(disk.durable().votedFor());
+    h = absorb(h, disk.pending().size());
+    for (io.refraft.spec.DurableState p : disk.pending()) {
+      h = absorb(absorb(h, p.term()), log(p.log()));
+      ids[k++] = id(p.votedFor());
+    }
+    extraIds[i] = ids;
+    return h;
+  }
+
+  private static final int[] NO_IDS = new int[0];
+
+  /** One more value into a running hash: order-sensitive, and no value is absorbed without effect. */
+  static long absorb(long h, long v) {
+    return mix(h ^ mix(v + 0x9E3779B97F4A7C15L)) + 0x632BE59BD9B4E019L;
   }
 
   /** The id-free part of a leader's ReadIndex state (acknowledgements are hashed with progress); 0 when idle. */
@@ -214,46 +257,54 @@ final class Fingerprint {
     if (r.round() == 0 && r.pending().isEmpty()) {
       return 0;
     }
-    long h = mix(r.round() + 0x5EAD);
+    long h = absorb(absorb(0x5EADL, r.round()), r.pending().size());
     for (Role.PendingRead p : r.pending()) {
-      h = mix(h ^ (p.requestId() * 31 + p.readIndex() * 7919 + p.round() * 104729));
+      h = absorb(absorb(absorb(h, p.requestId()), p.readIndex()), p.round());
     }
     return h << 3;
   }
 
+  /** The id-free part of a message: a type tag, then every field in order (ids are hashed apart, permuted). */
   private static long message(Message m) {
-    long h = mix(m.term() * 256);
     return switch (m) {
-      case Message.RequestVoteRequest r ->
-          mix(h ^ (11 + r.lastLogIndex() * 97 + r.lastLogTerm() * 7919 + (r.preVote() ? 5 : 0)));
-      case Message.RequestVoteResponse r -> mix(h ^ (13 + (r.voteGranted() ? 2 : 0) + (r.preVote() ? 4 : 0)));
+      case Message.RequestVoteRequest r -> absorb(absorb(absorb(absorb(absorb(11, r.term()), r.lastLogIndex()),
+          r.lastLogTerm()), r.preVote() ? 1 : 0), 0);
+      case Message.RequestVoteResponse r -> absorb(absorb(absorb(13, r.term()), r.voteGranted() ? 1 : 0),
+          r.preVote() ? 1 : 0);
       case Message.AppendEntriesRequest r -> {
-        long x = mix(h ^ (17 + r.prevLogIndex() * 97 + r.prevLogTerm() * 7919 + r.leaderCommit() * 104729
-            + r.round() * 15485863));
+        long x = absorb(absorb(absorb(absorb(absorb(17, r.term()), r.prevLogIndex()), r.prevLogTerm()),
+            r.leaderCommit()), r.round());
+        x = absorb(x, r.entries().size());
         for (Entry en : r.entries()) {
-          x = mix(x ^ entry(en));
+          x = absorb(x, entry(en));
         }
         yield x;
       }
-      case Message.AppendEntriesResponse r -> mix(h ^ (19 + (r.success() ? 2 : 0) + r.matchIndex() * 97
-          + r.conflictIndex() * 7919 + r.conflictTerm() * 104729 + r.round() * 15485863));
+      case Message.AppendEntriesResponse r -> absorb(absorb(absorb(absorb(absorb(absorb(19, r.term()),
+          r.success() ? 1 : 0), r.matchIndex()), r.conflictIndex()), r.conflictTerm()), r.round());
     };
   }
 
   private static long log(Log log) {
-    long h = log.lastIndex();
+    long h = absorb(0x106L, log.lastIndex());
     for (long i = 1; i <= log.lastIndex(); i++) {
-      h = mix(h ^ entry(log.entry(i)));
+      h = absorb(h, entry(log.entry(i)));
     }
     return h;
   }
 
   private static long entry(Entry e) {
-    long p = switch (e.payload()) {
-      case Payload.NoOp n -> 0x5A5A;
-      case Payload.Data d -> d.hashCode();
+    long h = absorb(0xE7L, e.term());
+    return switch (e.payload()) {
+      case Payload.NoOp n -> absorb(h, -1);
+      case Payload.Data d -> {
+        h = absorb(h, d.length());
+        for (int i = 0; i < d.length(); i++) {
+          h = absorb(h, d.byteAt(i));
+        }
+        yield h;
+      }
     };
-    return mix(e.term() * 0x100000001B3L + p);
   }
 
   private int mask(Set<NodeId> ids) {

@@ -21,35 +21,35 @@ import java.util.Optional;
  */
 public enum Mutant {
   /** A server grants its vote even though it already voted for another candidate in this term. */
-  VOTE_TWICE("vote-twice") {
+  VOTE_TWICE("vote-twice", "grants a second vote in a term it already voted in (§5.2, Figure 2 RequestVote rule 2)") {
     @Override
     Transition step(NodeState s, Input in) {
       if (in instanceof Input.MessageReceived(Message.RequestVoteRequest r) && !r.preVote() && r.term() == s.term()
           && s.role() instanceof Role.Follower) {
-        return Raft.step(copy(s, s.term(), Optional.empty(), s.log(), s.commitIndex(), s.role()), in);
+        return Raft.stepAsync(copy(s, s.term(), Optional.empty(), s.log(), s.commitIndex(), s.role()), in);
       }
-      return Raft.step(s, in);
+      return Raft.stepAsync(s, in);
     }
   },
 
   /** A server grants its vote without checking that the candidate's log is at least as up-to-date (§5.4.1). */
-  NO_LOG_CHECK("no-log-check") {
+  NO_LOG_CHECK("no-log-check", "grants votes without the up-to-date log check (§5.4.1)") {
     @Override
     Transition step(NodeState s, Input in) {
       if (in instanceof Input.MessageReceived(Message.RequestVoteRequest r)) {
         Message lying = new Message.RequestVoteRequest(r.from(), r.to(), r.term(), Long.MAX_VALUE / 2,
             Long.MAX_VALUE / 2, r.preVote());
-        return Raft.step(s, new Input.MessageReceived(lying));
+        return Raft.stepAsync(s, new Input.MessageReceived(lying));
       }
-      return Raft.step(s, in);
+      return Raft.stepAsync(s, in);
     }
   },
 
   /** A leader commits an entry of an earlier term by counting its replicas: the Figure 8 bug (§5.4.2). */
-  COMMIT_PREVIOUS_TERM("commit-previous-term") {
+  COMMIT_PREVIOUS_TERM("commit-previous-term", "commits an entry of an earlier term by counting replicas: the Figure 8 bug (§5.4.2)") {
     @Override
     Transition step(NodeState s, Input in) {
-      Transition t = Raft.step(s, in);
+      Transition t = Raft.stepAsync(s, in);
       NodeState n = t.next();
       if (!(n.role() instanceof Role.Leader l)) {
         return t;
@@ -69,10 +69,10 @@ public enum Mutant {
   },
 
   /** A follower keeps its conflicting entries instead of deleting them, yet acknowledges the append (§5.3). */
-  KEEP_CONFLICTS("keep-conflicts") {
+  KEEP_CONFLICTS("keep-conflicts", "keeps conflicting entries yet acknowledges the append (§5.3, Figure 2 AppendEntries rule 3)") {
     @Override
     Transition step(NodeState s, Input in) {
-      Transition t = Raft.step(s, in);
+      Transition t = Raft.stepAsync(s, in);
       Log before = s.log();
       Log after = t.next().log();
       long common = Math.min(before.lastIndex(), after.lastIndex());
@@ -96,10 +96,10 @@ public enum Mutant {
   },
 
   /** A leader overwrites its last entry with a new proposal instead of appending (Leader Append-Only). */
-  LEADER_OVERWRITES("leader-overwrites") {
+  LEADER_OVERWRITES("leader-overwrites", "a leader overwrites its last entry with a new proposal (Leader Append-Only, Figure 3)") {
     @Override
     Transition step(NodeState s, Input in) {
-      Transition t = Raft.step(s, in);
+      Transition t = Raft.stepAsync(s, in);
       if (!(in instanceof Input.ClientPropose) || !s.isLeader() || s.log().isEmpty()) {
         return t;
       }
@@ -112,21 +112,21 @@ public enum Mutant {
   },
 
   /** A server forgets votedFor when it restarts, as if it were not durable (Figure 2). */
-  FORGET_VOTE_ON_RESTART("forget-vote-on-restart") {
+  FORGET_VOTE_ON_RESTART("forget-vote-on-restart", "forgets votedFor on restart, as if it were not durable (Figure 2, persistent state)") {
     @Override
     Transition step(NodeState s, Input in) {
       if (in instanceof Input.Restart(var d)) {
-        return Raft.step(s, new Input.Restart(new io.refraft.spec.DurableState(d.term(), Optional.empty(), d.log())));
+        return Raft.stepAsync(s, new Input.Restart(new io.refraft.spec.DurableState(d.term(), Optional.empty(), d.log())));
       }
-      return Raft.step(s, in);
+      return Raft.stepAsync(s, in);
     }
   },
 
   /** A leader commits everything it has appended, without waiting for a quorum (§5.3). */
-  COMMIT_WITHOUT_QUORUM("commit-without-quorum") {
+  COMMIT_WITHOUT_QUORUM("commit-without-quorum", "a leader commits what it appended without a quorum (§5.3)") {
     @Override
     Transition step(NodeState s, Input in) {
-      Transition t = Raft.step(s, in);
+      Transition t = Raft.stepAsync(s, in);
       NodeState n = t.next();
       if (!n.isLeader() || n.log().lastIndex() <= n.commitIndex()) {
         return t;
@@ -136,15 +136,15 @@ public enum Mutant {
   },
 
   /** A server accepts AppendEntries from a leader of an older term as if it were current (§5.1). */
-  ACCEPT_STALE_TERM("accept-stale-term") {
+  ACCEPT_STALE_TERM("accept-stale-term", "accepts AppendEntries from a leader of an older term (§5.1)") {
     @Override
     Transition step(NodeState s, Input in) {
       if (in instanceof Input.MessageReceived(Message.AppendEntriesRequest r) && r.term() < s.term()) {
         Message current = new Message.AppendEntriesRequest(r.from(), r.to(), s.term(), r.prevLogIndex(),
             r.prevLogTerm(), r.entries(), r.leaderCommit(), r.round());
-        return Raft.step(s, new Input.MessageReceived(current));
+        return Raft.stepAsync(s, new Input.MessageReceived(current));
       }
-      return Raft.step(s, in);
+      return Raft.stepAsync(s, in);
     }
   },
 
@@ -152,10 +152,10 @@ public enum Mutant {
    * A leader answers a read at once from its commit index, skipping the confirmation round of
    * thesis §6.4 step 3: a deposed leader that has not yet heard of its successor serves a stale read.
    */
-  STALE_READ("stale-read") {
+  STALE_READ("stale-read", "serves a read without the ReadIndex confirmation round (thesis §6.4 step 3)") {
     @Override
     Transition step(NodeState s, Input in) {
-      Transition t = Raft.step(s, in);
+      Transition t = Raft.stepAsync(s, in);
       NodeState n = t.next();
       if (!(in instanceof Input.ReadIndexRequest) || !(n.role() instanceof Role.Leader l)
           || l.reads().pending().isEmpty() || n.commitIndex() == 0 || n.log().term(n.commitIndex()) != n.term()) {
@@ -170,12 +170,118 @@ public enum Mutant {
       return new Transition(copy(n, n.term(), n.votedFor(), n.log(), n.commitIndex(), unconfirmed), outputs,
           t.actions());
     }
+  },
+
+  /** A server sends a granted vote before the vote is durable. */
+  VOTE_BEFORE_PERSIST("vote-before-persist", "sends a granted vote before votedFor is durable (Figure 2: respond after "
+      + "updating stable storage)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.sendEarly(s, in, m -> m instanceof Message.RequestVoteResponse r && r.voteGranted()
+          && !r.preVote());
+    }
+  },
+
+  /** A follower acknowledges entries before they are durable. */
+  ACK_BEFORE_PERSIST("ack-before-persist", "acknowledges appended entries before they are durable (Figure 2; etcd "
+      + "MsgAppResp after MsgStorageAppend)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.sendEarly(s, in, m -> m instanceof Message.AppendEntriesResponse r && r.success());
+    }
+  },
+
+  /** A leader counts entries toward commitment that are not durable on its own disk. */
+  LEADER_COUNTS_ITSELF_BEFORE_PERSIST("leader-counts-itself-before-persist", "a leader counts its own entries toward "
+      + "commitment before they are durable (thesis §10.2.1)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.leaderCountsItselfEarly(s, in);
+    }
+  },
+
+  /** A server applies committed entries that are not yet durable on its disk. */
+  APPLY_BEFORE_PERSIST("apply-before-persist", "applies committed entries before they are durable locally (etcd #5664: "
+      + "state ahead of the log after a crash)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.applyEarly(s, in);
+    }
+  },
+
+  /** A server restarts with the term of its last entry and no vote, as if term and vote were not written. */
+  FORGET_TERM_ON_RESTART("forget-term-on-restart", "restarts with the term of its last entry and no vote, as if "
+      + "currentTerm were not durable (Figure 2, persistent state)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.restartWith(s, in, DurabilityMutations::withoutTerm);
+    }
+  },
+
+  /** A server restarts without the last entry of its durable log (storage lost a synced record). */
+  LOSE_LOG_TAIL_ON_RESTART("lose-log-tail-on-restart", "restarts without the last durable entry, as storage that "
+      + "drops synced records would (Figure 2, persistent state)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.restartWith(s, in, DurabilityMutations::withoutLastEntry);
+    }
+  },
+
+  /** A stale, reordered acknowledgement lowers a leader's matchIndex. */
+  MATCH_INDEX_REGRESS("match-index-regress", "a stale, reordered acknowledgement lowers matchIndex (ongardie/raft.tla "
+      + "issue 18, CCF #5325)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.matchIndexRegress(s, in);
+    }
+  },
+
+  /** A leader or candidate does not step down on a response of a higher term. */
+  IGNORE_HIGHER_TERM_IN_RESPONSE("ignore-higher-term-in-response", "a leader or candidate does not step down on a "
+      + "response of a higher term (Figure 2, all servers)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.ignoreHigherTermInResponse(s, in);
+    }
+  },
+
+  /** A candidate counts votes granted in an earlier term. */
+  COUNT_STALE_VOTES("count-stale-votes", "a candidate counts votes granted in an earlier term (§5.2)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.countStaleVotes(s, in);
+    }
+  },
+
+  /** A delayed AppendEntries truncates entries that match it. */
+  TRUNCATE_WITHOUT_CONFLICT("truncate-without-conflict", "a delayed AppendEntries truncates entries that match it "
+      + "(Figure 2 AppendEntries rule 3; CCF #5991)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.truncateWithoutConflict(s, in);
+    }
+  },
+
+  /** A new leader serves reads before committing an entry of its term. */
+  READ_BEFORE_TERM_COMMIT("read-before-term-commit", "serves a read before the leader committed an entry of its term "
+      + "(thesis §6.4 step 1)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return DurabilityMutations.readBeforeTermCommit(s, in);
+    }
   };
 
   private final String cliName;
+  private final String description;
 
-  Mutant(String cliName) {
+  Mutant(String cliName, String description) {
     this.cliName = cliName;
+    this.description = description;
+  }
+
+  /** One line: what the bug does and the paper section or real bug it stands for. */
+  public String description() {
+    return description;
   }
 
   /**
@@ -189,9 +295,12 @@ public enum Mutant {
    * @param leaderNoop  leader no-op on or off
    * @param faults      the faults explored
    * @param reads       client reads arriving in total
+   * @param maxPending  writes pending per server at most (0: synchronous persistence)
+   * @param maxMsgs     messages in flight at most
+   * @param values      distinct client values
    */
   public record Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
-      io.refraft.spec.check.Faults faults, int reads) {}
+      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values) {}
 
   /**
    * The Figure 8 bug needs four terms (an entry of term 1, a competing one of term 2, the buggy
@@ -202,12 +311,31 @@ public enum Mutant {
   public java.util.Optional<Settings> settings() {
     return switch (this) {
       case COMMIT_PREVIOUS_TERM ->
-          Optional.of(new Settings(4, 1, false, false, false, io.refraft.spec.check.Faults.NONE, 0));
+          Optional.of(new Settings(4, 1, false, false, false, io.refraft.spec.check.Faults.NONE, 0, 0, 1, 1));
       // A stale read needs one read and a deposed leader that has not heard of its successor: undelivered
       // messages suffice, so no faults and no optional election features.
-      case STALE_READ -> Optional.of(new Settings(2, 2, false, false, true, io.refraft.spec.check.Faults.NONE, 1));
+      case STALE_READ -> Optional.of(new Settings(2, 2, false, false, true, io.refraft.spec.check.Faults.NONE, 1, 0, 1, 1));
+      // Synchronous persistence, so that the counterexample can be written as a trace (format version 1).
+      case FORGET_TERM_ON_RESTART, IGNORE_HIGHER_TERM_IN_RESPONSE ->
+          Optional.of(new Settings(2, 2, true, true, true, io.refraft.spec.check.Faults.ALL, 0, 0, 1, 1));
+      // A committed entry on exactly a quorum, then a holder restarts without it.
+      case LOSE_LOG_TAIL_ON_RESTART -> Optional.of(new Settings(1, 1, false, false, false,
+          new io.refraft.spec.check.Faults(false, false, true), 0, 0, 1, 1));
+      // A stale acknowledgement must still be in flight when a later one arrives: a duplicate.
+      case MATCH_INDEX_REGRESS, TRUNCATE_WITHOUT_CONFLICT -> Optional.of(new Settings(1, 2, false, false, true,
+          new io.refraft.spec.check.Faults(false, true, false), 0, 0, 2, 1));
+      // A vote of term 1 still in flight when its candidate campaigns in term 2, and a rival elected in term 2.
+      case COUNT_STALE_VOTES -> Optional.of(new Settings(2, 1, false, false, false, io.refraft.spec.check.Faults.NONE,
+          0, 0, 1, 1));
+      // The first leader commits two values; the second knows only the first committed when a read arrives.
+      case READ_BEFORE_TERM_COMMIT -> Optional.of(new Settings(2, 2, false, false, false,
+          io.refraft.spec.check.Faults.NONE, 1, 0, 1, 2));
       case VOTE_TWICE, NO_LOG_CHECK, KEEP_CONFLICTS, LEADER_OVERWRITES, FORGET_VOTE_ON_RESTART, COMMIT_WITHOUT_QUORUM,
-          ACCEPT_STALE_TERM -> Optional.empty();
+          ACCEPT_STALE_TERM -> Optional.of(new Settings(2, 2, true, true, true, io.refraft.spec.check.Faults.ALL, 0, 0, 1,
+          1));
+      // Persistence mutants need writes that complete after the step: the defaults (one write pending at most).
+      case VOTE_BEFORE_PERSIST, ACK_BEFORE_PERSIST, LEADER_COUNTS_ITSELF_BEFORE_PERSIST, APPLY_BEFORE_PERSIST ->
+          Optional.empty();
     };
   }
 

@@ -23,8 +23,11 @@ import java.util.Optional;
  * @param faults which faults are on
  * @param mutant the deliberate bug, if any
  * @param reads  how many client reads arrive in total (at leaders)
+ * @param asyncPersistence whether writes complete as events of their own ({@link Raft#stepAsync});
+ *     otherwise each step is synchronous ({@link Raft#synchronously}), as in raft.tla
  */
-public record RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant, int reads) {
+public record RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant, int reads,
+    boolean asyncPersistence) {
   public RaftModel {
     Objects.requireNonNull(config, "config");
     values = List.copyOf(values);
@@ -35,9 +38,9 @@ public record RaftModel(Config config, List<Payload> values, Faults faults, Opti
     }
   }
 
-  /** A model without reads. */
+  /** A model without reads, with synchronous persistence. */
   public RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
-    this(config, values, faults, mutant, 0);
+    this(config, values, faults, mutant, 0, false);
   }
 
   /** Every event enabled in {@code c} under this model. */
@@ -60,11 +63,15 @@ public record RaftModel(Config config, List<Payload> values, Faults faults, Opti
     for (int v = 1; v <= bounds.values(); v++) {
       values.add(Payload.Data.of((byte) v));
     }
-    return new RaftModel(config, values, faults, mutant, bounds.reads());
+    return new RaftModel(config, values, faults, mutant, bounds.reads(), bounds.maxPending() > 0);
   }
 
   /** One step of one server under this model's step function. */
   public Transition step(NodeState s, Input in) {
-    return mutant.isPresent() ? mutant.get().step(s, in) : Raft.step(s, in);
+    return asyncPersistence ? stepAsync(s, in) : Raft.synchronously(this::stepAsync, s, in);
+  }
+
+  private Transition stepAsync(NodeState s, Input in) {
+    return mutant.isPresent() ? mutant.get().step(s, in) : Raft.stepAsync(s, in);
   }
 }

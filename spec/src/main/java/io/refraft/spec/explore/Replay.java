@@ -2,6 +2,7 @@ package io.refraft.spec.explore;
 
 import io.refraft.spec.NodeId;
 import io.refraft.spec.check.Cluster;
+import io.refraft.spec.check.DurabilityInvariant;
 import io.refraft.spec.check.Event;
 import io.refraft.spec.check.Invariant;
 import io.refraft.spec.check.StepInvariant;
@@ -19,7 +20,8 @@ final class Replay {
       return Optional.empty();
     }
     NodeId id = step.node().get();
-    return StepInvariant.check(before.node(id), step.input().orElseThrow(), step.transition().get().next());
+    return StepInvariant.check(before.node(id), step.input().orElseThrow(), step.transition().get().next())
+        .or(() -> DurabilityInvariant.check(step));
   }
 
   /**

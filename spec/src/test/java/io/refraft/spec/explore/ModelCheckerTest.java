@@ -30,12 +30,22 @@ class ModelCheckerTest {
     assertTrue(one.distinctStates() > 1000, "a real space was explored: " + one.distinctStates());
   }
 
-  /** Every mutant without settings of its own (see Mutant.settings) shows in a small space. */
+  /** The bounds and model {@code refraft spec check --mutant} uses: the mutant's settings, else the defaults. */
+  static RaftModel modelFor(Mutant mutant, Bounds[] bounds) {
+    Bounds d = Bounds.defaults();
+    Mutant.Settings s = mutant.settings().orElse(new Mutant.Settings(d.maxTerm(), d.maxLog(), true, true, true,
+        Faults.ALL, d.reads(), d.maxPending(), d.maxMsgs(), d.values()));
+    bounds[0] = new Bounds(3, s.values(), s.maxTerm(), s.maxLog(), s.maxMsgs(), -1, s.reads(), s.maxPending());
+    return RaftModel.of(bounds[0], s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(), Optional.of(mutant));
+  }
+
+  /** Every mutant shows with the options {@code refraft spec check --mutant} gives it, and its counterexample replays. */
   @ParameterizedTest
-  @EnumSource(value = Mutant.class, names = {"COMMIT_PREVIOUS_TERM", "STALE_READ"}, mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(Mutant.class)
   void when_a_mutant_runs_then_a_counterexample_is_found_and_replays(Mutant mutant) {
-    Bounds bounds = new Bounds(3, 1, 2, 2, 1, -1);
-    RaftModel m = RaftModel.of(bounds, true, true, 1, true, Faults.ALL, Optional.of(mutant));
+    Bounds[] b = new Bounds[1];
+    RaftModel m = modelFor(mutant, b);
+    Bounds bounds = b[0];
     ModelChecker.Result r = new ModelChecker(m, bounds, true, 2).run(System::nanoTime);
     assertTrue(r.violated(), mutant + " not caught");
     ModelChecker.Counterexample cx = r.counterexample().orElseThrow();
@@ -45,25 +55,32 @@ class ModelCheckerTest {
         cx.steps().stream().map(Cluster.Step::event).toList(), cx.violation().invariant());
     assertTrue(again.isPresent(), "replay of " + mutant + "'s counterexample violates " + cx.violation());
     // The correct protocol takes the same events without violating anything.
-    RaftModel correct = RaftModel.of(bounds, true, true, 1, true, Faults.ALL, Optional.empty());
+    RaftModel correct = new RaftModel(m.config(), m.values(), m.faults(), Optional.empty(), m.reads(),
+        m.asyncPersistence());
     Cluster c = Cluster.initial(correct.config());
     for (Cluster.Step s : cx.steps()) {
       Optional<Cluster.Step> next = c.next(s.event(), correct::step);
       if (next.isEmpty()) {
         break; // the mutant sent a message the correct protocol does not
       }
+      assertEquals(Optional.empty(), Replay.violation(c, next.get()));
       c = next.get().next();
       assertEquals(Optional.empty(), Invariant.check(c));
     }
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"COMMIT_PREVIOUS_TERM,LeaderCompleteness", "STALE_READ,ReadLinearizable"})
+  @org.junit.jupiter.params.provider.CsvSource({"COMMIT_PREVIOUS_TERM,LeaderCompleteness", "STALE_READ,ReadLinearizable",
+      "VOTE_BEFORE_PERSIST,SentIsDurable", "ACK_BEFORE_PERSIST,SentIsDurable",
+      "LEADER_COUNTS_ITSELF_BEFORE_PERSIST,QuorumCommitted", "APPLY_BEFORE_PERSIST,AppliedIsDurable",
+      "FORGET_TERM_ON_RESTART,MonotonicTerm", "LOSE_LOG_TAIL_ON_RESTART,QuorumCommitted",
+      "MATCH_INDEX_REGRESS,MonotonicMatchIndex", "IGNORE_HIGHER_TERM_IN_RESPONSE,AdoptsHigherTerm",
+      "COUNT_STALE_VOTES,ElectionSafety", "TRUNCATE_WITHOUT_CONFLICT,QuorumCommitted",
+      "READ_BEFORE_TERM_COMMIT,ReadLinearizable"})
   void when_a_mutant_runs_with_its_settings_then_its_invariant_fails(Mutant mutant, String invariant) {
-    Mutant.Settings s = mutant.settings().orElseThrow();
-    Bounds bounds = new Bounds(3, 1, s.maxTerm(), s.maxLog(), 1, -1, s.reads());
-    RaftModel m = RaftModel.of(bounds, s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(),
-        Optional.of(mutant));
+    Bounds[] b = new Bounds[1];
+    RaftModel m = modelFor(mutant, b);
+    Bounds bounds = b[0];
     ModelChecker.Result r = new ModelChecker(m, bounds, true, 2).run(System::nanoTime);
     assertTrue(r.violated(), mutant + " not caught");
     assertEquals(invariant, r.counterexample().orElseThrow().violation().invariant());

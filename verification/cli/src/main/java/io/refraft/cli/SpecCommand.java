@@ -55,6 +55,8 @@ final class SpecCommand implements Runnable {
     @Option(names = "--mutant", description = "A deliberate bug to check for (see 'refraft spec mutants').") String mutant;
     @Option(names = "--reads", description = "Client reads (ReadIndex) arriving at leaders in total (0..4). Default: 0.")
     Integer reads;
+    @Option(names = "--max-pending", description = "Writes a server may have asked for before storage confirms them "
+        + "(0..4); 0 is synchronous persistence. Default: 1 (raft-tla profile: 0).") Integer maxPending;
 
     /** The mutant named by --mutant, if any. */
     Optional<Mutant> mutant() {
@@ -81,6 +83,9 @@ final class SpecCommand implements Runnable {
       checkQuorum = checkQuorum == null ? (x.checkQuorum() ? "on" : "off") : checkQuorum;
       leaderNoop = leaderNoop == null ? (x.leaderNoop() ? "on" : "off") : leaderNoop;
       reads = reads == null ? x.reads() : reads;
+      maxPending = maxPending == null ? x.maxPending() : maxPending;
+      maxMsgs = maxMsgs == null ? x.maxMsgs() : maxMsgs;
+      values = values == null ? x.values() : values;
       if (faults == null) {
         Faults f = x.faults();
         faults = f.equals(Faults.NONE) ? "none"
@@ -99,8 +104,10 @@ final class SpecCommand implements Runnable {
       applyMutantSettings();
       Bounds d = Bounds.defaults();
       try {
+        int pending = or(maxPending, "raft-tla".equals(profile) ? 0 : d.maxPending());
         return new Bounds(or(servers, d.servers()), or(values, d.values()), or(maxTerm, d.maxTerm()),
-            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()), or(reads, d.reads()));
+            or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()), or(reads, d.reads()),
+            pending);
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
@@ -190,8 +197,9 @@ final class SpecCommand implements Runnable {
         out.println("Counterexample (" + cx.steps().size() + " steps):");
         CounterexampleFormat.readable(cx).forEach(out::println);
         if (out != null && this.out != null) {
-          writeAtomically(this.out, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
-          out.println("trace written to " + this.out);
+          if (writeCounterexample(this.out, cx, "refraft spec check" + opts.o.describe(bounds), out)) {
+            out.println("trace written to " + this.out);
+          }
         }
         invariant = ",\"invariant\":" + Json.q(cx.violation().invariant());
       }
@@ -242,8 +250,9 @@ final class SpecCommand implements Runnable {
         out.println("Counterexample (shrunk from " + r.unshrunkLength() + " to " + cx.steps().size() + " steps):");
         CounterexampleFormat.readable(cx).forEach(out::println);
         if (this.out != null) {
-          writeAtomically(this.out, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
-          out.println("trace written to " + this.out);
+          if (writeCounterexample(this.out, cx, "refraft spec check" + opts.o.describe(bounds), out)) {
+            out.println("trace written to " + this.out);
+          }
         }
         extra = ",\"invariant\":" + Json.q(cx.violation().invariant()) + ",\"counterexample_steps\":" + cx.steps().size();
       }
@@ -256,7 +265,8 @@ final class SpecCommand implements Runnable {
     }
   }
 
-  @Command(name = "mutants", description = "List the named mutants 'spec check --mutant' takes.",
+  @Command(name = "mutants", description = "List the named mutants 'spec check --mutant' takes: one per line, the "
+      + "name, a tab, and what the bug does with the paper section or real bug it stands for.",
       mixinStandardHelpOptions = true)
   static final class Mutants implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -264,7 +274,7 @@ final class SpecCommand implements Runnable {
     @Override
     public Integer call() {
       for (Mutant m : Mutant.values()) {
-        spec.commandLine().getOut().println(m.cliName());
+        spec.commandLine().getOut().println(m.cliName() + "\t" + m.description());
       }
       spec.commandLine().getOut().flush();
       return 0;
@@ -274,6 +284,23 @@ final class SpecCommand implements Runnable {
   /** picocli mixin wrapper (mixins must be public-ish classes with a no-arg constructor). */
   static final class ModelOptionsMixin {
     @picocli.CommandLine.ArgGroup(exclusive = false) ModelOptions o = new ModelOptions();
+  }
+
+  /**
+   * Writes a counterexample as a trace; one with asynchronous persistence steps is not written,
+   * because version 1 of the trace format has no persistence events.
+   */
+  static boolean writeCounterexample(Path file, ModelChecker.Counterexample cx, String description, PrintWriter out)
+      throws IOException {
+    for (io.refraft.spec.check.Cluster.Step s : cx.steps()) {
+      if (s.event() instanceof io.refraft.spec.check.Event.Persist) {
+        out.println("trace not written: the counterexample has asynchronous persistence steps, which version 1 of"
+            + " the trace format cannot express (rerun with --max-pending 0 for a synchronous one)");
+        return false;
+      }
+    }
+    writeAtomically(file, ClusterTraces.counterexample(cx, description));
+    return true;
   }
 
   /** Fails before any work when --out names a file in a directory that is missing or not writable. */
