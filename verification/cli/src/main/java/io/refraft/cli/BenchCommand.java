@@ -1,6 +1,7 @@
 package io.refraft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -119,14 +120,14 @@ public final class BenchCommand implements Callable<Integer> {
     double elapsed = Math.max(lastAnswer.get() - measureFrom, 1) / 1e9;
     Histogram h = latencies.getIntervalHistogram();
     PrintWriter out = spec.commandLine().getOut();
-    out.println(String.format(Locale.ROOT,
+    String measured = String.format(Locale.ROOT,
         "{\"api\":\"%s\",\"mix\":\"%s\",\"clients\":%d,\"ops\":%d,\"seconds\":%.2f,\"throughput\":%.0f,"
             + "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"errors\":%d,\"ops_with_warmup\":%d%s}",
         api, mix, clients, ok.get(), elapsed, ok.get() / elapsed, h.getValueAtPercentile(50) / 1e6,
         h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, errors.get(), answered.get(),
-        fsyncs(before, after, elapsed)));
-    out.flush();
-    return 0;
+        fsyncs(before, after, elapsed));
+    // a measurement, not a verdict: valid says the load ran to its end
+    return Summary.print(out, Summary.of(Summary.Verdict.VALID, 0, (ObjectNode) Summary.JSON.readTree(measured)));
   }
 
   /** The leader's fsyncs in the window, from its {@code /status} counters (refraft only). */

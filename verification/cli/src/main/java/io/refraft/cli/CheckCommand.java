@@ -1,6 +1,5 @@
 package io.refraft.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.verification.history.Edn;
 import io.refraft.verification.history.History;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -88,6 +88,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "history files")
   List<Path> files;
 
+  @Mixin JUnitReport junit;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
@@ -107,12 +109,14 @@ public final class CheckCommand implements Callable<Integer> {
     if (out != null) {
       Files.createDirectories(out);
     }
+    junit.checkWritable();
     long start = System.nanoTime();
     Set<Validity> seen = new LinkedHashSet<>();
     Set<String> anomalies = new LinkedHashSet<>();
     Set<String> not = new LinkedHashSet<>();
     long ops = 0;
     for (Path file : files) {
+      long fileStart = System.nanoTime();
       Loaded loaded = read(file, fmt);
       ops += loaded.history().size();
       Outcome o = txn ? checkTxn(elle, file, loaded.history(), timeout)
@@ -122,15 +126,22 @@ public final class CheckCommand implements Callable<Integer> {
       not.addAll(o.not());
       stdout.println(file + ": " + o.validity().name().toLowerCase(java.util.Locale.ROOT)
           + (o.detail().isEmpty() ? "" : " - " + o.detail()));
+      junit.add(new JUnitReport.Case(file.toString(), verdict(o.validity()), (System.nanoTime() - fileStart) / 1e9,
+          o.validity().name().toLowerCase(java.util.Locale.ROOT) + (o.anomalies().isEmpty() ? ""
+              : ": " + String.join(", ", o.anomalies())), o.detail()));
     }
     Validity overall = seen.contains(Validity.INVALID) ? Validity.INVALID
         : seen.contains(Validity.UNKNOWN) ? Validity.UNKNOWN : Validity.VALID;
-    stdout.println(summary(overall, anomalies, not, files.size(), ops, (System.nanoTime() - start) / 1e9));
-    stdout.flush();
-    return switch (overall) {
-      case VALID -> EXIT_VALID;
-      case INVALID -> EXIT_INVALID;
-      case UNKNOWN -> EXIT_UNKNOWN;
+    junit.write("refraft check");
+    return Summary.print(stdout, summary(overall, anomalies, not, files.size(), ops,
+        (System.nanoTime() - start) / 1e9));
+  }
+
+  private static Summary.Verdict verdict(Validity v) {
+    return switch (v) {
+      case VALID -> Summary.Verdict.VALID;
+      case INVALID -> Summary.Verdict.INVALID;
+      case UNKNOWN -> Summary.Verdict.UNKNOWN;
     };
   }
 
@@ -244,14 +255,9 @@ public final class CheckCommand implements Callable<Integer> {
     return new Outcome(validity, v.anomalyTypes(), v.not(), v.explanation());
   }
 
-  private static String summary(Validity overall, Set<String> anomalies, Set<String> not, int files, long ops,
+  private static ObjectNode summary(Validity overall, Set<String> anomalies, Set<String> not, int files, long ops,
       double seconds) {
-    ObjectNode o = new ObjectMapper().createObjectNode();
-    switch (overall) {
-      case VALID -> o.put("valid", true);
-      case INVALID -> o.put("valid", false);
-      case UNKNOWN -> o.put("valid", "unknown");
-    }
+    ObjectNode o = Summary.of(verdict(overall));
     var a = o.putArray("anomaly_types");
     anomalies.forEach(a::add);
     var n = o.putArray("not");
@@ -259,6 +265,6 @@ public final class CheckCommand implements Callable<Integer> {
     o.put("files", files);
     o.put("ops", ops);
     o.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    return o.toString();
+    return o;
   }
 }

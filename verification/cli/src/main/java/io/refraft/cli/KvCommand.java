@@ -82,21 +82,36 @@ public final class KvCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     try (RefraftClient c = e.client()) {
       JsonNode answer = op.apply(c);
-      out.println(answer);
-      return answer.path("found").asBoolean(true) ? 0 : EXIT_REFUSED;
+      return Summary.print(out, line(answer, answer.path("found").asBoolean(true) ? 0 : EXIT_REFUSED));
     } catch (DefiniteFailure f) {
-      out.println(f.body().isMissingNode() ? JSON.createObjectNode().put("error", f.getMessage()) : f.body());
+      JsonNode body = f.body().isMissingNode() ? JSON.createObjectNode().put("error", f.getMessage()) : f.body();
       if (f.status() == 0) {
         spec.commandLine().getErr().println("refraft: " + f.getMessage());
-        return EXIT_UNKNOWN;
+        return Summary.print(out, line(body, EXIT_UNKNOWN));
       }
-      return f.status() == 400 || f.status() == 413 ? Main.EXIT_USAGE : EXIT_REFUSED;
+      return Summary.print(out, line(body, f.status() == 400 || f.status() == 413 ? Main.EXIT_USAGE : EXIT_REFUSED));
     } catch (IndeterminateFailure f) {
-      out.println(JSON.createObjectNode().put("error", f.getMessage()).put("indeterminate", true));
-      return EXIT_UNKNOWN;
+      return Summary.print(out, line(JSON.createObjectNode().put("error", f.getMessage()).put("indeterminate", true),
+          EXIT_UNKNOWN));
     } finally {
       out.flush();
     }
+  }
+
+  /**
+   * The node's answer with the shared {@code valid} and {@code exit} in front (docs/json.md): valid
+   * when the operation was done, false when the node refused it (absent key, failed compare),
+   * unknown when it may or may not have been done or was malformed.
+   */
+  private static ObjectNode line(JsonNode answer, int exit) {
+    Summary.Verdict v = exit == 0 ? Summary.Verdict.VALID : exit == EXIT_REFUSED ? Summary.Verdict.INVALID
+        : Summary.Verdict.UNKNOWN;
+    if (answer instanceof ObjectNode o) {
+      return Summary.of(v, exit, o);
+    }
+    ObjectNode wrapped = Summary.of(v, exit);
+    wrapped.set("answer", answer);
+    return wrapped;
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true, description = "Read a key (linearizable unless --stale). Exit 1 when absent.")

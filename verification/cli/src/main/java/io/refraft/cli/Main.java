@@ -78,17 +78,38 @@ public final class Main implements Runnable {
     return cli;
   }
 
-  /** Reads the version Maven filtered into {@code version.properties}. */
+  /**
+   * Reads the version and commit Maven filtered into {@code version.properties}: "refraft 0.2.0
+   * (commit 0123456789ab)", with "+dirty" when the build's work tree had uncommitted changes and
+   * "unknown" for a build made without git.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+      return new String[] {"refraft " + version() + " (commit " + commit() + ")"};
+    }
+
+    /** The release version, e.g. 0.2.0. */
+    static String version() throws IOException {
+      return property("version");
+    }
+
+    /** The abbreviated git commit, "+dirty" appended when the build had uncommitted changes; or "unknown". */
+    static String commit() throws IOException {
+      String c = property("commit");
+      return c.equals("unknown") || !property("dirty").equals("true") ? c : c + "+dirty";
+    }
+
+    private static String property(String name) throws IOException {
       Properties p = new Properties();
       try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
         if (in != null) {
           p.load(in);
         }
       }
-      return new String[] {"refraft " + p.getProperty("version", "unknown")};
+      String v = p.getProperty(name, "unknown").strip();
+      // an unfiltered placeholder (classes run straight from an IDE's output) says nothing either
+      return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
     }
   }
 }

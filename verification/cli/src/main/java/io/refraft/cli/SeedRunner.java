@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
  */
 final class SeedRunner implements AutoCloseable {
   private final ExecutorService pool;
-  private final ArrayDeque<Future<SimResult>> ahead = new ArrayDeque<>();
+  private final ArrayDeque<Future<Done>> ahead = new ArrayDeque<>();
   private final Simulation.Options options;
   private final int window;
   private long nextSeed;
@@ -33,9 +33,12 @@ final class SeedRunner implements AutoCloseable {
     fill();
   }
 
+  /** A seed's result and the wall-clock seconds its run took on its worker. */
+  record Done(SimResult result, double seconds) {}
+
   /** The next seed's result, in seed order; blocks until it is done. */
-  SimResult next() {
-    Future<SimResult> f = ahead.removeFirst();
+  Done next() {
+    Future<Done> f = ahead.removeFirst();
     fill();
     try {
       return f.get();
@@ -51,7 +54,11 @@ final class SeedRunner implements AutoCloseable {
     while (ahead.size() < window && left > 0) {
       long s = nextSeed++;
       left--;
-      ahead.addLast(pool.submit(() -> Simulation.run(s, options)));
+      ahead.addLast(pool.submit(() -> {
+        long start = System.nanoTime();
+        SimResult r = Simulation.run(s, options);
+        return new Done(r, (System.nanoTime() - start) / 1e9);
+      }));
     }
   }
 

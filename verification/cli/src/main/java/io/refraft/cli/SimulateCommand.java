@@ -1,6 +1,5 @@
 package io.refraft.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.planted.InjectedBug;
 import io.refraft.verification.fault.FaultKind;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -76,6 +76,8 @@ public final class SimulateCommand implements Callable<Integer> {
           + "(default: a new temporary directory, printed)")
   Path out;
 
+  @Mixin JUnitReport junit;
+
   @Override
   public Integer call() throws IOException {
     Simulation.Options options = options();
@@ -86,6 +88,7 @@ public final class SimulateCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new UserError("--workers must be >= 1, got " + threads);
     }
+    junit.checkWritable();
     long wallStart = System.nanoTime();
     try (SeedRunner runner = new SeedRunner(first, count, Math.min(threads, count), options)) {
       return runSeeds(runner, first, count, o, wallStart);
@@ -98,7 +101,8 @@ public final class SimulateCommand implements Callable<Integer> {
     Long firstFailure = null;
     for (int i = 0; i < count; i++) {
       long s = first + i;
-      SimResult r = runner.next();
+      SeedRunner.Done done = runner.next();
+      SimResult r = done.result();
       simNanos += r.simulatedNanos();
       o.println(r.summaryJson());
       if (!r.passed()) {
@@ -106,9 +110,12 @@ public final class SimulateCommand implements Callable<Integer> {
         reportFailure(o, r, firstFailure == null);
         firstFailure = firstFailure == null ? s : firstFailure;
       }
+      junit.add(new JUnitReport.Case("seed " + s, Summary.Verdict.of(r.passed()), done.seconds(),
+          r.failure().orElse(""), r.failure().map(f -> f + "\nreplay: " + replay(s)).orElse("")));
       o.flush();
     }
-    ObjectNode last = new ObjectMapper().createObjectNode();
+    junit.write("refraft simulate");
+    ObjectNode last = Summary.of(Summary.Verdict.of(failures == 0));
     last.put("seeds", count);
     last.put("failures", failures);
     last.put("steps", steps);
@@ -119,9 +126,7 @@ public final class SimulateCommand implements Callable<Integer> {
     } else {
       last.put("first_failure_seed", firstFailure);
     }
-    o.println(last);
-    o.flush();
-    return failures == 0 ? 0 : 1;
+    return Summary.print(o, last);
   }
 
   private Simulation.Options options() throws IOException {
@@ -158,6 +163,12 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /** The command that reruns one seed exactly. */
+  private String replay(long seed) {
+    return "refraft simulate --seed " + seed + " --nodes " + nodes + " --steps " + steps + " --faults "
+        + faults + (reads ? "" : " --no-reads") + (injectBug == null ? "" : " --inject-bug " + injectBug);
+  }
+
   /** Prints and writes a failure; shrinks the schedule of the first one only (each shrink step is a whole run). */
   private void reportFailure(PrintWriter o, SimResult r, boolean shrink) throws IOException {
     if (out == null) {
@@ -167,8 +178,7 @@ public final class SimulateCommand implements Callable<Integer> {
     r.writeTo(dir);
     o.println("FAILED seed " + r.seed() + ": " + r.failure().get());
     o.println("traces, history.edn, schedule.json and summary in " + dir);
-    String replay = "refraft simulate --seed " + r.seed() + " --nodes " + nodes + " --steps " + steps + " --faults "
-        + faults + (reads ? "" : " --no-reads") + (injectBug == null ? "" : " --inject-bug " + injectBug);
+    String replay = replay(r.seed());
     o.println("replay: " + replay);
     if (!shrink || shrinkRuns == 0 || r.schedule().faults().isEmpty()) {
       return;

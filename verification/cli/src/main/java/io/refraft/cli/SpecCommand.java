@@ -1,5 +1,7 @@
 package io.refraft.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.refraft.spec.check.Faults;
 import io.refraft.traces.ClusterTraces;
 import io.refraft.spec.explore.Bounds;
@@ -191,7 +193,7 @@ final class SpecCommand implements Runnable {
       checkOutDir(this.out);
       PrintWriter out = spec.commandLine().getOut();
       ModelChecker.Result r = new ModelChecker(model, bounds, sym, w).run(System::nanoTime);
-      String invariant = "";
+      String invariant = null;
       if (r.counterexample().isPresent()) {
         ModelChecker.Counterexample cx = r.counterexample().get();
         out.println("Counterexample (" + cx.steps().size() + " steps):");
@@ -201,15 +203,18 @@ final class SpecCommand implements Runnable {
             out.println("trace written to " + this.out);
           }
         }
-        invariant = ",\"invariant\":" + Json.q(cx.violation().invariant());
+        invariant = cx.violation().invariant();
       }
-      out.printf(Locale.ROOT,
-          "{\"result\":\"%s\",\"distinct_states\":%d,\"states_generated\":%d,\"depth\":%d,\"seconds\":%.3f,"
-              + "\"bounds\":%s,\"symmetry\":%b,\"workers\":%d%s}%n",
-          r.violated() ? "violation" : "ok", r.distinctStates(), r.statesGenerated(), r.depth(), r.nanos() / 1e9,
-          bounds.toJson(), sym, w, invariant);
-      out.flush();
-      return r.violated() ? 1 : 0;
+      // "result" (ok or violation) stays beside "valid" for scripts written before the shared vocabulary
+      ObjectNode o = Summary.of(Summary.Verdict.of(!r.violated()));
+      o.put("result", r.violated() ? "violation" : "ok").put("distinct_states", r.distinctStates())
+          .put("states_generated", r.statesGenerated()).put("depth", r.depth()).put("seconds", seconds(r.nanos() / 1e9));
+      o.putRawValue("bounds", new RawValue(bounds.toJson()));
+      o.put("symmetry", sym).put("workers", w);
+      if (invariant != null) {
+        o.put("invariant", invariant);
+      }
+      return Summary.print(out, o);
     }
   }
 
@@ -244,7 +249,7 @@ final class SpecCommand implements Runnable {
       long start = System.nanoTime();
       Simulator.Result r = new Simulator(model, bounds).run(s, n, d);
       double secs = (System.nanoTime() - start) / 1e9;
-      String extra = "";
+      ModelChecker.Counterexample found = null;
       if (r.counterexample().isPresent()) {
         ModelChecker.Counterexample cx = r.counterexample().get();
         out.println("Counterexample (shrunk from " + r.unshrunkLength() + " to " + cx.steps().size() + " steps):");
@@ -254,14 +259,16 @@ final class SpecCommand implements Runnable {
             out.println("trace written to " + this.out);
           }
         }
-        extra = ",\"invariant\":" + Json.q(cx.violation().invariant()) + ",\"counterexample_steps\":" + cx.steps().size();
+        found = cx;
       }
-      out.printf(Locale.ROOT, "{\"result\":\"%s\",\"seed\":%d,\"steps\":%d,\"walks\":%d,\"seconds\":%.3f,"
-              + "\"steps_per_second\":%.0f,\"bounds\":%s%s}%n",
-          r.counterexample().isPresent() ? "violation" : "ok", s, r.steps(), r.walks(), secs, r.steps() / secs,
-          bounds.toJson(), extra);
-      out.flush();
-      return r.counterexample().isPresent() ? 1 : 0;
+      ObjectNode o = Summary.of(Summary.Verdict.of(found == null));
+      o.put("result", found != null ? "violation" : "ok").put("seed", s).put("steps", r.steps()).put("walks", r.walks())
+          .put("seconds", seconds(secs)).put("steps_per_second", Math.round(r.steps() / secs));
+      o.putRawValue("bounds", new RawValue(bounds.toJson()));
+      if (found != null) {
+        o.put("invariant", found.violation().invariant()).put("counterexample_steps", found.steps().size());
+      }
+      return Summary.print(out, o);
     }
   }
 
@@ -301,6 +308,11 @@ final class SpecCommand implements Runnable {
     }
     writeAtomically(file, ClusterTraces.counterexample(cx, description));
     return true;
+  }
+
+  /** Seconds rounded to milliseconds, as every summary gives them. */
+  private static double seconds(double s) {
+    return Math.round(s * 1000) / 1000.0;
   }
 
   /** Fails before any work when --out names a file in a directory that is missing or not writable. */

@@ -1,6 +1,7 @@
 package io.refraft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ public final class StatusCommand implements Callable<Integer> {
           n.path("leader").isNull() ? "-" : n.path("leader").asText(), n.path("commitIndex").asText(),
           n.path("lastLogIndex").asText(), n.path("lastApplied").asText(), peers.toString().strip());
     }
-    out.flush();
-    return down == 0 ? 0 : 1;
+    ObjectNode summary = Summary.of(Summary.Verdict.of(down == 0));
+    summary.put("nodes", urls.size()).put("unreachable", down);
+    return Summary.print(out, summary);
   }
 }

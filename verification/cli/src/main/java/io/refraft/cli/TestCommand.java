@@ -1,5 +1,6 @@
 package io.refraft.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.planted.InjectedBug;
 import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.harness.HarnessException;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -79,9 +81,14 @@ public final class TestCommand implements Callable<Integer> {
       description = "class path of the node JVMs (default: this JVM's)")
   String nodeClassPath;
 
+  @Mixin JUnitReport junit;
+
   @Override
   public Integer call() throws Exception {
     TestConfig cfg = config();
+    junit.checkWritable();
+    String caseName = cfg.workload() + " seed " + cfg.seed();
+    long start = System.nanoTime();
     PrintWriter stdout = spec.commandLine().getOut();
     ProgressLog log = new ProgressLog(stdout);
     log.line("refraft test: " + cfg.nodes() + " nodes, " + cfg.workload() + ", " + cfg.seconds() + " s, seed "
@@ -91,20 +98,41 @@ public final class TestCommand implements Callable<Integer> {
       result = new HarnessRun(cfg, log).run();
     } catch (HarnessException e) {
       spec.commandLine().getErr().println("refraft: " + e.getMessage());
-      stdout.println("{\"valid\":\"unknown\",\"ops\":0,\"ok\":0,\"info\":0,\"fail\":0,\"anomalies\":[],"
-          + "\"nemesis_events\":0,\"trace_valid\":false,\"report\":null,\"error\":" + Json.q(e.getMessage()) + "}");
-      stdout.flush();
-      return CheckCommand.EXIT_UNKNOWN;
+      junit.add(new JUnitReport.Case(caseName, Summary.Verdict.UNKNOWN, (System.nanoTime() - start) / 1e9,
+          "the run did not complete", e.getMessage()));
+      junit.write("refraft test");
+      ObjectNode o = Summary.of(Summary.Verdict.UNKNOWN);
+      o.put("ops", 0).put("ok", 0).put("info", 0).put("fail", 0);
+      o.putArray("anomalies");
+      o.put("nemesis_events", 0).put("trace_valid", false).putNull("report");
+      o.put("error", e.getMessage());
+      return Summary.print(stdout, o);
     }
     Path page = Report.write(result);
     log.line("report: " + page);
-    stdout.println(Report.summary(result, page).toString());
-    stdout.flush();
-    return switch (result.validity()) {
-      case VALID -> CheckCommand.EXIT_VALID;
-      case INVALID -> CheckCommand.EXIT_INVALID;
-      case UNKNOWN -> CheckCommand.EXIT_UNKNOWN;
+    Summary.Verdict v = switch (result.validity()) {
+      case VALID -> Summary.Verdict.VALID;
+      case INVALID -> Summary.Verdict.INVALID;
+      case UNKNOWN -> Summary.Verdict.UNKNOWN;
     };
+    junit.add(new JUnitReport.Case(caseName, v, (System.nanoTime() - start) / 1e9,
+        v == Summary.Verdict.VALID ? "" : v.name().toLowerCase(java.util.Locale.ROOT)
+            + (result.anomalies().isEmpty() ? "" : ": " + String.join(", ", result.anomalies())),
+        explanation(result, page)));
+    junit.write("refraft test");
+    return Summary.print(stdout, Summary.of(v, v.exit, Report.summary(result, page)));
+  }
+
+  /** What a failing run's test case says: each checker's summary, the anomalies explained, the report. */
+  private static String explanation(RunResult r, Path page) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(r.check().checker()).append(": ").append(r.check().summary()).append('\n');
+    r.check().explanations().forEach(x -> sb.append("  ").append(x).append('\n'));
+    sb.append("traces: ").append(r.traces().summary()).append('\n');
+    if (!r.liveness().live()) {
+      sb.append("liveness: ").append(r.liveness().detail()).append('\n');
+    }
+    return sb.append("report: ").append(page).append('\n').toString();
   }
 
   private TestConfig config() {

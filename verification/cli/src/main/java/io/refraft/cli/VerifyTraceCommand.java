@@ -1,5 +1,7 @@
 package io.refraft.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.refraft.traces.TraceFormatException;
 import io.refraft.verification.trace.Divergence;
 import io.refraft.verification.trace.TraceValidator;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -52,6 +55,8 @@ public final class VerifyTraceCommand implements Callable<Integer> {
           + " §5.4); 0: none (default: ${DEFAULT-VALUE})")
   int maxLostSteps;
 
+  @Mixin JUnitReport junit;
+
   /** One trace to validate: a file, or the files of a run. */
   private record Target(String name, List<Path> files, boolean run) {}
 
@@ -67,6 +72,7 @@ public final class VerifyTraceCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     List<Target> targets = targets();
+    junit.checkWritable();
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     long events = 0;
@@ -74,6 +80,7 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     int nodes = 0;
     Optional<Divergence> first = Optional.empty();
     for (Target t : targets) {
+      long targetStart = System.nanoTime();
       ValidationResult r = validate(v, t);
       events += r.events();
       lost += r.lostSteps();
@@ -87,13 +94,17 @@ public final class VerifyTraceCommand implements Callable<Integer> {
         out.println(r.divergence().get().explain());
         first = first.isPresent() ? first : r.divergence();
       }
+      junit.add(new JUnitReport.Case(t.name(), Summary.Verdict.of(r.valid()), (System.nanoTime() - targetStart) / 1e9,
+          r.divergence().map(d -> "diverges at " + d.file() + ":" + d.line() + ": " + d.reason()).orElse(""),
+          r.divergence().map(Divergence::explain).orElse("")));
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    out.printf(Locale.ROOT, "{\"valid\":%b,\"traces\":%d,\"events\":%d,\"nodes\":%d,\"lost_steps\":%d,"
-        + "\"seconds\":%.3f,\"divergence\":%s}%n", first.isEmpty(), targets.size(), events, nodes, lost, secs,
-        first.map(VerifyTraceCommand::json).orElse("null"));
-    out.flush();
-    return first.isEmpty() ? 0 : 1;
+    junit.write("refraft verify-trace");
+    ObjectNode summary = Summary.of(Summary.Verdict.of(first.isEmpty()));
+    summary.put("traces", targets.size()).put("events", events).put("nodes", nodes).put("lost_steps", lost)
+        .put("seconds", Math.round(secs * 1000) / 1000.0);
+    summary.putRawValue("divergence", new RawValue(first.map(VerifyTraceCommand::json).orElse("null")));
+    return Summary.print(out, summary);
   }
 
   /** How a trace's lost steps are shown beside its verdict (nothing when none). */

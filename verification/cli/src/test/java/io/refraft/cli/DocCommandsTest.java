@@ -26,8 +26,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The Markdown files quote only what exists. In fenced and inline code of every {@code *.md} file of
- * the repository: each {@code bin/refraft ...} command line names a real subcommand path and only
- * options of that command (checked against picocli's model of {@link Main#commandLine()}; nothing
+ * the repository: each {@code bin/refraft ...} or {@code java -jar refraft.jar ...} command line
+ * names a real subcommand path and only options of that command (checked against picocli's model of {@link Main#commandLine()}; nothing
  * is run); each {@code bin/refraft-tool NAME} names a tool of {@code bin/refraft-tool}; each quoted
  * script path ({@code impl/*.sh}, {@code bin/*}, {@code .ci/*}) exists. And each relative link
  * points at a file inside the repository, and its anchor, if any, at a heading of that file.
@@ -101,6 +101,7 @@ class DocCommandsTest {
         bin/refraft spec chek
         bin/refraft-tool no-such-tool
         impl/no-such-script.sh 20
+        java -jar refraft.jar check --junitt r.xml FILE
         ```
 
         Also `bin/refraft kv get\\|nope --endpoints URL`, [a file](no-such-file.md), [an anchor](#no-such-heading)
@@ -109,7 +110,7 @@ class DocCommandsTest {
     Checker checker = new Checker();
     checker.scan(ROOT.resolve("README.md"), doc);
     List<String> expected = List.of("--no-such-option", "refraft spec chek", "no-such-tool", "impl/no-such-script.sh",
-        "refraft kv nope", "no-such-file.md", "#no-such-heading", "../outside.md");
+        "--junitt", "refraft kv nope", "no-such-file.md", "#no-such-heading", "../outside.md");
     assertEquals(expected.size(), checker.problems.size(), String.join("\n", checker.problems));
     for (int i = 0; i < expected.size(); i++) {
       assertTrue(checker.problems.get(i).contains(expected.get(i)), checker.problems.get(i) + " should name "
@@ -234,6 +235,11 @@ class DocCommandsTest {
             command(where, tokens(code.substring(end)));
           }
         }
+      }
+      // the runnable jar's command line is bin/refraft's (docs/ci)
+      String jar = "java -jar refraft.jar ";
+      for (int at = code.indexOf(jar); at >= 0; at = code.indexOf(jar, at + 1)) {
+        command(where, tokens(code.substring(at + jar.length() - 1)));
       }
       Matcher m = SCRIPT.matcher(code);
       while (m.find()) {

@@ -213,6 +213,9 @@ class KvHttpIT {
     full[args.length + 2] = f.cluster.url(0) + "," + f.cluster.url(1) + "," + f.cluster.url(2);
     int code = Main.run(full, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
     String text = out.toString().strip();
+    if (!text.isEmpty()) {
+      SummarySchema.assertConforms("kv", text);
+    }
     return new Run(code, text.isEmpty() ? JSON.createObjectNode().put("stderr", err.toString()) : JSON.readTree(text));
   }
 
@@ -235,5 +238,12 @@ class KvHttpIT {
     assertEquals(2, kv("txn", "[[\"frob\",\"l\",null]]").code(), "refused by the node as malformed");
     assertEquals(2, kv("txn", "not json").code(), "refused before sending");
     assertEquals(0, kv("delete", "k").code());
+
+    java.io.StringWriter bench = new java.io.StringWriter();
+    int code = Main.run(new String[] {"bench", "--endpoints", f.cluster.url(0), "--clients", "2", "--duration", "1",
+        "--warmup", "0", "--keys", "10"}, new java.io.PrintWriter(bench, true), new java.io.PrintWriter(new java.io.StringWriter(), true));
+    String[] lines = bench.toString().strip().split("\n");
+    assertEquals(0, code, bench.toString());
+    assertTrue(SummarySchema.assertConforms("bench", lines[lines.length - 1]).get("ops").asLong() > 0, bench.toString());
   }
 }

@@ -65,10 +65,14 @@ class TestCommandIT {
     StringWriter stderr = new StringWriter();
     int code = Main.run(new String[] {"test", "--time", Integer.toString(SECONDS), "--nemesis", "partition,kill",
         "--rate", "50", "--concurrency", "6", "--seed", Long.toString(seed), "--out", out.toString(),
-        "--node-classpath", cp}, new PrintWriter(stdout), new PrintWriter(stderr));
+        "--node-classpath", cp, "--junit", dir.resolve("junit.xml").toString()}, new PrintWriter(stdout),
+        new PrintWriter(stderr));
     String[] lines = stdout.toString().strip().split("\n");
     assertEquals(0, code, stdout + "\n" + stderr + logs(out));
-    JsonNode last = new ObjectMapper().readTree(lines[lines.length - 1]);
+    JsonNode last = SummarySchema.assertConforms("test", lines[lines.length - 1]);
+    String junit = Files.readString(dir.resolve("junit.xml"));
+    assertTrue(junit.contains("<testcase name=\"list-append seed " + seed + "\"") && junit.contains("tests=\"1\" failures=\"0\""),
+        junit);
     assertTrue(last.get("valid").asBoolean(), last.toString());
     assertTrue(last.get("trace_valid").asBoolean(), last.toString());
     assertTrue(last.get("ok").asInt() > 100, "acknowledged ops: " + last);

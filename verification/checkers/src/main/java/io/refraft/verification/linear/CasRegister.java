@@ -1,5 +1,6 @@
 package io.refraft.verification.linear;
 
+import io.refraft.verification.history.HistoryBuilder;
 import io.refraft.verification.history.Keyword;
 import io.refraft.verification.history.Op;
 import io.refraft.verification.history.OpPair;
@@ -42,6 +43,7 @@ public record CasRegister(Object initial, NilReads nilReads, FailedCas failedCas
   private static final Keyword CAS = Keyword.of("cas");
 
   public CasRegister {
+    initial = HistoryBuilder.canonical(initial); // register(0) from Java code holds the Long 0 a history reads
     Objects.requireNonNull(nilReads, "nilReads");
     Objects.requireNonNull(failedCas, "failedCas");
   }

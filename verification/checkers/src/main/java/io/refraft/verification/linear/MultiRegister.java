@@ -1,5 +1,6 @@
 package io.refraft.verification.linear;
 
+import io.refraft.verification.history.HistoryBuilder;
 import io.refraft.verification.history.Keyword;
 import io.refraft.verification.history.OpPair;
 import java.util.Collections;
@@ -21,7 +22,11 @@ public record MultiRegister(Map<Object, Object> initial) implements Model<Map<Ob
   private static final Keyword WRITE = Keyword.of("write");
 
   public MultiRegister {
-    initial = Collections.unmodifiableMap(new HashMap<>(Objects.requireNonNull(initial, "initial")));
+    Map<Object, Object> copy = new HashMap<>();
+    // keys and values in the form a history reads them: {x: 0} from Java code holds the Long 0
+    Objects.requireNonNull(initial, "initial").forEach((k, v) -> copy.put(HistoryBuilder.canonical(k),
+        HistoryBuilder.canonical(v)));
+    initial = Collections.unmodifiableMap(copy);
   }
 
   @Override

@@ -131,8 +131,11 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     o.put("seed", seed);
     o.put("nodes", options.nodes());
     o.put("steps", options.steps());
-    o.put("faults", options.faults().stream().map(FaultKind::flag).sorted().toList().toString());
-    o.put("bugs", options.bugs().stream().map(io.refraft.impl.planted.InjectedBug::flag).sorted().toList().toString());
+    // arrays, not strings: one JSON vocabulary for every command (docs/json.md)
+    var f = o.putArray("faults");
+    options.faults().stream().map(FaultKind::flag).sorted().forEach(f::add);
+    var b = o.putArray("bugs");
+    options.bugs().stream().map(io.refraft.impl.planted.InjectedBug::flag).sorted().forEach(b::add);
     o.put("reads", options.reads());
     o.put("passed", passed());
     o.put("failure", failure.orElse(null));
