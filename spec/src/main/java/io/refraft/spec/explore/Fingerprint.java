@@ -216,11 +216,11 @@ final class Fingerprint {
 
   /**
    * The id-free part of what storage confirmed, the held replies and the disk; their ids go to
-   * {@code extraIds[i]} in a fixed order. A synced server with an idle disk adds a constant, so
-   * synchronous models are unaffected by these parts.
+   * {@code extraIds[i]} in a fixed order. A synced server whose disk holds exactly its durable state
+   * adds a constant, so synchronous models are unaffected by these parts.
    */
   private long durability(NodeState s, Cluster.Disk disk, int[][] extraIds, int i) {
-    if (s.isSynced() && disk.pending().isEmpty()) {
+    if (s.isSynced() && disk.pending().isEmpty() && disk.durable().equals(s.durable())) {
       extraIds[i] = NO_IDS;
       return 1;
     }

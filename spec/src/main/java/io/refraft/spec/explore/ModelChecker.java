@@ -33,9 +33,24 @@ public final class ModelChecker {
   private final int workers;
   private final Fingerprint fingerprint;
   private final FingerprintSet seen = new FingerprintSet();
+  /** With {@code exact}: every state kept whole and told apart by equals (fingerprints then only link parents). */
+  private final java.util.Set<Cluster> exactStates;
   private final AtomicLong generated = new AtomicLong();
 
   public ModelChecker(RaftModel model, Bounds bounds, boolean symmetry, int workers) {
+    this(model, bounds, symmetry, workers, false);
+  }
+
+  /**
+   * @param exact keep every state whole and deduplicate by {@code equals} instead of by
+   *     fingerprint (no collision can merge two states; memory grows with the states, so for small
+   *     bounds); needs symmetry off, since whole states are not canonical under renaming
+   */
+  public ModelChecker(RaftModel model, Bounds bounds, boolean symmetry, int workers, boolean exact) {
+    if (exact && symmetry) {
+      throw new IllegalArgumentException("--exact compares whole states and needs --symmetry off");
+    }
+    this.exactStates = exact ? java.util.concurrent.ConcurrentHashMap.newKeySet() : null;
     if (workers < 1 || workers > 64) {
       throw new IllegalArgumentException("--workers must be in 1..64, got " + workers);
     }
@@ -61,6 +76,9 @@ public final class ModelChecker {
     Cluster init = Cluster.initial(model.config());
     long initFp = fingerprint.of(init);
     seen.add(initFp, 0);
+    if (exactStates != null) {
+      exactStates.add(init);
+    }
     Optional<Invariant.Violation> initViolation = Invariant.check(init);
     if (initViolation.isPresent()) {
       return new Result(true, 1, 1, 1, nanoClock.getAsLong() - start, bounds,
@@ -75,7 +93,7 @@ public final class ModelChecker {
         Level level = expand(frontier, pool);
         if (level.found != null) {
           Counterexample cx = rebuild(init, level.found);
-          return new Result(true, seen.size(), generated.get(), depth + 1, nanoClock.getAsLong() - start, bounds,
+          return new Result(true, distinct(), generated.get(), depth + 1, nanoClock.getAsLong() - start, bounds,
               Optional.of(cx));
         }
         if (!level.next.isEmpty()) {
@@ -86,7 +104,7 @@ public final class ModelChecker {
     } finally {
       pool.shutdownNow();
     }
-    return new Result(false, seen.size(), generated.get(), depth, nanoClock.getAsLong() - start, bounds,
+    return new Result(false, distinct(), generated.get(), depth, nanoClock.getAsLong() - start, bounds,
         Optional.empty());
   }
 
@@ -146,7 +164,7 @@ public final class ModelChecker {
             break;
           }
           Cluster succ = step.get().next();
-          if (bounds.admits(succ) && seen.add(fingerprint.of(succ), fp)) {
+          if (bounds.admits(succ) && isNew(succ, fp)) {
             Optional<Invariant.Violation> sv = Invariant.check(succ);
             if (sv.isPresent()) {
               found = new Found(i, e, c, events.get(e), sv.get());
@@ -159,6 +177,30 @@ public final class ModelChecker {
     }
     generated.addAndGet(gen);
     return new Level(next, found);
+  }
+
+  private long distinct() {
+    return exactStates != null ? exactStates.size() : seen.size();
+  }
+
+  /** Whether {@code succ}, reached from the state of fingerprint {@code parent}, is seen for the first time. */
+  private boolean isNew(Cluster succ, long parent) {
+    if (exactStates == null) {
+      return seen.add(fingerprint.of(succ), parent);
+    }
+    if (!exactStates.add(succ)) {
+      return false;
+    }
+    seen.add(fingerprint.of(succ), parent); // the parent link only: rebuilding a path follows fingerprints
+    return true;
+  }
+
+  /**
+   * TLC's optimistic estimate of the probability that two distinct states shared a fingerprint and
+   * one was never explored: {@code n·(g−n)/2⁶⁴} for n distinct states and g states generated.
+   */
+  public static double collisionProbability(Result r) {
+    return (double) r.distinctStates() * Math.max(0, r.statesGenerated() - r.distinctStates()) / 0x1p64;
   }
 
   /** Walks the parent fingerprints back to the initial state, then replays forward to recover the events. */

@@ -87,4 +87,125 @@ class FingerprintTest {
     org.junit.jupiter.api.Assertions.assertTrue(canon.size() * 6L >= n && canon.size() < n,
         "orbits " + canon.size() + " of " + n + " states");
   }
+
+  /** Exact (equals) and fingerprint deduplication count the same states, synchronous and asynchronous. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"2,1,1,0", "2,2,1,0", "2,1,2,0", "2,1,1,1", "2,2,1,1"})
+  void when_states_are_kept_whole_then_the_count_equals_the_fingerprint_count(int maxTerm, int maxLog, int maxMsgs,
+      int maxPending) {
+    Bounds b = new Bounds(3, 1, maxTerm, maxLog, maxMsgs, -1, 0, maxPending);
+    RaftModel m = RaftModel.of(b, true, true, 1, true, new Faults(true, true, false), Optional.empty());
+    ModelChecker.Result byFp = new ModelChecker(m, b, false, 2, false).run(System::nanoTime);
+    ModelChecker.Result exact = new ModelChecker(m, b, false, 2, true).run(System::nanoTime);
+    assertEquals(exact.distinctStates(), byFp.distinctStates(), "bounds " + b.toJson());
+    assertEquals(exact.statesGenerated(), byFp.statesGenerated(), "bounds " + b.toJson());
+    org.junit.jupiter.api.Assertions.assertTrue(ModelChecker.collisionProbability(byFp) < 1e-6);
+  }
+
+  /** Clusters of three new servers with {@code m} alone in flight. */
+  private static Cluster withMessage(io.refraft.spec.Message m) {
+    Cluster c = Cluster.initial(io.refraft.spec.Config.ofSize(3));
+    return new Cluster(c.nodes(), c.disks(), c.network().plus(List.of(m)), c.ghost());
+  }
+
+  /**
+   * A change of any one field of any message changes the fingerprint, including the pair that
+   * collided under the old weighted sums (a refused pre-vote and an empty AppendEntries of term 1).
+   */
+  @Test
+  void when_one_field_of_a_message_changes_then_the_fingerprint_changes() {
+    NodeId a = NodeId.of("n1");
+    NodeId b = NodeId.of("n2");
+    NodeId c = NodeId.of("n3");
+    io.refraft.spec.Entry e1 = new io.refraft.spec.Entry(1, io.refraft.spec.Payload.Data.of((byte) 1));
+    io.refraft.spec.Entry e2 = new io.refraft.spec.Entry(1, io.refraft.spec.Payload.Data.of((byte) 2));
+    io.refraft.spec.Entry noop = new io.refraft.spec.Entry(1, io.refraft.spec.Payload.NOOP);
+    io.refraft.spec.Entry e1t2 = new io.refraft.spec.Entry(2, io.refraft.spec.Payload.Data.of((byte) 1));
+    List<io.refraft.spec.Message> variants = List.of(
+        new io.refraft.spec.Message.RequestVoteRequest(a, b, 2, 1, 1, false),
+        new io.refraft.spec.Message.RequestVoteRequest(b, a, 2, 1, 1, false),
+        new io.refraft.spec.Message.RequestVoteRequest(a, c, 2, 1, 1, false),
+        new io.refraft.spec.Message.RequestVoteRequest(a, b, 3, 1, 1, false),
+        new io.refraft.spec.Message.RequestVoteRequest(a, b, 2, 2, 1, false),
+        new io.refraft.spec.Message.RequestVoteRequest(a, b, 2, 1, 2, false),
+        new io.refraft.spec.Message.RequestVoteRequest(a, b, 2, 1, 1, true),
+        new io.refraft.spec.Message.RequestVoteResponse(a, b, 1, false, true),
+        new io.refraft.spec.Message.RequestVoteResponse(a, b, 1, true, true),
+        new io.refraft.spec.Message.RequestVoteResponse(a, b, 1, false, false),
+        new io.refraft.spec.Message.RequestVoteResponse(a, b, 2, false, true),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 1, 1, List.of(), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 1, 1, List.of(), 1),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 2, 1, 1, List.of(), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 2, 1, 2, List.of(), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(e1), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(e2), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(noop), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 2, 0, 0, List.of(e1t2), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(e1, e2), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(e2, e1), 0),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(e1), 1),
+        new io.refraft.spec.Message.AppendEntriesRequest(a, b, 1, 0, 0, List.of(e1), 1, 1),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 1, false, 0, 0, 0),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 1, true, 0, 0, 0),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 1, true, 1, 0, 0),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 1, false, 0, 1, 0),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 1, false, 0, 1, 1),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 1, false, 0, 0, 0, 1),
+        new io.refraft.spec.Message.AppendEntriesResponse(a, b, 2, false, 0, 0, 0));
+    Fingerprint fp = new Fingerprint(List.of(a, b, c), false, false);
+    java.util.Map<Long, io.refraft.spec.Message> seen = new java.util.HashMap<>();
+    for (io.refraft.spec.Message m : variants) {
+      io.refraft.spec.Message before = seen.put(fp.of(withMessage(m)), m);
+      assertEquals(null, before, () -> m + " has the fingerprint of another message");
+    }
+  }
+
+  /** A change of any one field of a server's state or its disk changes the fingerprint. */
+  @Test
+  void when_one_field_of_a_server_or_its_disk_changes_then_the_fingerprint_changes() {
+    io.refraft.spec.Config config = io.refraft.spec.Config.ofSize(3);
+    NodeId a = config.members().get(0);
+    NodeId b = config.members().get(1);
+    io.refraft.spec.Entry e1 = new io.refraft.spec.Entry(1, io.refraft.spec.Payload.Data.of((byte) 1));
+    io.refraft.spec.Entry e2 = new io.refraft.spec.Entry(2, io.refraft.spec.Payload.Data.of((byte) 1));
+    io.refraft.spec.Log log1 = io.refraft.spec.Log.of(List.of(e1));
+    io.refraft.spec.Log log2 = io.refraft.spec.Log.of(List.of(e1, e2));
+    io.refraft.spec.Role follower = io.refraft.spec.Role.Follower.UNKNOWN_LEADER;
+    NodeState base = new NodeState(a, config, 2, Optional.of(b), log2, 1, follower);
+    io.refraft.spec.Sync synced = base.sync();
+    io.refraft.spec.Message reply = new io.refraft.spec.Message.AppendEntriesResponse(a, b, 2, true, 2, 0, 0);
+    List<NodeState> variants = List.of(
+        base,
+        new NodeState(a, config, 3, Optional.of(b), log2, 1, follower),
+        new NodeState(a, config, 2, Optional.empty(), log2, 1, follower),
+        new NodeState(a, config, 2, Optional.of(b), log1, 1, follower),
+        new NodeState(a, config, 2, Optional.of(b), log2, 2, follower),
+        new NodeState(a, config, 2, Optional.of(b), log2, 1, new io.refraft.spec.Role.Follower(Optional.of(b))),
+        base.withSync(new io.refraft.spec.Sync(1, Optional.of(b), 2, List.of())),
+        base.withSync(new io.refraft.spec.Sync(2, Optional.empty(), 2, List.of())),
+        base.withSync(new io.refraft.spec.Sync(2, Optional.of(b), 1, List.of())),
+        base.withSync(new io.refraft.spec.Sync(2, Optional.of(b), 1,
+            List.of(new io.refraft.spec.Sync.Held(reply, 2, Optional.of(b), 2, 2)))),
+        base.withSync(new io.refraft.spec.Sync(2, Optional.of(b), 1,
+            List.of(new io.refraft.spec.Sync.Held(reply, 2, Optional.empty(), 2, 2)))));
+    Fingerprint fp = new Fingerprint(config.members(), false, false);
+    Cluster init = Cluster.initial(config);
+    java.util.Set<Long> seen = new HashSet<>();
+    for (NodeState v : variants) {
+      List<NodeState> nodes = new ArrayList<>(init.nodes());
+      nodes.set(0, v);
+      org.junit.jupiter.api.Assertions.assertTrue(seen.add(fp.of(new Cluster(nodes, init.network(), init.ghost()))),
+          () -> "state " + v + " has the fingerprint of another");
+    }
+    // The same server with its disk behind, or with a write pending.
+    List<NodeState> nodes = new ArrayList<>(init.nodes());
+    nodes.set(0, base);
+    List<Cluster.Disk> disks = new ArrayList<>(init.disks());
+    disks.set(0, new Cluster.Disk(new io.refraft.spec.DurableState(2, Optional.of(b), log1), List.of()));
+    org.junit.jupiter.api.Assertions.assertTrue(seen.add(fp.of(new Cluster(nodes, disks, init.network(), init.ghost()))));
+    disks.set(0, new Cluster.Disk(new io.refraft.spec.DurableState(2, Optional.of(b), log1),
+        List.of(base.durable())));
+    org.junit.jupiter.api.Assertions.assertTrue(seen.add(fp.of(new Cluster(nodes, disks, init.network(), init.ghost()))));
+  }
 }

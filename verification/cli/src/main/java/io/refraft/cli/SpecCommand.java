@@ -178,6 +178,9 @@ final class SpecCommand implements Runnable {
     String symmetry;
     @Option(names = "--workers", description = "Parallel workers (1..64). Default: available processors.")
     Integer workers;
+    @Option(names = "--exact", description = "Keep every state whole and tell states apart by equality instead of "
+        + "by 64-bit fingerprint (no collision possible; memory grows with the states; needs --symmetry off).")
+    boolean exact;
     @Option(names = "--out", description = "Where to write a counterexample as a trace (traces/FORMAT.md); "
         + "'refraft verify-trace' replays it against the correct spec.") Path out;
 
@@ -192,7 +195,10 @@ final class SpecCommand implements Runnable {
       }
       checkOutDir(this.out);
       PrintWriter out = spec.commandLine().getOut();
-      ModelChecker.Result r = new ModelChecker(model, bounds, sym, w).run(System::nanoTime);
+      if (exact && sym) {
+        throw new UserError("--exact compares whole states and needs --symmetry off");
+      }
+      ModelChecker.Result r = new ModelChecker(model, bounds, sym, w, exact).run(System::nanoTime);
       String invariant = null;
       if (r.counterexample().isPresent()) {
         ModelChecker.Counterexample cx = r.counterexample().get();
@@ -210,7 +216,8 @@ final class SpecCommand implements Runnable {
       o.put("result", r.violated() ? "violation" : "ok").put("distinct_states", r.distinctStates())
           .put("states_generated", r.statesGenerated()).put("depth", r.depth()).put("seconds", seconds(r.nanos() / 1e9));
       o.putRawValue("bounds", new RawValue(bounds.toJson()));
-      o.put("symmetry", sym).put("workers", w);
+      o.put("symmetry", sym).put("workers", w).put("exact", exact)
+          .put("collision_probability", exact ? 0.0 : ModelChecker.collisionProbability(r));
       if (invariant != null) {
         o.put("invariant", invariant);
       }
