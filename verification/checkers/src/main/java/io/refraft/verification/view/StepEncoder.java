@@ -1,0 +1,257 @@
+package io.refraft.verification.view;
+
+import io.refraft.spec.Action;
+import io.refraft.spec.Entry;
+import io.refraft.spec.Log;
+import io.refraft.spec.Message;
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.spec.Payload;
+import io.refraft.spec.Role;
+import io.refraft.traces.MessageId;
+import io.refraft.traces.StateSummary;
+import io.refraft.traces.TraceInput;
+import io.refraft.traces.TraceStep;
+import io.refraft.traces.TraceWriter;
+import io.refraft.traces.TracedMessage;
+import io.refraft.verification.trace.StepObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Writes one line per step the validator takes: a JSON array of what the diagram draws (the
+ * layout is {@code F} in view.js, the one place that reads it), a tab, and the step as the trace
+ * format writes it. States are stored as deltas: the log as "keep the first k entries, then
+ * these", a role's bookkeeping only when it changed; the viewer rebuilds any state from them.
+ */
+final class StepEncoder implements StepObserver {
+  /** Message ids remembered to link a receive to its send: the validator's default retention. */
+  private static final int REMEMBERED = 1 << 17;
+
+  private final Writer out;
+  private final TraceWriter trace;
+  private final List<NodeId> nodes;
+  private final Map<String, Integer> files = new HashMap<>();
+  private final List<String> fileNames = new ArrayList<>();
+  private final NodeState[] last;
+  private final String[] roleDetail;
+  private final Map<MessageId, Integer> sentIds = new LinkedHashMap<>(1 << 10, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<MessageId, Integer> e) {
+      return size() > REMEMBERED;
+    }
+  };
+  private final Map<MessageId, Boolean> received = new HashMap<>();
+  private final StringBuilder sb = new StringBuilder(256);
+  private int messages;
+  private long steps;
+
+  StepEncoder(Writer out, List<NodeId> nodes, List<NodeState> initial) throws IOException {
+    this.out = out;
+    this.trace = new TraceWriter(out);
+    this.nodes = List.copyOf(nodes);
+    this.last = initial.toArray(NodeState[]::new);
+    this.roleDetail = new String[nodes.size()];
+    for (int i = 0; i < roleDetail.length; i++) {
+      roleDetail[i] = roleDetail(last[i]);
+    }
+  }
+
+  long steps() {
+    return steps;
+  }
+
+  List<String> fileNames() {
+    return fileNames;
+  }
+
+  @Override
+  public void accepted(String file, long line, TraceStep step, NodeState before, NodeState after,
+      List<Action> actions, String inputs) {
+    int n = nodes.indexOf(step.node());
+    NodeState prev = last[n];
+    sb.setLength(0);
+    head(file, line, step, n);
+    state(after.term(), after.votedFor(), role(after.role()), after.commitIndex(), after.log().lastIndex(),
+        after.log().lastTerm(), after.leader());
+    sb.append(',');
+    logDelta(prev.log(), after.log());
+    String detail = roleDetail(after);
+    sb.append(',');
+    if (detail.equals(roleDetail[n])) {
+      sb.append('0');
+    } else {
+      str(detail);
+    }
+    roleDetail[n] = detail;
+    sb.append(",[");
+    for (int k = 0; k < actions.size(); k++) {
+      sb.append(k > 0 ? "," : "").append('"').append(actions.get(k).name()).append('"');
+    }
+    sb.append("],");
+    str(inputs);
+    // a restart that rolled back lost steps replays from an earlier state than the node's last
+    sb.append(',').append(before == prev || before.equals(prev) ? 0 : 1).append(",0]\t");
+    last[n] = after;
+    emit(step);
+  }
+
+  @Override
+  public void diverged(String file, long line, TraceStep step, NodeState before) {
+    int n = nodes.indexOf(step.node());
+    sb.setLength(0);
+    head(file, line, step, n);
+    StateSummary s = step.state();
+    state(s.term(), s.vote(), s.role().ordinal(), s.commitIndex(), s.lastLogIndex(), s.lastLogTerm(),
+        s.leader());
+    sb.append(",0,0,[],\"\",0,1]\t");
+    emit(step);
+  }
+
+  private void emit(TraceStep step) {
+    try {
+      out.append(sb);
+      trace.step(step);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    steps++;
+  }
+
+  /** Node, file, line, time, input kind and label, received message, sent messages. */
+  private void head(String file, long line, TraceStep step, int n) {
+    Integer f = files.get(file);
+    if (f == null) {
+      f = fileNames.size();
+      files.put(file, f);
+      fileNames.add(file);
+    }
+    sb.append('[').append(n).append(',').append(f).append(',').append(line).append(',');
+    sb.append(step.time().isPresent() ? step.time().getAsLong() : -1).append(',');
+    str(step.input().type());
+    sb.append(',');
+    str(label(step.input()));
+    received(step.input());
+    sb.append(",[");
+    for (int k = 0; k < step.sent().size(); k++) {
+      TracedMessage m = step.sent().get(k);
+      int id = messages++;
+      sentIds.put(m.id(), id);
+      sb.append(k > 0 ? "," : "").append(id).append(',').append(nodes.indexOf(m.id().to())).append(",\"")
+          .append(code(m.message())).append('"');
+    }
+    sb.append(']');
+  }
+
+  /** The received message's number and whether it was received before; -1 when not a receive or unknown. */
+  private void received(TraceInput in) {
+    if (in instanceof TraceInput.MessageReceived r) {
+      Integer id = sentIds.get(r.message().id());
+      boolean again = received.put(r.message().id(), Boolean.TRUE) != null;
+      if (received.size() > REMEMBERED) {
+        received.clear();
+      }
+      sb.append(',').append(id == null ? -1 : id).append(',').append(again ? 1 : 0).append(",\"")
+          .append(code(r.message().message())).append('"');
+    } else {
+      sb.append(",-1,0,\"\"");
+    }
+  }
+
+  /**
+   * What the diagram writes beside a step for its input. The one place that knows the input kinds:
+   * a new kind is one more case here (and, if it wants a color, one entry in view.js's KINDS).
+   */
+  static String label(TraceInput in) {
+    return switch (in) {
+      case TraceInput.MessageReceived r -> "\u2190 " + r.message().id().from().name() + " "
+          + r.message().message().getClass().getSimpleName();
+      case TraceInput.ElectionTimeout t -> "election timeout";
+      case TraceInput.HeartbeatTimeout h -> "heartbeat" + h.peer().map(p -> " to " + p.name()).orElse("");
+      case TraceInput.ClientPropose p -> p.payloads().size() + (p.payloads().size() == 1 ? " command" : " commands");
+      case TraceInput.ReadIndexRequest r -> "read " + r.requestId();
+      case TraceInput.Restart r -> "restart";
+    };
+  }
+
+  /** A message type in two or three letters: the diagram's arrows and the search use it. */
+  static String code(Message m) {
+    return switch (m) {
+      case Message.RequestVoteRequest r -> r.preVote() ? "pVq" : "RVq";
+      case Message.RequestVoteResponse r -> r.preVote() ? "pVr" : "RVr";
+      case Message.AppendEntriesRequest a -> "AEq";
+      case Message.AppendEntriesResponse a -> "AEr";
+    };
+  }
+
+  private static int role(Role r) {
+    return switch (r) {
+      case Role.Follower f -> 0;
+      case Role.PreCandidate p -> 1;
+      case Role.Candidate c -> 2;
+      case Role.Leader l -> 3;
+    };
+  }
+
+  private void state(long term, Optional<NodeId> vote, int role, long commit, long lastIndex, long lastTerm,
+      Optional<NodeId> leader) {
+    sb.append(',').append(term).append(',').append(vote.map(nodes::indexOf).orElse(-1)).append(',').append(role)
+        .append(',').append(commit).append(',').append(lastIndex).append(',').append(lastTerm).append(',')
+        .append(leader.map(nodes::indexOf).orElse(-1));
+  }
+
+  /** 0 when the log is unchanged, else [k, e...]: keep the first k entries, then append e (term; -term for a no-op). */
+  private void logDelta(Log before, Log after) {
+    if (before == after) {
+      sb.append('0');
+      return;
+    }
+    long keep = before.firstDifference(after) - 1;
+    if (keep == before.lastIndex() && keep == after.lastIndex()) {
+      sb.append('0');
+      return;
+    }
+    sb.append('[').append(keep);
+    for (long i = keep + 1; i <= after.lastIndex(); i++) {
+      Entry e = after.entry(i);
+      sb.append(',').append(e.payload() instanceof Payload.NoOp ? -e.term() : e.term());
+    }
+    sb.append(']');
+  }
+
+  /** A role's bookkeeping in words: votes of a (pre-)candidate, a leader's progress and reads. */
+  static String roleDetail(NodeState s) {
+    return switch (s.role()) {
+      case Role.Follower f -> "";
+      case Role.PreCandidate p -> "pre-votes granted " + sorted(p.granted()) + ", answered " + sorted(p.responded());
+      case Role.Candidate c -> "votes granted " + sorted(c.granted()) + ", answered " + sorted(c.responded());
+      case Role.Leader l -> {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(l.progress()).forEach((k, v) -> b.append(k).append(" next=").append(v.next()).append(" match=")
+            .append(v.match()).append("; "));
+        b.append("recently active ").append(sorted(l.recentlyActive()));
+        if (l.reads().round() > 0 || !l.reads().pending().isEmpty()) {
+          b.append("; read round ").append(l.reads().round()).append(", pending reads ")
+              .append(l.reads().pending().size());
+        }
+        yield b.toString();
+      }
+    };
+  }
+
+  private static List<String> sorted(java.util.Set<NodeId> ids) {
+    return ids.stream().map(NodeId::name).sorted().toList();
+  }
+
+  private void str(String s) {
+    Html.jsonString(sb, s);
+  }
+}

@@ -1,0 +1,200 @@
+package io.refraft.verification.view;
+
+import io.refraft.spec.NodeId;
+import io.refraft.spec.NodeState;
+import io.refraft.traces.TraceFormatException;
+import io.refraft.traces.TraceHeader;
+import io.refraft.traces.TraceReader;
+import io.refraft.traces.TraceWriter;
+import io.refraft.verification.trace.Divergence;
+import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.trace.ValidationResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes the view of one trace (a self-contained file, or the per-node files of one run) as one
+ * self-contained HTML file, validating it on the way: the validator's {@link
+ * io.refraft.verification.trace.StepObserver} hands each step to the encoder as it is replayed, so
+ * generation is one streaming pass and memory holds what validation holds. The file appears
+ * whole or not at all (a temporary file beside it, synced, then renamed), so a malformed trace
+ * leaves nothing behind.
+ */
+public final class TraceView {
+  private static final String DATA = "<!--DATA-->";
+
+  private TraceView() {}
+
+  /** What was written: the validator's verdict, the steps drawn and the file's size. */
+  public record Result(ValidationResult validation, long steps, long bytes) {}
+
+  /**
+   * Validates {@code files} ({@code run}: the per-node files of one run; else one self-contained
+   * trace) and writes their view to {@code out}.
+   *
+   * @throws TraceFormatException malformed input, as {@code verify-trace} reports it (nothing written)
+   */
+  public static Result write(List<Path> files, boolean run, TraceValidator.Options options, Path out, String title)
+      throws IOException, TraceFormatException {
+    TraceHeader header = header(files.get(0));
+    Path dir = out.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".refraft-view-", ".tmp");
+    try {
+      readable(tmp);
+      Result r;
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          Writer w = new BufferedWriter(new OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch),
+              StandardCharsets.UTF_8), 1 << 16)) {
+        r = write(header, files, run, options, w, title);
+        w.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return new Result(r.validation(), r.steps(), Files.size(out));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** A page is for reading: rw-r--r-- like any file the user writes, not the temporary file's rw-------. */
+  private static void readable(Path tmp) throws IOException {
+    if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+  }
+
+  private static TraceHeader header(Path file) throws IOException, TraceFormatException {
+    try (TraceReader r = TraceReader.open(file)) {
+      return r.header();
+    }
+  }
+
+  private static Result write(TraceHeader header, List<Path> files, boolean run, TraceValidator.Options options,
+      Writer w, String title) throws IOException, TraceFormatException {
+    String[] page = template().split(DATA, 2);
+    w.write(page[0].replace("{{TITLE}}", Html.text(title)).replace("{{CSS}}", resource("view.css")));
+    List<NodeId> nodes = header.config().members();
+    boolean unsafe = nodes.stream().anyMatch(n -> n.name().indexOf('<') >= 0);
+    Writer data = unsafe ? new LtEscaping(w) : w;
+    w.write("<script type=\"application/json\" id=\"rf-meta\">{\"title\":" + Html.jsonString(title)
+        + ",\"header\":" + headerJson(header).replace("<", "\\u003c") + "}</script>\n");
+    w.write("<script type=\"text/plain\" id=\"rf-steps\">\n");
+    List<NodeState> initial = new ArrayList<>();
+    for (NodeId n : nodes) {
+      initial.add(NodeState.initial(n, header.config()));
+    }
+    StepEncoder enc = new StepEncoder(data, nodes, initial);
+    TraceValidator v = new TraceValidator(options, enc);
+    ValidationResult r = run ? v.validateRun(files) : v.validateFile(files.get(0));
+    data.flush();
+    w.write("</script>\n<script type=\"application/json\" id=\"rf-verdict\">" + verdictJson(r, enc.fileNames())
+        + "</script>\n");
+    w.write(page[1].replace("{{JS}}", resource("view.js")));
+    return new Result(r, enc.steps(), 0);
+  }
+
+  private static String headerJson(TraceHeader h) throws IOException {
+    StringWriter sw = new StringWriter();
+    try (TraceWriter tw = new TraceWriter(sw)) {
+      tw.header(h);
+    }
+    return sw.toString().trim();
+  }
+
+  /** The verdict, the divergence with the validator's expected/observed fields, and the file names by index. */
+  static String verdictJson(ValidationResult r, List<String> files) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("{\"valid\":").append(r.valid()).append(",\"events\":").append(r.events()).append(",\"lostSteps\":")
+        .append(r.lostSteps()).append(",\"compositions\":").append(r.compositions()).append(",\"files\":[");
+    for (int i = 0; i < files.size(); i++) {
+      sb.append(i > 0 ? "," : "");
+      Html.jsonString(sb, files.get(i));
+    }
+    sb.append("],\"divergence\":");
+    if (r.divergence().isEmpty()) {
+      return sb.append("null}").toString();
+    }
+    Divergence d = r.divergence().get();
+    sb.append("{\"file\":");
+    Html.jsonString(sb, d.file());
+    sb.append(",\"line\":").append(d.line()).append(",\"node\":");
+    Html.jsonString(sb, d.node().name());
+    sb.append(",\"seq\":").append(d.seq()).append(",\"kind\":");
+    Html.jsonString(sb, d.kind().name().toLowerCase(Locale.ROOT));
+    sb.append(",\"reason\":");
+    Html.jsonString(sb, d.reason());
+    sb.append(",\"explain\":");
+    Html.jsonString(sb, d.explain());
+    sb.append(",\"diffs\":[");
+    for (int i = 0; i < d.diffs().size(); i++) {
+      Divergence.FieldDiff f = d.diffs().get(i);
+      sb.append(i > 0 ? "," : "").append("{\"field\":");
+      Html.jsonString(sb, f.field());
+      sb.append(",\"expected\":");
+      Html.jsonString(sb, f.expected());
+      sb.append(",\"observed\":");
+      Html.jsonString(sb, f.observed());
+      sb.append('}');
+    }
+    return sb.append("]}}").toString();
+  }
+
+  private static String template() throws IOException {
+    return resource("view.html");
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = TraceView.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " missing from the build");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Escapes '<' (only ever inside JSON strings here) so that no node id can close the script element. */
+  private static final class LtEscaping extends java.io.FilterWriter {
+    LtEscaping(Writer out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+      if (c == '<') {
+        out.write("\\u003c");
+      } else {
+        out.write(c);
+      }
+    }
+
+    @Override
+    public void write(char[] cbuf, int off, int len) throws IOException {
+      for (int i = off; i < off + len; i++) {
+        write(cbuf[i]);
+      }
+    }
+
+    @Override
+    public void write(String str, int off, int len) throws IOException {
+      for (int i = off; i < off + len; i++) {
+        write(str.charAt(i));
+      }
+    }
+  }
+}
