@@ -2,6 +2,9 @@ package io.refraft.cli;
 
 import io.refraft.spec.check.Faults;
 import io.refraft.traces.ClusterTraces;
+import io.refraft.traces.TraceFormatException;
+import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.view.TraceView;
 import io.refraft.spec.explore.Bounds;
 import io.refraft.spec.explore.CounterexampleFormat;
 import io.refraft.spec.explore.RaftModel;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -171,11 +175,14 @@ final class SpecCommand implements Runnable {
     Integer workers;
     @Option(names = "--out", description = "Where to write a counterexample as a trace (traces/FORMAT.md); "
         + "'refraft verify-trace' replays it against the correct spec.") Path out;
+    @Option(names = "--view", paramLabel = "FILE.html", description = "Where to write a counterexample's view "
+        + "(as 'refraft view' draws it, steps numbered as printed here).") Path view;
 
     @Override
     public Integer call() throws IOException {
       Bounds bounds = opts.o.bounds();
       RaftModel model = opts.o.model(bounds);
+      checkOutDir(view);
       boolean sym = symmetry == null || ModelOptions.onOff("--symmetry", symmetry, true);
       int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
       if (w < 1 || w > 64) {
@@ -192,6 +199,9 @@ final class SpecCommand implements Runnable {
         if (out != null && this.out != null) {
           writeAtomically(this.out, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
           out.println("trace written to " + this.out);
+        }
+        if (view != null) {
+          writeView(out, view, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
         }
         invariant = ",\"invariant\":" + Json.q(cx.violation().invariant());
       }
@@ -287,6 +297,25 @@ final class SpecCommand implements Runnable {
     }
     if (!Files.isWritable(dir)) {
       throw new UserError("--out: directory " + dir + " is not writable");
+    }
+  }
+
+  /**
+   * Writes the view of a counterexample trace to {@code target}: the validator replays it against
+   * the correct spec, so the mutant's first wrong step shows as the divergence.
+   */
+  static void writeView(PrintWriter out, Path target, String trace) throws IOException {
+    Path dir = Files.createTempDirectory(target.toAbsolutePath().getParent(), ".refraft-cx-");
+    Path tmp = dir.resolve("counterexample.ndjson");
+    try {
+      Files.writeString(tmp, trace, StandardCharsets.UTF_8);
+      TraceView.write(List.of(tmp), false, TraceValidator.Options.defaults(), target, "counterexample");
+      out.println("view written to " + target);
+    } catch (TraceFormatException e) {
+      throw new IllegalStateException("the model checker wrote a malformed trace: " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(dir);
     }
   }
 

@@ -106,13 +106,21 @@ final class StepEncoder implements StepObserver {
 
   @Override
   public void diverged(String file, long line, TraceStep step, NodeState before) {
+    unvalidated(file, line, step, 1);
+  }
+
+  /**
+   * A step the spec did not explain: the divergent one ({@code flag} 1) or one after it (2), which
+   * the validator never reached; drawn from the trace's own state summary (its log is not known).
+   */
+  void unvalidated(String file, long line, TraceStep step, int flag) {
     int n = nodes.indexOf(step.node());
     sb.setLength(0);
     head(file, line, step, n);
     StateSummary s = step.state();
     state(s.term(), s.vote(), s.role().ordinal(), s.commitIndex(), s.lastLogIndex(), s.lastLogTerm(),
         s.leader());
-    sb.append(",0,0,[],\"\",0,1]\t");
+    sb.append(",0,0,[],\"\",0,").append(flag).append("]\t");
     emit(step);
   }
 

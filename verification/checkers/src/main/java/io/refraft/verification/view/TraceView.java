@@ -5,6 +5,7 @@ import io.refraft.spec.NodeState;
 import io.refraft.traces.TraceFormatException;
 import io.refraft.traces.TraceHeader;
 import io.refraft.traces.TraceReader;
+import io.refraft.traces.TraceStep;
 import io.refraft.traces.TraceWriter;
 import io.refraft.verification.trace.Divergence;
 import io.refraft.verification.trace.TraceValidator;
@@ -102,11 +103,30 @@ public final class TraceView {
     StepEncoder enc = new StepEncoder(data, nodes, initial);
     TraceValidator v = new TraceValidator(options, enc);
     ValidationResult r = run ? v.validateRun(files) : v.validateFile(files.get(0));
+    String rest = r.divergence().isPresent() && !run ? rest(files.get(0), r.divergence().get().line(), enc) : "";
     data.flush();
-    w.write("</script>\n<script type=\"application/json\" id=\"rf-verdict\">" + verdictJson(r, enc.fileNames())
-        + "</script>\n");
+    w.write("</script>\n<script type=\"application/json\" id=\"rf-verdict\">"
+        + verdictJson(r, enc.fileNames(), rest) + "</script>\n");
     w.write(page[1].replace("{{JS}}", resource("view.js")));
     return new Result(r, enc.steps(), 0);
+  }
+
+  /**
+   * Draws the steps after the divergence too (a counterexample's violation comes after the
+   * mutant's first wrong step), unvalidated. Returns why they stop early: a malformed line, which
+   * verify-trace never reaches past a divergence and so does not report either; "" when none.
+   */
+  private static String rest(Path file, long after, StepEncoder enc) throws IOException {
+    try (TraceReader r = TraceReader.open(file)) {
+      for (TraceStep s = r.next(); s != null; s = r.next()) {
+        if (r.line() > after) {
+          enc.unvalidated(r.file(), r.line(), s, 2);
+        }
+      }
+      return "";
+    } catch (TraceFormatException e) {
+      return "steps after the divergence are shown up to the first malformed line: " + e.getMessage();
+    }
   }
 
   private static String headerJson(TraceHeader h) throws IOException {
@@ -118,9 +138,11 @@ public final class TraceView {
   }
 
   /** The verdict, the divergence with the validator's expected/observed fields, and the file names by index. */
-  static String verdictJson(ValidationResult r, List<String> files) {
+  static String verdictJson(ValidationResult r, List<String> files, String rest) {
     StringBuilder sb = new StringBuilder();
-    sb.append("{\"valid\":").append(r.valid()).append(",\"events\":").append(r.events()).append(",\"lostSteps\":")
+    sb.append("{\"rest\":");
+    Html.jsonString(sb, rest);
+    sb.append(",\"valid\":").append(r.valid()).append(",\"events\":").append(r.events()).append(",\"lostSteps\":")
         .append(r.lostSteps()).append(",\"compositions\":").append(r.compositions()).append(",\"files\":[");
     for (int i = 0; i < files.size(); i++) {
       sb.append(i > 0 ? "," : "");

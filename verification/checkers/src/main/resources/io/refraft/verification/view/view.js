@@ -75,7 +75,7 @@
         }
       }
       lens[n] = e[F.last];
-      if (e[F.diverged]) divergedAt = s;
+      if (e[F.diverged] === 1) divergedAt = s;
     }
     checkpoints.push(Int32Array.from(latest));
   }
@@ -192,9 +192,15 @@
         g.fillStyle = '#ffd400';
         g.beginPath(); g.arc(x, y, Math.max(4, Math.min(9, stepW / 2)), 0, 7); g.fill();
       }
-      g.fillStyle = e[F.diverged] || s === divergedAt ? '#d6281e' : (KINDS[e[F.kind]] || '#9aa3ad');
       const r = Math.max(1.5, Math.min(5, stepW / 3));
-      g.beginPath(); g.arc(x, y, r, 0, 7); g.fill();
+      g.beginPath(); g.arc(x, y, r, 0, 7);
+      if (e[F.diverged] === 2) { // after the divergence: drawn from the trace alone, not validated
+        g.strokeStyle = KINDS[e[F.kind]] || '#9aa3ad'; g.lineWidth = 1.5; g.stroke();
+      } else {
+        g.fillStyle = s === divergedAt ? '#d6281e' : (KINDS[e[F.kind]] || '#9aa3ad');
+        g.fill();
+      }
+      if (counterexample && s === S - 1) { g.fillStyle = '#d6281e'; g.fillText('⚠', x - 5, y - 12); }
       if (truncated[s]) { g.fillStyle = '#c0241a'; g.fillText('✂', x - 4, y + 12); }
       if (stepW >= 18) { g.fillStyle = '#56606c'; g.fillText(String(number(s)), x - 5, TOP - 8); }
     }
@@ -332,7 +338,9 @@
     const d = verdict.divergence;
     let h = '<h2>' + (counterexample ? 'Counterexample step ' : 'Step ') + number(s) + ': ' + esc(nodes[n]) + ' #' + st.seq
       + ' <span class="tag">' + esc(e[F.kind]) + '</span>' + (e[F.diverged] || s === divergedAt ? '<span class="tag bad">divergence</span>' : '')
-      + (e[F.rolledBack] ? '<span class="tag bad">restart rolled back lost steps</span>' : '') + '</h2>';
+      + (e[F.rolledBack] ? '<span class="tag bad">restart rolled back lost steps</span>' : '')
+      + (e[F.diverged] === 2 ? '<span class="tag">after the divergence: not validated, state from the trace</span>' : '')
+      + (counterexample && s === S - 1 ? '<span class="tag bad">the invariant is violated after this step</span>' : '') + '</h2>';
     h += '<div>' + esc(verdict.files[e[F.file]] || '') + ':' + e[F.line] + (e[F.time] >= 0 ? ' · time ' + e[F.time] : '') + '</div>';
     if (d && s === divergedAt) {
       h += '<h3>Divergence (' + esc(d.kind) + ')</h3><div>' + esc(d.reason) + '</div><table class="diffs"><tr><td>field</td><td>expected (spec)</td><td>observed (trace)</td></tr>';
@@ -340,7 +348,7 @@
       h += '</table>';
     }
     h += '<h3>Input</h3><pre id="rf-input">' + esc(JSON.stringify(st.input)) + '</pre>';
-    h += '<h3>Spec actions</h3><div id="rf-actions">' + (e[F.actions].length ? e[F.actions].map(a => '<span class="tag">' + esc(a) + '</span>').join('') : '<i>none (not explained by the spec)</i>')
+    h += '<h3>Spec actions</h3><div id="rf-actions">' + (e[F.actions].length ? e[F.actions].map(a => '<span class="tag">' + esc(a) + '</span>').join('') : '<i>none: the spec does not explain this step</i>')
       + (e[F.composed] ? ' <span class="tag">composed of: ' + esc(e[F.composed]) + '</span>' : '') + '</div>';
     if (st.actions) h += '<div>the trace names: ' + esc(st.actions.join(', ')) + '</div>';
     h += '<h3>Outputs</h3>';
@@ -469,6 +477,7 @@
       h += '<div><a id="rf-goto-divergence">' + esc(d.file) + ':' + d.line + '</a>: ' + esc(d.node) + ' step ' + d.seq + ' (' + esc(d.kind) + '): ' + esc(d.reason) + '</div>';
       for (const f of d.diffs) h += '<div><code>' + esc(f.field) + '</code>: expected <code>' + esc(f.expected) + '</code>, observed <code>' + esc(f.observed) + '</code></div>';
     }
+    if (verdict.rest) h += '<div>' + esc(verdict.rest) + '</div>';
     box.innerHTML = h;
     const a = document.getElementById('rf-goto-divergence');
     if (a) a.addEventListener('click', () => { if (divergedAt >= 0) select(divergedAt); });
