@@ -12,7 +12,6 @@ import io.refraft.traces.MessageId;
 import io.refraft.traces.StateSummary;
 import io.refraft.traces.TraceInput;
 import io.refraft.traces.TraceStep;
-import io.refraft.traces.TraceWriter;
 import io.refraft.traces.TracedMessage;
 import io.refraft.verification.trace.StepObserver;
 import java.io.IOException;
@@ -36,13 +35,17 @@ final class StepEncoder implements StepObserver {
   /** Message ids remembered to link a receive to its send: the validator's default retention. */
   private static final int REMEMBERED = 1 << 17;
 
+  /** A role's bookkeeping is written whole at least every this many changes, in between only what changed. */
+  private static final int FULL_EVERY = 32;
+
   private final Writer out;
-  private final TraceWriter trace;
   private final List<NodeId> nodes;
   private final Map<String, Integer> files = new HashMap<>();
   private final List<String> fileNames = new ArrayList<>();
   private final NodeState[] last;
   private final String[] roleDetail;
+  private final List<Map<String, String>> roleTokens = new ArrayList<>();
+  private final int[] sinceFull;
   private final Map<MessageId, Integer> sentIds = new LinkedHashMap<>(1 << 10, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<MessageId, Integer> e) {
@@ -52,16 +55,18 @@ final class StepEncoder implements StepObserver {
   private final Map<MessageId, Boolean> received = new HashMap<>();
   private final StringBuilder sb = new StringBuilder(256);
   private int messages;
+  private List<Action> specActions;
   private long steps;
 
-  StepEncoder(Writer out, List<NodeId> nodes, List<NodeState> initial) throws IOException {
+  StepEncoder(Writer out, List<NodeId> nodes, List<NodeState> initial) {
     this.out = out;
-    this.trace = new TraceWriter(out);
     this.nodes = List.copyOf(nodes);
     this.last = initial.toArray(NodeState[]::new);
     this.roleDetail = new String[nodes.size()];
+    this.sinceFull = new int[nodes.size()];
     for (int i = 0; i < roleDetail.length; i++) {
       roleDetail[i] = roleDetail(last[i]);
+      roleTokens.add(tokens(roleDetail[i]));
     }
   }
 
@@ -84,24 +89,19 @@ final class StepEncoder implements StepObserver {
         after.log().lastTerm(), after.leader());
     sb.append(',');
     logDelta(prev.log(), after.log());
-    String detail = roleDetail(after);
     sb.append(',');
-    if (detail.equals(roleDetail[n])) {
-      sb.append('0');
-    } else {
-      str(detail);
-    }
-    roleDetail[n] = detail;
+    roleDelta(n, prev, after);
     sb.append(",[");
     for (int k = 0; k < actions.size(); k++) {
-      sb.append(k > 0 ? "," : "").append('"').append(actions.get(k).name()).append('"');
+      sb.append(k > 0 ? "," : "").append(actions.get(k).ordinal()); // names: the page's meta "actions"
     }
     sb.append("],");
     str(inputs);
     // a restart that rolled back lost steps replays from an earlier state than the node's last
-    sb.append(',').append(before == prev || before.equals(prev) ? 0 : 1).append(",0]\t");
+    sb.append(',').append(before == prev || before.equals(prev) ? 0 : 1).append(",0]");
     last[n] = after;
-    emit(step);
+    specActions = actions;
+    emit(step, false);
   }
 
   @Override
@@ -120,18 +120,69 @@ final class StepEncoder implements StepObserver {
     StateSummary s = step.state();
     state(s.term(), s.vote(), s.role().ordinal(), s.commitIndex(), s.lastLogIndex(), s.lastLogTerm(),
         s.leader());
-    sb.append(",0,0,[],\"\",0,").append(flag).append("]\t");
-    emit(step);
+    sb.append(",0,0,[],\"\",0,").append(flag).append(']');
+    specActions = null;
+    emit(step, true);
   }
 
-  private void emit(TraceStep step) {
+  private void emit(TraceStep step, boolean withState) {
+    sb.append('\t');
+    StepJson.append(sb, step, refOf(step.input()), withState, specActions);
+    sb.append('\n');
     try {
       out.append(sb);
-      trace.step(step);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     steps++;
+  }
+
+  /** The number of the message a step received, when the page holds its send; else -1. */
+  private int refOf(TraceInput in) {
+    if (in instanceof TraceInput.MessageReceived r) {
+      Integer id = sentIds.get(r.message().id());
+      return id == null ? -1 : id;
+    }
+    return -1;
+  }
+
+  /**
+   * A role's bookkeeping, as a delta: 0 unchanged; "=" and the whole of it; or only the parts
+   * ("; "-separated, each keyed by its first word) that changed. A leader's progress changes on
+   * most of its steps, one peer at a time.
+   */
+  private void roleDelta(int n, NodeState prev, NodeState after) {
+    String detail = roleDetail(after);
+    if (detail.equals(roleDetail[n])) {
+      sb.append('0');
+      return;
+    }
+    Map<String, String> now = tokens(detail);
+    boolean sameRole = prev.role().getClass() == after.role().getClass();
+    if (!sameRole || ++sinceFull[n] >= FULL_EVERY || !now.keySet().containsAll(roleTokens.get(n).keySet())) {
+      sinceFull[n] = 0;
+      str("=" + detail);
+    } else {
+      StringBuilder d = new StringBuilder();
+      now.forEach((k, v) -> {
+        if (!v.equals(roleTokens.get(n).get(k))) {
+          d.append(d.isEmpty() ? "" : "; ").append(v);
+        }
+      });
+      str(d.toString());
+    }
+    roleDetail[n] = detail;
+    roleTokens.set(n, now);
+  }
+
+  private static Map<String, String> tokens(String detail) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!detail.isEmpty()) {
+      for (String t : detail.split("; ")) {
+        out.put(t.substring(0, Math.max(0, t.indexOf(' '))), t);
+      }
+    }
+    return out;
   }
 
   /** Node, file, line, time, input kind and label, received message, sent messages. */
@@ -143,7 +194,7 @@ final class StepEncoder implements StepObserver {
       fileNames.add(file);
     }
     sb.append('[').append(n).append(',').append(f).append(',').append(line).append(',');
-    sb.append(step.time().isPresent() ? step.time().getAsLong() : -1).append(',');
+    sb.append(step.time().isPresent() ? step.time().getAsLong() : -1).append(',').append(step.seq()).append(',');
     str(step.input().type());
     sb.append(',');
     str(label(step.input()));
@@ -180,8 +231,7 @@ final class StepEncoder implements StepObserver {
    */
   static String label(TraceInput in) {
     return switch (in) {
-      case TraceInput.MessageReceived r -> "\u2190 " + r.message().id().from().name() + " "
-          + r.message().message().getClass().getSimpleName();
+      case TraceInput.MessageReceived r -> ""; // the page writes sender and type, which it holds anyway
       case TraceInput.ElectionTimeout t -> "election timeout";
       case TraceInput.HeartbeatTimeout h -> "heartbeat" + h.peer().map(p -> " to " + p.name()).orElse("");
       case TraceInput.ClientPropose p -> p.payloads().size() + (p.payloads().size() == 1 ? " command" : " commands");

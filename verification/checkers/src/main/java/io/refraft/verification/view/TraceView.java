@@ -91,20 +91,17 @@ public final class TraceView {
     String[] page = template().split(DATA, 2);
     w.write(page[0].replace("{{TITLE}}", Html.text(title)).replace("{{CSS}}", resource("view.css")));
     List<NodeId> nodes = header.config().members();
-    boolean unsafe = nodes.stream().anyMatch(n -> n.name().indexOf('<') >= 0);
-    Writer data = unsafe ? new LtEscaping(w) : w;
     w.write("<script type=\"application/json\" id=\"rf-meta\">{\"title\":" + Html.jsonString(title)
-        + ",\"header\":" + headerJson(header).replace("<", "\\u003c") + "}</script>\n");
+        + ",\"header\":" + headerJson(header).replace("<", "\\u003c") + ",\"actions\":" + actionNames() + "}</script>\n");
     w.write("<script type=\"text/plain\" id=\"rf-steps\">\n");
     List<NodeState> initial = new ArrayList<>();
     for (NodeId n : nodes) {
       initial.add(NodeState.initial(n, header.config()));
     }
-    StepEncoder enc = new StepEncoder(data, nodes, initial);
+    StepEncoder enc = new StepEncoder(w, nodes, initial);
     TraceValidator v = new TraceValidator(options, enc);
     ValidationResult r = run ? v.validateRun(files) : v.validateFile(files.get(0));
     String rest = r.divergence().isPresent() && !run ? rest(files.get(0), r.divergence().get().line(), enc) : "";
-    data.flush();
     w.write("</script>\n<script type=\"application/json\" id=\"rf-verdict\">"
         + verdictJson(r, enc.fileNames(), rest) + "</script>\n");
     w.write(page[1].replace("{{JS}}", resource("view.js")));
@@ -127,6 +124,15 @@ public final class TraceView {
     } catch (TraceFormatException e) {
       return "steps after the divergence are shown up to the first malformed line: " + e.getMessage();
     }
+  }
+
+  /** The spec's action names by ordinal: a step's actions are their ordinals. */
+  private static String actionNames() {
+    StringBuilder sb = new StringBuilder("[");
+    for (io.refraft.spec.Action a : io.refraft.spec.Action.values()) {
+      sb.append(sb.length() > 1 ? ",\"" : "\"").append(a.name()).append('"');
+    }
+    return sb.append(']').toString();
   }
 
   private static String headerJson(TraceHeader h) throws IOException {
@@ -187,36 +193,6 @@ public final class TraceView {
         throw new IllegalStateException("resource " + name + " missing from the build");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  /** Escapes '<' (only ever inside JSON strings here) so that no node id can close the script element. */
-  private static final class LtEscaping extends java.io.FilterWriter {
-    LtEscaping(Writer out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int c) throws IOException {
-      if (c == '<') {
-        out.write("\\u003c");
-      } else {
-        out.write(c);
-      }
-    }
-
-    @Override
-    public void write(char[] cbuf, int off, int len) throws IOException {
-      for (int i = off; i < off + len; i++) {
-        write(cbuf[i]);
-      }
-    }
-
-    @Override
-    public void write(String str, int off, int len) throws IOException {
-      for (int i = off; i < off + len; i++) {
-        write(str.charAt(i));
-      }
     }
   }
 }

@@ -4,9 +4,11 @@
 'use strict';
 (function () {
   // The layout of a step's data array, written by StepEncoder (the one writer) and read only here.
-  const F = { node: 0, file: 1, line: 2, time: 3, kind: 4, label: 5, recv: 6, dup: 7, recvCode: 8, sent: 9,
-    term: 10, vote: 11, role: 12, commit: 13, last: 14, lastTerm: 15, leader: 16, log: 17, roleDetail: 18,
-    actions: 19, composed: 20, rolledBack: 21, diverged: 22 };
+  // After the array, a tab and the step's fields as traces/FORMAT.md names them (StepJson): a received
+  // message the page holds is {"ref": its number}, and the state is only there for unvalidated steps.
+  const F = { node: 0, file: 1, line: 2, time: 3, seq: 4, kind: 5, label: 6, recv: 7, dup: 8, recvCode: 9, sent: 10,
+    term: 11, vote: 12, role: 13, commit: 14, last: 15, lastTerm: 16, leader: 17, log: 18, roleDetail: 19,
+    actions: 20, composed: 21, rolledBack: 22, diverged: 23 };
   // Input kinds with a color of their own; any other kind (a newer format's) is drawn grey and listed
   // by its name: adding a kind needs no change here unless it wants a color.
   const KINDS = { MessageReceived: '#4a6fa5', ElectionTimeout: '#d08a00', HeartbeatTimeout: '#7a8a99',
@@ -22,9 +24,11 @@
   const header = meta.header;
   const nodes = header.nodes;
   const N = nodes.length;
+  const ACTIONS = meta.actions;
   const counterexample = header.source && header.source.implementation === 'refraft-spec-model-checker';
 
   // ---- load: one pass over the lines, typed arrays for what the diagram draws ----
+  const t0 = performance.now();
   const text = document.getElementById('rf-steps').textContent;
   const lines = [];
   const E = [];
@@ -39,6 +43,7 @@
     at = nl + 1;
   }
   const S = E.length;
+  const t1 = performance.now();
   const node = new Int32Array(S), term = new Float64Array(S), role = new Int8Array(S);
   const prevSame = new Int32Array(S);
   const CK = 1024; // every CK steps, each node's latest step, to find states at any step quickly
@@ -54,6 +59,10 @@
     for (let s = 0; s < S; s++) {
       if (s % CK === 0) checkpoints.push(Int32Array.from(latest));
       const e = E[s], n = e[F.node];
+      e[F.actions] = e[F.actions].map(a => ACTIONS[a]);
+      if (e[F.kind] === 'MessageReceived' && e[F.label] === '' && e[F.recv] >= 0 && msgFrom[e[F.recv]] !== undefined) {
+        e[F.label] = '← ' + nodes[msgFrom[e[F.recv]]] + ' ' + (MESSAGES[e[F.recvCode]] || e[F.recvCode]);
+      } else if (e[F.kind] === 'MessageReceived' && e[F.label] === '') e[F.label] = '← ' + (MESSAGES[e[F.recvCode]] || '');
       node[s] = n; term[s] = e[F.term]; role[s] = e[F.role];
       prevSame[s] = latest[n]; latest[n] = s;
       const sent = e[F.sent];
@@ -79,15 +88,34 @@
     }
     checkpoints.push(Int32Array.from(latest));
   }
+  const t2 = performance.now();
   if (divergedAt < 0 && verdict.divergence) {
     const d = verdict.divergence;
     for (let s = S - 1; s >= 0; s--) {
-      if (nodes[node[s]] === d.node && stepOf(s).seq === d.seq) { divergedAt = s; break; }
+      if (nodes[node[s]] === d.node && E[s][F.seq] === d.seq) { divergedAt = s; break; }
     }
   }
 
-  function stepOf(s) { // the trace's own JSON of step s, parsed on demand
-    return JSON.parse(text.slice(lines[s][0], lines[s][1]));
+  function fields(s) { return JSON.parse(text.slice(lines[s][0], lines[s][1])); }
+  /** Step s as its trace line has it (traces/FORMAT.md §5), rebuilt on demand. */
+  function stepOf(s) {
+    const e = E[s], f = fields(s);
+    const out = { node: nodes[e[F.node]], seq: e[F.seq] };
+    if (e[F.time] >= 0) out.time = e[F.time];
+    out.input = f.input;
+    if (f.input.ref !== undefined) {
+      const from = sendStep[f.input.ref], sent = E[from][F.sent];
+      let k = 0;
+      while (sent[3 * k] !== f.input.ref) k++;
+      out.input = { type: f.input.type, message: fields(from).sent[k] };
+    }
+    if (f.actions === 1) out.actions = e[F.actions]; else if (f.actions) out.actions = f.actions;
+    out.state = f.state || { term: e[F.term], vote: e[F.vote] < 0 ? null : nodes[e[F.vote]], role: ROLES[e[F.role]],
+      commitIndex: e[F.commit], lastLogIndex: e[F.last], lastLogTerm: e[F.lastTerm], leader: e[F.leader] < 0 ? null : nodes[e[F.leader]] };
+    if (f.persisted) out.persisted = f.persisted;
+    out.sent = f.sent;
+    if (f.reads) out.reads = f.reads;
+    return out;
   }
   function number(s) { return counterexample && E[s][F.time] >= 0 ? E[s][F.time] : s + 1; }
   /** Each node's latest step at or before s (-1: none yet). */
@@ -112,10 +140,16 @@
     }
     return out;
   }
+  /** A role's bookkeeping after step s: the last whole record ("=...") with the changed parts since laid over it. */
   function roleDetailAt(s) {
+    const later = new Map();
     for (let t = s; t >= 0; t = prevSame[t]) {
       const d = E[t][F.roleDetail];
-      if (d !== 0) return d;
+      if (d === 0) continue;
+      const full = d[0] === '=';
+      const parts = (full ? d.slice(1) : d).split('; ').filter(Boolean);
+      if (!full) { for (const p of parts) { const k = p.split(' ')[0]; if (!later.has(k)) later.set(k, p); } continue; }
+      return parts.map(p => later.get(p.split(' ')[0]) || p).join('; ');
     }
     return '';
   }
@@ -351,6 +385,7 @@
     h += '<h3>Spec actions</h3><div id="rf-actions">' + (e[F.actions].length ? e[F.actions].map(a => '<span class="tag">' + esc(a) + '</span>').join('') : '<i>none: the spec does not explain this step</i>')
       + (e[F.composed] ? ' <span class="tag">composed of: ' + esc(e[F.composed]) + '</span>' : '') + '</div>';
     if (st.actions) h += '<div>the trace names: ' + esc(st.actions.join(', ')) + '</div>';
+    else h += '<div>the trace names no actions</div>';
     h += '<h3>Outputs</h3>';
     if (st.persisted) h += '<div>persisted</div><pre>' + esc(JSON.stringify(st.persisted)) + '</pre>';
     h += '<div>sent ' + st.sent.length + '</div>' + st.sent.map(m => '<pre>' + esc(JSON.stringify(m)) + '</pre>').join('');
@@ -362,7 +397,7 @@
     }
     const cut = truncated[s] ? E[s][F.log][0] : 0;
     h += '<tr><td>log</td><td>' + cells(before.log, before.commitIndex, cut) + '</td><td>' + cells(after.log, after.commitIndex, 0) + '</td></tr></table>';
-    h += '<h3>Trace line</h3><pre>' + esc(text.slice(lines[s][0], lines[s][1])) + '</pre>';
+    h += '<h3>Trace line</h3><pre>' + esc(JSON.stringify(st)) + '</pre>';
     detail.innerHTML = h;
   }
 
@@ -485,7 +520,7 @@
 
   // what the browser tests read
   window.refraftView = { steps: S, nodes: nodes, select: select, selected: () => selected, divergedAt: divergedAt,
-    number: number, ready: false };
+    number: number, timings: { start: t0, parsed: t1, indexed: t2 }, layout: () => ({ first: first, stepW: stepW, x0: 60 }), ready: false };
   if (S > 0) select(selected); else detail.textContent = 'The trace has no steps.';
   requestAnimationFrame(() => {
     window.refraftView.ready = true;
