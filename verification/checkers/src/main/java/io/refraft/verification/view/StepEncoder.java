@@ -16,14 +16,14 @@ import io.refraft.traces.TracedMessage;
 import io.refraft.verification.trace.StepObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Writes one line per step the validator takes: a JSON array of what the diagram draws (the
@@ -38,36 +38,42 @@ final class StepEncoder implements StepObserver {
   /** A role's bookkeeping is written whole at least every this many changes, in between only what changed. */
   private static final int FULL_EVERY = 32;
 
-  private final Writer out;
+  private final OutputStream out;
   private final List<NodeId> nodes;
   private final Map<String, Integer> files = new HashMap<>();
   private final List<String> fileNames = new ArrayList<>();
   private final NodeState[] last;
-  private final String[] roleDetail;
-  private final List<Map<String, String>> roleTokens = new ArrayList<>();
   private final int[] sinceFull;
-  private final Map<MessageId, Integer> sentIds = new LinkedHashMap<>(1 << 10, 0.75f, false) {
+  private final Map<NodeId, Integer> index = new HashMap<>();
+  /** Per message id: {its number, times received}. */
+  private final Map<MessageId, int[]> sentIds = new LinkedHashMap<>(1 << 10, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<MessageId, Integer> e) {
+    protected boolean removeEldestEntry(Map.Entry<MessageId, int[]> e) {
       return size() > REMEMBERED;
     }
   };
-  private final Map<MessageId, Boolean> received = new HashMap<>();
   private final StringBuilder sb = new StringBuilder(256);
   private int messages;
   private List<Action> specActions;
   private long steps;
 
-  StepEncoder(Writer out, List<NodeId> nodes, List<NodeState> initial) {
+  StepEncoder(OutputStream out, List<NodeId> nodes, List<NodeState> initial) {
     this.out = out;
     this.nodes = List.copyOf(nodes);
     this.last = initial.toArray(NodeState[]::new);
-    this.roleDetail = new String[nodes.size()];
     this.sinceFull = new int[nodes.size()];
-    for (int i = 0; i < roleDetail.length; i++) {
-      roleDetail[i] = roleDetail(last[i]);
-      roleTokens.add(tokens(roleDetail[i]));
+    for (int i = 0; i < nodes.size(); i++) {
+      index.put(nodes.get(i), i);
     }
+  }
+
+  private int index(NodeId id) {
+    for (int k = 0; k < nodes.size(); k++) {
+      if (nodes.get(k) == id) {
+        return k;
+      }
+    }
+    return index.get(id);
   }
 
   long steps() {
@@ -81,7 +87,7 @@ final class StepEncoder implements StepObserver {
   @Override
   public void accepted(String file, long line, TraceStep step, NodeState before, NodeState after,
       List<Action> actions, String inputs) {
-    int n = nodes.indexOf(step.node());
+    int n = index(step.node());
     NodeState prev = last[n];
     sb.setLength(0);
     head(file, line, step, n);
@@ -90,7 +96,7 @@ final class StepEncoder implements StepObserver {
     sb.append(',');
     logDelta(prev.log(), after.log());
     sb.append(',');
-    roleDelta(n, prev, after);
+    roleDelta(n, prev.role(), after.role());
     sb.append(",[");
     for (int k = 0; k < actions.size(); k++) {
       sb.append(k > 0 ? "," : "").append(actions.get(k).ordinal()); // names: the page's meta "actions"
@@ -114,7 +120,7 @@ final class StepEncoder implements StepObserver {
    * the validator never reached; drawn from the trace's own state summary (its log is not known).
    */
   void unvalidated(String file, long line, TraceStep step, int flag) {
-    int n = nodes.indexOf(step.node());
+    int n = index(step.node());
     sb.setLength(0);
     head(file, line, step, n);
     StateSummary s = step.state();
@@ -130,7 +136,8 @@ final class StepEncoder implements StepObserver {
     StepJson.append(sb, step, refOf(step.input()), withState, specActions);
     sb.append('\n');
     try {
-      out.append(sb);
+      // ASCII but for names and free text: the JDK's encoder copies such a string in bulk
+      out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -140,8 +147,8 @@ final class StepEncoder implements StepObserver {
   /** The number of the message a step received, when the page holds its send; else -1. */
   private int refOf(TraceInput in) {
     if (in instanceof TraceInput.MessageReceived r) {
-      Integer id = sentIds.get(r.message().id());
-      return id == null ? -1 : id;
+      int[] id = sentIds.get(r.message().id());
+      return id == null ? -1 : id[0];
     }
     return -1;
   }
@@ -149,40 +156,40 @@ final class StepEncoder implements StepObserver {
   /**
    * A role's bookkeeping, as a delta: 0 unchanged; "=" and the whole of it; or only the parts
    * ("; "-separated, each keyed by its first word) that changed. A leader's progress changes on
-   * most of its steps, one peer at a time.
+   * most of its steps, one peer at a time, so the page stores that peer's alone.
    */
-  private void roleDelta(int n, NodeState prev, NodeState after) {
-    String detail = roleDetail(after);
-    if (detail.equals(roleDetail[n])) {
+  private void roleDelta(int n, Role was, Role now) {
+    if (was == now) {
       sb.append('0');
       return;
     }
-    Map<String, String> now = tokens(detail);
-    boolean sameRole = prev.role().getClass() == after.role().getClass();
-    if (!sameRole || ++sinceFull[n] >= FULL_EVERY || !now.keySet().containsAll(roleTokens.get(n).keySet())) {
-      sinceFull[n] = 0;
-      str("=" + detail);
-    } else {
+    if (was instanceof Role.Leader a && now instanceof Role.Leader b && ++sinceFull[n] < FULL_EVERY) {
       StringBuilder d = new StringBuilder();
-      now.forEach((k, v) -> {
-        if (!v.equals(roleTokens.get(n).get(k))) {
-          d.append(d.isEmpty() ? "" : "; ").append(v);
+      for (NodeId p : nodes) {
+        Role.Progress y = b.progress().get(p);
+        if (y != null && !y.equals(a.progress().get(p))) {
+          progress(d.append(d.isEmpty() ? "" : "; "), p, y);
         }
-      });
-      str(d.toString());
-    }
-    roleDetail[n] = detail;
-    roleTokens.set(n, now);
-  }
-
-  private static Map<String, String> tokens(String detail) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (!detail.isEmpty()) {
-      for (String t : detail.split("; ")) {
-        out.put(t.substring(0, Math.max(0, t.indexOf(' '))), t);
       }
+      if (!a.recentlyActive().equals(b.recentlyActive())) {
+        d.append(d.isEmpty() ? "" : "; ").append("recently active ").append(sorted(b.recentlyActive()));
+      }
+      if (!a.reads().equals(b.reads())) {
+        reads(d.append(d.isEmpty() ? "" : "; "), b.reads());
+      }
+      if (d.isEmpty()) {
+        sb.append('0');
+      } else {
+        str(d.toString());
+      }
+      return;
     }
-    return out;
+    if (was.equals(now)) {
+      sb.append('0');
+      return;
+    }
+    sinceFull[n] = 0;
+    str("=" + roleDetail(now));
   }
 
   /** Node, file, line, time, input kind and label, received message, sent messages. */
@@ -203,8 +210,8 @@ final class StepEncoder implements StepObserver {
     for (int k = 0; k < step.sent().size(); k++) {
       TracedMessage m = step.sent().get(k);
       int id = messages++;
-      sentIds.put(m.id(), id);
-      sb.append(k > 0 ? "," : "").append(id).append(',').append(nodes.indexOf(m.id().to())).append(",\"")
+      sentIds.put(m.id(), new int[] {id, 0});
+      sb.append(k > 0 ? "," : "").append(id).append(',').append(index(m.id().to())).append(",\"")
           .append(code(m.message())).append('"');
     }
     sb.append(']');
@@ -213,12 +220,9 @@ final class StepEncoder implements StepObserver {
   /** The received message's number and whether it was received before; -1 when not a receive or unknown. */
   private void received(TraceInput in) {
     if (in instanceof TraceInput.MessageReceived r) {
-      Integer id = sentIds.get(r.message().id());
-      boolean again = received.put(r.message().id(), Boolean.TRUE) != null;
-      if (received.size() > REMEMBERED) {
-        received.clear();
-      }
-      sb.append(',').append(id == null ? -1 : id).append(',').append(again ? 1 : 0).append(",\"")
+      int[] id = sentIds.get(r.message().id());
+      boolean again = id != null && id[1]++ > 0;
+      sb.append(',').append(id == null ? -1 : id[0]).append(',').append(again ? 1 : 0).append(",\"")
           .append(code(r.message().message())).append('"');
     } else {
       sb.append(",-1,0,\"\"");
@@ -261,9 +265,9 @@ final class StepEncoder implements StepObserver {
 
   private void state(long term, Optional<NodeId> vote, int role, long commit, long lastIndex, long lastTerm,
       Optional<NodeId> leader) {
-    sb.append(',').append(term).append(',').append(vote.map(nodes::indexOf).orElse(-1)).append(',').append(role)
+    sb.append(',').append(term).append(',').append(vote.isPresent() ? index(vote.get()) : -1).append(',').append(role)
         .append(',').append(commit).append(',').append(lastIndex).append(',').append(lastTerm).append(',')
-        .append(leader.map(nodes::indexOf).orElse(-1));
+        .append(leader.isPresent() ? index(leader.get()) : -1);
   }
 
   /** 0 when the log is unchanged, else [k, e...]: keep the first k entries, then append e (term; -term for a no-op). */
@@ -286,23 +290,34 @@ final class StepEncoder implements StepObserver {
   }
 
   /** A role's bookkeeping in words: votes of a (pre-)candidate, a leader's progress and reads. */
-  static String roleDetail(NodeState s) {
-    return switch (s.role()) {
+  private String roleDetail(Role r) {
+    return switch (r) {
       case Role.Follower f -> "";
       case Role.PreCandidate p -> "pre-votes granted " + sorted(p.granted()) + ", answered " + sorted(p.responded());
       case Role.Candidate c -> "votes granted " + sorted(c.granted()) + ", answered " + sorted(c.responded());
       case Role.Leader l -> {
         StringBuilder b = new StringBuilder();
-        new TreeMap<>(l.progress()).forEach((k, v) -> b.append(k).append(" next=").append(v.next()).append(" match=")
-            .append(v.match()).append("; "));
+        for (NodeId p : nodes) {
+          Role.Progress x = l.progress().get(p);
+          if (x != null) {
+            progress(b, p, x).append("; ");
+          }
+        }
         b.append("recently active ").append(sorted(l.recentlyActive()));
         if (l.reads().round() > 0 || !l.reads().pending().isEmpty()) {
-          b.append("; read round ").append(l.reads().round()).append(", pending reads ")
-              .append(l.reads().pending().size());
+          reads(b.append("; "), l.reads());
         }
         yield b.toString();
       }
     };
+  }
+
+  private static StringBuilder progress(StringBuilder b, NodeId p, Role.Progress x) {
+    return b.append(p.name()).append(" next=").append(x.next()).append(" match=").append(x.match());
+  }
+
+  private static void reads(StringBuilder b, Role.Reads r) {
+    b.append("read round ").append(r.round()).append(", pending reads ").append(r.pending().size());
   }
 
   private static List<String> sorted(java.util.Set<NodeId> ids) {
@@ -310,6 +325,6 @@ final class StepEncoder implements StepObserver {
   }
 
   private void str(String s) {
-    Html.jsonString(sb, s);
+    PageText.jsonString(sb, s);
   }
 }

@@ -94,7 +94,7 @@ final class StepJson {
       case TraceInput.ElectionTimeout t -> { }
       case TraceInput.HeartbeatTimeout h -> h.peer().ifPresent(p -> {
         sb.append(",\"peer\":");
-        Html.jsonString(sb, p.name());
+        PageText.jsonString(sb, p.name());
       });
       case TraceInput.ClientPropose p -> {
         sb.append(",\"payloads\":[");
@@ -142,11 +142,11 @@ final class StepJson {
   private static void message(StringBuilder sb, TracedMessage tm) {
     Message m = tm.message();
     sb.append("{\"id\":");
-    Html.jsonString(sb, tm.id().from().name() + "/" + tm.id().to().name() + "/" + tm.id().seq());
+    PageText.jsonString(sb, tm.id().from().name() + "/" + tm.id().to().name() + "/" + tm.id().seq());
     sb.append(",\"type\":\"").append(m.getClass().getSimpleName()).append("\",\"from\":");
-    Html.jsonString(sb, m.from().name());
+    PageText.jsonString(sb, m.from().name());
     sb.append(",\"to\":");
-    Html.jsonString(sb, m.to().name());
+    PageText.jsonString(sb, m.to().name());
     sb.append(",\"term\":").append(m.term());
     switch (m) {
       case Message.RequestVoteRequest r -> sb.append(",\"lastLogIndex\":").append(r.lastLogIndex())
@@ -195,7 +195,7 @@ final class StepJson {
 
   private static void id(StringBuilder sb, Optional<NodeId> id) {
     if (id.isPresent()) {
-      Html.jsonString(sb, id.get().name());
+      PageText.jsonString(sb, id.get().name());
     } else {
       sb.append("null");
     }

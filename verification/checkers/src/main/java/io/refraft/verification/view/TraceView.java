@@ -10,13 +10,13 @@ import io.refraft.traces.TraceWriter;
 import io.refraft.verification.trace.Divergence;
 import io.refraft.verification.trace.TraceValidator;
 import io.refraft.verification.trace.ValidationResult;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,8 +58,7 @@ public final class TraceView {
       readable(tmp);
       Result r;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          Writer w = new BufferedWriter(new OutputStreamWriter(java.nio.channels.Channels.newOutputStream(ch),
-              StandardCharsets.UTF_8), 1 << 16)) {
+          OutputStream w = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         r = write(header, files, run, options, w, title);
         w.flush();
         ch.force(true);
@@ -87,21 +86,30 @@ public final class TraceView {
   }
 
   private static Result write(TraceHeader header, List<Path> files, boolean run, TraceValidator.Options options,
-      Writer w, String title) throws IOException, TraceFormatException {
+      OutputStream os, String title) throws IOException, TraceFormatException {
+    Text w = s -> os.write(s.getBytes(StandardCharsets.UTF_8));
     String[] page = template().split(DATA, 2);
-    w.write(page[0].replace("{{TITLE}}", Html.text(title)).replace("{{CSS}}", resource("view.css")));
+    w.write(page[0].replace("{{TITLE}}", PageText.text(title)).replace("{{CSS}}", resource("view.css")));
     List<NodeId> nodes = header.config().members();
-    w.write("<script type=\"application/json\" id=\"rf-meta\">{\"title\":" + Html.jsonString(title)
+    w.write("<script type=\"application/json\" id=\"rf-meta\">{\"title\":" + PageText.jsonString(title)
         + ",\"header\":" + headerJson(header).replace("<", "\\u003c") + ",\"actions\":" + actionNames() + "}</script>\n");
     w.write("<script type=\"text/plain\" id=\"rf-steps\">\n");
     List<NodeState> initial = new ArrayList<>();
     for (NodeId n : nodes) {
       initial.add(NodeState.initial(n, header.config()));
     }
-    StepEncoder enc = new StepEncoder(w, nodes, initial);
-    TraceValidator v = new TraceValidator(options, enc);
-    ValidationResult r = run ? v.validateRun(files) : v.validateFile(files.get(0));
-    String rest = r.divergence().isPresent() && !run ? rest(files.get(0), r.divergence().get().line(), enc) : "";
+    StepEncoder enc = new StepEncoder(os, nodes, initial);
+    Pipeline pipe = new Pipeline(enc);
+    ValidationResult r;
+    String rest;
+    try {
+      TraceValidator v = new TraceValidator(options, pipe);
+      r = run ? v.validateRun(files) : v.validateFile(files.get(0));
+      rest = r.divergence().isPresent() && !run ? rest(files.get(0), r.divergence().get().line(), pipe) : "";
+      pipe.finish();
+    } finally {
+      pipe.abort();
+    }
     w.write("</script>\n<script type=\"application/json\" id=\"rf-verdict\">"
         + verdictJson(r, enc.fileNames(), rest) + "</script>\n");
     w.write(page[1].replace("{{JS}}", resource("view.js")));
@@ -113,11 +121,11 @@ public final class TraceView {
    * mutant's first wrong step), unvalidated. Returns why they stop early: a malformed line, which
    * verify-trace never reaches past a divergence and so does not report either; "" when none.
    */
-  private static String rest(Path file, long after, StepEncoder enc) throws IOException {
+  private static String rest(Path file, long after, Pipeline pipe) throws IOException {
     try (TraceReader r = TraceReader.open(file)) {
       for (TraceStep s = r.next(); s != null; s = r.next()) {
         if (r.line() > after) {
-          enc.unvalidated(r.file(), r.line(), s, 2);
+          pipe.unvalidated(r.file(), r.line(), s);
         }
       }
       return "";
@@ -135,6 +143,11 @@ public final class TraceView {
     return sb.append(']').toString();
   }
 
+  /** Writes text to the page. */
+  private interface Text {
+    void write(String s) throws IOException;
+  }
+
   private static String headerJson(TraceHeader h) throws IOException {
     StringWriter sw = new StringWriter();
     try (TraceWriter tw = new TraceWriter(sw)) {
@@ -147,12 +160,12 @@ public final class TraceView {
   static String verdictJson(ValidationResult r, List<String> files, String rest) {
     StringBuilder sb = new StringBuilder();
     sb.append("{\"rest\":");
-    Html.jsonString(sb, rest);
+    PageText.jsonString(sb, rest);
     sb.append(",\"valid\":").append(r.valid()).append(",\"events\":").append(r.events()).append(",\"lostSteps\":")
         .append(r.lostSteps()).append(",\"compositions\":").append(r.compositions()).append(",\"files\":[");
     for (int i = 0; i < files.size(); i++) {
       sb.append(i > 0 ? "," : "");
-      Html.jsonString(sb, files.get(i));
+      PageText.jsonString(sb, files.get(i));
     }
     sb.append("],\"divergence\":");
     if (r.divergence().isEmpty()) {
@@ -160,24 +173,24 @@ public final class TraceView {
     }
     Divergence d = r.divergence().get();
     sb.append("{\"file\":");
-    Html.jsonString(sb, d.file());
+    PageText.jsonString(sb, d.file());
     sb.append(",\"line\":").append(d.line()).append(",\"node\":");
-    Html.jsonString(sb, d.node().name());
+    PageText.jsonString(sb, d.node().name());
     sb.append(",\"seq\":").append(d.seq()).append(",\"kind\":");
-    Html.jsonString(sb, d.kind().name().toLowerCase(Locale.ROOT));
+    PageText.jsonString(sb, d.kind().name().toLowerCase(Locale.ROOT));
     sb.append(",\"reason\":");
-    Html.jsonString(sb, d.reason());
+    PageText.jsonString(sb, d.reason());
     sb.append(",\"explain\":");
-    Html.jsonString(sb, d.explain());
+    PageText.jsonString(sb, d.explain());
     sb.append(",\"diffs\":[");
     for (int i = 0; i < d.diffs().size(); i++) {
       Divergence.FieldDiff f = d.diffs().get(i);
       sb.append(i > 0 ? "," : "").append("{\"field\":");
-      Html.jsonString(sb, f.field());
+      PageText.jsonString(sb, f.field());
       sb.append(",\"expected\":");
-      Html.jsonString(sb, f.expected());
+      PageText.jsonString(sb, f.expected());
       sb.append(",\"observed\":");
-      Html.jsonString(sb, f.observed());
+      PageText.jsonString(sb, f.observed());
       sb.append('}');
     }
     return sb.append("]}}").toString();

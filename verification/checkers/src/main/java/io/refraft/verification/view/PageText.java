@@ -1,10 +1,14 @@
 package io.refraft.verification.view;
 
 /** JSON strings safe inside an HTML script element: '<', '>' and '&' escaped too. */
-final class Html {
-  private Html() {}
+final class PageText {
+  private PageText() {}
 
   static void jsonString(StringBuilder sb, String s) {
+    if (plain(s)) { // the common case (names, types, base64): one bulk copy
+      sb.append('"').append(s).append('"');
+      return;
+    }
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -25,6 +29,16 @@ final class Html {
       }
     }
     sb.append('"');
+  }
+
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x2028) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String jsonString(String s) {
