@@ -154,6 +154,18 @@ class TraceViewBrowserTest {
     new Actions(driver).moveToElement(lanes, (int) Math.round(x - lanes.getSize().getWidth() / 2.0), 0).click().perform();
     assertEquals(target, selected());
     screenshot("corpus-log-conflict-repair");
+
+    // refraft test's report links each node's steps: #node=ID
+    Path page = dir.resolve("corpus.html");
+    driver.get("about:blank"); // a new fragment alone would not load the page again
+    driver.get(page.toAbsolutePath().toUri() + "#node=n2");
+    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d ->
+        Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return !!(window.refraftView && refraftView.ready)")));
+    List<WebElement> rows = driver.findElements(By.cssSelector(".row"));
+    long n2 = lines.stream().skip(1).filter(l -> l.startsWith("{\"node\":\"n2\"")).count();
+    assertEquals(n2, rows.size(), "only n2's steps are listed");
+    List<String> nodesListed = rows.stream().map(e -> e.getAttribute("data-node")).toList();
+    assertTrue(nodesListed.stream().allMatch("n2"::equals), "every row is n2's: " + nodesListed);
   }
 
   @Test

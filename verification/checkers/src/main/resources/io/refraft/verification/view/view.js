@@ -339,7 +339,7 @@
     for (let i = a; i < b; i++) {
       const s = r ? r[i] : i, e = E[s];
       const cls = 'row' + (s === selected ? ' sel' : '') + (s === divergedAt ? ' div' : '');
-      html += '<div class="' + cls + '" data-step="' + s + '" style="top:' + (i * ROW) + 'px"><span class="num">'
+      html += '<div class="' + cls + '" data-step="' + s + '" data-node="' + esc(nodes[e[F.node]]) + '" style="top:' + (i * ROW) + 'px"><span class="num">'
         + number(s) + '</span>' + esc(nodes[e[F.node]]) + ' ' + esc(e[F.label]) + ' → ' + esc(ROLES[e[F.role]])
         + ' t' + e[F.term] + ' [' + esc(e[F.actions].join(', ')) + ']</div>';
     }
@@ -522,6 +522,16 @@
   window.refraftView = { steps: S, nodes: nodes, select: select, selected: () => selected, divergedAt: divergedAt,
     number: number, timings: { start: t0, parsed: t1, indexed: t2 }, layout: () => ({ first: first, stepW: stepW, x0: 60 }), ready: false };
   if (S > 0) select(selected); else detail.textContent = 'The trace has no steps.';
+  // links into the page (refraft test's report): #node=ID shows that node's steps, #divergence the divergence
+  const hash = decodeURIComponent(location.hash.slice(1));
+  if (hash.startsWith('node=') && S > 0) {
+    search.value = hash.slice(5);
+    matches = []; const m = matcher('node:' + hash.slice(5));
+    for (let s = 0; s < S; s++) if (m(s)) matches.push(s);
+    matchSet = new Set(matches);
+    document.getElementById('matches').textContent = matches.length + ' steps';
+    if (matches.length) select(matches[0]); else redraw();
+  } else if (hash === 'divergence' && divergedAt >= 0) select(divergedAt);
   requestAnimationFrame(() => {
     window.refraftView.ready = true;
     window.refraftView.readyMs = performance.now();
