@@ -53,6 +53,9 @@ final class StepEncoder implements StepObserver {
     }
   };
   private final StringBuilder sb = new StringBuilder(256);
+  /** The step's input as StepJson writes it, and its label, set before the step's line is begun. */
+  private final StringBuilder input = new StringBuilder(128);
+  private String label;
   private int messages;
   private List<Action> specActions;
   private long steps;
@@ -133,7 +136,7 @@ final class StepEncoder implements StepObserver {
 
   private void emit(TraceStep step, boolean withState) {
     sb.append('\t');
-    StepJson.append(sb, step, refOf(step.input()), withState, specActions);
+    StepJson.append(sb, step, input, withState, specActions);
     sb.append('\n');
     try {
       // ASCII but for names and free text: the JDK's encoder copies such a string in bulk
@@ -194,6 +197,8 @@ final class StepEncoder implements StepObserver {
 
   /** Node, file, line, time, input kind and label, received message, sent messages. */
   private void head(String file, long line, TraceStep step, int n) {
+    input.setLength(0);
+    label = StepJson.input(input, step.input(), refOf(step.input()));
     Integer f = files.get(file);
     if (f == null) {
       f = fileNames.size();
@@ -204,7 +209,7 @@ final class StepEncoder implements StepObserver {
     sb.append(step.time().isPresent() ? step.time().getAsLong() : -1).append(',').append(step.seq()).append(',');
     str(step.input().type());
     sb.append(',');
-    str(label(step.input()));
+    str(label);
     received(step.input());
     sb.append(",[");
     for (int k = 0; k < step.sent().size(); k++) {
@@ -227,21 +232,6 @@ final class StepEncoder implements StepObserver {
     } else {
       sb.append(",-1,0,\"\"");
     }
-  }
-
-  /**
-   * What the diagram writes beside a step for its input. The one place that knows the input kinds:
-   * a new kind is one more case here (and, if it wants a color, one entry in view.js's KINDS).
-   */
-  static String label(TraceInput in) {
-    return switch (in) {
-      case TraceInput.MessageReceived r -> ""; // the page writes sender and type, which it holds anyway
-      case TraceInput.ElectionTimeout t -> "election timeout";
-      case TraceInput.HeartbeatTimeout h -> "heartbeat" + h.peer().map(p -> " to " + p.name()).orElse("");
-      case TraceInput.ClientPropose p -> p.payloads().size() + (p.payloads().size() == 1 ? " command" : " commands");
-      case TraceInput.ReadIndexRequest r -> "read " + r.requestId();
-      case TraceInput.Restart r -> "restart";
-    };
   }
 
   /** A message type in two or three letters: the diagram's arrows and the search use it. */

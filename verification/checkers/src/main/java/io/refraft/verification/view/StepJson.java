@@ -27,13 +27,12 @@ final class StepJson {
   private StepJson() {}
 
   /**
-   * Appends the step; {@code ref} is the received message's number when the page holds it (else -1),
+   * Appends the step; {@code input} is its input as {@link #input} wrote it,
    * {@code withState} whether to write the post-state (a step the spec did not explain), {@code spec}
    * the spec's actions for the step (null: none), which the trace's, when equal, refer to.
    */
-  static void append(StringBuilder sb, TraceStep s, int ref, boolean withState, List<Action> spec) {
-    sb.append("{\"input\":");
-    input(sb, s.input(), ref);
+  static void append(StringBuilder sb, TraceStep s, CharSequence input, boolean withState, List<Action> spec) {
+    sb.append("{\"input\":").append(input);
     if (s.actions().isPresent() && s.actions().get().equals(spec)) {
       sb.append(",\"actions\":1"); // the trace names the spec's actions
     } else {
@@ -79,10 +78,15 @@ final class StepJson {
     sb.append('}');
   }
 
-  /** The input's fields: the one place besides StepEncoder.label that knows the input kinds. */
-  private static void input(StringBuilder sb, TraceInput in, int ref) {
+  /**
+   * Appends the input's fields and returns what the diagram writes beside the step: the one place
+   * that knows the input kinds, so a new kind is one more case here (and, if it wants a color of its
+   * own, one entry in view.js's KINDS; the page shows any other kind by its name). {@code ref} is the
+   * received message's number when the page holds its send, else -1.
+   */
+  static String input(StringBuilder sb, TraceInput in, int ref) {
     sb.append("{\"type\":\"").append(in.type()).append('"');
-    switch (in) {
+    String label = switch (in) {
       case TraceInput.MessageReceived r -> {
         if (ref >= 0) {
           sb.append(",\"ref\":").append(ref);
@@ -90,12 +94,16 @@ final class StepJson {
           sb.append(",\"message\":");
           message(sb, r.message());
         }
+        yield ""; // the page writes sender and type, which it holds anyway
       }
-      case TraceInput.ElectionTimeout t -> { }
-      case TraceInput.HeartbeatTimeout h -> h.peer().ifPresent(p -> {
-        sb.append(",\"peer\":");
-        PageText.jsonString(sb, p.name());
-      });
+      case TraceInput.ElectionTimeout t -> "election timeout";
+      case TraceInput.HeartbeatTimeout h -> {
+        h.peer().ifPresent(p -> {
+          sb.append(",\"peer\":");
+          PageText.jsonString(sb, p.name());
+        });
+        yield "heartbeat" + h.peer().map(p -> " to " + p.name()).orElse("");
+      }
       case TraceInput.ClientPropose p -> {
         sb.append(",\"payloads\":[");
         for (int k = 0; k < p.payloads().size(); k++) {
@@ -104,11 +112,16 @@ final class StepJson {
           sb.append('}');
         }
         sb.append(']');
+        yield p.payloads().size() + (p.payloads().size() == 1 ? " command" : " commands");
       }
-      case TraceInput.ReadIndexRequest r -> sb.append(",\"requestId\":").append(r.requestId());
-      case TraceInput.Restart r -> { }
-    }
+      case TraceInput.ReadIndexRequest r -> {
+        sb.append(",\"requestId\":").append(r.requestId());
+        yield "read " + r.requestId();
+      }
+      case TraceInput.Restart r -> "restart";
+    };
     sb.append('}');
+    return label;
   }
 
   private static void state(StringBuilder sb, StateSummary st) {
