@@ -137,6 +137,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_trace_view_depends_only_on_spec_traces_and_the_validator() {
+    classes().that().resideInAPackage("io.refraft.verification.view..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("io.refraft.verification.view..", "io.refraft.verification.trace..", "io.refraft.spec",
+            "io.refraft.traces..", "java..")
+        .because("the view shows what the validator sees, for any implementation's trace, from the checkers alone")
+        .check(classes);
+  }
+
+  @Test
   void elle_depends_only_on_history_and_the_jdk() {
     classes().that().resideInAPackage("io.refraft.verification.elle..")
         .should().onlyDependOnClassesThat()

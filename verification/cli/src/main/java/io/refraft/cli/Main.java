@@ -56,7 +56,7 @@ public final class Main implements Runnable {
     } else {
       for (Object c : new Object[] {new SpecCommand(), new CheckCommand(), new VerifyTraceCommand(), new NodeCommand(),
           new ClusterCommand(), new StatusCommand(), new BenchCommand(), new KvCommand(), new SimulateCommand(),
-          new TestCommand()}) {
+          new TestCommand(), new ViewCommand()}) {
         cli.addSubcommand(c);
       }
     }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.refraft.spec.check.Faults;
 import io.refraft.traces.ClusterTraces;
+import io.refraft.traces.TraceFormatException;
+import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.view.TraceView;
 import io.refraft.spec.explore.Bounds;
 import io.refraft.spec.explore.CounterexampleFormat;
 import io.refraft.spec.explore.RaftModel;
@@ -16,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -183,11 +187,14 @@ final class SpecCommand implements Runnable {
     boolean exact;
     @Option(names = "--out", description = "Where to write a counterexample as a trace (traces/FORMAT.md); "
         + "'refraft verify-trace' replays it against the correct spec.") Path out;
+    @Option(names = "--view", paramLabel = "FILE.html", description = "Where to write a counterexample's view "
+        + "(as 'refraft view' draws it, steps numbered as printed here).") Path view;
 
     @Override
     public Integer call() throws IOException {
       Bounds bounds = opts.o.bounds();
       RaftModel model = opts.o.model(bounds);
+      checkOutDir(view);
       boolean sym = symmetry == null || ModelOptions.onOff("--symmetry", symmetry, true);
       int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
       if (w < 1 || w > 64) {
@@ -208,6 +215,9 @@ final class SpecCommand implements Runnable {
           if (writeCounterexample(this.out, cx, "refraft spec check" + opts.o.describe(bounds), out)) {
             out.println("trace written to " + this.out);
           }
+        }
+        if (view != null && !hasPersistSteps(cx, out)) {
+          writeView(out, view, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
         }
         invariant = cx.violation().invariant();
       }
@@ -306,15 +316,23 @@ final class SpecCommand implements Runnable {
    */
   static boolean writeCounterexample(Path file, ModelChecker.Counterexample cx, String description, PrintWriter out)
       throws IOException {
-    for (io.refraft.spec.check.Cluster.Step s : cx.steps()) {
-      if (s.event() instanceof io.refraft.spec.check.Event.Persist) {
-        out.println("trace not written: the counterexample has asynchronous persistence steps, which version 1 of"
-            + " the trace format cannot express (rerun with --max-pending 0 for a synchronous one)");
-        return false;
-      }
+    if (hasPersistSteps(cx, out)) {
+      return false;
     }
     writeAtomically(file, ClusterTraces.counterexample(cx, description));
     return true;
+  }
+
+  /** Whether {@code cx} has asynchronous persistence steps, which no trace (format version 1) can hold; says so. */
+  static boolean hasPersistSteps(ModelChecker.Counterexample cx, PrintWriter out) {
+    for (io.refraft.spec.check.Cluster.Step s : cx.steps()) {
+      if (s.event() instanceof io.refraft.spec.check.Event.Persist) {
+        out.println("no trace written: the counterexample has asynchronous persistence steps, which version 1 of"
+            + " the trace format cannot express (rerun with --max-pending 0 for a synchronous one)");
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Seconds rounded to milliseconds, as every summary gives them. */
@@ -333,6 +351,25 @@ final class SpecCommand implements Runnable {
     }
     if (!Files.isWritable(dir)) {
       throw new UserError("--out: directory " + dir + " is not writable");
+    }
+  }
+
+  /**
+   * Writes the view of a counterexample trace to {@code target}: the validator replays it against
+   * the correct spec, so the mutant's first wrong step shows as the divergence.
+   */
+  static void writeView(PrintWriter out, Path target, String trace) throws IOException {
+    Path dir = Files.createTempDirectory(target.toAbsolutePath().getParent(), ".refraft-cx-");
+    Path tmp = dir.resolve("counterexample.ndjson");
+    try {
+      Files.writeString(tmp, trace, StandardCharsets.UTF_8);
+      TraceView.write(List.of(tmp), false, TraceValidator.Options.defaults(), target, "counterexample");
+      out.println("view written to " + target);
+    } catch (TraceFormatException e) {
+      throw new IllegalStateException("the model checker wrote a malformed trace: " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(dir);
     }
   }
 

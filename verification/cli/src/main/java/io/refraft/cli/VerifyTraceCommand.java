@@ -6,6 +6,7 @@ import io.refraft.traces.TraceFormatException;
 import io.refraft.verification.trace.Divergence;
 import io.refraft.verification.trace.TraceValidator;
 import io.refraft.verification.trace.ValidationResult;
+import io.refraft.verification.view.TraceView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,6 +57,9 @@ public final class VerifyTraceCommand implements Callable<Integer> {
   int maxLostSteps;
 
   @Mixin JUnitReport junit;
+  @Option(names = "--view", paramLabel = "FILE.html",
+      description = "also write the trace's view (as 'refraft view' does) to FILE.html; one trace only")
+  Path view;
 
   /** One trace to validate: a file, or the files of a run. */
   private record Target(String name, List<Path> files, boolean run) {}
@@ -73,6 +77,9 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     }
     List<Target> targets = targets();
     junit.checkWritable();
+    if (view != null && targets.size() != 1) {
+      throw new UserError("--view: give exactly one trace (a file or one --run DIR), got " + targets.size());
+    }
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     long events = 0;
@@ -81,7 +88,7 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     Optional<Divergence> first = Optional.empty();
     for (Target t : targets) {
       long targetStart = System.nanoTime();
-      ValidationResult r = validate(v, t);
+      ValidationResult r = view != null ? viewed(t) : validate(v, t);
       events += r.events();
       lost += r.lostSteps();
       nodes = Math.max(nodes, r.nodes());
@@ -111,6 +118,25 @@ public final class VerifyTraceCommand implements Callable<Integer> {
   private static String lostSteps(long n) {
     return n == 0 ? "" : " (" + n + (n == 1 ? " step" : " steps")
         + " lost in crashes before anything they did was observed, rolled back at the restarts)";
+  }
+
+  /** Validates {@code t} while writing its view: one pass, the same verdict. */
+  private ValidationResult viewed(Target t) {
+    Path dir = view.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserError("--view: directory " + dir + " does not exist");
+    }
+    try {
+      TraceView.Result r = TraceView.write(t.files(), t.run(),
+          new TraceValidator.Options(maxCompose, retention, 5, maxLostSteps), view, Path.of(t.name()).getFileName()
+              .toString());
+      spec.commandLine().getOut().println("view written to " + view);
+      return r.validation();
+    } catch (TraceFormatException e) {
+      throw new UserError(e.getMessage());
+    } catch (IOException e) {
+      throw new UserError(t.name() + ": cannot read, or " + view + ": cannot write: " + e.getMessage());
+    }
   }
 
   private static ValidationResult validate(TraceValidator v, Target t) {

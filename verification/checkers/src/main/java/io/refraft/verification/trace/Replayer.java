@@ -48,6 +48,7 @@ final class Replayer {
   private long compositions;
   private long witnessed;
   private long lostSteps;
+  private StepObserver observer;
 
   Replayer(TraceHeader header, TraceValidator.Options options) {
     this.header = header;
@@ -76,6 +77,18 @@ final class Replayer {
       }
     }
     return index.get(n);
+  }
+
+  /** Shows every accepted step to {@code o} (null: none). */
+  void observe(StepObserver o) {
+    this.observer = o;
+  }
+
+  /** Tells the observer, if any, that step {@code s} diverged. */
+  void diverged(String file, long line, TraceStep s) {
+    if (observer != null) {
+      observer.diverged(file, line, s, global.node(index(s.node())));
+    }
   }
 
   long fullChecks() {
@@ -188,6 +201,9 @@ final class Replayer {
       recent.record(i, global.node(i), s);
     }
     remember(file, line, s, c);
+    if (observer != null) {
+      observer.accepted(file, line, s, c.before(), c.next(), c.actions(), c.parts().size() > 1 ? c.describe() : "");
+    }
     return Optional.empty();
   }
 

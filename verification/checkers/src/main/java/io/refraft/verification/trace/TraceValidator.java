@@ -34,9 +34,22 @@ public final class TraceValidator {
   public static final int MAX_LOST_STEPS = 1 << 16;
 
   private final Options options;
+  private final StepObserver observer;
 
   public TraceValidator(Options options) {
+    this(options, null);
+  }
+
+  /** A validator that shows {@code observer} every step it takes (null: none). */
+  public TraceValidator(Options options, StepObserver observer) {
     this.options = options;
+    this.observer = observer;
+  }
+
+  private Replayer replayer(TraceHeader header) {
+    Replayer rep = new Replayer(header, options);
+    rep.observe(observer);
+    return rep;
   }
 
   /**
@@ -111,12 +124,13 @@ public final class TraceValidator {
   }
 
   private ValidationResult validate(TraceHeader header, StepStream r) throws IOException, TraceFormatException {
-    Replayer rep = new Replayer(header, options);
+    Replayer rep = replayer(header);
     TraceStep last = null;
     long lastLine = 0;
     for (TraceStep s = r.next(); s != null; s = r.next()) {
       Optional<Divergence> d = rep.step(r.file(), r.line(), s);
       if (d.isPresent()) {
+        rep.diverged(r.file(), r.line(), s);
         return rep.result(d);
       }
       last = s;
@@ -146,7 +160,7 @@ public final class TraceValidator {
       for (TraceReader r : readers) {
         prefetched.add(new Prefetch(r));
       }
-      return merge(prefetched, new Replayer(h, options));
+      return merge(prefetched, replayer(h));
     } finally {
       for (Prefetch p : prefetched) {
         p.close();
@@ -196,6 +210,7 @@ public final class TraceValidator {
       }
       Optional<Divergence> d = rep.step(readers.get(pick).file(), line[pick], head[pick]);
       if (d.isPresent()) {
+        rep.diverged(readers.get(pick).file(), line[pick], head[pick]);
         return rep.result(d);
       }
       lastTaken = pick;

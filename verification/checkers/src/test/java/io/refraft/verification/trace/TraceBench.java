@@ -115,7 +115,7 @@ public final class TraceBench {
    * round a heartbeat instead (1: only heartbeats after the first 1,000 proposals). Returns the
    * leader's final log length.
    */
-  static long generate(Path file, int n, long events, int heartbeatEvery) throws IOException {
+  public static long generate(Path file, int n, long events, int heartbeatEvery) throws IOException {
     Config config = Config.ofSize(n);
     NodeState[] nodes = new NodeState[n];
     for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@ import io.refraft.verification.history.HistoryWriter;
 import io.refraft.verification.history.Keyword;
 import io.refraft.verification.history.Op;
 import io.refraft.verification.trace.TraceValidator;
+import io.refraft.verification.view.TraceView;
 import io.refraft.verification.trace.ValidationResult;
 import java.io.IOException;
 import java.io.Writer;
@@ -267,27 +268,37 @@ public final class HarnessRun {
     }
   }
 
-  /** The trace validator's verdict on the run's per-node files (every incarnation of each node). */
-  public record TraceCheck(boolean valid, long events, String summary, String divergence) {}
+  /**
+   * The trace validator's verdict on the run's per-node files (every incarnation of each node).
+   *
+   * @param view the run's trace view (refraft view), relative to the report; "" when none was written
+   */
+  public record TraceCheck(boolean valid, long events, String summary, String divergence, String view) {}
 
+  /** Validates the run's traces and writes their view, traces.html, beside the folder, in the same pass. */
   static TraceCheck validateTraces(Path dir) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(f -> f.getFileName().toString().endsWith(".ndjson")).sorted().toList();
     }
     if (files.isEmpty()) {
-      return new TraceCheck(false, 0, "no trace files in " + dir, "");
+      return new TraceCheck(false, 0, "no trace files in " + dir, "", "");
     }
     try {
-      ValidationResult r = new TraceValidator(TraceValidator.Options.defaults()).validateRun(files);
+      Path page = dir.resolveSibling(VIEW);
+      ValidationResult r = TraceView.write(files, true, TraceValidator.Options.defaults(), page, "refraft test traces")
+          .validation();
       Optional<String> div = r.divergence().map(d -> d.explain());
       return new TraceCheck(r.valid(), r.events(), r.events() + " steps of " + r.nodes() + " nodes"
           + (r.valid() ? " replayed through the spec" : ": first divergence at " + r.divergence().get().file()
-              + ":" + r.divergence().get().line()), div.orElse(""));
+              + ":" + r.divergence().get().line()), div.orElse(""), VIEW);
     } catch (TraceFormatException e) {
-      return new TraceCheck(false, 0, "malformed trace: " + e.getMessage(), e.getMessage());
+      return new TraceCheck(false, 0, "malformed trace: " + e.getMessage(), e.getMessage(), "");
     }
   }
+
+  /** The run's trace view, beside the report. */
+  static final String VIEW = "traces.html";
 
   private static String tail(Path log) {
     try {

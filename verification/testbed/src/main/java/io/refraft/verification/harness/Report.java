@@ -115,6 +115,7 @@ public final class Report {
     sb.append("<table><tr><th>check</th><th>verdict</th><th>detail</th></tr>");
     row(sb, Html.escape(r.check().checker()), r.check().validity(), r.check().summary());
     row(sb, "traces against the spec", r.traces().valid() ? Validity.VALID : Validity.INVALID, r.traces().summary());
+    traceViews(sb, r);
     row(sb, "liveness after the last heal", r.liveness().live() ? Validity.VALID : Validity.INVALID, r.liveness().detail());
     sb.append("</table>");
     sb.append(String.format(Locale.ROOT, "<p>%d operations: %d ok, %d info, %d fail; %.1f ok/s. "
@@ -126,7 +127,7 @@ public final class Report {
     sb.append("<h2>Throughput</h2>").append(Svg.throughput(stats, r.events(), seconds));
     timeline(sb, r);
     sb.append("<h2>Files</h2><ul>");
-    for (String f : new String[] {"history.edn", "history.jsonl", "results.json", "traces/"}) {
+    for (String f : new String[] {"history.edn", "history.jsonl", "results.json", "traces/", HarnessRun.VIEW}) {
       sb.append("<li><a href=\"").append(f).append("\">").append(f).append("</a></li>");
     }
     for (int i = 0; i < c.nodes(); i++) {
@@ -136,6 +137,24 @@ public final class Report {
     r.check().artifacts().forEach(a -> sb.append("<li><a href=\"").append(Html.escape(a)).append("\">")
         .append(Html.escape(a)).append("</a></li>"));
     return sb.append("</ul></body></html>\n").toString();
+  }
+
+  /** Links to the run's trace view: the whole run, each node's steps, the divergence. */
+  private static void traceViews(StringBuilder sb, RunResult r) {
+    String view = r.traces().view();
+    if (view.isEmpty()) {
+      return;
+    }
+    sb.append("<tr><td>trace view</td><td colspan=\"2\"><a href=\"").append(Html.escape(view)).append("\">the run</a>");
+    for (int i = 0; i < r.config().nodes(); i++) {
+      String id = LocalCluster.id(i);
+      sb.append(" · <a href=\"").append(Html.escape(view)).append("#node=").append(id).append("\">").append(id)
+          .append("</a>");
+    }
+    if (!r.traces().valid()) {
+      sb.append(" · <a href=\"").append(Html.escape(view)).append("#divergence\">the first divergence</a>");
+    }
+    sb.append("</td></tr>");
   }
 
   private static void anomalies(StringBuilder sb, RunResult r) {
@@ -148,6 +167,10 @@ public final class Report {
     }
     if (!r.traces().valid()) {
       sb.append("<h3>Trace divergence</h3><pre>").append(Html.escape(r.traces().divergence())).append("</pre>");
+      if (!r.traces().view().isEmpty()) {
+        sb.append("<p><a href=\"").append(Html.escape(r.traces().view()))
+            .append("#divergence\">See it in the trace view</a></p>");
+      }
     }
   }
 

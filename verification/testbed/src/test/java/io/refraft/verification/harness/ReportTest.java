@@ -41,7 +41,8 @@ class ReportTest {
     List<NemesisEvent> events = List.of(new NemesisEvent(500_000_000L, 1_500_000_000L, FaultKind.KILL,
         "kill -9 n1 <leader>", "exit status 137"));
     return new RunResult(cfg, History.of(ops), NemesisSchedule.plan(42, cfg.nemeses(), 3, 3_000_000_000L), events, check,
-        new HarnessRun.TraceCheck(tracesValid, 10, "10 steps", tracesValid ? "" : "n1 line 3: expected <term 2>"),
+        new HarnessRun.TraceCheck(tracesValid, 10, "10 steps", tracesValid ? "" : "n1 line 3: expected <term 2>",
+            HarnessRun.VIEW),
         new HarnessRun.Liveness(live, 2_500_000_000L, "a write was acknowledged"), 3_000_000_000L, 2_000_000_000L);
   }
 
@@ -106,6 +107,10 @@ class ReportTest {
     String html = Report.html(bad, Stats.of(bad.history()));
     assertTrue(html.contains("G1c: T1 &lt; T2 ..."), "Elle's explanation is shown");
     assertTrue(html.contains("expected &lt;term 2&gt;"), "the trace divergence is shown");
+    assertTrue(html.contains("<a href=\"traces.html#divergence\">"), "a link to the divergence in the trace view");
+    for (String n : List.of("n1", "n2", "n3")) {
+      assertTrue(html.contains("<a href=\"traces.html#node=" + n + "\">"), "a link to " + n + "'s steps in the view");
+    }
     assertEquals(Validity.INVALID, result(valid(), false, true).validity());
     assertEquals(Validity.UNKNOWN, result(new Workload.Check("elle", Validity.UNKNOWN, List.of(), List.of(), "?",
         List.of()), true, true).validity());
