@@ -49,16 +49,22 @@ final class Interpreter {
   private final List<Message> inFlight = new ArrayList<>();
   private Set<NodeId> island = Set.of();
   private Input lastInput;
-  private final BiFunction<NodeState, Input, Transition> protocol;
+  private BiFunction<NodeState, Input, Transition> protocol;
+  private final boolean customProtocol;
 
   Interpreter(String file) {
-    this(file, Raft::step);
+    this(file, Raft::step, false);
   }
 
   /** An interpreter whose servers step with {@code protocol} (a broken one, to test the checks). */
   Interpreter(String file, BiFunction<NodeState, Input, Transition> protocol) {
+    this(file, protocol, true);
+  }
+
+  private Interpreter(String file, BiFunction<NodeState, Input, Transition> protocol, boolean custom) {
     this.file = file;
     this.protocol = protocol;
+    this.customProtocol = custom;
   }
 
   /** Runs one command and returns what it printed. */
@@ -83,6 +89,7 @@ final class Interpreter {
       }
       case "stabilize" -> stabilize(t, out);
       case "restart" -> eachNode(t, id -> step(new Event.Crash(id), out));
+      case "persist" -> eachNode(t, id -> persist(id, out));
       case "read" -> eachNode(t, id -> step(new Event.Read(id), out));
       case "state" -> cluster.nodes().forEach(n -> out.add(ScenarioFormat.summary(n)));
       case "raft-state" -> cluster.nodes().forEach(n -> out.add(ScenarioFormat.summary(n) + ScenarioFormat.roleDetail(n)));
@@ -118,7 +125,13 @@ final class Interpreter {
         case "noop" -> config.withLeaderNoop(onOff(kv));
         case "eager" -> config.withEagerSend(onOff(kv));
         case "batch" -> config.withMaxBatch(intArg(kv[1], "batch", 1, Integer.MAX_VALUE));
-        default -> throw error("unknown option '" + kv[0] + "' (prevote, checkquorum, noop, batch, eager)");
+        case "async" -> {
+          if (onOff(kv) && !customProtocol) {
+            protocol = Raft::stepAsync; // writes complete only on 'persist NODE'
+          }
+          yield config;
+        }
+        default -> throw error("unknown option '" + kv[0] + "' (prevote, checkquorum, noop, batch, eager, async)");
       };
     }
     cluster = Cluster.initial(config);
@@ -209,16 +222,40 @@ final class Interpreter {
     if (t.length > 1) {
       throw error("usage: stabilize");
     }
-    if (inFlight.isEmpty()) {
+    if (inFlight.isEmpty() && !writesPending()) {
       out.add("no messages in flight");
     }
     int delivered = 0;
-    while (!inFlight.isEmpty()) {
+    while (!inFlight.isEmpty() || writesPending()) {
       if (++delivered > STABILIZE_BOUND) {
         throw error("messages still in flight after " + STABILIZE_BOUND + " deliveries");
       }
-      deliverOne(inFlight.get(0), out);
+      for (NodeId id : cluster.config().members()) {
+        while (!cluster.disk(id).pending().isEmpty()) {
+          step(new Event.Persist(id), out); // storage first, so held replies leave before the next delivery
+        }
+      }
+      if (!inFlight.isEmpty()) {
+        deliverOne(inFlight.get(0), out);
+      }
     }
+  }
+
+  private boolean writesPending() {
+    for (Cluster.Disk d : cluster.disks()) {
+      if (!d.pending().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Storage completes {@code id}'s oldest pending write (asynchronous scenarios, {@code nodes N async=on}). */
+  private void persist(NodeId id, List<String> out) {
+    if (cluster.disk(id).pending().isEmpty()) {
+      throw error(id + " has no write pending");
+    }
+    step(new Event.Persist(id), out);
   }
 
   private void logs(String[] t, List<String> out) {
@@ -314,6 +351,10 @@ final class Interpreter {
     }
     cluster = s.next();
     check(before, Optional.of(tr), trigger);
+    Optional<Invariant.Violation> d = io.refraft.spec.check.DurabilityInvariant.check(s);
+    if (d.isPresent()) {
+      throw error("invariant " + d.get().invariant() + " violated after '" + trigger + "': " + d.get().detail());
+    }
   }
 
   private Transition recordingStep(NodeState s, Input in) {

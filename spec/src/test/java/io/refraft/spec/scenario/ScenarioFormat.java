@@ -23,7 +23,16 @@ final class ScenarioFormat {
   static String summary(NodeState n) {
     return n.self() + " " + roleName(n.role()) + " term=" + n.term() + " vote=" + opt(n.votedFor())
         + " commit=" + n.commitIndex() + " last=" + n.log().lastIndex() + "/" + n.log().lastTerm()
-        + " leader=" + opt(n.leader());
+        + " leader=" + opt(n.leader()) + unsynced(n);
+  }
+
+  /** What storage has not confirmed: shown only while something is (asynchronous scenarios). */
+  private static String unsynced(NodeState n) {
+    if (n.isSynced()) {
+      return "";
+    }
+    return " durable=" + n.sync().term() + "/" + opt(n.sync().votedFor()) + "/" + n.sync().lastIndex()
+        + (n.sync().held().isEmpty() ? "" : " held=" + n.sync().held().size());
   }
 
   static String roleName(Role r) {
