@@ -11,7 +11,8 @@ import io.refraft.spec.NodeState;
  * @param values      distinct client values, 0..4
  * @param maxTerm     every currentTerm ≤ this (1..8)
  * @param maxLog      every log length ≤ this (0..8)
- * @param maxMsgs     messages in flight in total, duplicates counted, ≤ this (0..16)
+ * @param maxMsgs     messages in flight in total, duplicates counted, and messages held until the
+ *     disk has caught up, ≤ this (0..16)
  * @param maxRestarts restarts in total ≤ this, or -1 for no limit
  * @param reads       client reads (ReadIndex, thesis §6.4) arriving in total, 0..4; each arrives
  *     at a leader
@@ -60,7 +61,11 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
 
   /** True when {@code c} satisfies the state constraint. */
   public boolean admits(Cluster c) {
-    if (c.network().size() > maxMsgs || (maxRestarts >= 0 && c.ghost().restarts() > maxRestarts)) {
+    int messages = c.network().size();
+    for (NodeState s : c.nodes()) {
+      messages += s.sync().held().size(); // replies waiting for the disk will be sent: they count as in flight
+    }
+    if (messages > maxMsgs || (maxRestarts >= 0 && c.ghost().restarts() > maxRestarts)) {
       return false;
     }
     for (NodeState s : c.nodes()) {

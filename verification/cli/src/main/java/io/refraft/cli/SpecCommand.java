@@ -205,7 +205,21 @@ final class SpecCommand implements Runnable {
       if (exact && sym) {
         throw new UserError("--exact compares whole states and needs --symmetry off");
       }
-      ModelChecker.Result r = new ModelChecker(model, bounds, sym, w, exact).run(System::nanoTime);
+      ModelChecker.Result r;
+      try {
+        r = new ModelChecker(model, bounds, sym, w, exact).run(System::nanoTime);
+      } catch (IllegalStateException | OutOfMemoryError e) {
+        if (!(e instanceof OutOfMemoryError) && !(e.getCause() instanceof OutOfMemoryError)) {
+          throw e;
+        }
+        // No verdict: the space did not fit in the heap. Say so, not a stack trace that reads as a failure.
+        spec.commandLine().getErr().println("refraft: spec check ran out of memory before exploring every state"
+            + " within the bounds; lower the bounds or give the JVM more heap (JAVA_TOOL_OPTIONS=-Xmx...)");
+        ObjectNode o = Summary.of(Summary.Verdict.UNKNOWN);
+        o.put("reason", "out of memory");
+        o.putRawValue("bounds", new RawValue(bounds.toJson()));
+        return Summary.print(out, o);
+      }
       String invariant = null;
       if (r.counterexample().isPresent()) {
         ModelChecker.Counterexample cx = r.counterexample().get();
