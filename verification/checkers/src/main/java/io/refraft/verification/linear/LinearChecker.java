@@ -2,6 +2,7 @@ package io.refraft.verification.linear;
 
 import io.refraft.verification.history.Edn;
 import io.refraft.verification.history.History;
+import io.refraft.verification.history.HistoryFormatException;
 import io.refraft.verification.history.Op;
 import io.refraft.verification.history.OpPair;
 import java.time.Duration;
@@ -162,7 +163,7 @@ public final class LinearChecker {
       sb.append(" in partition ").append(Edn.print(key));
     }
     sb.append(": the longest linearizable prefix has ").append(bad.prefix().size()).append(" of ").append(size)
-        .append(" ops and leaves the state ").append(bad.state()).append('.');
+        .append(" ops and leaves the state ").append(HistoryFormatException.excerpt(bad.state())).append('.');
     if (bad.blocked() != null) {
       sb.append(" Then ").append(describe(bad.blocked()))
           .append(" must take effect before it returned, but neither it nor any op that could precede it is legal from there,"
@@ -175,8 +176,13 @@ public final class LinearChecker {
   public static String describe(OpPair p) {
     Op c = p.completion();
     String out = c == null ? "never completed" : ":" + c.type().keyword()
-        + (c.value() == null || c.value().equals(p.invoke().value()) ? "" : " " + Edn.print(c.value()));
+        + (c.value() == null || c.value().equals(p.invoke().value()) ? "" : " " + excerpt(c.value()));
     return "op " + p.invoke().index() + " (process " + p.invoke().process() + " " + p.f() + " "
-        + Edn.print(p.invoke().value()) + " -> " + out + ")";
+        + excerpt(p.invoke().value()) + " -> " + out + ")";
+  }
+
+  /** A value as an explanation quotes it: at most a couple of hundred characters. */
+  static String excerpt(Object value) {
+    return HistoryFormatException.excerpt(Edn.print(value));
   }
 }

@@ -1,6 +1,5 @@
 package io.refraft.verification.linear;
 
-import io.refraft.verification.history.Edn;
 import io.refraft.verification.history.Keyword;
 import io.refraft.verification.history.OpPair;
 import java.util.Arrays;
@@ -60,7 +59,7 @@ final class RegisterZones {
       if (op.f().equals(WRITE)) {
         Integer before = writerOf.put(op.input(), i);
         if (before != null) {
-          return new NotApplicable("the value " + Edn.print(op.input()) + " is written by "
+          return new NotApplicable("the value " + LinearChecker.excerpt(op.input()) + " is written by "
               + (before < 0 ? "the initial state" : "op " + ops.get(before).pair().invoke().index()) + " and by op "
               + op.pair().invoke().index());
         }
@@ -91,13 +90,13 @@ final class RegisterZones {
       }
       Integer w = writerOf.get(op.output());
       if (w == null) {
-        return new NotLinearizable(op.pair(), describe(op) + " read " + Edn.print(op.output())
+        return new NotLinearizable(op.pair(), describe(op) + " read " + LinearChecker.excerpt(op.output())
             + ", a value that no op wrote" + (op.output() == null ? "" : " and that is not the initial value") + ".");
       }
       int c = w < 0 ? n : w;
       if (w >= 0 && ret[r] < call[w]) {
         return new NotLinearizable(op.pair(), describe(op) + " returned before " + describe(ops.get(w))
-            + ", the only write of " + Edn.print(op.output()) + ", was invoked.");
+            + ", the only write of " + LinearChecker.excerpt(op.output()) + ", was invoked.");
       }
       reads[c]++;
       if (ret[r] < low[c]) {
@@ -193,8 +192,8 @@ final class RegisterZones {
   }
 
   private static String value(CasRegister model, List<Operation> ops, int c) {
-    return c < ops.size() ? Edn.print(ops.get(c).input()) + " (written by op " + ops.get(c).pair().invoke().index() + ")"
-        : Edn.print(model.initial()) + " (the initial value)";
+    return c < ops.size() ? LinearChecker.excerpt(ops.get(c).input()) + " (written by op " + ops.get(c).pair().invoke().index() + ")"
+        : LinearChecker.excerpt(model.initial()) + " (the initial value)";
   }
 
   /** Why a forward zone's value must stay: an op of its cluster returned before another was called. */
