@@ -1,6 +1,7 @@
 package io.refraft.cli;
 
 import io.refraft.traces.TraceFormatException;
+import io.refraft.traces.TraceReader;
 import io.refraft.verification.trace.Divergence;
 import io.refraft.verification.trace.TraceValidator;
 import io.refraft.verification.trace.ValidationResult;
@@ -27,12 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify-trace", mixinStandardHelpOptions = true,
     description = {"Validate traces against the Raft spec (traces/FORMAT.md): replay each node's steps through the spec,"
         + " match every receive to its send, check the spec's invariants, report the first divergence.",
+        "With several traces, one that cannot be read gets its line FILE: error: reason and the others are validated.",
         "Exit 0: all valid; 1: a divergence; 2: bad usage or malformed input (file:line: reason)."})
 public final class VerifyTraceCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "PATH", arity = "0..*",
-      description = "a self-contained trace file, or a directory: each .ndjson file in it")
+      description = "a self-contained trace file, a directory (each .ndjson file in it), or - for standard input")
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--run", paramLabel = "DIR",
@@ -53,7 +55,16 @@ public final class VerifyTraceCommand implements Callable<Integer> {
   int maxLostSteps;
 
   /** One trace to validate: a file, or the files of a run. */
-  private record Target(String name, List<Path> files, boolean run) {}
+  private record Target(String name, List<Path> files, boolean run) {
+    boolean stdin() {
+      return name.equals(STDIN);
+    }
+  }
+
+  private static final String STDIN = "<stdin>";
+
+  /** Standard input, for a PATH given as {@code -}; replaced by tests. */
+  java.io.InputStream stdin = System.in;
 
   @Override
   public Integer call() {
@@ -73,8 +84,22 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     long lost = 0;
     int nodes = 0;
     Optional<Divergence> first = Optional.empty();
+    int errors = 0;
     for (Target t : targets) {
-      ValidationResult r = validate(v, t);
+      ValidationResult r;
+      try {
+        r = validate(v, t);
+      } catch (UserError e) {
+        if (targets.size() == 1) {
+          throw e;
+        }
+        // Several traces: a broken one gets its line and the others are still validated.
+        errors++;
+        spec.commandLine().getErr().println("refraft: " + e.getMessage());
+        String m = e.getMessage();
+        out.println(t.name() + ": error: " + (m.startsWith(t.name() + ":") ? "line " + m.substring(t.name().length() + 1) : m));
+        continue;
+      }
       events += r.events();
       lost += r.lostSteps();
       nodes = Math.max(nodes, r.nodes());
@@ -89,11 +114,12 @@ public final class VerifyTraceCommand implements Callable<Integer> {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    out.printf(Locale.ROOT, "{\"valid\":%b,\"traces\":%d,\"events\":%d,\"nodes\":%d,\"lost_steps\":%d,"
-        + "\"seconds\":%.3f,\"divergence\":%s}%n", first.isEmpty(), targets.size(), events, nodes, lost, secs,
+    String valid = first.isPresent() ? "false" : errors > 0 ? "\"unknown\"" : "true";
+    out.printf(Locale.ROOT, "{\"valid\":%s,\"traces\":%d,\"errors\":%d,\"events\":%d,\"nodes\":%d,\"lost_steps\":%d,"
+        + "\"seconds\":%.3f,\"divergence\":%s}%n", valid, targets.size(), errors, events, nodes, lost, secs,
         first.map(VerifyTraceCommand::json).orElse("null"));
     out.flush();
-    return first.isEmpty() ? 0 : 1;
+    return first.isPresent() ? 1 : errors > 0 ? Main.EXIT_USAGE : 0;
   }
 
   /** How a trace's lost steps are shown beside its verdict (nothing when none). */
@@ -102,8 +128,19 @@ public final class VerifyTraceCommand implements Callable<Integer> {
         + " lost in crashes before anything they did was observed, rolled back at the restarts)";
   }
 
-  private static ValidationResult validate(TraceValidator v, Target t) {
+  private ValidationResult validate(TraceValidator v, Target t) {
     try {
+      if (t.stdin()) {
+        TraceReader r = new TraceReader(t.name(), new java.io.BufferedInputStream(stdin));
+        if (r.header().node().isPresent()) {
+          throw new UserError(t.name() + ":1: this is the per-node file of " + r.header().node().get()
+              + ": validate the run's files together (refraft verify-trace --run DIR)");
+        }
+        return v.validate(r);
+      }
+      if (!t.run() && !Files.exists(t.files().get(0))) {
+        throw new UserError(t.name() + ":0: no such file or directory");
+      }
       return t.run() ? v.validateRun(t.files()) : v.validateFile(t.files().get(0));
     } catch (TraceFormatException e) {
       throw new UserError(e.getMessage());
@@ -115,14 +152,19 @@ public final class VerifyTraceCommand implements Callable<Integer> {
   private List<Target> targets() {
     List<Target> out = new ArrayList<>();
     for (Path p : paths) {
-      if (Files.isDirectory(p)) {
+      if (p.toString().equals("-")) {
+        if (out.stream().anyMatch(Target::stdin)) {
+          throw new UserError("standard input ('-') can be read only once");
+        }
+        out.add(new Target(STDIN, List.of(p), false));
+      } else if (Files.isDirectory(p)) {
         for (Path f : ndjson(p)) {
           out.add(new Target(f.toString(), List.of(f), false));
         }
       } else if (Files.isRegularFile(p)) {
         out.add(new Target(p.toString(), List.of(p), false));
       } else {
-        throw new UserError(p + ":0: no such file or directory");
+        out.add(new Target(p.toString(), List.of(p), false)); // reported as that file's error
       }
     }
     for (Path d : runs) {
