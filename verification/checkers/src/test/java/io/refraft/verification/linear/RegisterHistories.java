@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * some instant after its invocation, or never); {@code staleReads} then turns that many reads
  * into reads of an older value, which usually (not always) makes the history non-linearizable.
  *
- * <p>A tool ({@code bin/refraft-tool register-history OPS PROCESSES CRASHED% CAS% SEED OUT.edn
- * [STALE_READS]}) and a fixture of the linearizability tests.
+ * <p>A tool ({@code bin/refraft-tool register-history OPS PROCESSES CRASHED% CAS% SEED OUT.edn|OUT.jsonl
+ * [STALE_READS [VALUES]]}) and a fixture of the linearizability tests.
  */
 public final class RegisterHistories {
   private static final Keyword READ = Keyword.of("read");
@@ -39,7 +39,7 @@ public final class RegisterHistories {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 6) {
-      System.err.println("usage: register-history OPS PROCESSES CRASHED_PERCENT CAS_PERCENT SEED OUT.edn [STALE_READS [VALUES]]");
+      System.err.println("usage: register-history OPS PROCESSES CRASHED_PERCENT CAS_PERCENT SEED OUT.edn|OUT.jsonl [STALE_READS [VALUES]]");
       System.exit(2);
     }
     Spec spec = new Spec(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Double.parseDouble(args[2]) / 100,
@@ -47,7 +47,11 @@ public final class RegisterHistories {
         args.length > 7 ? Integer.parseInt(args[7]) : 0);
     History h = generate(spec);
     try (BufferedWriter w = Files.newBufferedWriter(Path.of(args[5]))) {
-      HistoryWriter.writeEdn(h, w);
+      if (args[5].endsWith(".jsonl")) {
+        HistoryWriter.writeJsonl(h, w);
+      } else {
+        HistoryWriter.writeEdn(h, w);
+      }
     }
     long info = h.ops().stream().filter(o -> o.type() == Op.Type.INFO).count();
     System.out.printf("%s: %d ops (%d events), %d crashed, seed %d%n", args[5], spec.ops(), h.size(), info, spec.seed());
