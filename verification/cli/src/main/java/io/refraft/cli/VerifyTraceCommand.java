@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     description = {"Validate traces against the Raft spec (traces/FORMAT.md): replay each node's steps through the spec,"
         + " match every receive to its send, check the spec's invariants, report the first divergence.",
         "With several traces, one that cannot be read gets its line FILE: error: reason and the others are validated.",
-        "Exit 0: all valid; 1: a divergence; 2: bad usage or malformed input (file:line: reason)."})
+        "Exit 0: all valid; 1: a divergence; 2: bad usage or malformed input (file:line: reason);"
+            + " 3: the validator ran out of memory or failed inside (unknown)."})
 public final class VerifyTraceCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -85,6 +86,7 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     int nodes = 0;
     Optional<Divergence> first = Optional.empty();
     int errors = 0;
+    int unknown = 0;
     for (Target t : targets) {
       ValidationResult r;
       try {
@@ -98,6 +100,13 @@ public final class VerifyTraceCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("refraft: " + e.getMessage());
         String m = e.getMessage();
         out.println(t.name() + ": error: " + (m.startsWith(t.name() + ":") ? "line " + m.substring(t.name().length() + 1) : m));
+        continue;
+      } catch (OutOfMemoryError | StackOverflowError | RuntimeException e) {
+        // The validator failed inside: no verdict on this trace, and never a stack trace for a verdict.
+        unknown++;
+        out.println(t.name() + ": unknown - the validator " + (e instanceof OutOfMemoryError
+            ? "ran out of memory (" + e.getMessage() + "); give the JVM more heap (REFRAFT_JAVA_OPTS=-Xmx...)"
+            : "failed inside, no verdict: " + e));
         continue;
       }
       events += r.events();
@@ -114,12 +123,12 @@ public final class VerifyTraceCommand implements Callable<Integer> {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    String valid = first.isPresent() ? "false" : errors > 0 ? "\"unknown\"" : "true";
+    String valid = first.isPresent() ? "false" : errors + unknown > 0 ? "\"unknown\"" : "true";
     out.printf(Locale.ROOT, "{\"valid\":%s,\"traces\":%d,\"errors\":%d,\"events\":%d,\"nodes\":%d,\"lost_steps\":%d,"
         + "\"seconds\":%.3f,\"divergence\":%s}%n", valid, targets.size(), errors, events, nodes, lost, secs,
         first.map(VerifyTraceCommand::json).orElse("null"));
     out.flush();
-    return first.isPresent() ? 1 : errors > 0 ? Main.EXIT_USAGE : 0;
+    return first.isPresent() ? 1 : errors > 0 ? Main.EXIT_USAGE : unknown > 0 ? CheckCommand.EXIT_UNKNOWN : 0;
   }
 
   /** How a trace's lost steps are shown beside its verdict (nothing when none). */

@@ -165,4 +165,26 @@ class CheckCommandAnswersTest {
     assertEquals("unknown", r.summary().get("valid").asText());
     assertEquals(2, run(null, "check", "--workload", "register", "--max-memory", "lots", file("ok.edn", VALID)).exit());
   }
+
+  /**
+   * With a budget larger than the heap, the heap runs out before the budget: the checker's backstop
+   * still answers unknown, exit 3, without a stack trace. In a JVM of its own, with a small heap.
+   */
+  @Test
+  void a_search_that_exhausts_the_heap_is_unknown_not_a_crash() throws Exception {
+    var spec = new io.refraft.verification.linear.RegisterHistories.Spec(1000, 50, 0.027, 0.4, 0, 3, 5);
+    Path hard = dir.resolve("cas-1000.edn");
+    try (var w = Files.newBufferedWriter(hard)) {
+      io.refraft.verification.history.HistoryWriter.writeEdn(
+          io.refraft.verification.linear.RegisterHistories.generate(spec), w);
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        "io.refraft.cli.Main", "check", "--workload", "cas-register", "--max-memory", "1g", "--timeout", "600",
+        hard.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(3, p.waitFor(), out);
+    assertTrue(out.contains(": unknown - ") && out.contains("heap"), out);
+    assertFalse(out.contains("\tat ") || out.contains("Exception in thread"), out);
+  }
 }
