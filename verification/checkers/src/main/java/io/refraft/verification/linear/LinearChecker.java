@@ -91,6 +91,9 @@ public final class LinearChecker {
   /** Steps the search may take to show how far a partition the zones refuted can be linearized. */
   static final long WITNESS_STEPS = 1 << 22;
 
+  /** What the search for a witness of a refuted partition may cache. */
+  static final long WITNESS_BYTES = 64L << 20;
+
   /**
    * A partition the zones refuted: the search, within a bounded number of steps, finds the longest
    * linearizable prefix and the op that blocks it, as for any refuted partition; past that bound the
@@ -143,8 +146,12 @@ public final class LinearChecker {
       boolean open = ops.get(i).outcome() == Op.Type.INFO;
       ret[i] = open ? Long.MAX_VALUE : timed ? p.completion().time() : p.completion().index();
     }
-    return new Part<>(key, pairs, ops, new WglSearch<>(model, ops, call, ret, deadline, memory),
-        zones(model, ops, call, ret));
+    RegisterZones.Decision zones = zones(model, ops, call, ret);
+    // A refuted partition is searched only for a witness: with a small cache of its own, so that a
+    // long history is reported in seconds (the verdict is already certain).
+    MemoryBudget budget = zones instanceof RegisterZones.NotLinearizable
+        ? MemoryBudget.ofBytes(Math.min(memory.limit(), WITNESS_BYTES)) : memory;
+    return new Part<>(key, pairs, ops, new WglSearch<>(model, ops, call, ret, deadline, budget), zones);
   }
 
   /** The polynomial decision for unique-value registers, when the model is a read/write register. */
