@@ -29,8 +29,16 @@ public final class TraceFormatException extends Exception {
 
   /** {@code text} itself, or its first {@link #MAX_REASON} characters and how many there were. */
   public static String clip(String text) {
-    return text == null || text.length() <= MAX_REASON ? text
-        : text.substring(0, MAX_REASON) + "… (" + text.length() + " characters)";
+    return clip(text, MAX_REASON);
+  }
+
+  /** A piece of the input as a reason quotes it: at most 200 characters. */
+  public static String excerpt(String input) {
+    return clip(input, 200);
+  }
+
+  private static String clip(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max) + "… (" + text.length() + " characters)";
   }
 
   public String file() {

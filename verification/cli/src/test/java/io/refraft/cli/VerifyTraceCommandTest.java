@@ -222,4 +222,13 @@ class VerifyTraceCommandTest {
     assertEquals(2, piped.exit());
     assertTrue(piped.err().contains("<stdin>:1: the first line is longer than 1024 KiB"), piped.err());
   }
+
+  @Test
+  void an_error_quotes_at_most_a_few_hundred_characters_of_a_long_line() throws Exception {
+    Path longField = variant("long-field.ndjson", 2, "{\"" + "x".repeat(100_000) + "\":1}");
+    Run r = run("verify-trace", longField.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("long-field.ndjson:2:") && r.err().contains("100000 characters"), r.err());
+    assertTrue(r.err().length() < 600, r.err().length() + " characters on stderr");
+  }
 }
