@@ -44,7 +44,7 @@ final class Decoder {
     }
     if (!TraceHeader.FORMAT.equals(format)) {
       throw new Bad(format == null ? "missing header: the first line has no 'format'"
-          : "format '" + format + "' is not " + TraceHeader.FORMAT);
+          : "format '" + TraceFormatException.excerpt(format) + "' is not " + TraceHeader.FORMAT);
     }
     if (version != TraceHeader.VERSION) {
       throw new Bad(version < 0 ? "the header has no 'version'"
@@ -252,7 +252,7 @@ final class Decoder {
         yield new TraceInput.ReadIndexRequest(requestId);
       }
       case "Restart" -> new TraceInput.Restart();
-      default -> throw new Bad("unknown input type '" + type
+      default -> throw new Bad("unknown input type '" + TraceFormatException.excerpt(type)
           + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, ReadIndexRequest, Restart)");
     };
     if ((message != null && !(in instanceof TraceInput.MessageReceived))
@@ -292,7 +292,7 @@ final class Decoder {
       try {
         out.add(Action.valueOf(a));
       } catch (IllegalArgumentException e) {
-        throw new Bad("unknown action '" + a + "' (see FORMAT.md §5.3)");
+        throw new Bad("unknown action '" + TraceFormatException.excerpt(a) + "' (see FORMAT.md §5.3)");
       }
     }
     return List.copyOf(out);
@@ -348,7 +348,7 @@ final class Decoder {
     try {
       return StateSummary.RoleName.valueOf(s);
     } catch (IllegalArgumentException e) {
-      throw new Bad("unknown role '" + s + "' (Follower, PreCandidate, Candidate, Leader)");
+      throw new Bad("unknown role '" + TraceFormatException.excerpt(s) + "' (Follower, PreCandidate, Candidate, Leader)");
     }
   }
 

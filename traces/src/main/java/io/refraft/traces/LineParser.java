@@ -267,7 +267,7 @@ final class LineParser {
   /** Skips the value of an extension field ({@code x-...}), or rejects an unknown field. */
   void unknown(String field, String where) throws IOException {
     if (!field.startsWith("x-")) {
-      throw new Bad("unknown field '" + field + "' in " + where);
+      throw new Bad("unknown field '" + TraceFormatException.excerpt(field) + "' in " + where);
     }
     next();
     p.skipChildren();
@@ -421,7 +421,7 @@ final class LineParser {
           throw new Bad(where + ": 'data' is not base64: " + e.getMessage());
         }
       }
-      default -> throw new Bad(where + ": unknown payload type '" + type + "' (NoOp or Data)");
+      default -> throw new Bad(where + ": unknown payload type '" + TraceFormatException.excerpt(type) + "' (NoOp or Data)");
     };
   }
 

@@ -116,7 +116,7 @@ final class MessageFields {
         yield wrap(where, () -> new Message.AppendEntriesResponse(from, to, term, success, matchIndex, conflictIndex,
             conflictTerm, round));
       }
-      default -> throw new Bad("'" + where + "': unknown message type '" + type
+      default -> throw new Bad("'" + where + "': unknown message type '" + TraceFormatException.excerpt(type)
           + "' (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest, AppendEntriesResponse)");
     };
     try {

@@ -19,6 +19,8 @@ import java.util.HashMap;
  */
 public final class TraceReader implements AutoCloseable {
   private static final int READ_SIZE = 1 << 16;
+  /** Longest header line read: a header is a few hundred bytes, and a huge first line is not read to its end. */
+  public static final int MAX_HEADER = 1 << 20;
 
   private final String file;
   private final InputStream in;
@@ -215,7 +217,7 @@ public final class TraceReader implements AutoCloseable {
    * counts it; returns the offset of its end (its newline, or the end of input), or -1 when no
    * input is left. {@code pos} stays at the line's start.
    */
-  private int nextLine() throws IOException {
+  private int nextLine() throws IOException, TraceFormatException {
     int from = pos;
     while (true) {
       for (int i = from; i < len; i++) {
@@ -233,9 +235,18 @@ public final class TraceReader implements AutoCloseable {
         terminated = false;
         return len;
       }
+      if (line == 0 && len - pos >= MAX_HEADER) {
+        throw new TraceFormatException(file, 1, headerTooLong(java.util.Arrays.copyOfRange(data, pos, pos + 200)));
+      }
       from = len - pos;
       fill();
     }
+  }
+
+  /** The reason given for a first line of {@link #MAX_HEADER} bytes or more without its end, quoting its start. */
+  public static String headerTooLong(byte[] start) {
+    String head = new String(start, 0, Math.min(200, start.length), java.nio.charset.StandardCharsets.UTF_8);
+    return "the first line is longer than " + (MAX_HEADER >> 10) + " KiB, too long for a header; it starts: " + head + "…";
   }
 
   /** Moves the unread bytes to the front (growing the buffer for a long line) and reads more. */

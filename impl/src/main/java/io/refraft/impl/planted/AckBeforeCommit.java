@@ -17,14 +17,17 @@ final class AckBeforeCommit {
   /** A driver's proposals that complete with their index as soon as the spec appends them. */
   static final class Acks implements Proposals {
     private final Proposals proposals;
+    private final InjectedBug.Fired fired;
 
-    Acks(Proposals proposals) {
+    Acks(Proposals proposals, InjectedBug.Fired fired) {
       this.proposals = proposals;
+      this.fired = fired;
     }
 
     @Override
     public void accepted(Output.ProposalAccepted a, Batch batch) {
       proposals.accepted(a, batch);
+      fired.times(a.count());
       for (int i = 0; i < a.count(); i++) {
         batch.results().get(i).complete(a.firstIndex() + i); // acknowledged before it is committed
       }

@@ -28,17 +28,22 @@ public enum InjectedBug implements Decorators {
    * Serve reads from the local state machine without ReadIndex: a deposed leader or a follower
    * answers stale values (linearizability, Elle). The driver's reads complete at once at the index
    * it has applied ({@link StaleRead#reads}); the HTTP API answers every GET as a {@code ?stale=true}
-   * read, on any node ({@link StaleRead#gets}).
+   * read, on any node ({@link StaleRead#gets}). Fires once per read so served.
    */
   STALE_READ {
     @Override
-    public Reads reads(Reads reads) {
-      return new StaleRead.Reads(reads);
-    }
+    Decorators with(Fired fired) {
+      return new Decorators() {
+        @Override
+        public Reads reads(Reads reads) {
+          return new StaleRead.Reads(reads, fired);
+        }
 
-    @Override
-    public Handler http(Handler handler) {
-      return StaleRead.gets(handler);
+        @Override
+        public Handler http(Handler handler) {
+          return StaleRead.gets(handler, fired);
+        }
+      };
     }
   },
 
@@ -46,50 +51,134 @@ public enum InjectedBug implements Decorators {
    * Acknowledge a write once appended to the local log, before it is committed (lost acknowledged
    * writes, stale reads): proposals complete when the spec accepts them, and the service answers
    * such an early acknowledgement with a guess from its current state ({@link AckBeforeCommit}).
+   * Fires once per proposal acknowledged early.
    */
   ACK_BEFORE_COMMIT {
     @Override
-    public Proposals proposals(Proposals proposals) {
-      return new AckBeforeCommit.Acks(proposals);
-    }
+    Decorators with(Fired fired) {
+      return new Decorators() {
+        @Override
+        public Proposals proposals(Proposals proposals) {
+          return new AckBeforeCommit.Acks(proposals, fired);
+        }
 
-    @Override
-    public KvAnswers answers(KvService service) {
-      return new AckBeforeCommit.Guesses(service);
+        @Override
+        public KvAnswers answers(KvService service) {
+          return new AckBeforeCommit.Guesses(service);
+        }
+      };
     }
   },
 
   /**
    * Report writes durable without making them so: a crash loses what the node already promised
-   * (trace validator, lost writes).
+   * (trace validator, lost writes). Fires once per sync skipped.
    */
   SKIP_FSYNC {
     @Override
-    public Storage storage(Storage storage) {
-      return new SkipFsync(storage);
+    Decorators with(Fired fired) {
+      return new Decorators() {
+        @Override
+        public Storage storage(Storage storage) {
+          return new SkipFsync(storage, fired);
+        }
+      };
     }
   },
 
-  /** Ignore client sessions: a retried request is applied a second time (Elle duplicate appends). */
+  /**
+   * Ignore client sessions: a retried request is applied a second time (Elle duplicate appends).
+   * Fires once per committed command whose session tag it dropped.
+   */
   NO_SESSION {
     @Override
-    public StateMachine stateMachine(StateMachine service) {
-      return new NoSession(service);
+    Decorators with(Fired fired) {
+      return new Decorators() {
+        @Override
+        public StateMachine stateMachine(StateMachine service) {
+          return new NoSession(service, fired);
+        }
+      };
     }
   },
 
-  /** Grant a second vote in a term to another candidate (trace validator, ElectionSafety). */
+  /**
+   * Grant a second vote in a term to another candidate (trace validator, ElectionSafety). Fires
+   * once per step taken from a state with the vote forgotten.
+   */
   VOTE_TWICE {
     @Override
-    public StepFunction step(StepFunction step) {
-      return VoteTwice.step(step);
-    }
+    Decorators with(Fired fired) {
+      return new Decorators() {
+        @Override
+        public StepFunction step(StepFunction step) {
+          return VoteTwice.step(step, fired);
+        }
 
-    @Override
-    public TraceSink trace(TraceSink trace) {
-      return VoteTwice.trace(trace);
+        @Override
+        public TraceSink trace(TraceSink trace) {
+          return VoteTwice.trace(trace);
+        }
+      };
     }
   };
+
+  /** What a wrapper calls when its bug changed what the node did, with how many times. */
+  @FunctionalInterface
+  interface Fired {
+    void times(long n);
+
+    default void once() {
+      times(1);
+    }
+
+    Fired UNCOUNTED = n -> { };
+  }
+
+  /** This bug's wrappers, reporting each firing to {@code fired}. */
+  abstract Decorators with(Fired fired);
+
+  // Uncounted wrappers, one bug at a time (the planted bugs' unit tests).
+
+  @Override
+  public StepFunction step(StepFunction step) {
+    return with(Fired.UNCOUNTED).step(step);
+  }
+
+  @Override
+  public TraceSink trace(TraceSink trace) {
+    return with(Fired.UNCOUNTED).trace(trace);
+  }
+
+  @Override
+  public Proposals proposals(Proposals proposals) {
+    return with(Fired.UNCOUNTED).proposals(proposals);
+  }
+
+  @Override
+  public Reads reads(Reads reads) {
+    return with(Fired.UNCOUNTED).reads(reads);
+  }
+
+  @Override
+  public Storage storage(Storage storage) {
+    return with(Fired.UNCOUNTED).storage(storage);
+  }
+
+  @Override
+  public StateMachine stateMachine(StateMachine service) {
+    return with(Fired.UNCOUNTED).stateMachine(service);
+  }
+
+  @Override
+  public KvAnswers answers(KvService service) {
+    return with(Fired.UNCOUNTED).answers(service);
+  }
+
+  @Override
+  public Handler http(Handler handler) {
+    return with(Fired.UNCOUNTED).http(handler);
+  }
 
   /** The name users type: {@code stale-read}, {@code ack-before-commit}, ... */
   public String flag() {
@@ -127,14 +216,20 @@ public enum InjectedBug implements Decorators {
    * when empty. Bugs wrap in declaration order (no two of them wrap the same collaborator today).
    */
   public static Decorators all(Set<InjectedBug> bugs) {
+    return all(bugs, new Firings());
+  }
+
+  /** {@link #all(Set)}, counting each bug's firings in {@code firings}. */
+  public static Decorators all(Set<InjectedBug> bugs, Firings firings) {
     if (bugs.isEmpty()) {
       return Decorators.NONE;
     }
-    InjectedBug[] planted = EnumSet.copyOf(bugs).toArray(new InjectedBug[0]);
+    Decorators[] planted = EnumSet.copyOf(bugs).stream().map(b -> b.with(n -> firings.fired(b, n)))
+        .toArray(Decorators[]::new);
     return new Decorators() {
-      private <T> T wrap(T x, BiFunction<InjectedBug, T, T> by) {
+      private <T> T wrap(T x, BiFunction<Decorators, T, T> by) {
         T wrapped = x;
-        for (InjectedBug b : planted) {
+        for (Decorators b : planted) {
           wrapped = by.apply(b, wrapped);
         }
         return wrapped;
@@ -142,38 +237,38 @@ public enum InjectedBug implements Decorators {
 
       @Override
       public StepFunction step(StepFunction step) {
-        return wrap(step, InjectedBug::step);
+        return wrap(step, Decorators::step);
       }
 
       @Override
       public TraceSink trace(TraceSink trace) {
-        return wrap(trace, InjectedBug::trace);
+        return wrap(trace, Decorators::trace);
       }
 
       @Override
       public Proposals proposals(Proposals proposals) {
-        return wrap(proposals, InjectedBug::proposals);
+        return wrap(proposals, Decorators::proposals);
       }
 
       @Override
       public Reads reads(Reads reads) {
-        return wrap(reads, InjectedBug::reads);
+        return wrap(reads, Decorators::reads);
       }
 
       @Override
       public Storage storage(Storage storage) {
-        return wrap(storage, InjectedBug::storage);
+        return wrap(storage, Decorators::storage);
       }
 
       @Override
       public StateMachine stateMachine(StateMachine service) {
-        return wrap(service, InjectedBug::stateMachine);
+        return wrap(service, Decorators::stateMachine);
       }
 
       @Override
       public KvAnswers answers(KvService service) {
         KvAnswers answers = service;
-        for (InjectedBug b : planted) {
+        for (Decorators b : planted) {
           KvAnswers a = b.answers(service);
           if (a != service) {
             answers = a; // only ack-before-commit wraps it, around the service itself
@@ -184,7 +279,7 @@ public enum InjectedBug implements Decorators {
 
       @Override
       public Handler http(Handler handler) {
-        return wrap(handler, InjectedBug::http);
+        return wrap(handler, Decorators::http);
       }
     };
   }

@@ -13,14 +13,20 @@ import io.refraft.impl.node.StateMachine;
  */
 final class NoSession implements StateMachine {
   private final StateMachine service;
+  private final InjectedBug.Fired fired;
 
-  NoSession(StateMachine service) {
+  NoSession(StateMachine service, InjectedBug.Fired fired) {
     this.service = service;
+    this.fired = fired;
   }
 
   @Override
   public void apply(long index, byte[] command) {
-    service.apply(index, withoutSession(command));
+    byte[] stripped = withoutSession(command);
+    if (stripped != command) {
+      fired.once();
+    }
+    service.apply(index, stripped);
   }
 
   static byte[] withoutSession(byte[] command) {

@@ -18,14 +18,17 @@ final class StaleRead {
    */
   static final class Reads implements io.refraft.impl.node.Reads {
     private final io.refraft.impl.node.Reads reads;
+    private final InjectedBug.Fired fired;
     private long applied;
 
-    Reads(io.refraft.impl.node.Reads reads) {
+    Reads(io.refraft.impl.node.Reads reads, InjectedBug.Fired fired) {
       this.reads = reads;
+      this.fired = fired;
     }
 
     @Override
     public void arrived(CompletableFuture<Long> read) {
+      fired.once();
       read.complete(applied);
     }
 
@@ -60,8 +63,14 @@ final class StaleRead {
    * The HTTP API with every {@code GET /kv/{key}} asked as {@code ?stale=true}: any node answers at
    * once from its local state, without redirecting to the leader or waiting for a read index.
    */
-  static Handler gets(Handler handler) {
-    return (req, res) -> handler.handle(isKvGet(req) ? req.withQuery(stale(req.query())) : req, res);
+  static Handler gets(Handler handler, InjectedBug.Fired fired) {
+    return (req, res) -> {
+      boolean get = isKvGet(req);
+      if (get) {
+        fired.once();
+      }
+      handler.handle(get ? req.withQuery(stale(req.query())) : req, res);
+    };
   }
 
   private static boolean isKvGet(Request req) {

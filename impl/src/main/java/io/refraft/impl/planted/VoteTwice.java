@@ -21,8 +21,14 @@ final class VoteTwice {
   private VoteTwice() {}
 
   /** The spec's step, from the state with the vote forgotten. */
-  static StepFunction step(StepFunction step) {
-    return (s, in) -> step.step(forgetVote(s, in), in);
+  static StepFunction step(StepFunction step, InjectedBug.Fired fired) {
+    return (s, in) -> {
+      NodeState from = forgetVote(s, in);
+      if (from != s) {
+        fired.once();
+      }
+      return step.step(from, in);
+    };
   }
 
   /** The trace of that step: from the same state the step was given. */

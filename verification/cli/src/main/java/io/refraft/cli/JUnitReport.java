@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
  * Surefire write ({@code <testsuites><testsuite><testcase>}), which CI dashboards (GitHub, GitLab,
  * Jenkins) read. One test case per file, seed or run: a valid one passes, an invalid one carries a
  * {@code <failure>} with the explanation, an unknown one an {@code <error type="unknown">} (the
- * checker gave up: neither a pass nor a proven failure). The file is replaced atomically, so a
- * dashboard never reads half a report. A picocli mixin: the option and its writer in one place.
+ * checker gave up: neither a pass nor a proven failure), and an input that could not be checked at
+ * all (a missing or malformed file among several) an {@code <error type="error">}. The file is
+ * replaced atomically, so a dashboard never reads half a report. A picocli mixin: the option and
+ * its writer in one place.
  */
 final class JUnitReport {
   @Option(names = "--junit", paramLabel = "FILE",
@@ -30,8 +32,16 @@ final class JUnitReport {
   private final List<Case> cases = new ArrayList<>();
   private final Instant started = Instant.now();
 
-  /** What one test case says; {@code detail} is the explanation a failure or error carries. */
-  record Case(String name, Summary.Verdict verdict, double seconds, String message, String detail) {}
+  /**
+   * What one test case says; {@code detail} is the explanation a failure or error carries, and
+   * {@code errorType} the type of an unknown case's {@code <error>}: "unknown", or "error" for an
+   * input that could not be checked.
+   */
+  record Case(String name, Summary.Verdict verdict, double seconds, String message, String detail, String errorType) {
+    Case(String name, Summary.Verdict verdict, double seconds, String message, String detail) {
+      this(name, verdict, seconds, message, detail, "unknown");
+    }
+  }
 
   /** Fails before any work, exit 2, when FILE's directory is missing or not writable. */
   void checkWritable() {
@@ -84,7 +94,8 @@ final class JUnitReport {
         case VALID -> sb.append("/>\n");
         case INVALID -> sb.append(">\n      <failure type=\"invalid\" message=").append(attr(c.message())).append('>')
             .append(text(c.detail())).append("</failure>\n    </testcase>\n");
-        case UNKNOWN -> sb.append(">\n      <error type=\"unknown\" message=").append(attr(c.message())).append('>')
+        case UNKNOWN -> sb.append(">\n      <error type=").append(attr(c.errorType())).append(" message=")
+            .append(attr(c.message())).append('>')
             .append(text(c.detail())).append("</error>\n    </testcase>\n");
       }
     }

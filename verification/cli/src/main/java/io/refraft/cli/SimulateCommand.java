@@ -97,6 +97,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   private int runSeeds(SeedRunner runner, long first, int count, PrintWriter o, long wallStart) throws IOException {
     long failures = 0;
+    long neverFired = 0;
     long simNanos = 0;
     Long firstFailure = null;
     for (int i = 0; i < count; i++) {
@@ -105,6 +106,11 @@ public final class SimulateCommand implements Callable<Integer> {
       SimResult r = done.result();
       simNanos += r.simulatedNanos();
       o.println(r.summaryJson());
+      if (!r.bugsNeverFired().isEmpty()) {
+        neverFired++;
+        o.println("seed " + s + ": the planted bug " + String.join(", ", r.bugsNeverFired())
+            + " never fired: this seed says nothing about whether the checkers catch it");
+      }
       if (!r.passed()) {
         failures++;
         reportFailure(o, r, firstFailure == null);
@@ -121,6 +127,9 @@ public final class SimulateCommand implements Callable<Integer> {
     last.put("steps", steps);
     last.put("simulated_seconds", Math.round(simNanos / 1e6) / 1e3);
     last.put("seconds", Math.round((System.nanoTime() - wallStart) / 1e6) / 1e3);
+    if (injectBug != null) {
+      last.put("seeds_bug_never_fired", neverFired);
+    }
     if (firstFailure == null) {
       last.putNull("first_failure_seed");
     } else {

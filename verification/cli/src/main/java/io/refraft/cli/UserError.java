@@ -9,11 +9,19 @@ import java.io.Serial;
 public final class UserError extends RuntimeException {
   @Serial private static final long serialVersionUID = 1L;
 
+  /** Longest message printed: one quoting a huge line of input is cut, never echoed whole. */
+  static final int MAX_MESSAGE = 1000;
+
   public UserError(String message) {
-    super(message);
+    super(clip(message));
   }
 
   public UserError(String message, Throwable cause) {
-    super(message, cause);
+    super(clip(message), cause);
+  }
+
+  static String clip(String message) {
+    return message == null || message.length() <= MAX_MESSAGE ? message
+        : message.substring(0, MAX_MESSAGE) + "… (" + message.length() + " characters)";
   }
 }

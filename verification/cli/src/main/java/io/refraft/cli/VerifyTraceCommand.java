@@ -3,6 +3,7 @@ package io.refraft.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.refraft.traces.TraceFormatException;
+import io.refraft.traces.TraceReader;
 import io.refraft.verification.trace.Divergence;
 import io.refraft.verification.trace.TraceValidator;
 import io.refraft.verification.trace.ValidationResult;
@@ -31,12 +32,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify-trace", mixinStandardHelpOptions = true,
     description = {"Validate traces against the Raft spec (traces/FORMAT.md): replay each node's steps through the spec,"
         + " match every receive to its send, check the spec's invariants, report the first divergence.",
-        "Exit 0: all valid; 1: a divergence; 2: bad usage or malformed input (file:line: reason)."})
+        "With several traces, one that cannot be read gets its line FILE: error: reason and the others are validated.",
+        "Exit 0: all valid; 1: a divergence; 2: bad usage or malformed input (file:line: reason);"
+            + " 3: the validator ran out of memory or failed inside (unknown)."})
 public final class VerifyTraceCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "PATH", arity = "0..*",
-      description = "a self-contained trace file, or a directory: each .ndjson file in it")
+      description = "a self-contained trace file, a directory (each .ndjson file in it), or - for standard input")
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--run", paramLabel = "DIR",
@@ -62,7 +65,16 @@ public final class VerifyTraceCommand implements Callable<Integer> {
   Path view;
 
   /** One trace to validate: a file, or the files of a run. */
-  private record Target(String name, List<Path> files, boolean run) {}
+  private record Target(String name, List<Path> files, boolean run) {
+    boolean stdin() {
+      return name.equals(STDIN);
+    }
+  }
+
+  private static final String STDIN = "<stdin>";
+
+  /** Standard input, for a PATH given as {@code -}; replaced by tests. */
+  java.io.InputStream stdin = System.in;
 
   @Override
   public Integer call() {
@@ -76,42 +88,88 @@ public final class VerifyTraceCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     List<Target> targets = targets();
-    junit.checkWritable();
-    if (view != null && targets.size() != 1) {
-      throw new UserError("--view: give exactly one trace (a file or one --run DIR), got " + targets.size());
-    }
+    checkOutputs(targets);
     PrintWriter out = spec.commandLine().getOut();
     long start = System.nanoTime();
     long events = 0;
     long lost = 0;
     int nodes = 0;
     Optional<Divergence> first = Optional.empty();
+    int errors = 0;
+    int unknown = 0;
     for (Target t : targets) {
       long targetStart = System.nanoTime();
-      ValidationResult r = view != null ? viewed(t) : validate(v, t);
+      ValidationResult r;
+      try {
+        r = validate(v, t);
+      } catch (UserError e) {
+        if (targets.size() == 1) {
+          throw e;
+        }
+        // Several traces: a broken one gets its line and the others are still validated.
+        errors++;
+        reportError(out, t, e.getMessage(), (System.nanoTime() - targetStart) / 1e9);
+        continue;
+      } catch (OutOfMemoryError | StackOverflowError | RuntimeException e) {
+        // The validator failed inside: no verdict on this trace, and never a stack trace for a verdict.
+        unknown++;
+        String why = "the validator " + (e instanceof OutOfMemoryError
+            ? "ran out of memory (" + e.getMessage() + "); give the JVM more heap (REFRAFT_JAVA_OPTS=-Xmx...)"
+            : "failed inside, no verdict: " + e);
+        out.println(t.name() + ": unknown - " + why);
+        junit.add(new JUnitReport.Case(t.name(), Summary.Verdict.UNKNOWN, (System.nanoTime() - targetStart) / 1e9,
+            "unknown", why));
+        continue;
+      }
       events += r.events();
       lost += r.lostSteps();
       nodes = Math.max(nodes, r.nodes());
-      if (targets.size() > 1) {
-        out.println(t.name() + ": " + (r.valid() ? "valid" : "invalid") + lostSteps(r.lostSteps()));
-      } else if (r.lostSteps() > 0) {
-        out.println(t.name() + ":" + lostSteps(r.lostSteps()));
-      }
-      if (r.divergence().isPresent()) {
-        out.println(r.divergence().get().explain());
-        first = first.isPresent() ? first : r.divergence();
-      }
-      junit.add(new JUnitReport.Case(t.name(), Summary.Verdict.of(r.valid()), (System.nanoTime() - targetStart) / 1e9,
-          r.divergence().map(d -> "diverges at " + d.file() + ":" + d.line() + ": " + d.reason()).orElse(""),
-          r.divergence().map(Divergence::explain).orElse("")));
+      report(out, t, r, targets.size() > 1, (System.nanoTime() - targetStart) / 1e9);
+      first = first.isPresent() ? first : r.divergence();
     }
     double secs = (System.nanoTime() - start) / 1e9;
     junit.write("refraft verify-trace");
-    ObjectNode summary = Summary.of(Summary.Verdict.of(first.isEmpty()));
-    summary.put("traces", targets.size()).put("events", events).put("nodes", nodes).put("lost_steps", lost)
-        .put("seconds", Math.round(secs * 1000) / 1000.0);
+    // A divergence is the strongest answer; then a trace that could not be read; then a validator that gave up.
+    Summary.Verdict verdict = first.isPresent() ? Summary.Verdict.INVALID
+        : errors + unknown > 0 ? Summary.Verdict.UNKNOWN : Summary.Verdict.VALID;
+    int exit = first.isPresent() ? 1 : errors > 0 ? Main.EXIT_USAGE : unknown > 0 ? CheckCommand.EXIT_UNKNOWN : 0;
+    ObjectNode summary = Summary.of(verdict, exit);
+    summary.put("traces", targets.size()).put("errors", errors).put("events", events).put("nodes", nodes)
+        .put("lost_steps", lost).put("seconds", Math.round(secs * 1000) / 1000.0);
     summary.putRawValue("divergence", new RawValue(first.map(VerifyTraceCommand::json).orElse("null")));
     return Summary.print(out, summary);
+  }
+
+  /** --junit and --view can be written, before any work. */
+  private void checkOutputs(List<Target> targets) {
+    junit.checkWritable();
+    if (view != null && targets.size() != 1) {
+      throw new UserError("--view: give exactly one trace (a file or one --run DIR), got " + targets.size());
+    }
+    if (view != null && targets.get(0).stdin()) {
+      throw new UserError("--view: needs a trace file or --run DIR, not standard input (the view reads the trace twice)");
+    }
+  }
+
+  /** A trace that could not be read, among several: stderr and its line {@code FILE: error: reason}, a JUnit error. */
+  private void reportError(PrintWriter out, Target t, String message, double seconds) {
+    spec.commandLine().getErr().println("refraft: " + message);
+    String reason = message.startsWith(t.name() + ":") ? "line " + message.substring(t.name().length() + 1) : message;
+    out.println(t.name() + ": error: " + reason);
+    junit.add(new JUnitReport.Case(t.name(), Summary.Verdict.UNKNOWN, seconds, "error: " + reason, message, "error"));
+  }
+
+  /** A validated trace's lines (its verdict when there are several, its divergence) and its JUnit test case. */
+  private void report(PrintWriter out, Target t, ValidationResult r, boolean several, double seconds) {
+    if (several) {
+      out.println(t.name() + ": " + (r.valid() ? "valid" : "invalid") + lostSteps(r.lostSteps()));
+    } else if (r.lostSteps() > 0) {
+      out.println(t.name() + ":" + lostSteps(r.lostSteps()));
+    }
+    r.divergence().ifPresent(d -> out.println(d.explain()));
+    junit.add(new JUnitReport.Case(t.name(), Summary.Verdict.of(r.valid()), seconds,
+        r.divergence().map(d -> "diverges at " + d.file() + ":" + d.line() + ": " + d.reason()).orElse(""),
+        r.divergence().map(Divergence::explain).orElse("")));
   }
 
   /** How a trace's lost steps are shown beside its verdict (nothing when none). */
@@ -139,8 +197,23 @@ public final class VerifyTraceCommand implements Callable<Integer> {
     }
   }
 
-  private static ValidationResult validate(TraceValidator v, Target t) {
+  /** Validates {@code t} (and writes its view when --view was given); bad input is a {@link UserError}. */
+  private ValidationResult validate(TraceValidator v, Target t) {
     try {
+      if (t.stdin()) {
+        TraceReader r = new TraceReader(t.name(), new java.io.BufferedInputStream(stdin));
+        if (r.header().node().isPresent()) {
+          throw new UserError(t.name() + ":1: this is the per-node file of " + r.header().node().get()
+              + ": validate the run's files together (refraft verify-trace --run DIR)");
+        }
+        return v.validate(r);
+      }
+      if (!t.run() && !Files.exists(t.files().get(0))) {
+        throw new UserError(t.name() + ":0: no such file or directory");
+      }
+      if (view != null) {
+        return viewed(t);
+      }
       return t.run() ? v.validateRun(t.files()) : v.validateFile(t.files().get(0));
     } catch (TraceFormatException e) {
       throw new UserError(e.getMessage());
@@ -152,14 +225,19 @@ public final class VerifyTraceCommand implements Callable<Integer> {
   private List<Target> targets() {
     List<Target> out = new ArrayList<>();
     for (Path p : paths) {
-      if (Files.isDirectory(p)) {
+      if (p.toString().equals("-")) {
+        if (out.stream().anyMatch(Target::stdin)) {
+          throw new UserError("standard input ('-') can be read only once");
+        }
+        out.add(new Target(STDIN, List.of(p), false));
+      } else if (Files.isDirectory(p)) {
         for (Path f : ndjson(p)) {
           out.add(new Target(f.toString(), List.of(f), false));
         }
       } else if (Files.isRegularFile(p)) {
         out.add(new Target(p.toString(), List.of(p), false));
       } else {
-        throw new UserError(p + ":0: no such file or directory");
+        out.add(new Target(p.toString(), List.of(p), false)); // reported as that file's error
       }
     }
     for (Path d : runs) {

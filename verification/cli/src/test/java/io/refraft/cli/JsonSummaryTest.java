@@ -99,8 +99,9 @@ class JsonSummaryTest {
     assertFalse(failure.getTextContent().isBlank(), "the failure carries the explanation");
 
     StringBuilder h = new StringBuilder();
+    // Each value is written twice, so the unique-value register decision does not apply: only the search.
     for (int p = 0; p < 40; p++) {
-      h.append("{:process ").append(p).append(", :type :invoke, :f :write, :value ").append(p).append("}\n");
+      h.append("{:process ").append(p).append(", :type :invoke, :f :write, :value ").append(p / 2).append("}\n");
     }
     h.append("{:process 99, :type :invoke, :f :read, :value nil}\n{:process 99, :type :ok, :f :read, :value 1000}\n");
     Path unknownReport = dir.resolve("unknown.xml");
@@ -125,6 +126,36 @@ class JsonSummaryTest {
     assertTrue(failure.getAttribute("message").contains(invalid.toString()), failure.getAttribute("message"));
     assertTrue(failure.getTextContent().contains(s.get("divergence").get("reason").asText()),
         "the explanation: " + failure.getTextContent());
+  }
+
+  @Test
+  void a_file_that_cannot_be_read_among_several_is_counted_and_a_junit_error() throws Exception {
+    String ok = file("ok.edn", VALID);
+    String missing = dir.resolve("missing.edn").toString();
+    Path report = dir.resolve("errors.xml");
+    JsonNode check = summary("check", 2, "check", "--workload", "register", "--initial", "0", "--junit",
+        report.toString(), ok, missing);
+    assertEquals("unknown", check.get("valid").asText());
+    assertEquals(1, check.get("counts").get("valid").asInt(), check.toString());
+    assertEquals(1, check.get("counts").get("error").asInt(), check.toString());
+    List<Element> cases = testcases(xml(report));
+    assertEquals(List.of(ok, missing), cases.stream().map(c -> c.getAttribute("name")).toList());
+    Element error = (Element) cases.get(1).getElementsByTagName("error").item(0);
+    assertEquals("error", error.getAttribute("type"));
+    assertTrue(error.getAttribute("message").contains("no such file"), error.getAttribute("message"));
+
+    Path traces = dir.resolve("traces.xml");
+    String missingTrace = dir.resolve("missing.ndjson").toString();
+    JsonNode vt = summary("verify-trace", 2, "verify-trace", "--junit", traces.toString(),
+        CORPUS.resolve("valid").resolve("election-5.ndjson").toString(), missingTrace);
+    assertEquals("unknown", vt.get("valid").asText());
+    assertEquals(1, vt.get("errors").asInt(), vt.toString());
+    List<Element> traceCases = testcases(xml(traces));
+    assertEquals(2, traceCases.size());
+    assertEquals(0, traceCases.get(0).getChildNodes().getLength(), "the readable trace passes");
+    Element traceError = (Element) traceCases.get(1).getElementsByTagName("error").item(0);
+    assertEquals("error", traceError.getAttribute("type"));
+    assertTrue(traceError.getAttribute("message").contains("no such file"), traceError.getAttribute("message"));
   }
 
   @Test

@@ -108,4 +108,25 @@ class SimulateCommandTest {
     assertEquals(1, last.get("failures").asInt());
     assertEquals(1, last.get("first_failure_seed").asLong());
   }
+
+  @Test
+  void a_planted_bug_reports_its_firings_per_seed_and_says_when_it_never_fired() throws Exception {
+    long seed = new SplittableRandom().nextLong();
+    System.out.println("SimulateCommandTest inject-bug seed=" + seed);
+    // Without client reads, the stale-read bug has nothing to serve: it cannot fire.
+    Run quiet = run("simulate", "--seed", Long.toString(seed), "--steps", "300", "--no-reads", "--inject-bug",
+        "stale-read", "--out", dir.toString());
+    String[] lines = quiet.out().strip().split("\n");
+    assertEquals(0, new ObjectMapper().readTree(lines[0]).get("bug_fired").get("stale-read").asLong(), quiet.out());
+    assertEquals("seed " + seed + ": the planted bug stale-read never fired: this seed says nothing about whether"
+        + " the checkers catch it", lines[1]);
+    assertEquals(1, new ObjectMapper().readTree(lines[lines.length - 1]).get("seeds_bug_never_fired").asInt());
+    Run fired = run("simulate", "--seed", Long.toString(seed), "--steps", "2000", "--inject-bug", "stale-read",
+        "--shrink", "0", "--out", dir.toString());
+    JsonNode first = new ObjectMapper().readTree(fired.out().strip().split("\n")[0]);
+    assertTrue(first.get("bug_fired").get("stale-read").asLong() > 0, fired.out());
+    assertTrue(!fired.out().contains("never fired"), fired.out());
+    Run none = run("simulate", "--seed", Long.toString(seed), "--steps", "300", "--no-reads", "--out", dir.toString());
+    assertTrue(!none.out().contains("bug_fired") && !none.out().contains("seeds_bug_never_fired"), none.out());
+  }
 }

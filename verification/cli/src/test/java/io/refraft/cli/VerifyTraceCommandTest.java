@@ -164,4 +164,81 @@ class VerifyTraceCommandTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("no/such/file.ndjson"), r.err());
   }
+
+  private Run runWithStdin(byte[] stdin, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    VerifyTraceCommand v = cli.getSubcommands().get("verify-trace").getCommand();
+    v.stdin = new java.io.ByteArrayInputStream(stdin);
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString().lines().toList(), err.toString());
+  }
+
+  @Test
+  void dash_reads_the_trace_from_standard_input() throws Exception {
+    Run r = runWithStdin(Files.readAllBytes(VALID), "verify-trace", "-");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(23, r.summary().get("events").asInt());
+    Run bad = runWithStdin(Files.readAllBytes(variant("bad.ndjson", 3, "{\"seq\":")), "verify-trace", "-");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("<stdin>:3:"), bad.err());
+  }
+
+  @Test
+  void a_view_of_standard_input_is_refused_before_reading_it() throws Exception {
+    Path html = dir.resolve("v.html");
+    Run r = runWithStdin(Files.readAllBytes(VALID), "verify-trace", "--view", html.toString(), "-");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--view") && r.err().contains("standard input"), r.err());
+    assertTrue(r.out().isEmpty(), "no verdict: " + r.out());
+    assertFalse(Files.exists(html), "no view written");
+  }
+
+  @Test
+  void a_broken_trace_among_several_gets_its_line_and_the_others_are_validated() throws Exception {
+    Path broken = variant("broken.ndjson", 3, "{\"seq\":");
+    String missing = dir.resolve("missing.ndjson").toString();
+    Run r = run("verify-trace", VALID.toString(), broken.toString(), missing);
+    assertEquals(2, r.exit(), r.err());
+    assertEquals(VALID + ": valid", r.out().get(0));
+    assertTrue(r.out().get(1).startsWith(broken + ": error: line 3: "), r.out().get(1));
+    assertTrue(r.out().get(2).startsWith(missing + ": error: "), r.out().get(2));
+    JsonNode s = r.summary();
+    assertEquals("unknown", s.get("valid").asText());
+    assertEquals(2, s.get("errors").asInt());
+    assertEquals(3, s.get("traces").asInt());
+  }
+
+  /** A 50 MB first line is refused after its first MiB, quoting 200 characters of it, streaming or in chunks. */
+  @Test
+  void a_huge_first_line_is_refused_quickly_quoting_only_its_start() throws Exception {
+    Path huge = dir.resolve("huge.ndjson");
+    byte[] line = new byte[50 << 20];
+    java.util.Arrays.fill(line, (byte) 'a');
+    byte[] start = "{\"format\":\"refraft-trace\",\"x\":\"".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(start, 0, line, 0, start.length);
+    Files.write(huge, line);
+    long t0 = System.nanoTime();
+    Run r = run("verify-trace", huge.toString());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("huge.ndjson:1: the first line is longer than 1024 KiB"), r.err());
+    assertTrue(r.err().length() < 600, r.err());
+    assertTrue(seconds < 20, "refused in " + seconds + " s");
+    Run piped = runWithStdin(line, "verify-trace", "-");
+    assertEquals(2, piped.exit());
+    assertTrue(piped.err().contains("<stdin>:1: the first line is longer than 1024 KiB"), piped.err());
+  }
+
+  @Test
+  void an_error_quotes_at_most_a_few_hundred_characters_of_a_long_line() throws Exception {
+    Path longField = variant("long-field.ndjson", 2, "{\"" + "x".repeat(100_000) + "\":1}");
+    Run r = run("verify-trace", longField.toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("long-field.ndjson:2:") && r.err().contains("100000 characters"), r.err());
+    assertTrue(r.err().length() < 600, r.err().length() + " characters on stderr");
+  }
 }

@@ -93,7 +93,7 @@ final class EdnHistoryReader {
     }
     if (!(value instanceof Map<?, ?> map)) {
       throw new HistoryFormatException(file, line, "expected an op map {:type … :f … :value …}, got "
-          + EdnValues.toEdn(value));
+          + HistoryFormatException.excerpt(EdnValues.toEdn(value)));
     }
     Map<String, Object> out = new LinkedHashMap<>(16);
     for (Map.Entry<?, ?> e : map.entrySet()) {

@@ -19,10 +19,29 @@ public final class HistoryFormatException extends Exception {
    * @param reason what was wrong and what was expected
    */
   public HistoryFormatException(String file, int line, String reason) {
+    this(file, line, clip(reason, 4 * EXCERPT), true);
+  }
+
+  private HistoryFormatException(String file, int line, String reason, boolean clipped) {
     super(file + (line > 0 ? ":" + line : "") + ": " + reason);
     this.file = file;
     this.line = line;
     this.reason = reason;
+  }
+
+  /** Most characters of the input an error message quotes. */
+  public static final int EXCERPT = 200;
+
+  /**
+   * {@code input} as an error message quotes it: whole up to {@link #EXCERPT} characters, else its
+   * start and its length (a 50 MB line is not echoed to the terminal).
+   */
+  public static String excerpt(String input) {
+    return clip(input, EXCERPT);
+  }
+
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max) + "… (" + s.length() + " characters)";
   }
 
   public String file() {

@@ -73,11 +73,12 @@ final class JepsenLogReader {
       LineParseable in = new LineParseable(text);
       Object v = EdnValues.fromEdn(parser.nextValue(in));
       if (in.skipBlank() != -1) {
-        throw new HistoryFormatException(file, line, "unexpected text after the value: " + text);
+        throw new HistoryFormatException(file, line, "unexpected text after the value: " + HistoryFormatException.excerpt(text));
       }
       return v;
     } catch (EdnException | EdnValues.Unsupported e) {
-      throw new HistoryFormatException(file, line, "malformed value '" + text + "': " + e.getMessage());
+      throw new HistoryFormatException(file, line, "malformed value '" + HistoryFormatException.excerpt(text) + "': "
+          + HistoryFormatException.excerpt(e.getMessage()));
     }
   }
 }

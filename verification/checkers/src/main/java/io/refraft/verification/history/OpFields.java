@@ -34,7 +34,7 @@ final class OpFields {
     }
     if (process != null && !(process instanceof Long) && !(process instanceof Keyword)) {
       throw new HistoryFormatException(file, line, "field process: expected an integer or a keyword, got "
-          + EdnValues.toEdn(process));
+          + HistoryFormatException.excerpt(EdnValues.toEdn(process)));
     }
     long time = nonNegative(fields.get("time"), "time", line, -1);
     long index = nonNegative(fields.get("index"), "index", line, -1);
@@ -46,12 +46,12 @@ final class OpFields {
     String name = raw instanceof Keyword k ? k.name() : raw instanceof String s ? s : null;
     if (name == null) {
       throw new HistoryFormatException(file, line, raw == null ? "missing field type (invoke, ok, fail or info)"
-          : "field type: expected invoke, ok, fail or info, got " + EdnValues.toEdn(raw));
+          : "field type: expected invoke, ok, fail or info, got " + HistoryFormatException.excerpt(EdnValues.toEdn(raw)));
     }
     return switch (name) {
       case "invoke", "ok", "fail", "info" -> Op.Type.valueOf(name.toUpperCase(Locale.ROOT));
       default -> throw new HistoryFormatException(file, line,
-          "field type: unknown op type " + name + " (expected invoke, ok, fail or info)");
+          "field type: unknown op type " + HistoryFormatException.excerpt(name) + " (expected invoke, ok, fail or info)");
     };
   }
 
@@ -68,7 +68,7 @@ final class OpFields {
       return Keyword.of("txn");
     }
     throw new HistoryFormatException(file, line, raw == null ? "missing field f"
-        : "field f: expected a keyword, got " + EdnValues.toEdn(raw));
+        : "field f: expected a keyword, got " + HistoryFormatException.excerpt(EdnValues.toEdn(raw)));
   }
 
   static boolean looksLikeTxn(Object value) {
@@ -86,7 +86,7 @@ final class OpFields {
       return l;
     }
     throw new HistoryFormatException(file, line, "field " + name + ": expected a non-negative integer, got "
-        + EdnValues.toEdn(raw));
+        + HistoryFormatException.excerpt(EdnValues.toEdn(raw)));
   }
 
   /**

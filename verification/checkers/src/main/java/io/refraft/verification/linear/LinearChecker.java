@@ -2,6 +2,7 @@ package io.refraft.verification.linear;
 
 import io.refraft.verification.history.Edn;
 import io.refraft.verification.history.History;
+import io.refraft.verification.history.HistoryFormatException;
 import io.refraft.verification.history.Op;
 import io.refraft.verification.history.OpPair;
 import java.time.Duration;
@@ -20,21 +21,45 @@ import java.util.Map;
 public final class LinearChecker {
   private LinearChecker() {}
 
+  /** {@link #check(Model, History, Duration, MemoryBudget)} with the default memory budget. */
+  public static <S> LinearResult check(Model<S> model, History history, Duration timeout) {
+    return check(model, history, timeout, MemoryBudget.defaults());
+  }
+
   /**
    * @param timeout the whole check's time limit; when reached the result is {@link LinearResult.Unknown}
+   * @param memory  what the searches' caches may hold; when spent the result is {@link LinearResult.Unknown}
    * @throws UnsupportedOperationInHistory when an op makes no sense to the model
    * @throws IllegalArgumentException when a process invokes twice without completing
    */
-  public static <S> LinearResult check(Model<S> model, History history, Duration timeout) {
+  public static <S> LinearResult check(Model<S> model, History history, Duration timeout, MemoryBudget memory) {
     long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
     Map<Object, History> parts = model.partition(history.clientOps());
     List<Part<S>> pending = new ArrayList<>();
     int operations = 0;
     for (Map.Entry<Object, History> part : parts.entrySet()) {
-      Part<S> p = prepare(model, part.getKey(), part.getValue(), deadline);
+      Part<S> p = prepare(model, part.getKey(), part.getValue(), deadline, memory);
       operations += p.ops().size();
-      pending.add(p);
+      switch (p.zones()) {
+        case RegisterZones.Linearizable l -> { }
+        case RegisterZones.NotLinearizable bad -> {
+          return witness(model, p, parts.size(), operations, bad);
+        }
+        case RegisterZones.NotApplicable na -> pending.add(p);
+      }
     }
+    try {
+      return search(model, parts.size(), operations, pending, timeout, memory);
+    } catch (OutOfMemoryError e) {
+      // The budget estimates the caches; this is the backstop for what it does not count.
+      pending.clear();
+      return new LinearResult.Unknown(parts.size(), operations, null,
+          "the heap ran out during the search (" + e.getMessage() + "); try a larger -Xmx or a smaller --max-memory");
+    }
+  }
+
+  private static <S> LinearResult search(Model<S> model, int partitions, int operations, List<Part<S>> pending,
+      Duration timeout, MemoryBudget memory) {
     // Partitions are searched in rounds with a doubling step budget, so that an easily refuted
     // partition is reported without first finishing a hard one; the order stays deterministic.
     long budget = 1 << 12;
@@ -43,28 +68,64 @@ public final class LinearChecker {
       for (Part<S> p : pending) {
         switch (p.search().run(budget)) {
           case null -> unfinished.add(p);
-          case WglSearch.Linearizable l -> { }
+          case WglSearch.Linearizable l -> p.search().release();
           case WglSearch.GaveUp g -> {
-            return new LinearResult.Unknown(parts.size(), operations, p.key(),
-                "time limit of " + timeout.toMillis() + " ms reached while searching partition "
-                    + Edn.print(p.key()) + " (" + p.ops().size() + " ops, " + g.explored()
-                    + " configurations explored)");
+            return new LinearResult.Unknown(partitions, operations, p.key(), switch (g.limit()) {
+              case TIME -> "time limit of " + timeout.toMillis() + " ms reached";
+              case MEMORY -> "memory budget of " + (memory.limit() >> 20) + " MiB spent";
+            } + " while searching partition " + Edn.print(p.key()) + " (" + p.ops().size() + " ops, "
+                + g.explored() + " configurations explored)");
           }
           case WglSearch.NotLinearizable bad -> {
-            return new LinearResult.Invalid(parts.size(), operations, p.key(), p.pairs(), bad.prefix(), bad.state(),
-                bad.blocked(), explain(model, p.key(), parts.size(), p.ops().size(), bad));
+            return new LinearResult.Invalid(partitions, operations, p.key(), p.pairs(), bad.prefix(), bad.state(),
+                bad.blocked(), explain(model, p.key(), partitions, p.ops().size(), bad));
           }
         }
       }
       pending = unfinished;
       budget = Math.min(budget * 2, Long.MAX_VALUE / 4);
     }
-    return new LinearResult.Valid(parts.size(), operations);
+    return new LinearResult.Valid(partitions, operations);
   }
 
-  record Part<S>(Object key, List<OpPair> pairs, List<Operation> ops, WglSearch<S> search) {}
+  /** Steps the search may take to show how far a partition the zones refuted can be linearized. */
+  static final long WITNESS_STEPS = 1 << 22;
 
-  static <S> Part<S> prepare(Model<S> model, Object key, History history, long deadline) {
+  /** What the search for a witness of a refuted partition may cache. */
+  static final long WITNESS_BYTES = 64L << 20;
+
+  /**
+   * A partition the zones refuted: the search, within a bounded number of steps, finds the longest
+   * linearizable prefix and the op that blocks it, as for any refuted partition; past that bound the
+   * zones' own explanation stands alone (the verdict is already certain).
+   */
+  private static <S> LinearResult witness(Model<S> model, Part<S> p, int partitions, int operations,
+      RegisterZones.NotLinearizable zones) {
+    WglSearch.Outcome o;
+    try {
+      o = p.search().run(WITNESS_STEPS);
+    } catch (OutOfMemoryError e) {
+      o = null;
+    }
+    p.search().release();
+    if (o instanceof WglSearch.NotLinearizable bad) {
+      return new LinearResult.Invalid(partitions, operations, p.key(), p.pairs(), bad.prefix(), bad.state(),
+          bad.blocked(), explain(model, p.key(), partitions, p.ops().size(), bad) + " " + zones.explanation());
+    }
+    if (o instanceof WglSearch.Linearizable) {
+      throw new IllegalStateException("the register zones refuted partition " + Edn.print(p.key())
+          + " but the search linearized it: " + zones.explanation());
+    }
+    String where = partitions > 1 ? " in partition " + Edn.print(p.key()) : "";
+    return new LinearResult.Invalid(partitions, operations, p.key(), p.pairs(), List.of(),
+        model.describe(model.init()), zones.culprit(),
+        "Not linearizable w.r.t. model " + model.name() + where + ": " + zones.explanation());
+  }
+
+  record Part<S>(Object key, List<OpPair> pairs, List<Operation> ops, WglSearch<S> search,
+      RegisterZones.Decision zones) {}
+
+  static <S> Part<S> prepare(Model<S> model, Object key, History history, long deadline, MemoryBudget memory) {
     List<OpPair> pairs = history.pairs();
     List<Operation> ops = new ArrayList<>(pairs.size());
     for (OpPair p : pairs) {
@@ -85,7 +146,21 @@ public final class LinearChecker {
       boolean open = ops.get(i).outcome() == Op.Type.INFO;
       ret[i] = open ? Long.MAX_VALUE : timed ? p.completion().time() : p.completion().index();
     }
-    return new Part<>(key, pairs, ops, new WglSearch<>(model, ops, call, ret, deadline));
+    RegisterZones.Decision zones = zones(model, ops, call, ret);
+    // A refuted partition is searched only for a witness: with a small cache of its own, so that a
+    // long history is reported in seconds (the verdict is already certain).
+    MemoryBudget budget = zones instanceof RegisterZones.NotLinearizable
+        ? MemoryBudget.ofBytes(Math.min(memory.limit(), WITNESS_BYTES)) : memory;
+    return new Part<>(key, pairs, ops, new WglSearch<>(model, ops, call, ret, deadline, budget), zones);
+  }
+
+  /** The polynomial decision for unique-value registers, when the model is a read/write register. */
+  private static RegisterZones.Decision zones(Model<?> model, List<Operation> ops, long[] call, long[] ret) {
+    Model<?> m = model instanceof IndependentModel<?> im ? im.inner() : model;
+    if (m instanceof CasRegister reg) {
+      return RegisterZones.decide(reg, ops, call, ret);
+    }
+    return new RegisterZones.NotApplicable("the model " + model.name() + " is not a register");
   }
 
   private static String explain(Model<?> model, Object key, int partitions, int size, WglSearch.NotLinearizable bad) {
@@ -95,7 +170,7 @@ public final class LinearChecker {
       sb.append(" in partition ").append(Edn.print(key));
     }
     sb.append(": the longest linearizable prefix has ").append(bad.prefix().size()).append(" of ").append(size)
-        .append(" ops and leaves the state ").append(bad.state()).append('.');
+        .append(" ops and leaves the state ").append(HistoryFormatException.excerpt(bad.state())).append('.');
     if (bad.blocked() != null) {
       sb.append(" Then ").append(describe(bad.blocked()))
           .append(" must take effect before it returned, but neither it nor any op that could precede it is legal from there,"
@@ -108,8 +183,13 @@ public final class LinearChecker {
   public static String describe(OpPair p) {
     Op c = p.completion();
     String out = c == null ? "never completed" : ":" + c.type().keyword()
-        + (c.value() == null || c.value().equals(p.invoke().value()) ? "" : " " + Edn.print(c.value()));
+        + (c.value() == null || c.value().equals(p.invoke().value()) ? "" : " " + excerpt(c.value()));
     return "op " + p.invoke().index() + " (process " + p.invoke().process() + " " + p.f() + " "
-        + Edn.print(p.invoke().value()) + " -> " + out + ")";
+        + excerpt(p.invoke().value()) + " -> " + out + ")";
+  }
+
+  /** A value as an explanation quotes it: at most a couple of hundred characters. */
+  static String excerpt(Object value) {
+    return HistoryFormatException.excerpt(Edn.print(value));
   }
 }

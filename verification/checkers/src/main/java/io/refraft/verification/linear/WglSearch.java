@@ -24,11 +24,15 @@ final class WglSearch<S> {
 
   record NotLinearizable(List<OpPair> prefix, String state, OpPair blocked) implements Outcome {}
 
-  record GaveUp(int explored) implements Outcome {}
+  /** Why a search gave up. */
+  enum Limit { TIME, MEMORY }
+
+  record GaveUp(int explored, Limit limit) implements Outcome {}
 
   private final Model<S> model;
   private final List<Operation> ops;
   private final long deadlineNanos;
+  private final MemoryBudget budget;
   // Linked list over event nodes; node e < events is an event, HEAD and TAIL are sentinels.
   private final int[] next;
   private final int[] prev;
@@ -40,10 +44,12 @@ final class WglSearch<S> {
   private final long[] zobrist;
   private final int[] earlierTwin;
 
-  WglSearch(Model<S> model, List<Operation> ops, long[] callKeys, long[] returnKeys, long deadlineNanos) {
+  WglSearch(Model<S> model, List<Operation> ops, long[] callKeys, long[] returnKeys, long deadlineNanos,
+      MemoryBudget budget) {
     this.model = model;
     this.ops = ops;
     this.deadlineNanos = deadlineNanos;
+    this.budget = budget;
     int n = ops.size();
     List<long[]> events = new ArrayList<>(); // {key, kind (0 call, 1 return), op}
     for (int i = 0; i < n; i++) {
@@ -101,6 +107,7 @@ final class WglSearch<S> {
   private S state;
   private int best;
   private int[] bestOrder = new int[0];
+  private boolean bestRecorded = true;
   private S bestState;
   private int bestBlocked = -1;
   private int remainingReal;
@@ -150,7 +157,7 @@ final class WglSearch<S> {
       remainingReal += call ? 0 : 1;
     }
     bits = new long[(n + 63) / 64];
-    memo = new MemoTable(bits.length);
+    memo = new MemoTable(bits.length, budget);
     stackNode = new int[n];
     state = model.init();
     bestState = state;
@@ -163,6 +170,23 @@ final class WglSearch<S> {
    * first, as Porcupine does by searching partitions concurrently.
    */
   Outcome run(long budget) {
+    try {
+      return runSteps(budget);
+    } catch (MemoryBudget.Spent e) {
+      int explored = explored();
+      release();
+      return new GaveUp(explored, Limit.MEMORY);
+    }
+  }
+
+  /** Returns the cache's memory to the budget; call when this search's outcome is final. */
+  void release() {
+    if (memo != null) {
+      memo.release();
+    }
+  }
+
+  private Outcome runSteps(long budget) {
     if (!started) {
       start();
     }
@@ -172,7 +196,7 @@ final class WglSearch<S> {
         return null;
       }
       if ((steps & 0xFFF) == 0 && System.nanoTime() - deadlineNanos > 0) {
-        return new GaveUp(memo.size());
+        return new GaveUp(memo.size(), Limit.TIME);
       }
       if (isCall[entry]) {
         if (infoPhase == (returnOf[entry] < 0)) {
@@ -214,7 +238,7 @@ final class WglSearch<S> {
         remainingReal -= lift(entry);
         if (depth > best) {
           best = depth;
-          bestOrder = Arrays.copyOf(stackNode, depth);
+          bestRecorded = false;
           bestState = state;
           bestBlocked = -1;
         }
@@ -231,6 +255,12 @@ final class WglSearch<S> {
   private void backtrack() {
     if (depth == best && bestBlocked < 0) {
       bestBlocked = opOf[entry];
+    }
+    if (depth == best && !bestRecorded) {
+      // Copied when the stack is about to leave the deepest prefix, not each time it deepens,
+      // which on a long history would copy the stack once per op.
+      bestOrder = Arrays.copyOf(stackNode, depth);
+      bestRecorded = true;
     }
     int top = stackNode[--depth];
     state = stackState.remove(stackState.size() - 1);

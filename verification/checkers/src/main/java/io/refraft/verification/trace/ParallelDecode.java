@@ -50,6 +50,7 @@ final class ParallelDecode implements StepStream {
   private int next;
   private long line;
   private boolean done;
+  private static final int MAX_HEADER = TraceReader.MAX_HEADER;
 
   /**
    * Opens {@code path} and reads its header (a self-contained trace or a per-node file); the steps
@@ -58,8 +59,15 @@ final class ParallelDecode implements StepStream {
   ParallelDecode(Path path, int threads, int chunk) throws IOException, TraceFormatException {
     this.file = path.toString();
     this.chunk = chunk;
-    this.in = Files.newInputStream(path);
-    byte[] first = firstLine(in);
+    // Buffered: the header is read up to its newline and the cutter goes on from there, on the same stream.
+    this.in = new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    byte[] first;
+    try {
+      first = firstLine(in);
+    } catch (TraceFormatException e) {
+      in.close();
+      throw new TraceFormatException(file, 1, e.reason());
+    }
     this.order = new TraceReader(file, new ByteArrayInputStream(first));
     this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon().name("trace-decode").unstarted(r));
     this.queue = new ArrayBlockingQueue<>(2 * threads);
@@ -116,12 +124,16 @@ final class ParallelDecode implements StepStream {
   /**
    * The header line with its newline when it has one, read byte by byte so the stream stays at the
    * first step. The newline is kept so that the reader tells a header broken inside its line from
-   * a file that ends inside it, as the streaming reader does.
+   * a file that ends inside it, as the streaming reader does. A header is a few hundred bytes:
+   * one longer than {@link TraceReader#MAX_HEADER} is refused without reading the rest of it.
    */
-  private static byte[] firstLine(InputStream in) throws IOException {
+  private static byte[] firstLine(InputStream in) throws IOException, TraceFormatException {
     byte[] buf = new byte[4096];
     int n = 0;
     for (int b = in.read(); b >= 0; b = in.read()) {
+      if (n == MAX_HEADER) {
+        throw new TraceFormatException("", 1, TraceReader.headerTooLong(buf));
+      }
       if (n == buf.length) {
         buf = Arrays.copyOf(buf, n * 2);
       }

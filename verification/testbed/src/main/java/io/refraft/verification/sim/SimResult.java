@@ -33,10 +33,12 @@ import java.util.Optional;
  * @param notes          what the checkers could not decide (not failures)
  * @param history        the clients' history (invocations and completions, virtual times)
  * @param schedule       the faults the nemesis injected; replaying it with the same seed reruns the run
+ * @param bugFired       how many times each planted bug fired, by its flag (empty without one); not part of
+ *     the digest, which stays that of the run as before these were counted
  */
 public record SimResult(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
     long events, long simulatedNanos, long wallNanos, String digest, Map<String, String> traces,
-    Map<String, Long> counters, List<Op> history, Schedule schedule) {
+    Map<String, Long> counters, List<Op> history, Schedule schedule, Map<String, Long> bugFired) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,12 +49,13 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     notes = List.copyOf(notes);
     history = List.copyOf(history);
     Objects.requireNonNull(schedule, "schedule");
+    bugFired = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(bugFired));
   }
 
   static SimResult of(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
       long events, long simNanos,
       long wallNanos, SimTraceSink[] sinks, SimNetwork net, ClientLoad clients, Nemesis nemesis, long fullChecks,
-      long lostSyncs, long tornSyncs, long lostSteps, RunDigest digest) {
+      long lostSyncs, long tornSyncs, long lostSteps, RunDigest digest, Map<String, Long> bugFired) {
     Map<String, String> traces = new LinkedHashMap<>();
     for (SimTraceSink s : sinks) {
       if (s.writesText()) {
@@ -79,7 +82,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     List<Op> history = clients.history();
     Schedule schedule = nemesis.schedule();
     return new SimResult(seed, options, failure, notes, events, simNanos, wallNanos,
-        digest(digest, c, events, simNanos, history, schedule), traces, c, history, schedule);
+        digest(digest, c, events, simNanos, history, schedule), traces, c, history, schedule, bugFired);
   }
 
   /** The steps and messages {@code d} heard, then the counters, the history and the schedule. */
@@ -118,7 +121,7 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
   /** This result with {@code why} as its failure. */
   SimResult withFailure(String why) {
     return new SimResult(seed, options, Optional.of(why), notes, events, simulatedNanos, wallNanos, digest, traces,
-        counters, history, schedule);
+        counters, history, schedule, bugFired);
   }
 
   public boolean passed() {
@@ -148,7 +151,16 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
       o.put("notes", String.join("; ", notes));
     }
     counters.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> o.put(e.getKey(), e.getValue()));
+    if (!bugFired.isEmpty()) {
+      ObjectNode fired = o.putObject("bug_fired");
+      bugFired.forEach(fired::put);
+    }
     return o.toString();
+  }
+
+  /** The planted bugs that never fired in this run (their flags); such a seed tests nothing about them. */
+  public List<String> bugsNeverFired() {
+    return bugFired.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.refraft.impl.net.Transport;
 import io.refraft.impl.node.Driver;
 import io.refraft.impl.node.RecordingStateMachine;
 import io.refraft.impl.node.Timing;
+import io.refraft.impl.planted.Firings;
 import io.refraft.impl.planted.InjectedBug;
 import io.refraft.impl.server.Decorators;
 import io.refraft.impl.server.KvAnswers;
@@ -103,6 +104,7 @@ public final class Simulation {
   private final KvAnswers[] services;
   /** The planted bugs' wrappers ({@link InjectedBug#all}); {@link Decorators#NONE} for a real check. */
   private final Decorators planted;
+  private final Firings firings = new Firings();
   private final int[] incarnation;
   private final long[] slowUntil;
   private final long[] busyUntil;
@@ -131,7 +133,7 @@ public final class Simulation {
     int n = options.nodes();
     this.drivers = new Driver[n];
     this.services = new KvAnswers[n];
-    this.planted = InjectedBug.all(options.bugs());
+    this.planted = InjectedBug.all(options.bugs(), firings);
     this.monitor = new SafetyMonitor(n);
     this.clients = new ClientLoad(clock, random.split(), n, options.reads(), new ClientLoad.Cluster() {
       @Override
@@ -232,7 +234,15 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, tornSyncs, validator.lostSteps(), digest);
+        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, tornSyncs, validator.lostSteps(), digest,
+        fired());
+  }
+
+  /** Each planted bug's firings, by flag. */
+  private java.util.Map<String, Long> fired() {
+    java.util.Map<String, Long> m = new java.util.TreeMap<>();
+    options.bugs().forEach(b -> m.put(b.flag(), firings.count(b)));
+    return m;
   }
 
   /** Takes events until {@code maxEvents} or virtual time {@code until}; the first failure stops it. */

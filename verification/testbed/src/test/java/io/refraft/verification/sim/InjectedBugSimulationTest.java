@@ -43,6 +43,7 @@ class InjectedBugSimulationTest {
     }
     assertTrue(caught != null, bug + " was not caught in seeds 1.." + seeds + " of " + steps + " steps");
     String failure = caught.failure().orElseThrow();
+    assertTrue(caught.bugFired().get(bug) > 0, bug + " caught at seed " + caught.seed() + " but never fired");
     System.out.println("InjectedBugSimulationTest " + bug + ": seed " + caught.seed() + ": " + failure);
     assertTrue(List.of(causes.split("\\|")).stream().anyMatch(failure::startsWith),
         bug + " caught for an unexpected reason: " + failure);
