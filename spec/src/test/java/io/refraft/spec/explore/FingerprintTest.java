@@ -88,23 +88,6 @@ class FingerprintTest {
         "orbits " + canon.size() + " of " + n + " states");
   }
 
-  /** Exact (equals) and fingerprint deduplication count the same states, synchronous and asynchronous. */
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({"3,1,1,1,0", "3,1,1,1,1", "2,2,2,1,1", "2,2,1,2,0", "2,2,2,1,2",
-      "3,1,2,1,1"})
-  void when_states_are_kept_whole_then_the_count_equals_the_fingerprint_count(int servers, int maxTerm, int maxLog,
-      int maxMsgs, int maxPending) {
-    Bounds b = new Bounds(servers, 1, maxTerm, maxLog, maxMsgs, -1, 0, maxPending);
-    RaftModel m = RaftModel.of(b, false, false, 1, true, new Faults(true, false, true), Optional.empty());
-    ModelChecker.Result byFp = new ModelChecker(m, b, false, 2, false).run(System::nanoTime);
-    ModelChecker.Result exact = new ModelChecker(m, b, false, 2, true).run(System::nanoTime);
-    assertEquals(exact.distinctStates(), byFp.distinctStates(), "bounds " + b.toJson());
-    assertEquals(exact.statesGenerated(), byFp.statesGenerated(), "bounds " + b.toJson());
-    System.out.printf("bounds %s: %d distinct states, %d generated%n", b.toJson(), exact.distinctStates(),
-        exact.statesGenerated());
-    org.junit.jupiter.api.Assertions.assertTrue(ModelChecker.collisionProbability(byFp) < 1e-6);
-  }
-
   /** Clusters of three new servers with {@code m} alone in flight. */
   private static Cluster withMessage(io.refraft.spec.Message m) {
     Cluster c = Cluster.initial(io.refraft.spec.Config.ofSize(3));
