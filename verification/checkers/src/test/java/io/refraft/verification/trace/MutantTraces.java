@@ -41,10 +41,10 @@ final class MutantTraces {
         new Run(Mutant.FORGET_VOTE_ON_RESTART, new Bounds(3, 0, 1, 1, 2, 1), false, false, false,
             new Faults(false, false, true)),
         new Run(Mutant.LEADER_OVERWRITES, new Bounds(3, 2, 1, 2, 2, 0), false, false, false, Faults.NONE),
-        // With the defaults of 'refraft spec check --mutant NAME' (pre-vote, check-quorum, leader no-op, all faults).
-        new Run(Mutant.NO_LOG_CHECK, Bounds.defaults(), true, true, true, Faults.ALL),
-        new Run(Mutant.KEEP_CONFLICTS, Bounds.defaults(), true, true, true, Faults.ALL),
-        new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults(), true, true, true, Faults.ALL),
+        // As 'refraft spec check --mutant NAME' runs them (Mutant.settings): defaults, synchronous persistence.
+        new Run(Mutant.NO_LOG_CHECK, Bounds.defaults().withMaxPending(0), true, true, true, Faults.ALL),
+        new Run(Mutant.KEEP_CONFLICTS, Bounds.defaults().withMaxPending(0), true, true, true, Faults.ALL),
+        new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults().withMaxPending(0), true, true, true, Faults.ALL),
         // As 'refraft spec check --mutant stale-read' runs it (Mutant.settings): one read, no faults.
         new Run(Mutant.STALE_READ, new Bounds(3, 1, 2, 2, 1, -1, 1), false, false, true, Faults.NONE));
     List<Case> out = new ArrayList<>();
