@@ -61,9 +61,17 @@ class SpecCommandTest {
   void when_mutants_are_listed_then_every_name_is_checkable() {
     Run r = run("spec", "mutants");
     assertEquals(0, r.code());
-    List<String> names = r.out().strip().lines().toList();
-    assertTrue(names.size() >= 6, names.toString());
+    List<String> lines = r.out().strip().lines().toList();
+    List<String> names = lines.stream().map(l -> l.split("\t", 2)[0]).toList();
+    assertEquals(io.refraft.spec.explore.Mutant.values().length, names.size(), names.toString());
     assertTrue(names.contains("commit-previous-term"));
+    for (String l : lines) {
+      String[] f = l.split("\t", 2);
+      assertEquals(2, f.length, "name, a tab and a description: " + l);
+      assertTrue(io.refraft.spec.explore.Mutant.byName(f[0]).isPresent(), f[0]);
+      assertEquals(io.refraft.spec.explore.Mutant.byName(f[0]).get().description(), f[1]);
+      assertTrue(f[1].length() > 20, "a description that says something: " + l);
+    }
   }
 
   @Test
