@@ -51,13 +51,7 @@ final class DurabilityMutations {
     if (!(n.role() instanceof Role.Leader l)) {
       return t;
     }
-    long[] match = new long[n.config().members().size()];
-    int i = 0;
-    for (var id : n.config().members()) {
-      match[i++] = id.equals(n.self()) ? n.log().lastIndex() : l.progressOf(id).match();
-    }
-    Arrays.sort(match);
-    long quorumIndex = match[match.length - n.config().quorum()];
+    long quorumIndex = quorumIndex(n, l, n.log().lastIndex());
     if (quorumIndex <= n.commitIndex() || n.log().term(quorumIndex) != n.term()) {
       return t;
     }
@@ -199,6 +193,17 @@ final class DurabilityMutations {
     Role.Reads r = l.reads();
     Role.Leader served = l.withReads(new Role.Reads(r.round(), r.acked(), waiting));
     return new Transition(rebuild(n, n.term(), n.votedFor(), n.log(), n.commitIndex(), served), outputs, t.actions());
+  }
+
+  /** The highest index a quorum holds, the leader counting itself up to {@code selfMatch}. */
+  static long quorumIndex(NodeState n, Role.Leader l, long selfMatch) {
+    long[] match = new long[n.config().members().size()];
+    int i = 0;
+    for (var id : n.config().members()) {
+      match[i++] = id.equals(n.self()) ? selfMatch : l.progressOf(id).match();
+    }
+    Arrays.sort(match);
+    return match[match.length - n.config().quorum()];
   }
 
   private static long confirmedRound(NodeState s, Role.Leader l) {

@@ -54,13 +54,7 @@ public enum Mutant {
       if (!(n.role() instanceof Role.Leader l)) {
         return t;
       }
-      long[] match = new long[n.config().members().size()];
-      int i = 0;
-      for (var id : n.config().members()) {
-        match[i++] = id.equals(n.self()) ? n.sync().lastIndex() : l.progressOf(id).match();
-      }
-      Arrays.sort(match);
-      long quorumIndex = match[match.length - n.config().quorum()];
+      long quorumIndex = DurabilityMutations.quorumIndex(n, l, n.sync().lastIndex());
       if (quorumIndex <= n.commitIndex()) {
         return t;
       }
@@ -358,12 +352,7 @@ public enum Mutant {
 
   private static NodeState copy(NodeState n, long term, Optional<io.refraft.spec.NodeId> vote, Log log, long commit,
       Role role) {
-    // What was confirmed durable stays so, as far as the altered state still has it.
-    Sync s = n.sync();
-    long synced = Math.min(s.lastIndex(), n.log().firstDifference(log) - 1);
-    Sync sync = s.term() > term ? new Sync(term, vote, synced, s.held()) : new Sync(s.term(), s.votedFor(), synced,
-        s.held());
-    return new NodeState(n.self(), n.config(), term, vote, log, commit, role, sync);
+    return DurabilityMutations.rebuild(n, term, vote, log, commit, role);
   }
 
   /** The transition {@code t} with its next state replaced (outputs are kept: the model reads states). */
