@@ -45,13 +45,18 @@ public final class ClusterTraces {
 
   /**
    * A model checker's counterexample as a self-contained trace, the violation in the header's
-   * description. Duplicates are declared allowed when the run duplicated a message.
+   * description. Duplicates are declared allowed when the run duplicated a message; persistence is
+   * {@code async} when the run was checked with asynchronous persistence (a step left writes
+   * pending), so that its {@code Persisted} steps are in the trace and a restart recovers only what
+   * they confirmed.
    */
   public static String counterexample(ModelChecker.Counterexample cx, String description) {
     boolean dup = cx.steps().stream().anyMatch(s -> s.event() instanceof Event.Duplicate);
+    boolean async = cx.steps().stream().anyMatch(s -> s.event() instanceof Event.Persist
+        || s.transition().map(t -> !t.next().isSynced()).orElse(false));
     TraceHeader h = TraceHeader.of(cx.initial().config(),
         dup ? TraceHeader.NetworkModel.DUPLICATES : TraceHeader.NetworkModel.NO_DUPLICATES,
-        TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft-spec-model-checker",
+        async ? TraceHeader.Persistence.async : TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft-spec-model-checker",
             description + "; violates " + cx.violation().invariant() + ": " + cx.violation().detail()));
     StringWriter sw = new StringWriter();
     try {

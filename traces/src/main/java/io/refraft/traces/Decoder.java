@@ -126,7 +126,8 @@ final class Decoder {
     return switch (s) {
       case "explicit" -> TraceHeader.Persistence.explicit;
       case "implicit" -> TraceHeader.Persistence.implicit;
-      default -> throw new Bad("'persistence' must be explicit or implicit, got '" + s + "'");
+      case "async" -> TraceHeader.Persistence.async;
+      default -> throw new Bad("'persistence' must be explicit, implicit or async, got '" + s + "'");
     };
   }
 
@@ -155,7 +156,7 @@ final class Decoder {
     TraceInput input = null;
     Optional<List<Action>> actions = Optional.empty();
     StateSummary state = null;
-    Optional<Persisted> persisted = persistence == TraceHeader.Persistence.explicit
+    Optional<Persisted> persisted = persistence != TraceHeader.Persistence.implicit
         ? Optional.of(Persisted.NOTHING) : Optional.empty();
     List<TracedMessage> sent = null;
     List<ReadAnswer> reads = List.of();
@@ -182,6 +183,9 @@ final class Decoder {
     if (node == null || seq < 0 || input == null || state == null || sent == null) {
       throw new Bad("a step needs node, seq, input, state and sent (missing: " + missing(node, seq, input, state, sent)
           + ")");
+    }
+    if (input instanceof TraceInput.Persisted && persistence != TraceHeader.Persistence.async) {
+      throw new Bad("a Persisted input needs \"persistence\":\"async\" in the header");
     }
     try {
       return new TraceStep(node, seq, time, input, actions, state, persisted, sent, reads);
@@ -217,9 +221,15 @@ final class Decoder {
     Optional<NodeId> peer = Optional.empty();
     List<Payload> payloads = null;
     Long requestId = null;
+    long[] durable = {-1, -1, -1}; // a Persisted input's term, lastIndex and lastTerm
+    Optional<NodeId> vote = null;
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
         case "type" -> type = p.tag(f);
+        case "term" -> durable[0] = p.nonNegative("input.term");
+        case "vote" -> vote = p.nullableNodeId("input.vote");
+        case "lastIndex" -> durable[1] = p.nonNegative("input.lastIndex");
+        case "lastTerm" -> durable[2] = p.nonNegative("input.lastTerm");
         case "message" -> message = p.keepsSent() ? received(p) : message(p, "input.message");
         case "peer" -> peer = Optional.of(p.nodeId(f));
         case "payloads" -> payloads = payloads(p);
@@ -252,16 +262,31 @@ final class Decoder {
         yield new TraceInput.ReadIndexRequest(requestId);
       }
       case "Restart" -> new TraceInput.Restart();
+      case "Persisted" -> persistedInput(durable, vote);
       default -> throw new Bad("unknown input type '" + TraceFormatException.excerpt(type)
-          + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, ReadIndexRequest, Restart)");
+          + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, ReadIndexRequest, Restart, "
+          + "Persisted)");
     };
-    if ((message != null && !(in instanceof TraceInput.MessageReceived))
+    boolean durableFields = durable[0] >= 0 || durable[1] >= 0 || durable[2] >= 0 || vote != null;
+    if ((durableFields && !(in instanceof TraceInput.Persisted))
+        || (message != null && !(in instanceof TraceInput.MessageReceived))
         || (peer.isPresent() && !(in instanceof TraceInput.HeartbeatTimeout))
         || (payloads != null && !(in instanceof TraceInput.ClientPropose))
         || (requestId != null && !(in instanceof TraceInput.ReadIndexRequest))) {
       throw new Bad("'input' of type " + type + " has a field that belongs to another input type");
     }
     return in;
+  }
+
+  private static TraceInput.Persisted persistedInput(long[] durable, Optional<NodeId> vote) {
+    if (durable[0] < 0 || durable[1] < 0 || durable[2] < 0 || vote == null) {
+      throw new Bad("a Persisted input needs 'term', 'vote', 'lastIndex' and 'lastTerm'");
+    }
+    try {
+      return new TraceInput.Persisted(durable[0], vote, durable[1], durable[2]);
+    } catch (IllegalArgumentException e) {
+      throw new Bad(e.getMessage());
+    }
   }
 
   private static List<Payload> payloads(LineParser p) throws IOException {

@@ -122,7 +122,7 @@ final class LineParser {
 
   static {
     List<String> tags = new ArrayList<>(List.of("MessageReceived", "ElectionTimeout", "HeartbeatTimeout",
-        "ClientPropose", "ReadIndexRequest", "Restart", "RequestVoteRequest", "RequestVoteResponse", "AppendEntriesRequest",
+        "ClientPropose", "ReadIndexRequest", "Restart", "Persisted", "RequestVoteRequest", "RequestVoteResponse", "AppendEntriesRequest",
         "AppendEntriesResponse", "NoOp", "Data", "Follower", "PreCandidate", "Candidate", "Leader", "Served", "Rejected"));
     for (io.refraft.spec.Action a : io.refraft.spec.Action.values()) {
       tags.add(a.name());

@@ -60,9 +60,11 @@ public record TraceHeader(int version, Config config, Optional<NodeId> node, Net
   /**
    * How durability is reported: {@code explicit}, each step lists what it made durable before its
    * sends left; {@code implicit}, a step's whole post-state (term, vote, log) is durable before its
-   * sends leave, and steps list nothing.
+   * sends leave, and steps list nothing; {@code async} (revision 3), each step lists what it handed
+   * to storage, which completes later, and {@code Persisted} steps say what storage made durable
+   * (the spec's {@code Raft.stepAsync}).
    */
-  public enum Persistence { explicit, implicit }
+  public enum Persistence { explicit, implicit, async }
 
   /**
    * Who wrote the trace.

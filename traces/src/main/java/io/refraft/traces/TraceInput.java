@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public sealed interface TraceInput
     permits TraceInput.MessageReceived, TraceInput.ElectionTimeout, TraceInput.HeartbeatTimeout,
-        TraceInput.ClientPropose, TraceInput.ReadIndexRequest, TraceInput.Restart {
+        TraceInput.ClientPropose, TraceInput.ReadIndexRequest, TraceInput.Restart, TraceInput.Persisted {
 
   /** The tag written as {@code input.type}. */
   String type();
@@ -81,6 +81,33 @@ public sealed interface TraceInput
     }
   }
 
+  /**
+   * Storage made the node's writes durable up to this point (persistence {@code async}, revision 3): the durable term and vote, and the log through {@code lastIndex}, whose entry
+   * there is of {@code lastTerm} (0 and 0 for an empty log).
+   */
+  record Persisted(long term, Optional<NodeId> vote, long lastIndex, long lastTerm) implements TraceInput {
+    public Persisted {
+      Objects.requireNonNull(vote, "vote");
+      if (term < 0 || lastIndex < 0 || lastTerm < 0) {
+        throw new IllegalArgumentException("a Persisted input needs term, lastIndex and lastTerm >= 0");
+      }
+      if ((lastIndex == 0) != (lastTerm == 0)) {
+        throw new IllegalArgumentException("a Persisted input's lastTerm is 0 exactly when its lastIndex is 0, got "
+            + lastIndex + " and " + lastTerm);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "Persisted";
+    }
+
+    /** The spec's input. */
+    public Input.Persisted toInput() {
+      return new Input.Persisted(term, vote, lastIndex, lastTerm);
+    }
+  }
+
   /** The trace input for a spec input (a restart's recovered state is not part of the trace). */
   static TraceInput of(Input in, TracedMessage received) {
     return switch (in) {
@@ -90,8 +117,7 @@ public sealed interface TraceInput
       case Input.ClientPropose p -> new ClientPropose(p.payloads());
       case Input.ReadIndexRequest r -> new ReadIndexRequest(r.requestId());
       case Input.Restart r -> new Restart();
-      case Input.Persisted p -> throw new IllegalArgumentException(
-          "trace format version 1 records steps with synchronous persistence (Raft.step), not Persisted steps");
+      case Input.Persisted p -> new Persisted(p.term(), p.votedFor(), p.lastIndex(), p.lastTerm());
     };
   }
 }

@@ -301,6 +301,11 @@ public final class TraceReader implements AutoCloseable {
       case TraceInput.ClientPropose p -> { }
       case TraceInput.ReadIndexRequest r -> { }
       case TraceInput.Restart r -> { }
+      case TraceInput.Persisted p -> {
+        if (p.vote().isPresent()) {
+          member(p.vote().get(), "input.vote");
+        }
+      }
     }
     for (TracedMessage m : s.sent()) {
       if (!header.config().isMember(m.message().to())) {

@@ -153,6 +153,17 @@ public final class TraceWriter implements AutoCloseable {
       }
       case TraceInput.ReadIndexRequest r -> g.writeNumberField("requestId", r.requestId());
       case TraceInput.Restart r -> { }
+      case TraceInput.Persisted p -> {
+        g.writeNumberField("term", p.term());
+        g.writeFieldName("vote");
+        if (p.vote().isPresent()) {
+          g.writeString(p.vote().get().name());
+        } else {
+          g.writeNull();
+        }
+        g.writeNumberField("lastIndex", p.lastIndex());
+        g.writeNumberField("lastTerm", p.lastTerm());
+      }
     }
     g.writeEndObject();
   }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one state thread (docs/ARCHITECTURE.md#the-node): owns the {@link NodeState}, steps the spec (its
- * {@link StepFunction}, {@code Raft.step}) over a mailbox of inputs and carries out the outputs. It
- * takes no protocol decision of its own.
+ * {@link StepFunction}, {@code Raft.stepAsync}) over a mailbox of inputs and carries out the outputs,
+ * and tells the spec what its storage made durable ({@link Input.Persisted}). It takes no protocol
+ * decision of its own: not even which message may leave before its fsync.
  *
  * <p><b>Parts.</b> The driver itself runs the turns and dispatches each step's outputs; its parts,
  * all owned by the state thread but the mailbox: the {@link Mailbox} (the queue other threads post
@@ -45,15 +46,20 @@ import org.slf4j.LoggerFactory;
  * them all; a busy leader holds proposals back while its previous batch is uncommitted, so they
  * accumulate into the next batch, see {@link BatchedProposals#mayPropose}; all reads of the turn as
  * one {@link Input.ReadIndexRequest}, so one heartbeat round confirms them all). While stepping,
- * persists only go to the storage buffer. At the end of the turn:
+ * persists only go to the storage buffer, and the spec holds every message that must wait for them
+ * ({@code Sync}). At the end of the turn:
  * <ol>
+ *   <li>the messages the spec released are sent: a leader's AppendEntries leave before its own
+ *       copy is durable (thesis §10.2.1; the spec counts the leader's own log only once durable);</li>
  *   <li>one {@link Storage#sync()} makes every persist of the turn durable (group commit; a
  *       {@code LogSuffix} that truncates calls {@link Storage#truncateFrom}, which is durable on its
- *       own);</li>
- *   <li>then every message of the turn is sent: a vote or acknowledgement never leaves before it is
- *       durable ({@link Output}'s ordering rule, Figure 2 "respond to RPCs after updating stable
- *       storage"; a leader's AppendEntries may leave earlier, thesis §10.2.1, see {@link TurnOutputs});</li>
- *   <li>then committed entries are applied to the {@link StateMachine}, in index order;</li>
+ *       own), and the driver steps {@link Input.Persisted} with what is now durable;</li>
+ *   <li>the messages that step released are sent: votes and acknowledgements leave only now (Figure 2,
+ *       "respond to RPCs after updating stable storage"), and a leader counts itself toward commit.
+ *       A {@code Persisted} step that writes again (a candidate that wins becomes leader and appends
+ *       its no-op) repeats 2–3 until nothing is pending;</li>
+ *   <li>then committed entries are applied to the {@link StateMachine}, in index order (the spec
+ *       applies only what is committed and durable here);</li>
  *   <li>then client futures complete, for entries applied in the term they were proposed in, and for
  *       reads whose read index is now applied.</li>
  * </ol>
@@ -107,6 +113,8 @@ public final class Driver {
   private NodeState state;
   /** The batch being stepped as a {@link Input.ClientPropose}, or null. */
   private Proposals.Batch proposing;
+  /** What a flush still under way will have made durable ({@link Storage#syncCompletesLater}), or null. */
+  private DurableState flushing;
 
   /** A driver with the {@link Parts#standard()} parts. */
   public Driver(NodeId self, Config config, Timing timing, Clock clock, RandomGenerator random,
@@ -245,6 +253,14 @@ public final class Driver {
     return result;
   }
 
+  /**
+   * The flush the storage said completes later ({@link Storage#syncCompletesLater}, a simulated
+   * slow disk) has completed: the next turn tells the spec. Any thread.
+   */
+  public void synced() {
+    mailbox.post(new Mail.Synced());
+  }
+
   /** The status as of the end of the last turn; any thread. */
   public NodeStatus status() {
     return published.status(self);
@@ -325,6 +341,13 @@ public final class Driver {
           }
           case Mail.Propose(byte[] command, CompletableFuture<Long> result) -> proposals.hold(command, result);
           case Mail.Read(CompletableFuture<Long> result) -> reads.arrived(result);
+          case Mail.Synced s -> {
+            if (flushing != null) {
+              DurableState durable = flushing;
+              flushing = null;
+              step(Input.Persisted.of(durable), 0);
+            }
+          }
           case Mail.Stop s -> stop = true;
         }
       }
@@ -338,7 +361,7 @@ public final class Driver {
         step(new Input.ClientPropose(proposing.commands()), 0);
         proposing = null;
       }
-      outputs.finishTurn();
+      finishTurn();
       reads.serveUpTo(outputs.lastApplied());
       publishStatus();
       if (stop) {
@@ -349,6 +372,31 @@ public final class Driver {
       shutDown(new ProposalLostException(self + " failed: " + e));
       onFatal.accept(e);
     }
+  }
+
+  /** Most fsync rounds one turn takes (a candidate that wins alone writes its no-op after its vote). */
+  private static final int MAX_SYNC_ROUNDS = 8;
+
+  /** The end of a turn, as the class comment lists it: send, fsync and Persisted, send, apply. */
+  private void finishTurn() throws IOException {
+    outputs.sendReleased();
+    for (int round = 0; flushing == null && (outputs.hasUnsyncedWrites() || !state.isSynced()); round++) {
+      if (round == MAX_SYNC_ROUNDS) {
+        throw new IllegalStateException(self + " still has writes pending after " + MAX_SYNC_ROUNDS
+            + " fsync rounds: " + state.sync());
+      }
+      DurableState written = state.durable();
+      outputs.syncWrites();
+      if (storage.syncCompletesLater()) {
+        flushing = written; // a simulated slow disk: Persisted when it says it is done (synced())
+        break;
+      }
+      if (!state.isSynced()) {
+        step(Input.Persisted.of(written), 0);
+        outputs.sendReleased();
+      }
+    }
+    outputs.applyCommitted();
   }
 
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */

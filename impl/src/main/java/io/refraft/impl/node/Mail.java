@@ -24,6 +24,9 @@ sealed interface Mail {
   /** A linearizable read point asked for; the future gets the read index once it is applied here. */
   record Read(CompletableFuture<Long> result) implements Mail {}
 
+  /** The storage's flush that completes later ({@code Storage.syncCompletesLater}) has completed. */
+  record Synced() implements Mail {}
+
   /** Stop the driver's loop after this turn. */
   record Stop() implements Mail {}
 }

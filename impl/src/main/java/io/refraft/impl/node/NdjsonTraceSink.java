@@ -61,7 +61,7 @@ public final class NdjsonTraceSink implements TraceSink, AutoCloseable {
     NdjsonTraceSink sink = new NdjsonTraceSink(self, out, lastSeq);
     if (fresh) {
       sink.writer.header(TraceHeader.of(config, TraceHeader.NetworkModel.NO_DUPLICATES,
-          TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft", description)).forNode(self));
+          TraceHeader.Persistence.async, new TraceHeader.Source("refraft", description)).forNode(self));
       sink.endTurn();
     }
     return sink;

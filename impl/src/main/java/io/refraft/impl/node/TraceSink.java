@@ -28,23 +28,13 @@ public interface TraceSink {
   void step(NodeState before, Input input, long receivedSeq, Transition transition, long firstSentSeq);
 
   /**
-   * Write what was buffered: the turn's messages are about to leave, so the trace never shows a
-   * receive before its send. The driver calls it after the turn's fsync; a node server with tracing
-   * on calls it earlier, at the storage's {@code beforeVisible} point, after the slow meta fsync and
+   * Write what was buffered: messages of the buffered steps are about to leave, so the trace never
+   * shows a receive before its send. The driver calls it before each batch of sends (those the spec
+   * released before the fsync, such as a leader's AppendEntries, and those a {@code Persisted} step
+   * released after it); a node server with tracing on also calls it earlier, at the storage's {@code beforeVisible} point, after the slow meta fsync and
    * just before the first write that a kill -9 would leave behind ({@code impl.server.TraceFirstStorage}),
    * so that after a kill -9 the trace and the disk show the same turn. A second call in the same
    * turn finds nothing buffered.
    */
   default void endTurn() {}
-
-  /**
-   * Whether the driver may send a leader's AppendEntries before the turn's fsync (thesis §10.2.1;
-   * impl/README.md, "The node"). Only a sink that records each step whole when it is taken may say yes: a
-   * file sink writes at {@link #endTurn}, so a crash between such a send and the end of the turn
-   * would leave a receiver's trace naming a message its sender's trace never shows. Tracing off
-   * always allows it.
-   */
-  default boolean allowsEarlySend() {
-    return false;
-  }
 }

@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * What a driver's turn does outside its state: the outputs that touch storage, the network and the
- * state machine, buffered while the turn steps and carried out by {@link #finishTurn} in the order
- * of {@link Driver}'s class comment (durability, then sends, then applies). Owned by the state
- * thread.
+ * state machine. Writes go to the storage buffer as the steps produce them; messages are sent by
+ * {@link #sendReleased} (the spec releases a message only when it may leave: at once for a leader's
+ * AppendEntries, after the {@code Persisted} that covers its writes for anything else); committed
+ * entries are applied by {@link #applyCommitted}. Owned by the state thread.
  */
 final class TurnOutputs {
   private final NodeId self;
@@ -32,8 +33,6 @@ final class TurnOutputs {
   private long storedLastIndex;
   private long lastApplied;
   private boolean dirty;
-  /** Whether this turn persisted term or vote: then nothing at all may leave before the fsync. */
-  private boolean hardStateDirty;
   private long syncs;
   private long entriesSynced;
   private long unsyncedEntries;
@@ -83,7 +82,6 @@ final class TurnOutputs {
   void saveHardState(Output.HardState h) throws IOException {
     storage.saveMeta(new Meta(h.term(), h.votedFor().map(NodeId::name).orElse(null)));
     dirty = true;
-    hardStateDirty = true;
   }
 
   void persistSuffix(Output.LogSuffix s) throws IOException {
@@ -118,12 +116,29 @@ final class TurnOutputs {
     toApply.add(a);
   }
 
-  /** Durability, then sends, then applies ({@link Driver}'s class comment); completions follow from the applies. */
-  void finishTurn() throws IOException {
-    if (dirty && (trace == TraceSink.OFF || trace.allowsEarlySend()) && !hardStateDirty) {
-      sendLeaderAppendsEarly();
+  /**
+   * Sends the messages the turn's steps released so far. The trace's lines for those steps are
+   * written first, so no receiver's trace can name a message its sender's trace does not show; the
+   * spec decided which messages may leave before their writes are durable, so tracing changes
+   * nothing about what leaves when.
+   */
+  void sendReleased() {
+    if (trace != TraceSink.OFF) {
+      trace.endTurn();
     }
-    hardStateDirty = false;
+    for (Outgoing o : outbox) {
+      transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
+    }
+    outbox.clear();
+  }
+
+  /** Whether writes were handed to storage since the last {@link #syncWrites}. */
+  boolean hasUnsyncedWrites() {
+    return dirty;
+  }
+
+  /** Makes every write handed to storage since the last call durable (one fsync: group commit). */
+  void syncWrites() throws IOException {
     if (dirty) {
       storage.sync();
       syncs++;
@@ -131,39 +146,14 @@ final class TurnOutputs {
       unsyncedEntries = 0;
       dirty = false;
     }
-    if (trace != TraceSink.OFF) {
-      trace.endTurn(); // the trace shows a step durable only once it is, and before its sends leave
-    }
-    for (Outgoing o : outbox) {
-      transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
-    }
-    outbox.clear();
+  }
+
+  /** Applies the entries the turn committed (the spec applies only what is durable here); completions follow. */
+  void applyCommitted() {
     for (Output.Apply a : toApply) {
       applyNow(a);
     }
     toApply.clear();
-  }
-
-  /**
-   * Thesis §10.2.1: the leader may write its log in parallel with replicating it, as long as it
-   * counts itself towards a majority only once its own copy is durable. Here it sends this turn's
-   * AppendEntries requests before the turn's fsync; its own match is counted by the spec when an
-   * acknowledgement is stepped, which happens in a later turn, after this turn's fsync returned (one
-   * thread runs both), so the leader never counts an entry it has not made durable. Only a leader's
-   * AppendEntries go early: its term and vote are durable from its election, and a turn that
-   * persisted term or vote sends nothing early. Votes and acknowledgements still wait for the fsync
-   * (Figure 2). With tracing on the strict order is kept, so a crash between the send and the end of
-   * the turn cannot leave a receiver's trace naming a message its sender's trace never shows.
-   */
-  private void sendLeaderAppendsEarly() {
-    var it = outbox.iterator();
-    while (it.hasNext()) {
-      Outgoing o = it.next();
-      if (o.message() instanceof Message.AppendEntriesRequest) {
-        transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
-        it.remove();
-      }
-    }
   }
 
   private void applyNow(Output.Apply a) {

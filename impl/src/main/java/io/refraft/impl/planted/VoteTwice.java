@@ -46,17 +46,15 @@ final class VoteTwice {
       public void endTurn() {
         trace.endTurn();
       }
-
-      @Override
-      public boolean allowsEarlySend() {
-        return trace.allowsEarlySend();
-      }
     };
   }
 
-  /** {@code s} without its vote when {@code input} asks for a second vote in the term; else {@code s}. */
+  /**
+   * {@code s} without its vote when {@code input} asks for a second vote in the term; else {@code s}.
+   * Only from a state whose writes are all durable: forgetting there is forgetting what is on disk.
+   */
   static NodeState forgetVote(NodeState s, Input input) {
-    if (input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
+    if (s.isSynced() && input instanceof Input.MessageReceived(Message.RequestVoteRequest rv) && !rv.preVote()
         && rv.term() == s.term() && (s.role() instanceof Role.Follower || s.role() instanceof Role.Candidate)
         && s.votedFor().isPresent() && !s.votedFor().get().equals(rv.from())) {
       return new NodeState(s.self(), s.config(), s.term(), Optional.empty(), s.log(), s.commitIndex(),

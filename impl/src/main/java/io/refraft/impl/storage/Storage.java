@@ -93,6 +93,16 @@ public interface Storage extends AutoCloseable {
     sync();
   }
 
+  /**
+   * Whether the last {@link #sync()} only started the flush, which completes later: a simulated slow
+   * disk. The driver then tells the spec what is durable once told the flush completed
+   * ({@code Driver.synced()}), not at once. Real storage answers false: its sync returns when the
+   * writes are durable.
+   */
+  default boolean syncCompletesLater() {
+    return false;
+  }
+
   /** Releases files and locks without syncing. Idempotent; safe after a failure. */
   @Override
   void close() throws IOException;

@@ -9,6 +9,7 @@ import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
+import io.refraft.spec.Raft;
 import io.refraft.spec.Transition;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,10 @@ class VoteTwiceTest {
   private static final NodeId N2 = CONFIG.members().get(1);
   private static final NodeId N3 = CONFIG.members().get(2);
 
-  /** n1 after granting its vote to n2 in term 1. */
+  /** n1 after granting its vote to n2 in term 1, at the end of its turn (the vote durable). */
   private static NodeState votedForN2() {
     NodeState s = NodeState.initial(N1, CONFIG);
-    return StepFunction.RAFT.step(s, vote(N2)).next();
+    return Raft.step(s, vote(N2)).next();
   }
 
   private static Input vote(NodeId candidate) {

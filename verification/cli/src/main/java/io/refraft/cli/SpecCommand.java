@@ -230,7 +230,7 @@ final class SpecCommand implements Runnable {
             out.println("trace written to " + this.out);
           }
         }
-        if (view != null && !hasPersistSteps(cx, out)) {
+        if (view != null) {
           writeView(out, view, ClusterTraces.counterexample(cx, "refraft spec check" + opts.o.describe(bounds)));
         }
         invariant = cx.violation().invariant();
@@ -324,29 +324,11 @@ final class SpecCommand implements Runnable {
     @picocli.CommandLine.ArgGroup(exclusive = false) ModelOptions o = new ModelOptions();
   }
 
-  /**
-   * Writes a counterexample as a trace; one with asynchronous persistence steps is not written,
-   * because version 1 of the trace format has no persistence events.
-   */
+  /** Writes a counterexample as a trace (with asynchronous persistence when the run had it). */
   static boolean writeCounterexample(Path file, ModelChecker.Counterexample cx, String description, PrintWriter out)
       throws IOException {
-    if (hasPersistSteps(cx, out)) {
-      return false;
-    }
     writeAtomically(file, ClusterTraces.counterexample(cx, description));
     return true;
-  }
-
-  /** Whether {@code cx} has asynchronous persistence steps, which no trace (format version 1) can hold; says so. */
-  static boolean hasPersistSteps(ModelChecker.Counterexample cx, PrintWriter out) {
-    for (io.refraft.spec.check.Cluster.Step s : cx.steps()) {
-      if (s.event() instanceof io.refraft.spec.check.Event.Persist) {
-        out.println("no trace written: the counterexample has asynchronous persistence steps, which version 1 of"
-            + " the trace format cannot express (rerun with --max-pending 0 for a synchronous one)");
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Seconds rounded to milliseconds, as every summary gives them. */

@@ -1,6 +1,7 @@
 package io.refraft.verification.trace;
 
 import io.refraft.spec.Entry;
+import io.refraft.spec.Input;
 import io.refraft.spec.Log;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
@@ -48,7 +49,10 @@ final class Comparison {
     }
     if (s.persisted().isPresent()) {
       int n = diffs.size();
-      persisted(c.before(), c.next(), s.persisted().get(), diffs);
+      // a restart writes nothing: what it recovered is on disk already (with asynchronous
+      // persistence that may be less than the node had written before the crash)
+      NodeState from = c.inputs().get(0) instanceof Input.Restart ? c.next() : c.before();
+      persisted(from, c.next(), s.persisted().get(), diffs);
       kind = kind == null && diffs.size() > n ? Kind.PERSISTED : kind;
     }
     List<Message> matched = new ArrayList<>(s.sent().size());

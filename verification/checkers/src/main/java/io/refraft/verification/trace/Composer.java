@@ -23,10 +23,12 @@ import java.util.Optional;
  */
 final class Composer {
   private final int maxCompose;
+  private final Composite.Stepping stepping;
   private final List<Input> internal;
 
-  Composer(List<NodeId> members, NodeId self, int maxCompose) {
+  Composer(List<NodeId> members, NodeId self, int maxCompose, Composite.Stepping stepping) {
     this.maxCompose = maxCompose;
+    this.stepping = stepping;
     List<Input> in = new ArrayList<>();
     in.add(new Input.ElectionTimeout());
     in.add(Input.HeartbeatTimeout.all());
@@ -40,7 +42,7 @@ final class Composer {
 
   /** A composition of 2..k spec steps that matches {@code observed}, if any. */
   Optional<Composite> explain(NodeState s, Input input, TraceStep observed) {
-    if (input instanceof Input.Restart) {
+    if (input instanceof Input.Restart || input instanceof Input.Persisted) {
       return Optional.empty();
     }
     for (int len = 2; len <= maxCompose; len++) {
@@ -57,11 +59,11 @@ final class Composer {
   private Optional<Composite> prefix(NodeState s, Composite sofar, int before, Input input, int after,
       TraceStep observed) {
     if (before == 0) {
-      Composite c = sofar == null ? Composite.single(s, input) : sofar.then(input);
+      Composite c = sofar == null ? Composite.single(stepping, s, input) : sofar.then(input);
       return suffix(c, after, observed);
     }
     for (Input t : internal) {
-      Composite c = sofar == null ? Composite.single(s, t) : sofar.then(t);
+      Composite c = sofar == null ? Composite.single(stepping, s, t) : sofar.then(t);
       Optional<Composite> r = prefix(s, c, before - 1, input, after, observed);
       if (r.isPresent()) {
         return r;

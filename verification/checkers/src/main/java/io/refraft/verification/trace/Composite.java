@@ -13,9 +13,24 @@ import java.util.List;
 /**
  * One or more consecutive spec steps of one node taken as one implementation step: their inputs
  * and transitions, in order. Its actions and sends are the concatenation of the parts'; its next
- * state is the last part's.
+ * state is the last part's. {@code stepping} is how the spec is stepped: with synchronous
+ * persistence ({@code Raft.step}) or asynchronous ({@code Raft.stepAsync}, traces whose steps say
+ * what storage confirmed).
  */
-record Composite(NodeState before, List<Input> inputs, List<Transition> parts) {
+record Composite(Stepping stepping, NodeState before, List<Input> inputs, List<Transition> parts) {
+
+  /** How a trace's steps map onto the spec's: which step function replays them. */
+  enum Stepping {
+    /** {@code Raft.step}: every step's writes are durable before its sends leave. */
+    SYNC,
+    /** {@code Raft.stepAsync}: storage confirms writes later, with {@code Persisted} steps. */
+    ASYNC;
+
+    Transition step(NodeState s, Input in) {
+      return this == SYNC ? Raft.step(s, in) : Raft.stepAsync(s, in);
+    }
+  }
+
   Composite {
     inputs = List.copyOf(inputs);
     parts = List.copyOf(parts);
@@ -24,13 +39,13 @@ record Composite(NodeState before, List<Input> inputs, List<Transition> parts) {
     }
   }
 
-  static Composite single(NodeState before, Input in) {
-    return of(before, in, Raft.step(before, in));
+  static Composite single(Stepping stepping, NodeState before, Input in) {
+    return of(stepping, before, in, stepping.step(before, in));
   }
 
   /** The single step from {@code before} on {@code in} that is known to be {@code t}. */
-  static Composite of(NodeState before, Input in, Transition t) {
-    return new Composite(before, List.of(in), List.of(t));
+  static Composite of(Stepping stepping, NodeState before, Input in, Transition t) {
+    return new Composite(stepping, before, List.of(in), List.of(t));
   }
 
   NodeState next() {
@@ -82,8 +97,8 @@ record Composite(NodeState before, List<Input> inputs, List<Transition> parts) {
     List<Input> is = new ArrayList<>(inputs);
     is.add(in);
     List<Transition> ts = new ArrayList<>(parts);
-    ts.add(Raft.step(next(), in));
-    return new Composite(before, is, ts);
+    ts.add(stepping.step(next(), in));
+    return new Composite(stepping, before, is, ts);
   }
 
   /** The inputs in words, e.g. {@code ElectionTimeout + MessageReceived(AppendEntriesRequest)}. */

@@ -1,11 +1,13 @@
 package io.refraft.verification.trace;
 
+import io.refraft.spec.DurableState;
 import io.refraft.spec.Input;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.check.Invariant;
 import io.refraft.traces.MessageId;
+import io.refraft.traces.Persisted;
 import io.refraft.traces.StateSummary;
 import io.refraft.traces.TraceHeader;
 import io.refraft.traces.TraceInput;
@@ -42,6 +44,10 @@ final class Replayer {
   private final ArrayDeque<Seen> context = new ArrayDeque<>();
   /** The nodes' last steps for a restart that lost some (null when none may be lost). */
   private final RecentSteps recent;
+  /** How the spec replays the steps: synchronous persistence, or asynchronous with Persisted steps. */
+  private final Composite.Stepping stepping;
+  /** With asynchronous persistence, each node's storage: confirmed and pending writes (else null). */
+  private final Disk[] disks;
   /** Ids of messages sent by lost steps, for the report of a later receive (bounded). */
   private final Set<MessageId> lostIds = new HashSet<>();
   private long events;
@@ -56,9 +62,15 @@ final class Replayer {
     List<NodeId> members = header.config().members();
     this.nodes = members.toArray(NodeId[]::new);
     this.composers = new Composer[members.size()];
+    boolean async = header.persistence() == TraceHeader.Persistence.async;
+    this.stepping = async ? Composite.Stepping.ASYNC : Composite.Stepping.SYNC;
+    this.disks = async ? new Disk[members.size()] : null;
     for (int i = 0; i < members.size(); i++) {
       index.put(members.get(i), i);
-      composers[i] = new Composer(members, members.get(i), options.maxCompose());
+      composers[i] = new Composer(members, members.get(i), options.maxCompose(), stepping);
+      if (async) {
+        disks[i] = new Disk(DurableState.EMPTY);
+      }
     }
     this.global = new GlobalChecks(header.config());
     this.inFlight = new InFlight(options.retention(), header.network().duplicates(), members);
@@ -66,7 +78,8 @@ final class Replayer {
     for (int i = 0; i < initial.length; i++) {
       initial[i] = global.node(i);
     }
-    this.recent = options.maxLostSteps() == 0 ? null : new RecentSteps(initial, options.maxLostSteps());
+    // what a crash loses is explicit with asynchronous persistence: no step is ever lost whole
+    this.recent = options.maxLostSteps() == 0 || async ? null : new RecentSteps(initial, options.maxLostSteps());
   }
 
   /** The position of {@code n} among the members: the decoded ids are mostly the header's own objects. */
@@ -136,17 +149,36 @@ final class Replayer {
       }
       in = new Input.MessageReceived(m);
       received = tm.id();
+    } else if (disks != null && s.input() instanceof TraceInput.Persisted p) {
+      Optional<String> wrong = disks[i].confirm(p);
+      if (wrong.isPresent()) {
+        return Optional.of(divergence(file, line, s, Kind.PERSISTED, wrong.get(), List.of(new FieldDiff("input",
+            disks[i].crashStates(), "term " + p.term() + " vote " + p.vote().map(NodeId::name).orElse("null")
+            + " last " + p.lastIndex() + "/" + p.lastTerm()))));
+      }
+      in = p.toInput();
+    } else if (disks != null && s.input() instanceof TraceInput.Restart) {
+      StateSummary after = s.state();
+      Optional<DurableState> d = disks[i].afterCrash(after.term(), after.vote(), after.lastLogIndex(),
+          after.lastLogTerm());
+      if (d.isEmpty()) {
+        return Optional.of(divergence(file, line, s, Kind.STATE, "the restart recovers a term, vote or log that is "
+            + "neither durable nor written before the crash", List.of(new FieldDiff("state", disks[i].crashStates(),
+            "term " + after.term() + " vote " + after.vote().map(NodeId::name).orElse("null") + " last "
+            + after.lastLogIndex() + "/" + after.lastLogTerm()))));
+      }
+      in = new Input.Restart(d.get());
     } else {
       in = input(s.input(), st);
     }
     boolean witnessed = w != null && w.before() == st && sameInput(w.input(), in, s);
-    Composite c = witnessed ? Composite.of(st, in, w.transition()) : Composite.single(st, in);
+    Composite c = witnessed ? Composite.of(stepping, st, in, w.transition()) : Composite.single(stepping, st, in);
     this.witnessed += witnessed ? 1 : 0;
     Outcome o = Comparison.compare(c, s);
     if (!witnessed && w != null && o.matches() && c.parts().get(0).equals(w.transition())) {
       // after a restart the producer's state is its own object: once equal, hold that object, so
       // that the producer's next steps start from the very state held here again
-      c = Composite.of(st, in, w.transition());
+      c = Composite.of(stepping, st, in, w.transition());
     }
     if (!o.matches() && options.maxCompose() > 1) {
       Optional<Composite> alt = composers[i].explain(st, in, s);
@@ -200,6 +232,13 @@ final class Replayer {
     if (recent != null) {
       recent.record(i, global.node(i), s);
     }
+    if (disks != null) {
+      if (c.inputs().get(0) instanceof Input.Restart(DurableState d)) {
+        disks[i].restarted(d);
+      } else {
+        disks[i].wrote(s.persisted().orElse(Persisted.NOTHING));
+      }
+    }
     remember(file, line, s, c);
     if (observer != null) {
       observer.accepted(file, line, s, c.before(), c.next(), c.actions(), c.parts().size() > 1 ? c.describe() : "");
@@ -235,7 +274,8 @@ final class Replayer {
   }
 
   private static boolean restartMatches(NodeState st, TraceStep s) {
-    return Comparison.compare(Composite.single(st, new Input.Restart(st.durable())), s).matches();
+    return Comparison.compare(Composite.single(Composite.Stepping.SYNC, st, new Input.Restart(st.durable())), s)
+        .matches();
   }
 
   /**
@@ -244,8 +284,9 @@ final class Replayer {
    */
   private static Composite restartFrom(NodeState st, StepValidator.Witness w) {
     Input in = new Input.Restart(st.durable());
-    Composite c = Composite.single(st, in);
-    return w != null && c.parts().get(0).equals(w.transition()) ? Composite.of(st, in, w.transition()) : c;
+    Composite c = Composite.single(Composite.Stepping.SYNC, st, in);
+    return w != null && c.parts().get(0).equals(w.transition())
+        ? Composite.of(Composite.Stepping.SYNC, st, in, w.transition()) : c;
   }
 
   /**
@@ -297,6 +338,8 @@ final class Replayer {
       case TraceInput.ClientPropose p -> new Input.ClientPropose(p.payloads());
       case TraceInput.ReadIndexRequest r -> new Input.ReadIndexRequest(r.requestId());
       case TraceInput.Restart r -> new Input.Restart(st.durable());
+      case TraceInput.Persisted p -> throw new IllegalArgumentException(
+          "a Persisted step needs the header's persistence 'async' (checked by the reader)");
     };
   }
 

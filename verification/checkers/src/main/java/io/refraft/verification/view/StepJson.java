@@ -119,6 +119,11 @@ final class StepJson {
         yield "read " + r.requestId();
       }
       case TraceInput.Restart r -> "restart";
+      case TraceInput.Persisted p -> {
+        sb.append(",\"term\":").append(p.term()).append(",\"lastIndex\":").append(p.lastIndex())
+            .append(",\"lastTerm\":").append(p.lastTerm());
+        yield "durable through " + p.lastIndex();
+      }
     };
     sb.append('}');
     return label;

@@ -61,6 +61,11 @@ final class SimDisk implements Storage {
     }
   }
 
+  @Override
+  public boolean syncCompletesLater() {
+    return syncPending;
+  }
+
   /** Whether a sync was issued and has not completed. */
   boolean syncPending() {
     return syncPending;

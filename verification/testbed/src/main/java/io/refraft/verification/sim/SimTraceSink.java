@@ -56,8 +56,6 @@ final class SimTraceSink implements TraceSink {
   /** The virtual time of the node's latest turn, and its state before that turn's first step. */
   private long turnTime = -1;
   private NodeState beforeTurn;
-  /** Whether a step of that turn answered a client's read (a rejection included). */
-  private boolean turnAnsweredRead;
   /** The turn's steps: the state after each, and what each persisted. */
   private final List<NodeState> turnStates = new ArrayList<>();
   private final List<Persisted> turnWrites = new ArrayList<>();
@@ -68,7 +66,7 @@ final class SimTraceSink implements TraceSink {
 
   private static TraceHeader header(Config config, boolean duplicates, String description) {
     return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
-            : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
+            : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.async,
         new TraceHeader.Source("refraft", description));
   }
 
@@ -134,16 +132,6 @@ final class SimTraceSink implements TraceSink {
     }
   }
 
-  /**
-   * Yes: this sink records and validates every step when it is taken, so the simulator runs the
-   * production order of sends (a leader's AppendEntries leave before its fsync, thesis §10.2.1), and
-   * a slow fsync ({@code fsync-latency}) lets followers answer while the leader is still syncing.
-   */
-  @Override
-  public boolean allowsEarlySend() {
-    return true;
-  }
-
   @Override
   public void step(NodeState before, Input input, long receivedSeq, Transition t, long firstSentSeq) {
     NodeState prior = input instanceof Input.Restart ? last : before;
@@ -153,14 +141,12 @@ final class SimTraceSink implements TraceSink {
     if (clock.nanoTime() != turnTime) {
       turnTime = clock.nanoTime();
       beforeTurn = prior;
-      turnAnsweredRead = false;
       turnStates.clear();
       turnWrites.clear();
     }
     last = t.next();
     TraceStep step = TraceRecorder.step(++stepSeq, OptionalLong.of(clock.nanoTime()), before, input, receivedSeq, t,
         firstSentSeq);
-    turnAnsweredRead |= !step.reads().isEmpty();
     nextSendSeq = Math.max(nextSendSeq, firstSentSeq + step.sent().size());
     turnStates.add(t.next());
     turnWrites.add(step.persisted().orElseThrow());
@@ -279,15 +265,6 @@ final class SimTraceSink implements TraceSink {
       }
       case Payload.NoOp n -> digest.add(-1);
     }
-  }
-
-  /**
-   * Whether the node's turn at virtual time {@code at} answered a read. Its answer waits for the
-   * turn's fsync here, but a validator cannot know that (a node may reject a read at once), so it
-   * counts a step that answered one as observed.
-   */
-  boolean answeredReadIn(long at) {
-    return at == turnTime && turnAnsweredRead;
   }
 
   /**

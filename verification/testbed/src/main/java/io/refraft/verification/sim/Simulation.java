@@ -110,8 +110,6 @@ public final class Simulation {
   private final long[] busyUntil;
   /** Each node's disk view of its current incarnation. */
   private final SimDisk[] simDisks;
-  /** The virtual time of each node's last network send that left at once (not held for an fsync). */
-  private final long[] sentAt;
   /** The virtual time at which each node issued its pending slow sync. */
   private final long[] syncIssuedAt;
   long lostSyncs;
@@ -159,9 +157,7 @@ public final class Simulation {
     slowUntil = new long[n];
     busyUntil = new long[n];
     simDisks = new SimDisk[n];
-    sentAt = new long[n];
     syncIssuedAt = new long[n];
-    Arrays.fill(sentAt, -1);
     validator = SimTraceSink.validator(config, options.faults().contains(FaultKind.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
@@ -342,11 +338,11 @@ public final class Simulation {
     busyUntil[i] = 0;
     SimDisk d = simDisks[i];
     if (d.syncPending()) {
-      if (sentAt[i] == syncIssuedAt[i] || d.truncatedInTurn() || sinks[i].answeredReadIn(syncIssuedAt[i])) {
-        // The turn sent AppendEntries before its fsync (thesis §10.2.1), or truncated the log (durable
-        // at once, before its appends): losing its writes would leave a state no step of its trace
-        // describes; or it answered a read, which a validator counts as observed. Here the fsync
-        // completes before the crash, as it would on most runs.
+      if (d.truncatedInTurn()) {
+        // The turn truncated the log (durable at once, before its appends): losing its appends would
+        // leave a log that is no prefix of its writes in order. Here the fsync completes before the
+        // crash, as it would on most runs. Anything else the turn did waited for the flush (the spec
+        // holds replies until Persisted), so losing its writes is what a crash does.
         try {
           d.completeSync();
         } catch (IOException e) {
@@ -393,6 +389,7 @@ public final class Simulation {
       if (incarnation[i] == inc) {
         try {
           simDisks[i].completeSync();
+          drivers[i].synced();
         } catch (IOException e) {
           fatal.add(config.members().get(i) + ": " + e);
         }
@@ -426,9 +423,6 @@ public final class Simulation {
 
       @Override
       public void send(String to, byte[] payload) {
-        if (busyUntil[i] <= clock.nanoTime()) {
-          sentAt[i] = clock.nanoTime();
-        }
         afterTurn(i, () -> net.send(to, payload));
       }
 
