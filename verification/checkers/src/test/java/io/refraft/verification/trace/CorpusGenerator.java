@@ -3,6 +3,7 @@ package io.refraft.verification.trace;
 import static io.refraft.verification.trace.CorpusScenarios.appendTo;
 import static io.refraft.verification.trace.CorpusScenarios.isA;
 import static io.refraft.verification.trace.ScriptedCluster.between;
+import static io.refraft.verification.trace.ScriptedCluster.to;
 
 import io.refraft.spec.Config;
 import io.refraft.spec.Message;
@@ -157,6 +158,9 @@ public final class CorpusGenerator {
     out.add(valid("crash-tears-an-append", LostStepScenarios.tornAppend(false).cluster(), "a follower gets three "
         + "entries in one AppendEntries and is killed with only the first on disk, before its acknowledgement "
         + "leaves: one step lost, its write torn (FORMAT.md 5.4)"));
+    out.add(valid("async-persistence-3", CorpusScenarios.asyncPersistence(), "3 nodes, asynchronous persistence: "
+        + "the leader sends before its write is durable, followers acknowledge after Persisted; a follower crashes "
+        + "before persisting an append and restarts without it (FORMAT.md 5.4)"));
     out.add(foreignStyle());
     out.add(coarseSteps());
     return out;
@@ -254,6 +258,38 @@ public final class CorpusGenerator {
     out.add(new Case("crash-tears-an-observed-append", torn.cluster().text(torn.cluster().header(false,
         "invalid: " + tornWhat)), torn.divergence().map(d -> new Expected(d.line(), d.kind(), tornWhat))));
     out.addAll(invalidAcrossNodes());
+    out.addAll(invalidAsync());
+    return out;
+  }
+
+  /** Bugs in asynchronous persistence (FORMAT.md 5.4): replies before Persisted, storage that lies or loses. */
+  static List<Case> invalidAsync() {
+    List<Case> out = new ArrayList<>();
+    out.add(bug("async-acks-before-persisted", Kind.SENT,
+        "a follower acknowledges an append before storage reports it durable (no Persisted step covers it)",
+        () -> {
+          ScriptedCluster c = new ScriptedCluster(Config.ofSize(3)).async();
+          c.timeout("n1").settle().propose("n1", "a");
+          c.bug(io.refraft.spec.Raft::step).deliver(to("n2"));
+          return c.settle();
+        }));
+    out.add(bug("async-persisted-never-written", Kind.PERSISTED,
+        "storage reports an entry durable that the node never wrote", () -> {
+          ScriptedCluster c = new ScriptedCluster(Config.ofSize(3)).async();
+          c.edit(s -> s.input() instanceof TraceInput.Persisted p && p.lastIndex() > 0
+              ? withInput(s, new TraceInput.Persisted(p.term(), p.vote(), p.lastIndex() + 1, p.lastTerm())) : null);
+          return CorpusScenarios.asyncPersistence(c);
+        }));
+    out.add(bug("async-restart-loses-persisted", Kind.STATE,
+        "a restart recovers the log without an entry storage had reported durable (and the node had acknowledged)",
+        () -> {
+          ScriptedCluster c = new ScriptedCluster(Config.ofSize(3)).async();
+          c.timeout("n1").settle().propose("n1", "a").settle();
+          io.refraft.spec.DurableState d = c.node("n2").durable();
+          c.restartFrom("n2", new io.refraft.spec.DurableState(d.term(), d.votedFor(), d.log().truncateAfter(
+              d.log().lastIndex() - 1)));
+          return c.settle();
+        }));
     return out;
   }
 

@@ -100,6 +100,22 @@ final class CorpusScenarios {
     return c.propose("n1", "b").deliverAll().heartbeat("n1").deliverAll();
   }
 
+  /**
+   * Asynchronous persistence (FORMAT.md 5.4): the leader's AppendEntries leave before its own write
+   * is durable, and followers acknowledge only after theirs; n3 crashes with an append not yet
+   * persisted, restarts without it (it never acknowledged it) and catches up.
+   */
+  static ScriptedCluster asyncPersistence() {
+    return asyncPersistence(new ScriptedCluster(Config.ofSize(3)).async());
+  }
+
+  static ScriptedCluster asyncPersistence(ScriptedCluster c) {
+    c.timeout("n1").settle();
+    c.propose("n1", "a").deliver(to("n2")).deliver(to("n3"));
+    c.persist("n2").crashLosingPending("n3");
+    return c.settle().propose("n1", "b").settle().heartbeat("n1").settle();
+  }
+
   static ScriptedCluster restartLeader() {
     ScriptedCluster c = new ScriptedCluster(Config.ofSize(3));
     c.timeout("n1").deliverAll().propose("n1", "a").deliverAll();

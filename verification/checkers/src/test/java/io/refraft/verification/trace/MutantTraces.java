@@ -46,7 +46,13 @@ final class MutantTraces {
         new Run(Mutant.KEEP_CONFLICTS, Bounds.defaults().withMaxPending(0), true, true, true, Faults.ALL),
         new Run(Mutant.ACCEPT_STALE_TERM, Bounds.defaults().withMaxPending(0), true, true, true, Faults.ALL),
         // As 'refraft spec check --mutant stale-read' runs it (Mutant.settings): one read, no faults.
-        new Run(Mutant.STALE_READ, new Bounds(3, 1, 2, 2, 1, -1, 1), false, false, true, Faults.NONE));
+        new Run(Mutant.STALE_READ, new Bounds(3, 1, 2, 2, 1, -1, 1), false, false, true, Faults.NONE),
+        // As 'refraft spec check --mutant NAME' runs them: the defaults, asynchronous persistence (the
+        // traces say what storage confirmed, FORMAT.md 5.4).
+        new Run(Mutant.VOTE_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.ACK_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.LEADER_COUNTS_ITSELF_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.FORGET_TERM_ON_RESTART, Bounds.defaults(), true, true, true, Faults.ALL));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
       RaftModel model = RaftModel.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(),
@@ -55,13 +61,14 @@ final class MutantTraces {
       ModelChecker.Counterexample cx = res.counterexample().orElseThrow(
           () -> new IllegalStateException("no counterexample for mutant " + r.mutant().cliName()));
       String text = ClusterTraces.counterexample(cx, "refraft spec check --mutant " + r.mutant().cliName());
-      out.add(new Case("mutant-" + r.mutant().cliName(), text, Optional.of(firstDeviation(cx, r.mutant()))));
+      out.add(new Case("mutant-" + r.mutant().cliName(), text, Optional.of(firstDeviation(cx, r.mutant(),
+          r.bounds().maxPending() > 0))));
     }
     return out;
   }
 
   /** The first node step where the mutant's transition is not the spec's, and how it shows in a trace. */
-  static Expected firstDeviation(ModelChecker.Counterexample cx, Mutant m) {
+  static Expected firstDeviation(ModelChecker.Counterexample cx, Mutant m, boolean async) {
     Cluster c = cx.initial();
     long line = 1;
     for (Cluster.Step s : cx.steps()) {
@@ -70,7 +77,7 @@ final class MutantTraces {
         NodeId id = s.node().get();
         NodeState before = c.node(id);
         Input in = s.input().orElseThrow();
-        Transition spec = Raft.step(before, in);
+        Transition spec = async ? Raft.stepAsync(before, in) : Raft.step(before, in);
         Transition mutant = s.transition().orElseThrow();
         Kind kind = null;
         if (!StateSummary.of(spec.next()).equals(StateSummary.of(mutant.next()))) {

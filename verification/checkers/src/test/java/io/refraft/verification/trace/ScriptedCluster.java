@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,10 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * A scripted run of the spec for traces: nodes step through {@link Raft#step}; the network is a
+ * A scripted run of the spec for traces: nodes step through {@link Raft#step}, or after
+ * {@link #async()} through {@link Raft#stepAsync} with {@code Persisted} steps the script takes
+ * ({@link #persist}, {@link #settle}) and crashes that lose what was not persisted
+ * ({@link #crashLosingPending}); the network is a
  * FIFO list of messages in flight that the script delivers, drops, duplicates or cuts with
  * partitions. A script may replace one step's transition (a bug in the node) or one step's trace
  * line (a bug in what the node reports); {@link #markBug} records the line where it shows.
@@ -48,6 +52,9 @@ final class ScriptedCluster {
   private int bugLine = -1;
   private MessageId forged;
   private long time;
+  private boolean async;
+  /** With {@link #async()}: each node's durable state as its last Persisted or restart left it. */
+  private final DurableState[] confirmed;
   /** Per node, its steps since its last restart (or the start): the state after each and what it sent. */
   private final List<List<Past>> pasts = new ArrayList<>();
 
@@ -62,6 +69,59 @@ final class ScriptedCluster {
       pasts.add(new ArrayList<>(List.of(new Past(nodes[i], List.of()))));
     }
     this.recorder = new TraceRecorder(config);
+    this.confirmed = new DurableState[nodes.length];
+    Arrays.fill(confirmed, DurableState.EMPTY);
+  }
+
+  /** From here on the nodes step with asynchronous persistence; call before the first step. */
+  ScriptedCluster async() {
+    if (!steps.isEmpty()) {
+      throw new IllegalStateException("async() before the first step");
+    }
+    this.async = true;
+    return this;
+  }
+
+  /** {@code node}'s storage reports everything it was handed durable. */
+  ScriptedCluster persist(String node) {
+    NodeState s = node(node);
+    confirmed[config.members().indexOf(id(node))] = s.durable();
+    step(node, Input.Persisted.of(s.durable()));
+    return this;
+  }
+
+  /** Persists every node with writes pending and delivers, until nothing is pending or in flight. */
+  ScriptedCluster settle() {
+    for (int round = 0; round < 1_000; round++) {
+      boolean any = !network.isEmpty();
+      deliverAll();
+      for (NodeId n : config.members()) {
+        if (!node(n.name()).isSynced()) {
+          persist(n.name());
+          any = true;
+        }
+      }
+      if (!any) {
+        return this;
+      }
+    }
+    throw new IllegalStateException("the cluster does not settle");
+  }
+
+  /**
+   * {@code node} crashes (asynchronous persistence) and restarts from what its last Persisted
+   * confirmed: the writes handed to storage since are lost. Messages it sent stay in flight.
+   */
+  ScriptedCluster crashLosingPending(String node) {
+    step(node, new Input.Restart(confirmed[config.members().indexOf(id(node))]));
+    return this;
+  }
+
+  /** {@code node} restarts from {@code disk}, whatever it persisted: a storage bug; its line is the divergence. */
+  ScriptedCluster restartFrom(String node, DurableState disk) {
+    markBug();
+    step(node, new Input.Restart(disk));
+    return this;
   }
 
   static NodeId id(String name) {
@@ -134,7 +194,7 @@ final class ScriptedCluster {
       nextBug = null;
       markBug();
     } else {
-      t = Raft.step(before, in);
+      t = async ? Raft.stepAsync(before, in) : Raft.step(before, in);
     }
     TraceStep s = forged != null ? recorder.record(before, in, forged, t, OptionalLong.of(++time))
         : recorder.record(before, in, t, OptionalLong.of(++time));
@@ -155,8 +215,9 @@ final class ScriptedCluster {
         sent.add(m);
       }
     }
-    if (in instanceof Input.Restart) {
+    if (in instanceof Input.Restart(DurableState recovered)) {
       pasts.get(i).clear();
+      confirmed[i] = recovered;
     }
     pasts.get(i).add(new Past(t.next(), sent));
     return s;
@@ -359,7 +420,7 @@ final class ScriptedCluster {
   /** A self-contained header for this run. */
   TraceHeader header(boolean duplicates, String description) {
     return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
-        : TraceHeader.NetworkModel.NO_DUPLICATES, TraceHeader.Persistence.explicit,
-        new TraceHeader.Source("refraft-spec", description));
+        : TraceHeader.NetworkModel.NO_DUPLICATES, async ? TraceHeader.Persistence.async
+        : TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft-spec", description));
   }
 }
