@@ -316,9 +316,10 @@ public enum Mutant {
       // term is one that lost its last steps unobserved (traces/FORMAT.md 5.4); with Persisted steps
       // the trace shows the term was durable.
       case FORGET_TERM_ON_RESTART -> Optional.empty();
-      // A committed entry on exactly a quorum, then a holder restarts without it.
+      // A committed entry on exactly a quorum, then a holder restarts without it; with writes pending
+      // (asynchronous persistence) the trace's Persisted steps show the entry was durable.
       case LOSE_LOG_TAIL_ON_RESTART -> Optional.of(new Settings(1, 1, false, false, false,
-          new io.refraft.spec.check.Faults(false, false, true), 0, 0, 1, 1));
+          new io.refraft.spec.check.Faults(false, false, true), 0, 1, 1, 1));
       // A stale acknowledgement must still be in flight when a later one arrives: a duplicate.
       case MATCH_INDEX_REGRESS, TRUNCATE_WITHOUT_CONFLICT -> Optional.of(new Settings(1, 2, false, false, true,
           new io.refraft.spec.check.Faults(false, true, false), 0, 0, 2, 1));

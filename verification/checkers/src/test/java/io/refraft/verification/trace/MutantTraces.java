@@ -52,7 +52,9 @@ final class MutantTraces {
         new Run(Mutant.VOTE_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.ACK_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.LEADER_COUNTS_ITSELF_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
-        new Run(Mutant.FORGET_TERM_ON_RESTART, Bounds.defaults(), true, true, true, Faults.ALL));
+        new Run(Mutant.FORGET_TERM_ON_RESTART, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.LOSE_LOG_TAIL_ON_RESTART, new Bounds(3, 1, 1, 1, 1, -1, 0, 1), false, false, false,
+            new Faults(false, false, true)));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
       RaftModel model = RaftModel.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(),
