@@ -160,6 +160,7 @@ final class Decoder {
         ? Optional.of(Persisted.NOTHING) : Optional.empty();
     List<TracedMessage> sent = null;
     List<ReadAnswer> reads = List.of();
+    OptionalLong applied = OptionalLong.empty();
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
         case "node" -> node = p.nodeId(f);
@@ -176,6 +177,7 @@ final class Decoder {
         }
         case "sent" -> sent = sent(p);
         case "reads" -> reads = reads(p);
+        case "applied" -> applied = OptionalLong.of(p.integer(f));
         case "format" -> throw new Bad("a second header (only the first line is a header)");
         default -> p.unknown(f, "a step");
       }
@@ -188,7 +190,7 @@ final class Decoder {
       throw new Bad("a Persisted input needs \"persistence\":\"async\" in the header");
     }
     try {
-      return new TraceStep(node, seq, time, input, actions, state, persisted, sent, reads);
+      return new TraceStep(node, seq, time, input, actions, state, persisted, sent, reads, applied);
     } catch (IllegalArgumentException e) {
       throw new Bad(e.getMessage());
     }

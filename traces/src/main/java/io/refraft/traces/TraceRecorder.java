@@ -91,16 +91,20 @@ public final class TraceRecorder {
     List<TracedMessage> sent = new ArrayList<>(4);
     List<ReadAnswer> reads = new ArrayList<>(0);
     long sentSeq = firstSentSeq;
+    long applied = 0;
     for (Output o : t.outputs()) {
       if (o instanceof Output.Send(Message m)) {
         sent.add(new TracedMessage(new MessageId(self, m.to(), sentSeq++), m));
+      } else if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
+        applied = Math.max(applied, a.firstIndex() + a.entries().size() - 1);
       }
       ReadAnswer.of(o).ifPresent(reads::add);
     }
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
         : between(before.durable(), t.next().durable());
     return new TraceStep(self, seq, time, TraceInput.of(input, received), Optional.of(t.actions()),
-        StateSummary.of(t.next()), Optional.of(persisted), sent, reads);
+        StateSummary.of(t.next()), Optional.of(persisted), sent, reads,
+        applied > 0 ? OptionalLong.of(applied) : OptionalLong.empty());
   }
 
   /** The network delivers one more copy of {@code m} later: it keeps the id it was sent with. */

@@ -18,9 +18,12 @@ import java.util.OptionalLong;
  * @param time      informational clock reading (any unit), absent when not recorded
  * @param persisted empty when the trace's persistence is implicit (FORMAT.md §3)
  * @param reads     the reads the step answered, in the order answered (FORMAT.md §5.5)
+ * @param applied   the highest log index the step applied to the state machine, when it applied
+ *     any and the trace reports it (FORMAT.md §5); empty otherwise
  */
 public record TraceStep(NodeId node, long seq, OptionalLong time, TraceInput input, Optional<List<Action>> actions,
-    StateSummary state, Optional<Persisted> persisted, List<TracedMessage> sent, List<ReadAnswer> reads) {
+    StateSummary state, Optional<Persisted> persisted, List<TracedMessage> sent, List<ReadAnswer> reads,
+    OptionalLong applied) {
 
   public TraceStep {
     Objects.requireNonNull(node, "node");
@@ -30,6 +33,10 @@ public record TraceStep(NodeId node, long seq, OptionalLong time, TraceInput inp
     actions = actions.map(List::copyOf);
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(persisted, "persisted");
+    Objects.requireNonNull(applied, "applied");
+    if (applied.isPresent() && applied.getAsLong() < 1) {
+      throw new IllegalArgumentException("applied must be >= 1, got " + applied.getAsLong());
+    }
     sent = List.copyOf(sent);
     reads = List.copyOf(reads);
     if (seq < 1) {
@@ -44,6 +51,12 @@ public record TraceStep(NodeId node, long seq, OptionalLong time, TraceInput inp
       throw new IllegalArgumentException("node " + node + " received message " + m.id() + " addressed to "
           + m.message().to());
     }
+  }
+
+  /** A step that does not report what it applied. */
+  public TraceStep(NodeId node, long seq, OptionalLong time, TraceInput input, Optional<List<Action>> actions,
+      StateSummary state, Optional<Persisted> persisted, List<TracedMessage> sent, List<ReadAnswer> reads) {
+    this(node, seq, time, input, actions, state, persisted, sent, reads, OptionalLong.empty());
   }
 
   /** A step that answered no read. */

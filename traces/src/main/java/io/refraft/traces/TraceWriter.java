@@ -101,6 +101,9 @@ public final class TraceWriter implements AutoCloseable {
       }
       g.writeEndArray();
     }
+    if (s.applied().isPresent()) {
+      g.writeNumberField("applied", s.applied().getAsLong());
+    }
     g.writeEndObject();
     endLine();
   }

@@ -62,6 +62,14 @@ final class Comparison {
     n = diffs.size();
     reads(c.reads(), s.reads(), diffs);
     kind = kind == null && diffs.size() > n ? Kind.READS : kind;
+    if (s.applied().isPresent()) {
+      long spec = c.appliedThrough();
+      if (spec != s.applied().getAsLong()) {
+        diffs.add(new FieldDiff("applied", spec == 0 ? "nothing applied" : String.valueOf(spec),
+            String.valueOf(s.applied().getAsLong())));
+        kind = kind == null ? Kind.APPLIED : kind;
+      }
+    }
     if (s.actions().isPresent() && !s.actions().get().equals(c.actions())) {
       diffs.add(new FieldDiff("actions", c.actions().toString(), s.actions().get().toString()));
       kind = kind == null ? Kind.ACTIONS : kind;

@@ -80,6 +80,19 @@ record Composite(Stepping stepping, NodeState before, List<Input> inputs, List<T
     return out;
   }
 
+  /** The highest log index the parts applied to the state machine, 0 when none. */
+  long appliedThrough() {
+    long through = 0;
+    for (Transition t : parts) {
+      for (Output o : t.outputs()) {
+        if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
+          through = Math.max(through, a.firstIndex() + a.entries().size() - 1);
+        }
+      }
+    }
+    return through;
+  }
+
   /** The read answers of every part, in order. */
   List<Output> reads() {
     List<Output> out = new ArrayList<>(0);

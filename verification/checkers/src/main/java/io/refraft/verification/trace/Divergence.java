@@ -34,6 +34,8 @@ public record Divergence(String file, long line, NodeId node, long seq, Kind kin
     ACTIONS,
     /** The reads answered (served or rejected) differ from the spec's. */
     READS,
+    /** The log index the step applied through differs from the spec's (reported by the trace's {@code applied}). */
+    APPLIED,
     /** A received message was never sent (or not any more: see the retention option). */
     UNSENT_MESSAGE,
     /** A received message differs from the message sent with its id. */

@@ -383,6 +383,7 @@ final class Replayer {
       case SENT -> "the messages sent on " + input + " are not the spec's";
       case ACTIONS -> "the actions named for " + input + " are not the spec's";
       case READS -> "the reads answered on " + input + " are not the spec's";
+      case APPLIED -> "what the step applied on " + input + " is not what the spec applies (committed and durable)";
       default -> kind.name();
     };
   }

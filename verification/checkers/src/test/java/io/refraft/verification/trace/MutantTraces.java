@@ -52,6 +52,7 @@ final class MutantTraces {
         new Run(Mutant.VOTE_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.ACK_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.LEADER_COUNTS_ITSELF_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
+        new Run(Mutant.APPLY_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.FORGET_TERM_ON_RESTART, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.LOSE_LOG_TAIL_ON_RESTART, new Bounds(3, 1, 1, 1, 1, -1, 0, 1), false, false, false,
             new Faults(false, false, true)));
@@ -90,6 +91,8 @@ final class MutantTraces {
           kind = Kind.SENT;
         } else if (!reads(spec).equals(reads(mutant))) {
           kind = Kind.READS;
+        } else if (appliedThrough(spec) != appliedThrough(mutant)) {
+          kind = Kind.APPLIED;
         }
         if (kind != null) {
           return new Expected(line, kind, "mutant " + m.cliName() + " (model checker counterexample, violates "
@@ -99,6 +102,16 @@ final class MutantTraces {
       c = s.next();
     }
     throw new IllegalStateException("mutant " + m.cliName() + ": counterexample never deviates from the spec");
+  }
+
+  private static long appliedThrough(Transition t) {
+    long through = 0;
+    for (Output o : t.outputs()) {
+      if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
+        through = Math.max(through, a.firstIndex() + a.entries().size() - 1);
+      }
+    }
+    return through;
   }
 
   private static List<Output> reads(Transition t) {
