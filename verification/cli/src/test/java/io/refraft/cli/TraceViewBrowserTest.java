@@ -168,6 +168,44 @@ class TraceViewBrowserTest {
     assertTrue(nodesListed.stream().allMatch("n2"::equals), "every row is n2's: " + nodesListed);
   }
 
+  /**
+   * The page stores a step's fields positionally and a received message as a reference to its
+   * send; the step panel must rebuild exactly the trace's line: input (with the message as
+   * received, even when it was altered in transit), actions, persisted, sent and reads.
+   */
+  @Test
+  void every_steps_panel_shows_the_trace_lines_own_fields() throws Exception {
+    List<Path> traces = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> s = Files.list(CORPUS.resolve("valid"))) {
+      s.filter(p -> p.toString().endsWith(".ndjson")).sorted().forEach(traces::add);
+    }
+    traces.add(CORPUS.resolve("invalid/altered-in-transit.ndjson"));
+    traces.add(CORPUS.resolve("invalid/duplicate-delivery.ndjson"));
+    ObjectMapper json = new ObjectMapper();
+    for (Path trace : traces) {
+      List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+      open(view(trace, "fields"));
+      JsonNode steps = json.readTree((String) js(
+          "return JSON.stringify(Array.from({length: refraftView.steps}, (_, s) => refraftView.step(s)))"));
+      assertEquals(lines.size() - 1, steps.size(), trace + ": one step per line");
+      for (int s = 0; s < steps.size(); s++) {
+        JsonNode want = json.readTree(lines.get(s + 1));
+        JsonNode got = steps.get(s);
+        String where = trace.getFileName() + ":" + (s + 2) + " ";
+        for (String f : List.of("node", "seq", "input", "sent")) {
+          assertEquals(want.get(f), got.get(f), where + f);
+        }
+        if (want.has("actions")) {
+          assertEquals(want.get("actions"), got.get("actions"), where + "actions");
+        }
+        boolean persisted = want.has("persisted") && !want.get("persisted").isEmpty();
+        assertEquals(persisted ? want.get("persisted") : null, got.get("persisted"), where + "persisted");
+        boolean reads = want.has("reads") && !want.get("reads").isEmpty();
+        assertEquals(reads ? want.get("reads") : null, got.get("reads"), where + "reads");
+      }
+    }
+  }
+
   @Test
   void a_mutant_counterexample_shows_its_divergence_numbered_as_spec_check_prints_it() throws Exception {
     Path trace = dir.resolve("cx.ndjson");

@@ -57,7 +57,7 @@ class ViewCommandTest {
     // no network: nothing loaded from elsewhere
     assertFalse(html.matches("(?s).*(src|href)\\s*=\\s*[\"']?(https?:)?//.*"), "no external resource");
     assertEquals(23, html.substring(html.indexOf("id=\"rf-steps\">"), html.indexOf("</script>", html.indexOf("rf-steps")))
-        .lines().filter(l -> l.contains("\t{\"input\"")).count(), "one data line per step");
+        .lines().filter(l -> l.startsWith("[{") && l.contains("]\t[")).count(), "one data line per step");
     assertEquals(List.of("v.html"), files(), "nothing else left beside it");
   }
 

@@ -107,6 +107,7 @@ public final class TraceView {
       r = run ? v.validateRun(files) : v.validateFile(files.get(0));
       rest = r.divergence().isPresent() && !run ? rest(files.get(0), r.divergence().get().line(), pipe) : "";
       pipe.finish();
+      enc.flush();
     } finally {
       pipe.abort();
     }

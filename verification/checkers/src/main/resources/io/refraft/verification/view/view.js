@@ -3,9 +3,9 @@
 // is shown as #i+1, or, for a model checker's counterexample, by the number `spec check` prints.
 'use strict';
 (function () {
-  // The layout of a step's data array, written by StepEncoder (the one writer) and read only here.
-  // After the array, a tab and the step's fields as traces/FORMAT.md names them (StepJson): a received
-  // message the page holds is {"ref": its number}, and the state is only there for unvalidated steps.
+  // A step's line: its fields for the step panel, positionally (StepJson; expand() names them as
+  // traces/FORMAT.md does), a tab, and the step's data array, written by StepEncoder (the one writer)
+  // and read only here, in the layout F. A received message the page holds is {"ref": its number}.
   const F = { node: 0, file: 1, line: 2, time: 3, seq: 4, kind: 5, label: 6, recv: 7, dup: 8, recvCode: 9, sent: 10,
     term: 11, vote: 12, role: 13, commit: 14, last: 15, lastTerm: 16, leader: 17, log: 18, roleDetail: 19,
     actions: 20, composed: 21, rolledBack: 22, diverged: 23 };
@@ -37,8 +37,8 @@
     if (nl < 0) nl = text.length;
     if (nl > at) {
       const tab = text.indexOf('\t', at);
-      E.push(JSON.parse(text.slice(at, tab)));
-      lines.push([tab + 1, nl]);
+      E.push(JSON.parse(text.slice(tab + 1, nl)));
+      lines.push([at, tab]);
     }
     at = nl + 1;
   }
@@ -96,7 +96,48 @@
     }
   }
 
-  function fields(s) { return JSON.parse(text.slice(lines[s][0], lines[s][1])); }
+  function fields(s) { return expand(E[s], JSON.parse(text.slice(lines[s][0], lines[s][1]))); }
+  const MSG_TYPES = { RVq: 'RequestVoteRequest', pVq: 'RequestVoteRequest', RVr: 'RequestVoteResponse',
+    pVr: 'RequestVoteResponse', AEq: 'AppendEntriesRequest', AEr: 'AppendEntriesResponse' };
+  function payload(p) { return p === 0 ? { type: 'NoOp' } : { type: 'Data', data: p }; }
+  function entries(flat) {
+    const out = [];
+    for (let i = 0; i < flat.length; i += 2) out.push(Object.assign({ term: flat[i] }, payload(flat[i + 1])));
+    return out;
+  }
+  /** A message as traces/FORMAT.md writes it, from StepJson.message's array (an object is already so). */
+  function message(a) {
+    if (!Array.isArray(a)) return a;
+    const [code, from, to, seq, t] = a;
+    const m = { id: nodes[from] + '/' + nodes[to] + '/' + seq, type: MSG_TYPES[code], from: nodes[from], to: nodes[to], term: t };
+    const pre = code[0] === 'p';
+    if (code === 'RVq' || code === 'pVq') Object.assign(m, { lastLogIndex: a[5], lastLogTerm: a[6], preVote: pre });
+    else if (code === 'RVr' || code === 'pVr') Object.assign(m, { voteGranted: a[5] === 1, preVote: pre });
+    else if (code === 'AEq') {
+      Object.assign(m, { prevLogIndex: a[5], prevLogTerm: a[6], entries: entries(a[7]), leaderCommit: a[8] });
+      if (a[9]) m.round = a[9];
+    } else if (code === 'AEr') {
+      Object.assign(m, { success: a[5] === 1, matchIndex: a[6], conflictIndex: a[7], conflictTerm: a[8] });
+      if (a[9]) m.round = a[9];
+    }
+    return m;
+  }
+  /** The step panel's fields from StepJson's array: [input, actions, state, persisted, sent, reads]. */
+  function expand(e, d) {
+    const input = Object.assign({ type: e[F.kind] }, d[0]);
+    if (input.message) input.message = message(input.message);
+    if (input.payloads) input.payloads = input.payloads.map(payload);
+    const f = { input: input, sent: d[4].map(message) };
+    if (d[1] === 1) f.actions = 1; else if (d[1]) f.actions = d[1];
+    if (d[2]) f.state = d[2];
+    if (d[3]) {
+      f.persisted = {};
+      if (d[3][0]) f.persisted.hardState = { term: d[3][0][0], vote: d[3][0][1] };
+      if (d[3][1]) f.persisted.log = { from: d[3][1][0], entries: entries(d[3][1][1]) };
+    }
+    if (d[5]) f.reads = d[5];
+    return f;
+  }
   /** Step s as its trace line has it (traces/FORMAT.md §5), rebuilt on demand. */
   function stepOf(s) {
     const e = E[s], f = fields(s);
@@ -519,7 +560,7 @@
   }
 
   // what the browser tests read
-  window.refraftView = { steps: S, nodes: nodes, select: select, selected: () => selected, divergedAt: divergedAt,
+  window.refraftView = { steps: S, nodes: nodes, select: select, step: stepOf, selected: () => selected, divergedAt: divergedAt,
     number: number, timings: { start: t0, parsed: t1, indexed: t2 }, layout: () => ({ first: first, stepW: stepW, x0: 60 }), ready: false };
   if (S > 0) select(selected); else detail.textContent = 'The trace has no steps.';
   // links into the page (refraft test's report): #node=ID shows that node's steps, #divergence the divergence
