@@ -44,6 +44,7 @@ final class StepEncoder implements StepObserver {
   private final int[] sinceFull;
   private final Map<NodeId, Integer> index = new HashMap<>();
   private final Sends sends;
+  private final java.util.function.ToIntFunction<NodeId> indexOf = this::index;
   private final StringBuilder detail = new StringBuilder(128);
   private long steps;
 
@@ -87,8 +88,8 @@ final class StepEncoder implements StepObserver {
       List<Action> actions, String inputs) {
     int n = index(step.node());
     NodeState prev = last[n];
-    String label = StepJson.input(b, step.input(), refOf(step.input()), this::index);
-    StepJson.append(b, step, false, actions, this::index);
+    String label = StepJson.input(b, step.input(), refOf(step.input()), indexOf);
+    StepJson.append(b, step, false, actions, indexOf);
     head(file, line, step, n, label);
     state(after.term(), after.votedFor(), role(after.role()), after.commitIndex(), after.log().lastIndex(),
         after.log().lastTerm(), after.leader());
@@ -118,8 +119,8 @@ final class StepEncoder implements StepObserver {
    */
   void unvalidated(String file, long line, TraceStep step, int flag) {
     int n = index(step.node());
-    String label = StepJson.input(b, step.input(), refOf(step.input()), this::index);
-    StepJson.append(b, step, true, null, this::index);
+    String label = StepJson.input(b, step.input(), refOf(step.input()), indexOf);
+    StepJson.append(b, step, true, null, indexOf);
     head(file, line, step, n, label);
     StateSummary s = step.state();
     state(s.term(), s.vote(), s.role().ordinal(), s.commitIndex(), s.lastLogIndex(), s.lastLogTerm(),

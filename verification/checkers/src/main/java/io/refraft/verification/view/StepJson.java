@@ -43,7 +43,7 @@ final class StepJson {
     b.ch(',');
     if (s.actions().isEmpty()) {
       b.ch('0');
-    } else if (s.actions().get().equals(spec)) {
+    } else if (same(s.actions().get(), spec)) {
       b.ch('1');
     } else {
       List<Action> as = s.actions().get();
@@ -79,6 +79,19 @@ final class StepJson {
       reads(b, s.reads());
     }
     b.ch(']');
+  }
+
+  /** List equality without an iterator per step. */
+  private static boolean same(List<Action> a, List<Action> b) {
+    if (b == null || a.size() != b.size()) {
+      return false;
+    }
+    for (int k = 0; k < a.size(); k++) {
+      if (a.get(k) != b.get(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void reads(PageBytes b, List<ReadAnswer> reads) {
