@@ -323,6 +323,52 @@ class TraceViewBrowserTest {
     }
   }
 
+  /**
+   * refraft test's report links its run's page (traces.html, written as {@code view --run} writes
+   * it) with #node=ID for each node and #divergence: on a run whose traces diverge, each anchor
+   * opens that node's steps, and #divergence opens at the validator's divergence with its diff.
+   */
+  @Test
+  void a_runs_page_opens_each_node_and_the_divergence_from_the_reports_links() throws Exception {
+    Path source = CORPUS.resolve("invalid/commits-without-quorum.ndjson");
+    List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+    Path runDir = dir.resolve("run-traces");
+    Files.createDirectories(runDir);
+    List<String> nodes = List.of("n1", "n2", "n3");
+    for (String n : nodes) {
+      StringBuilder sb = new StringBuilder(lines.get(0).replaceFirst("^\\{", "{\"node\":\"" + n + "\",")).append('\n');
+      lines.stream().skip(1).filter(l -> l.startsWith("{\"node\":\"" + n + "\"")).forEach(l -> sb.append(l).append('\n'));
+      Files.writeString(runDir.resolve(n + ".ndjson"), sb.toString(), StandardCharsets.UTF_8);
+    }
+    Path page = dir.resolve("traces.html");
+    ViewCommandTest.Run r = ViewCommandTest.run("view", "--run", runDir.toString(), "--out", page.toString());
+    assertEquals(1, r.exit(), r.err() + r.out());
+    JsonNode d = ViewCommandTest.run("verify-trace", "--run", runDir.toString()).summary().get("divergence");
+    for (String n : nodes) {
+      driver.get("about:blank"); // a new fragment alone would not load the page again
+      driver.get(page.toAbsolutePath().toUri() + "#node=" + n);
+      new WebDriverWait(driver, Duration.ofSeconds(60)).until(x -> Boolean.TRUE.equals(
+          ((JavascriptExecutor) x).executeScript("return !!(window.refraftView && refraftView.ready)")));
+      long steps = lines.stream().skip(1).filter(l -> l.startsWith("{\"node\":\"" + n + "\"")).count();
+      List<String> listed = driver.findElements(By.cssSelector(".row")).stream().map(e -> e.getAttribute("data-node"))
+          .toList();
+      assertEquals(steps, listed.size(), n + ": its steps listed");
+      assertTrue(listed.stream().allMatch(n::equals), n + ": only its steps: " + listed);
+      assertTrue(driver.findElement(By.id("detail")).getText().contains(n + " #"), n + ": its first step shown");
+    }
+    driver.get("about:blank");
+    driver.get(page.toAbsolutePath().toUri() + "#divergence");
+    new WebDriverWait(driver, Duration.ofSeconds(60)).until(x -> Boolean.TRUE.equals(
+        ((JavascriptExecutor) x).executeScript("return !!(window.refraftView && refraftView.ready)")));
+    assertEquals(((Number) js("return refraftView.divergedAt")).longValue(), selected(), "opened at the divergence");
+    String detail = driver.findElement(By.id("detail")).getText();
+    assertTrue(detail.contains(d.get("node").asText() + " #" + d.get("seq").asLong()), detail);
+    JsonNode diff = d.get("diffs").get(0);
+    assertTrue(detail.contains(diff.get("expected").asText()) && detail.contains(diff.get("observed").asText()),
+        "the validator's expected and observed values: " + detail);
+    screenshot("run-divergence");
+  }
+
   @Test
   void a_mutant_counterexample_shows_its_divergence_numbered_as_spec_check_prints_it() throws Exception {
     Path trace = dir.resolve("cx.ndjson");
