@@ -26,7 +26,7 @@ final class Pipeline implements StepObserver {
   private record Item(String file, long line, TraceStep step, NodeState before, NodeState after, List<Action> actions,
       String inputs, int flag) {}
 
-  private final BlockingQueue<List<Item>> queue = new ArrayBlockingQueue<>(64);
+  private final BlockingQueue<List<Item>> queue = new ArrayBlockingQueue<>(8);
   private final Thread thread;
   private volatile Throwable failure;
   private List<Item> batch = new ArrayList<>(BATCH);
