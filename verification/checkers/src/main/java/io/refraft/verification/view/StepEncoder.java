@@ -88,9 +88,10 @@ final class StepEncoder implements StepObserver {
       List<Action> actions, String inputs) {
     int n = index(step.node());
     NodeState prev = last[n];
-    String label = StepJson.input(b, step.input(), refOf(step.input()), indexOf);
+    long got = receive(step.input());
+    String label = StepJson.input(b, step.input(), got < 0 ? -1 : (int) (got >> 1), indexOf);
     StepJson.append(b, step, false, actions, indexOf);
-    head(file, line, step, n, label);
+    head(file, line, step, n, label, got);
     state(after.term(), after.votedFor(), role(after.role()), after.commitIndex(), after.log().lastIndex(),
         after.log().lastTerm(), after.leader());
     b.ch(',');
@@ -119,9 +120,10 @@ final class StepEncoder implements StepObserver {
    */
   void unvalidated(String file, long line, TraceStep step, int flag) {
     int n = index(step.node());
-    String label = StepJson.input(b, step.input(), refOf(step.input()), indexOf);
+    long got = receive(step.input());
+    String label = StepJson.input(b, step.input(), got < 0 ? -1 : (int) (got >> 1), indexOf);
     StepJson.append(b, step, true, null, indexOf);
-    head(file, line, step, n, label);
+    head(file, line, step, n, label, got);
     StateSummary s = step.state();
     state(s.term(), s.vote(), s.role().ordinal(), s.commitIndex(), s.lastLogIndex(), s.lastLogTerm(),
         s.leader());
@@ -135,10 +137,11 @@ final class StepEncoder implements StepObserver {
     steps++;
   }
 
-  /** The number of the message a step received, when the page holds its send; else -1. */
-  private int refOf(TraceInput in) {
+  /** Counts a receive: -1 when not one or its send is not held, else its number times two, plus one for a repeat. */
+  private long receive(TraceInput in) {
     if (in instanceof TraceInput.MessageReceived r) {
-      return sends.number(r.message(), index(r.message().id().from()), index(r.message().id().to()));
+      MessageId id = r.message().id();
+      return sends.receive(r.message(), index(id.from()), index(id.to()));
     }
     return -1;
   }
@@ -186,7 +189,7 @@ final class StepEncoder implements StepObserver {
   }
 
   /** Tab, then node, file, line, time, seq, input kind and label, received message, sent messages. */
-  private void head(String file, long line, TraceStep step, int n, String label) {
+  private void head(String file, long line, TraceStep step, int n, String label, long got) {
     Integer f = files.get(file);
     if (f == null) {
       f = fileNames.size();
@@ -196,7 +199,7 @@ final class StepEncoder implements StepObserver {
     b.ascii("\t[").num(n).ch(',').num(f).ch(',').num(line).ch(',');
     b.num(step.time().isPresent() ? step.time().getAsLong() : -1).ch(',').num(step.seq()).ch(',');
     b.str(step.input().type()).ch(',').str(label);
-    received(step.input());
+    received(step.input(), got);
     b.ascii(",[");
     for (int k = 0; k < step.sent().size(); k++) {
       TracedMessage m = step.sent().get(k);
@@ -208,11 +211,10 @@ final class StepEncoder implements StepObserver {
   }
 
   /** The received message's number and whether it was received before; -1 when not a receive or unknown. */
-  private void received(TraceInput in) {
+  private void received(TraceInput in, long got) {
     if (in instanceof TraceInput.MessageReceived r) {
-      MessageId id = r.message().id();
-      long got = sends.receive(r.message(), index(id.from()), index(id.to()));
-      b.ch(',').num(got < 0 ? -1 : got >> 1).ch(',').num(got < 0 ? 0 : got & 1).ascii(",\"").ascii(code(r.message().message())).ch('"');
+      b.ch(',').num(got < 0 ? -1 : got >> 1).ch(',').num(got < 0 ? 0 : got & 1).ascii(",\"")
+          .ascii(code(r.message().message())).ch('"');
     } else {
       b.ascii(",-1,0,\"\"");
     }
