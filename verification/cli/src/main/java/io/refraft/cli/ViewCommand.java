@@ -111,10 +111,12 @@ public final class ViewCommand implements Callable<Integer> {
     double secs = (System.nanoTime() - start) / 1e9;
     r.validation().divergence().ifPresent(d -> out.println(d.explain()));
     out.println("view written to " + target);
-    out.printf(Locale.ROOT, "{\"valid\":%b,\"events\":%d,\"steps_drawn\":%d,\"bytes\":%d,\"seconds\":%.3f,\"out\":%s}%n",
-        r.validation().valid(), r.validation().events(), r.steps(), r.bytes(), secs, Json.q(target.toString()));
+    int exit = r.validation().valid() ? 0 : 1;
+    out.printf(Locale.ROOT, "{\"valid\":%b,\"exit\":%d,\"events\":%d,\"steps_drawn\":%d,\"bytes\":%d,\"seconds\":%.3f,"
+        + "\"out\":%s}%n", r.validation().valid(), exit, r.validation().events(), r.steps(), r.bytes(), secs,
+        Json.q(target.toString()));
     out.flush();
-    return r.validation().valid() ? 0 : 1;
+    return exit;
   }
 
   private static Path html(Path trace) {

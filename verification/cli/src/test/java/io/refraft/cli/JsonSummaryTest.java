@@ -129,6 +129,18 @@ class JsonSummaryTest {
   }
 
   @Test
+  void view_valid_and_invalid() throws Exception {
+    Path page = dir.resolve("v.html");
+    JsonNode ok = summary("view", 0, "view", CORPUS.resolve("valid/election-5.ndjson").toString(), "--out",
+        page.toString());
+    assertEquals(java.nio.file.Files.size(page), ok.get("bytes").asLong());
+    assertEquals(page.toString(), ok.get("out").asText());
+    JsonNode bad = summary("view", 1, "view", CORPUS.resolve("invalid/votes-twice.ndjson").toString(), "--out",
+        dir.resolve("i.html").toString());
+    assertTrue(bad.get("steps_drawn").asLong() >= bad.get("events").asLong(), bad.toString());
+  }
+
+  @Test
   void a_file_that_cannot_be_read_among_several_is_counted_and_a_junit_error() throws Exception {
     String ok = file("ok.edn", VALID);
     String missing = dir.resolve("missing.edn").toString();

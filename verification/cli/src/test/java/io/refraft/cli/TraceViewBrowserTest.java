@@ -168,6 +168,207 @@ class TraceViewBrowserTest {
     assertTrue(nodesListed.stream().allMatch("n2"::equals), "every row is n2's: " + nodesListed);
   }
 
+  /** What a trace says of its messages, computed from its lines alone (the rule the page's legend states). */
+  record Fates(long sent, long delivered, long duplicates, long dropped, long inFlight, long commits) {
+    static Fates of(List<String> lines) throws Exception {
+      ObjectMapper json = new ObjectMapper();
+      List<String[]> sent = new java.util.ArrayList<>(); // id, from, to, step
+      java.util.Map<String, Integer> number = new java.util.HashMap<>();
+      java.util.Map<String, Integer> received = new java.util.HashMap<>();
+      java.util.Map<String, Integer> restart = new java.util.HashMap<>();
+      java.util.Map<String, Long> commit = new java.util.HashMap<>();
+      long commits = 0;
+      for (int i = 1; i < lines.size(); i++) {
+        JsonNode st = json.readTree(lines.get(i));
+        String node = st.get("node").asText();
+        JsonNode in = st.get("input");
+        if (in.get("type").asText().equals("Restart")) {
+          restart.put(node, i);
+        }
+        if (in.has("message")) {
+          received.merge(in.get("message").get("id").asText(), 1, Integer::sum);
+        }
+        for (JsonNode m : st.get("sent")) {
+          number.put(m.get("id").asText(), sent.size());
+          sent.add(new String[] {m.get("id").asText(), m.get("from").asText(), m.get("to").asText(), "" + i});
+        }
+        long c = st.get("state").get("commitIndex").asLong();
+        if (c > commit.getOrDefault(node, 0L)) {
+          commits++;
+        }
+        commit.put(node, c);
+      }
+      java.util.Map<String, Integer> lastOnChannel = new java.util.HashMap<>();
+      long duplicates = 0;
+      for (var r : received.entrySet()) {
+        Integer n = number.get(r.getKey());
+        if (n != null) {
+          lastOnChannel.merge(sent.get(n)[1] + ">" + sent.get(n)[2], n, Math::max);
+          duplicates += r.getValue() - 1;
+        }
+      }
+      long delivered = 0, dropped = 0, inFlight = 0;
+      for (int n = 0; n < sent.size(); n++) {
+        String[] m = sent.get(n);
+        int at = Integer.parseInt(m[3]);
+        if (received.containsKey(m[0])) {
+          delivered++;
+        } else if (lastOnChannel.getOrDefault(m[1] + ">" + m[2], -1) > n || restart.getOrDefault(m[1], -1) > at
+            || restart.getOrDefault(m[2], -1) > at) {
+          dropped++;
+        } else {
+          inFlight++;
+        }
+      }
+      return new Fates(sent.size(), delivered, duplicates, dropped, inFlight, commits);
+    }
+  }
+
+  /**
+   * Dropped, duplicated and still-in-flight messages are drawn apart from delivered ones, and each
+   * commit index advance is marked on its node's lane: the page's counts, and what it drew with the
+   * whole trace in view, against the same counts taken from the trace's lines.
+   */
+  @Test
+  void dropped_duplicated_and_in_flight_messages_and_commit_advances_are_drawn_apart() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    for (String name : List.of("valid/log-conflict-repair", "valid/leader-isolated", "valid/duplicates")) {
+      Path trace = CORPUS.resolve(name + ".ndjson");
+      List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+      Fates want = Fates.of(lines);
+      open(view(trace, "fates"));
+      JsonNode got = json.readTree((String) js("return JSON.stringify(refraftView.messages())"));
+      assertEquals(want.sent(), got.get("sent").asLong(), name + " sent");
+      assertEquals(want.delivered(), got.get("delivered").asLong(), name + " delivered");
+      assertEquals(want.duplicates(), got.get("duplicates").asLong(), name + " duplicates");
+      assertEquals(want.dropped(), got.get("dropped").asLong(), name + " dropped");
+      assertEquals(want.inFlight(), got.get("inFlight").asLong(), name + " in flight");
+      assertEquals(String.valueOf(want.dropped()), driver.findElement(By.cssSelector("#legend [data-kind='dropped']"))
+          .getAttribute("data-count"), name + ": the legend's count");
+      // the whole trace in view: what was drawn is every message once (a duplicate once more)
+      js("refraftView.select(0)");
+      JsonNode layout = json.readTree((String) js("return JSON.stringify(refraftView.layout())"));
+      assertEquals(0, layout.get("first").asInt(), name + ": drawn from the first step");
+      JsonNode drawn = json.readTree((String) js("return JSON.stringify(refraftView.drawn())"));
+      assertEquals(want.delivered(), drawn.get("delivered").asLong(), name + " delivered arrows");
+      assertEquals(want.duplicates(), drawn.get("duplicate").asLong(), name + " duplicate arrows");
+      assertEquals(want.dropped(), drawn.get("dropped").asLong(), name + " dropped arrows");
+      assertEquals(want.inFlight(), drawn.get("inFlight").asLong(), name + " in-flight arrows");
+      assertEquals(want.commits(), drawn.get("commits").asLong(), name + " commit marks");
+      screenshot("fates-" + trace.getFileName().toString().replace(".ndjson", ""));
+    }
+    // the three traces hold each kind at least once, so each count above could have been wrong
+    assertTrue(Fates.of(Files.readAllLines(CORPUS.resolve("valid/log-conflict-repair.ndjson"))).inFlight() > 0);
+    assertTrue(Fates.of(Files.readAllLines(CORPUS.resolve("valid/leader-isolated.ndjson"))).dropped() > 0);
+    assertTrue(Fates.of(Files.readAllLines(CORPUS.resolve("valid/duplicates.ndjson"))).duplicates() > 0);
+  }
+
+  /** The selected step's log shows its node's commit index: that many cells marked committed. */
+  @Test
+  void the_log_marks_the_commit_index() throws Exception {
+    Path trace = CORPUS.resolve("valid/log-conflict-repair.ndjson");
+    List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+    open(view(trace, "commit"));
+    int checked = 0;
+    for (int k = 0; k < lines.size() - 1; k++) {
+      long commit = state(lines, k).get("commitIndex").asLong();
+      if (commit == 0) {
+        continue;
+      }
+      js("refraftView.select(arguments[0])", k);
+      List<WebElement> rows = driver.findElements(By.cssSelector("#rf-state tr"));
+      WebElement logRow = rows.get(rows.size() - 1);
+      int committed = logRow.findElements(By.cssSelector("td:nth-child(3) .cell.committed")).size();
+      assertEquals(commit, committed, "step " + k + ": cells marked committed");
+      checked++;
+    }
+    assertTrue(checked > 0, "the trace commits something");
+  }
+
+  /**
+   * The page stores a step's fields positionally and a received message as a reference to its
+   * send; the step panel must rebuild exactly the trace's line: input (with the message as
+   * received, even when it was altered in transit), actions, persisted, sent and reads.
+   */
+  @Test
+  void every_steps_panel_shows_the_trace_lines_own_fields() throws Exception {
+    List<Path> traces = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> s = Files.list(CORPUS.resolve("valid"))) {
+      s.filter(p -> p.toString().endsWith(".ndjson")).sorted().forEach(traces::add);
+    }
+    traces.add(CORPUS.resolve("invalid/altered-in-transit.ndjson"));
+    traces.add(CORPUS.resolve("invalid/duplicate-delivery.ndjson"));
+    ObjectMapper json = new ObjectMapper();
+    for (Path trace : traces) {
+      List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+      open(view(trace, "fields"));
+      JsonNode steps = json.readTree((String) js(
+          "return JSON.stringify(Array.from({length: refraftView.steps}, (_, s) => refraftView.step(s)))"));
+      assertEquals(lines.size() - 1, steps.size(), trace + ": one step per line");
+      for (int s = 0; s < steps.size(); s++) {
+        JsonNode want = json.readTree(lines.get(s + 1));
+        JsonNode got = steps.get(s);
+        String where = trace.getFileName() + ":" + (s + 2) + " ";
+        for (String f : List.of("node", "seq", "input", "sent")) {
+          assertEquals(want.get(f), got.get(f), where + f);
+        }
+        if (want.has("actions")) {
+          assertEquals(want.get("actions"), got.get("actions"), where + "actions");
+        }
+        boolean persisted = want.has("persisted") && !want.get("persisted").isEmpty();
+        assertEquals(persisted ? want.get("persisted") : null, got.get("persisted"), where + "persisted");
+        boolean reads = want.has("reads") && !want.get("reads").isEmpty();
+        assertEquals(reads ? want.get("reads") : null, got.get("reads"), where + "reads");
+      }
+    }
+  }
+
+  /**
+   * refraft test's report links its run's page (traces.html, written as {@code view --run} writes
+   * it) with #node=ID for each node and #divergence: on a run whose traces diverge, each anchor
+   * opens that node's steps, and #divergence opens at the validator's divergence with its diff.
+   */
+  @Test
+  void a_runs_page_opens_each_node_and_the_divergence_from_the_reports_links() throws Exception {
+    Path source = CORPUS.resolve("invalid/commits-without-quorum.ndjson");
+    List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+    Path runDir = dir.resolve("run-traces");
+    Files.createDirectories(runDir);
+    List<String> nodes = List.of("n1", "n2", "n3");
+    for (String n : nodes) {
+      StringBuilder sb = new StringBuilder(lines.get(0).replaceFirst("^\\{", "{\"node\":\"" + n + "\",")).append('\n');
+      lines.stream().skip(1).filter(l -> l.startsWith("{\"node\":\"" + n + "\"")).forEach(l -> sb.append(l).append('\n'));
+      Files.writeString(runDir.resolve(n + ".ndjson"), sb.toString(), StandardCharsets.UTF_8);
+    }
+    Path page = dir.resolve("traces.html");
+    ViewCommandTest.Run r = ViewCommandTest.run("view", "--run", runDir.toString(), "--out", page.toString());
+    assertEquals(1, r.exit(), r.err() + r.out());
+    JsonNode d = ViewCommandTest.run("verify-trace", "--run", runDir.toString()).summary().get("divergence");
+    for (String n : nodes) {
+      driver.get("about:blank"); // a new fragment alone would not load the page again
+      driver.get(page.toAbsolutePath().toUri() + "#node=" + n);
+      new WebDriverWait(driver, Duration.ofSeconds(60)).until(x -> Boolean.TRUE.equals(
+          ((JavascriptExecutor) x).executeScript("return !!(window.refraftView && refraftView.ready)")));
+      long steps = lines.stream().skip(1).filter(l -> l.startsWith("{\"node\":\"" + n + "\"")).count();
+      List<String> listed = driver.findElements(By.cssSelector(".row")).stream().map(e -> e.getAttribute("data-node"))
+          .toList();
+      assertEquals(steps, listed.size(), n + ": its steps listed");
+      assertTrue(listed.stream().allMatch(n::equals), n + ": only its steps: " + listed);
+      assertTrue(driver.findElement(By.id("detail")).getText().contains(n + " #"), n + ": its first step shown");
+    }
+    driver.get("about:blank");
+    driver.get(page.toAbsolutePath().toUri() + "#divergence");
+    new WebDriverWait(driver, Duration.ofSeconds(60)).until(x -> Boolean.TRUE.equals(
+        ((JavascriptExecutor) x).executeScript("return !!(window.refraftView && refraftView.ready)")));
+    assertEquals(((Number) js("return refraftView.divergedAt")).longValue(), selected(), "opened at the divergence");
+    String detail = driver.findElement(By.id("detail")).getText();
+    assertTrue(detail.contains(d.get("node").asText() + " #" + d.get("seq").asLong()), detail);
+    JsonNode diff = d.get("diffs").get(0);
+    assertTrue(detail.contains(diff.get("expected").asText()) && detail.contains(diff.get("observed").asText()),
+        "the validator's expected and observed values: " + detail);
+    screenshot("run-divergence");
+  }
+
   @Test
   void a_mutant_counterexample_shows_its_divergence_numbered_as_spec_check_prints_it() throws Exception {
     Path trace = dir.resolve("cx.ndjson");

@@ -57,7 +57,7 @@ class ViewCommandTest {
     // no network: nothing loaded from elsewhere
     assertFalse(html.matches("(?s).*(src|href)\\s*=\\s*[\"']?(https?:)?//.*"), "no external resource");
     assertEquals(23, html.substring(html.indexOf("id=\"rf-steps\">"), html.indexOf("</script>", html.indexOf("rf-steps")))
-        .lines().filter(l -> l.contains("\t{\"input\"")).count(), "one data line per step");
+        .lines().filter(l -> l.startsWith("[{") && l.contains("]\t[")).count(), "one data line per step");
     assertEquals(List.of("v.html"), files(), "nothing else left beside it");
   }
 
@@ -74,7 +74,26 @@ class ViewCommandTest {
     assertEquals(2, verify.exit());
     assertTrue(view.err().contains(bad + ":6:"), view.err());
     assertEquals(verify.err(), view.err(), "the same file:line error as verify-trace");
+    assertEquals(List.of(), view.out(), "bad input: nothing on stdout (docs/json.md)");
     assertEquals(List.of("bad.ndjson"), files(), "no page, no temporary file");
+  }
+
+  /** Broken far into a long trace: megabytes of the page are written by then, and none of it is left. */
+  @Test
+  void a_trace_broken_after_megabytes_of_page_leaves_nothing() throws Exception {
+    Path trace = dir.resolve("long.ndjson");
+    io.refraft.verification.trace.TraceBench.generate(trace, 5, 20_000, 10);
+    List<String> lines = new ArrayList<>(Files.readAllLines(trace, StandardCharsets.UTF_8));
+    int broken = 15_000;
+    lines.set(broken - 1, lines.get(broken - 1).replace("\"term\":", "\"term\":\"x").substring(0, 80));
+    Files.writeString(trace, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    Run view = run("view", trace.toString(), "--out", dir.resolve("long.html").toString());
+    Run verify = run("verify-trace", trace.toString());
+    assertEquals(2, view.exit(), view.err());
+    assertTrue(view.err().contains(trace + ":" + broken + ":"), view.err());
+    assertEquals(verify.err(), view.err(), "the same file:line error as verify-trace");
+    assertEquals(List.of(), view.out());
+    assertEquals(List.of("long.ndjson"), files(), "no page, no temporary file");
   }
 
   @Test
@@ -85,6 +104,7 @@ class ViewCommandTest {
     Run r = run("view", cut.toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("cut.ndjson:24:"), r.err());
+    assertEquals(List.of(), r.out());
     assertEquals(List.of("cut.ndjson"), files());
   }
 

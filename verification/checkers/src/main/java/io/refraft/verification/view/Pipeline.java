@@ -26,11 +26,13 @@ final class Pipeline implements StepObserver {
   private record Item(String file, long line, TraceStep step, NodeState before, NodeState after, List<Action> actions,
       String inputs, int flag) {}
 
-  private final BlockingQueue<List<Item>> queue = new ArrayBlockingQueue<>(64);
+  private final BlockingQueue<List<Item>> queue = new ArrayBlockingQueue<>(8);
   private final Thread thread;
   private volatile Throwable failure;
   private List<Item> batch = new ArrayList<>(BATCH);
   private boolean finished;
+  /** Per file, the last line the validator showed: where a run's steps after a divergence begin. */
+  private final java.util.Map<String, Long> lastLine = new java.util.HashMap<>();
 
   Pipeline(StepEncoder encoder) {
     this.thread = new Thread(() -> run(encoder), "trace-view-encoder");
@@ -54,6 +56,7 @@ final class Pipeline implements StepObserver {
   }
 
   private void add(Item it) {
+    lastLine.put(it.file(), it.line());
     batch.add(it);
     if (batch.size() == BATCH) {
       put(batch);
@@ -68,6 +71,11 @@ final class Pipeline implements StepObserver {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing the trace view", e);
     }
+  }
+
+  /** The last line of {@code file} the validator showed, 0 when none. */
+  long lastLine(String file) {
+    return lastLine.getOrDefault(file, 0L);
   }
 
   /** Waits until every step is written; the encoder's failure, if any, is thrown here. */

@@ -14,69 +14,60 @@ import io.refraft.traces.TraceInput;
 import io.refraft.traces.TraceStep;
 import io.refraft.traces.TracedMessage;
 import io.refraft.verification.trace.StepObserver;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes one line per step the validator takes: a JSON array of what the diagram draws (the
- * layout is {@code F} in view.js, the one place that reads it), a tab, and the step as the trace
- * format writes it. States are stored as deltas: the log as "keep the first k entries, then
- * these", a role's bookkeeping only when it changed; the viewer rebuilds any state from them.
+ * Writes one line per step the validator takes: the step's fields for the step panel ({@link
+ * StepJson}), a tab, and a JSON array of what the diagram draws (the layout is {@code F} in
+ * view.js, the one place that reads it). States are stored as deltas: the log as "keep the first
+ * k entries, then these", a role's bookkeeping only when it changed; the viewer rebuilds any state
+ * from them.
  */
 final class StepEncoder implements StepObserver {
-  /** Message ids remembered to link a receive to its send: the validator's default retention. */
+  /** Message ids remembered to link a receive to its send: about the validator's default retention. */
   private static final int REMEMBERED = 1 << 17;
 
   /** A role's bookkeeping is written whole at least every this many changes, in between only what changed. */
   private static final int FULL_EVERY = 32;
 
-  private final OutputStream out;
+  private final PageBytes b;
   private final List<NodeId> nodes;
+  private final NodeId[] ids;
   private final Map<String, Integer> files = new HashMap<>();
   private final List<String> fileNames = new ArrayList<>();
   private final NodeState[] last;
   private final int[] sinceFull;
   private final Map<NodeId, Integer> index = new HashMap<>();
-  /** Per message id: {its number, times received}. */
-  private final Map<MessageId, int[]> sentIds = new LinkedHashMap<>(1 << 10, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<MessageId, int[]> e) {
-      return size() > REMEMBERED;
-    }
-  };
-  private final StringBuilder sb = new StringBuilder(256);
-  /** The step's input as StepJson writes it, and its label, set before the step's line is begun. */
-  private final StringBuilder input = new StringBuilder(128);
-  private String label;
-  private int messages;
-  private List<Action> specActions;
+  private final Sends sends;
+  private final java.util.function.ToIntFunction<NodeId> indexOf = this::index;
+  private final StringBuilder detail = new StringBuilder(128);
   private long steps;
 
   StepEncoder(OutputStream out, List<NodeId> nodes, List<NodeState> initial) {
-    this.out = out;
+    this.b = new PageBytes(out);
     this.nodes = List.copyOf(nodes);
+    this.ids = nodes.toArray(NodeId[]::new);
     this.last = initial.toArray(NodeState[]::new);
     this.sinceFull = new int[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       index.put(nodes.get(i), i);
     }
+    this.sends = new Sends(nodes.size(), REMEMBERED);
   }
 
+  /** The node's index in the header's list, -1 for one not in it. */
   private int index(NodeId id) {
-    for (int k = 0; k < nodes.size(); k++) {
-      if (nodes.get(k) == id) {
+    for (int k = 0; k < ids.length; k++) {
+      if (ids[k] == id) { // the decoder reuses the header's ids (LineParser.knownId); the map finds others
         return k;
       }
     }
-    return index.get(id);
+    return index.getOrDefault(id, -1);
   }
 
   long steps() {
@@ -87,30 +78,35 @@ final class StepEncoder implements StepObserver {
     return fileNames;
   }
 
+  /** Writes out the last lines; call once, after the last step. */
+  void flush() {
+    b.flush();
+  }
+
   @Override
   public void accepted(String file, long line, TraceStep step, NodeState before, NodeState after,
       List<Action> actions, String inputs) {
     int n = index(step.node());
     NodeState prev = last[n];
-    sb.setLength(0);
-    head(file, line, step, n);
+    long got = receive(step.input());
+    String label = StepJson.input(b, step.input(), got < 0 ? -1 : (int) (got >> 1), indexOf);
+    StepJson.append(b, step, false, actions, indexOf);
+    head(file, line, step, n, label, got);
     state(after.term(), after.votedFor(), role(after.role()), after.commitIndex(), after.log().lastIndex(),
         after.log().lastTerm(), after.leader());
-    sb.append(',');
+    b.ch(',');
     logDelta(prev.log(), after.log());
-    sb.append(',');
+    b.ch(',');
     roleDelta(n, prev.role(), after.role());
-    sb.append(",[");
+    b.ascii(",[");
     for (int k = 0; k < actions.size(); k++) {
-      sb.append(k > 0 ? "," : "").append(actions.get(k).ordinal()); // names: the page's meta "actions"
+      (k > 0 ? b.ch(',') : b).num(actions.get(k).ordinal()); // names: the page's meta "actions"
     }
-    sb.append("],");
-    str(inputs);
+    b.ascii("],").str(inputs);
     // a restart that rolled back lost steps replays from an earlier state than the node's last
-    sb.append(',').append(before == prev || before.equals(prev) ? 0 : 1).append(",0]");
+    b.ch(',').ch(before == prev || before.equals(prev) ? '0' : '1').ascii(",0]");
     last[n] = after;
-    specActions = actions;
-    emit(step, false);
+    end();
   }
 
   @Override
@@ -124,34 +120,28 @@ final class StepEncoder implements StepObserver {
    */
   void unvalidated(String file, long line, TraceStep step, int flag) {
     int n = index(step.node());
-    sb.setLength(0);
-    head(file, line, step, n);
+    long got = receive(step.input());
+    String label = StepJson.input(b, step.input(), got < 0 ? -1 : (int) (got >> 1), indexOf);
+    StepJson.append(b, step, true, null, indexOf);
+    head(file, line, step, n, label, got);
     StateSummary s = step.state();
     state(s.term(), s.vote(), s.role().ordinal(), s.commitIndex(), s.lastLogIndex(), s.lastLogTerm(),
         s.leader());
-    sb.append(",0,0,[],\"\",0,").append(flag).append(']');
-    specActions = null;
-    emit(step, true);
+    b.ascii(",0,0,[],\"\",0,").num(flag).ch(']');
+    end();
   }
 
-  private void emit(TraceStep step, boolean withState) {
-    sb.append('\t');
-    StepJson.append(sb, step, input, withState, specActions);
-    sb.append('\n');
-    try {
-      // ASCII but for names and free text: the JDK's encoder copies such a string in bulk
-      out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private void end() {
+    b.ch('\n');
+    b.maybeFlush();
     steps++;
   }
 
-  /** The number of the message a step received, when the page holds its send; else -1. */
-  private int refOf(TraceInput in) {
+  /** Counts a receive: -1 when not one or its send is not held, else its number times two, plus one for a repeat. */
+  private long receive(TraceInput in) {
     if (in instanceof TraceInput.MessageReceived r) {
-      int[] id = sentIds.get(r.message().id());
-      return id == null ? -1 : id[0];
+      MessageId id = r.message().id();
+      return sends.receive(r.message(), index(id.from()), index(id.to()));
     }
     return -1;
   }
@@ -163,74 +153,70 @@ final class StepEncoder implements StepObserver {
    */
   private void roleDelta(int n, Role was, Role now) {
     if (was == now) {
-      sb.append('0');
+      b.ch('0');
       return;
     }
-    if (was instanceof Role.Leader a && now instanceof Role.Leader b && ++sinceFull[n] < FULL_EVERY) {
-      StringBuilder d = new StringBuilder();
-      for (NodeId p : nodes) {
-        Role.Progress y = b.progress().get(p);
-        if (y != null && !y.equals(a.progress().get(p))) {
-          progress(d.append(d.isEmpty() ? "" : "; "), p, y);
+    if (was instanceof Role.Leader a && now instanceof Role.Leader l && ++sinceFull[n] < FULL_EVERY) {
+      StringBuilder d = detail;
+      d.setLength(0);
+      // identity first: the spec keeps what a step did not change, so most comparisons end there
+      for (int k = 0; a.progress() != l.progress() && k < ids.length; k++) {
+        Role.Progress y = l.progress().get(ids[k]);
+        Role.Progress x = a.progress().get(ids[k]);
+        if (y != null && y != x && !y.equals(x)) {
+          progress(d.append(d.isEmpty() ? "" : "; "), ids[k], y);
         }
       }
-      if (!a.recentlyActive().equals(b.recentlyActive())) {
-        d.append(d.isEmpty() ? "" : "; ").append("recently active ").append(sorted(b.recentlyActive()));
+      if (a.recentlyActive() != l.recentlyActive() && !a.recentlyActive().equals(l.recentlyActive())) {
+        d.append(d.isEmpty() ? "" : "; ").append("recently active ").append(sorted(l.recentlyActive()));
       }
-      if (!a.reads().equals(b.reads())) {
-        reads(d.append(d.isEmpty() ? "" : "; "), b.reads());
+      if (a.reads() != l.reads() && !a.reads().equals(l.reads())) {
+        reads(d.append(d.isEmpty() ? "" : "; "), l.reads());
       }
       if (d.isEmpty()) {
-        sb.append('0');
+        b.ch('0');
       } else {
-        str(d.toString());
+        b.str(d.toString());
       }
       return;
     }
     if (was.equals(now)) {
-      sb.append('0');
+      b.ch('0');
       return;
     }
     sinceFull[n] = 0;
-    str("=" + roleDetail(now));
+    b.str("=" + roleDetail(now));
   }
 
-  /** Node, file, line, time, input kind and label, received message, sent messages. */
-  private void head(String file, long line, TraceStep step, int n) {
-    input.setLength(0);
-    label = StepJson.input(input, step.input(), refOf(step.input()));
+  /** Tab, then node, file, line, time, seq, input kind and label, received message, sent messages. */
+  private void head(String file, long line, TraceStep step, int n, String label, long got) {
     Integer f = files.get(file);
     if (f == null) {
       f = fileNames.size();
       files.put(file, f);
       fileNames.add(file);
     }
-    sb.append('[').append(n).append(',').append(f).append(',').append(line).append(',');
-    sb.append(step.time().isPresent() ? step.time().getAsLong() : -1).append(',').append(step.seq()).append(',');
-    str(step.input().type());
-    sb.append(',');
-    str(label);
-    received(step.input());
-    sb.append(",[");
+    b.ascii("\t[").num(n).ch(',').num(f).ch(',').num(line).ch(',');
+    b.num(step.time().isPresent() ? step.time().getAsLong() : -1).ch(',').num(step.seq()).ch(',');
+    b.str(step.input().type()).ch(',').str(label);
+    received(step.input(), got);
+    b.ascii(",[");
     for (int k = 0; k < step.sent().size(); k++) {
       TracedMessage m = step.sent().get(k);
-      int id = messages++;
-      sentIds.put(m.id(), new int[] {id, 0});
-      sb.append(k > 0 ? "," : "").append(id).append(',').append(index(m.id().to())).append(",\"")
-          .append(code(m.message())).append('"');
+      int to = index(m.id().to());
+      int id = sends.add(m, index(m.id().from()), to);
+      (k > 0 ? b.ch(',') : b).num(id).ch(',').num(to).ascii(",\"").ascii(code(m.message())).ch('"');
     }
-    sb.append(']');
+    b.ch(']');
   }
 
   /** The received message's number and whether it was received before; -1 when not a receive or unknown. */
-  private void received(TraceInput in) {
+  private void received(TraceInput in, long got) {
     if (in instanceof TraceInput.MessageReceived r) {
-      int[] id = sentIds.get(r.message().id());
-      boolean again = id != null && id[1]++ > 0;
-      sb.append(',').append(id == null ? -1 : id[0]).append(',').append(again ? 1 : 0).append(",\"")
-          .append(code(r.message().message())).append('"');
+      b.ch(',').num(got < 0 ? -1 : got >> 1).ch(',').num(got < 0 ? 0 : got & 1).ascii(",\"")
+          .ascii(code(r.message().message())).ch('"');
     } else {
-      sb.append(",-1,0,\"\"");
+      b.ascii(",-1,0,\"\"");
     }
   }
 
@@ -255,28 +241,28 @@ final class StepEncoder implements StepObserver {
 
   private void state(long term, Optional<NodeId> vote, int role, long commit, long lastIndex, long lastTerm,
       Optional<NodeId> leader) {
-    sb.append(',').append(term).append(',').append(vote.isPresent() ? index(vote.get()) : -1).append(',').append(role)
-        .append(',').append(commit).append(',').append(lastIndex).append(',').append(lastTerm).append(',')
-        .append(leader.isPresent() ? index(leader.get()) : -1);
+    b.ch(',').num(term).ch(',').num(vote.isPresent() ? index(vote.get()) : -1).ch(',').num(role)
+        .ch(',').num(commit).ch(',').num(lastIndex).ch(',').num(lastTerm).ch(',')
+        .num(leader.isPresent() ? index(leader.get()) : -1);
   }
 
   /** 0 when the log is unchanged, else [k, e...]: keep the first k entries, then append e (term; -term for a no-op). */
   private void logDelta(Log before, Log after) {
     if (before == after) {
-      sb.append('0');
+      b.ch('0');
       return;
     }
     long keep = before.firstDifference(after) - 1;
     if (keep == before.lastIndex() && keep == after.lastIndex()) {
-      sb.append('0');
+      b.ch('0');
       return;
     }
-    sb.append('[').append(keep);
+    b.ch('[').num(keep);
     for (long i = keep + 1; i <= after.lastIndex(); i++) {
       Entry e = after.entry(i);
-      sb.append(',').append(e.payload() instanceof Payload.NoOp ? -e.term() : e.term());
+      b.ch(',').num(e.payload() instanceof Payload.NoOp ? -e.term() : e.term());
     }
-    sb.append(']');
+    b.ch(']');
   }
 
   /** A role's bookkeeping in words: votes of a (pre-)candidate, a leader's progress and reads. */
@@ -312,9 +298,5 @@ final class StepEncoder implements StepObserver {
 
   private static List<String> sorted(java.util.Set<NodeId> ids) {
     return ids.stream().map(NodeId::name).sorted().toList();
-  }
-
-  private void str(String s) {
-    PageText.jsonString(sb, s);
   }
 }

@@ -12,110 +12,142 @@ import io.refraft.traces.StateSummary;
 import io.refraft.traces.TraceInput;
 import io.refraft.traces.TraceStep;
 import io.refraft.traces.TracedMessage;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
- * A step's fields as traces/FORMAT.md names them, for the page's step panel, without what the page
- * holds elsewhere: node, seq and time are in the step's data array, the post-state too once the
- * spec explained the step, and a received message the page holds as sent is a reference to it
- * ({@code "ref"}: its number). Halves the page against the trace's own lines, which the browser
- * has to read before it can draw.
+ * A step's fields for the page's step panel, positionally (view.js's {@code expand} turns them back
+ * into the fields traces/FORMAT.md names), without what the page holds elsewhere: node, seq, time
+ * and the input's type are in the step's data array, the post-state too once the spec explained
+ * the step, and a received message the page holds as sent is a reference to it ({@code "ref"}:
+ * its number). The array: [input fields, actions, state, persisted, sent, reads], where
+ * <ul>
+ *   <li>actions: 1 the trace names the spec's actions, 0 it names none, else the names;
+ *   <li>state: 0, or the trace's state summary for a step the spec did not explain;
+ *   <li>persisted: 0, or [hard state: 0 | [term, vote], log: 0 | [from, entries]];
+ *   <li>a message: [code, from, to, id seq, term, fields by type (see {@link #message})], nodes
+ *       by index; one whose id and fields name different ends is written with its field names;
+ *   <li>entries, payloads: flat, a term then the payload (base64, or 0 for a no-op).
+ * </ul>
+ * The trace's own lines are 1.5 times as long and writing them kept generation slower than validation.
  */
 final class StepJson {
   private StepJson() {}
 
   /**
-   * Appends the step; {@code input} is its input as {@link #input} wrote it,
-   * {@code withState} whether to write the post-state (a step the spec did not explain), {@code spec}
-   * the spec's actions for the step (null: none), which the trace's, when equal, refer to.
+   * Ends the detail array that {@link #input} began; {@code withState} whether to write the trace's
+   * post-state, {@code spec} the spec's actions (null: none).
    */
-  static void append(StringBuilder sb, TraceStep s, CharSequence input, boolean withState, List<Action> spec) {
-    sb.append("{\"input\":").append(input);
-    if (s.actions().isPresent() && s.actions().get().equals(spec)) {
-      sb.append(",\"actions\":1"); // the trace names the spec's actions
+  static void append(PageBytes b, TraceStep s, boolean withState, List<Action> spec, ToIntFunction<NodeId> index) {
+    b.ch(',');
+    if (s.actions().isEmpty()) {
+      b.ch('0');
+    } else if (same(s.actions().get(), spec)) {
+      b.ch('1');
     } else {
-      s.actions().ifPresent(as -> {
-      sb.append(",\"actions\":[");
+      List<Action> as = s.actions().get();
+      b.ch('[');
       for (int k = 0; k < as.size(); k++) {
-        sb.append(k > 0 ? ",\"" : "\"").append(as.get(k).name()).append('"');
-        }
-        sb.append(']');
-      });
+        (k > 0 ? b.ch(',') : b).ch('"').ascii(as.get(k).name()).ch('"');
+      }
+      b.ch(']');
     }
+    b.ch(',');
     if (withState) {
-      state(sb, s.state());
+      state(b, s.state());
+    } else {
+      b.ch('0');
     }
+    b.ch(',');
     if (s.persisted().isPresent() && !s.persisted().get().isEmpty()) {
-      persisted(sb, s.persisted().get());
+      persisted(b, s.persisted().get());
+    } else {
+      b.ch('0');
     }
-    sb.append(",\"sent\":[");
+    b.ch(',').ch('[');
     for (int k = 0; k < s.sent().size(); k++) {
-      sb.append(k > 0 ? "," : "");
-      message(sb, s.sent().get(k));
+      if (k > 0) {
+        b.ch(',');
+      }
+      message(b, s.sent().get(k), index);
     }
-    sb.append(']');
-    if (!s.reads().isEmpty()) {
-      sb.append(",\"reads\":[");
-      for (int k = 0; k < s.reads().size(); k++) {
-        sb.append(k > 0 ? "," : "");
-        switch (s.reads().get(k)) {
-          case ReadAnswer.Served r -> sb.append("{\"requestId\":").append(r.requestId())
-              .append(",\"result\":\"Served\",\"readIndex\":").append(r.readIndex()).append('}');
-          case ReadAnswer.Rejected r -> {
-            sb.append("{\"requestId\":").append(r.requestId()).append(",\"result\":\"Rejected\"");
-            if (r.leaderReported()) {
-              sb.append(",\"leader\":");
-              id(sb, r.leader());
-            }
-            sb.append('}');
+    b.ch(']').ch(',');
+    if (s.reads().isEmpty()) {
+      b.ch('0');
+    } else {
+      reads(b, s.reads());
+    }
+    b.ch(']');
+  }
+
+  /** List equality without an iterator per step. */
+  private static boolean same(List<Action> a, List<Action> b) {
+    if (b == null || a.size() != b.size()) {
+      return false;
+    }
+    for (int k = 0; k < a.size(); k++) {
+      if (a.get(k) != b.get(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void reads(PageBytes b, List<ReadAnswer> reads) {
+    b.ch('[');
+    for (int k = 0; k < reads.size(); k++) {
+      b.ascii(k > 0 ? "," : "");
+      switch (reads.get(k)) {
+        case ReadAnswer.Served r -> b.ascii("{\"requestId\":").num(r.requestId())
+            .ascii(",\"result\":\"Served\",\"readIndex\":").num(r.readIndex()).ch('}');
+        case ReadAnswer.Rejected r -> {
+          b.ascii("{\"requestId\":").num(r.requestId()).ascii(",\"result\":\"Rejected\"");
+          if (r.leaderReported()) {
+            b.ascii(",\"leader\":");
+            id(b, r.leader());
           }
+          b.ch('}');
         }
       }
-      sb.append(']');
     }
-    sb.append('}');
+    b.ch(']');
   }
 
   /**
-   * Appends the input's fields and returns what the diagram writes beside the step: the one place
-   * that knows the input kinds, so a new kind is one more case here (and, if it wants a color of its
-   * own, one entry in view.js's KINDS; the page shows any other kind by its name). {@code ref} is the
-   * received message's number when the page holds its send, else -1.
+   * Begins the detail array with the input's fields (its type is in the data array) and returns
+   * what the diagram writes beside the step: the one place that knows the input kinds, so a new kind
+   * is one more case here (and, if it wants a color of its own, one entry in view.js's KINDS; the
+   * page shows any other kind by its name). {@code ref} is the received message's number when the
+   * page holds its send, else -1.
    */
-  static String input(StringBuilder sb, TraceInput in, int ref) {
-    sb.append("{\"type\":\"").append(in.type()).append('"');
+  static String input(PageBytes b, TraceInput in, int ref, ToIntFunction<NodeId> index) {
+    b.ascii("[{");
     String label = switch (in) {
       case TraceInput.MessageReceived r -> {
         if (ref >= 0) {
-          sb.append(",\"ref\":").append(ref);
+          b.ascii("\"ref\":").num(ref);
         } else {
-          sb.append(",\"message\":");
-          message(sb, r.message());
+          b.ascii("\"message\":");
+          message(b, r.message(), index);
         }
         yield ""; // the page writes sender and type, which it holds anyway
       }
       case TraceInput.ElectionTimeout t -> "election timeout";
       case TraceInput.HeartbeatTimeout h -> {
-        h.peer().ifPresent(p -> {
-          sb.append(",\"peer\":");
-          PageText.jsonString(sb, p.name());
-        });
+        h.peer().ifPresent(p -> b.ascii("\"peer\":").str(p.name()));
         yield "heartbeat" + h.peer().map(p -> " to " + p.name()).orElse("");
       }
       case TraceInput.ClientPropose p -> {
-        sb.append(",\"payloads\":[");
+        b.ascii("\"payloads\":[");
         for (int k = 0; k < p.payloads().size(); k++) {
-          sb.append(k > 0 ? ",{" : "{");
-          payload(sb, p.payloads().get(k));
-          sb.append('}');
+          (k > 0 ? b.ch(',') : b).payload(p.payloads().get(k));
         }
-        sb.append(']');
+        b.ch(']');
         yield p.payloads().size() + (p.payloads().size() == 1 ? " command" : " commands");
       }
       case TraceInput.ReadIndexRequest r -> {
-        sb.append(",\"requestId\":").append(r.requestId());
+        b.ascii("\"requestId\":").num(r.requestId());
         yield "read " + r.requestId();
       }
       case TraceInput.Restart r -> "restart";
@@ -125,97 +157,129 @@ final class StepJson {
         yield "durable through " + p.lastIndex();
       }
     };
-    sb.append('}');
+    b.ch('}');
     return label;
   }
 
-  private static void state(StringBuilder sb, StateSummary st) {
-    sb.append(",\"state\":{\"term\":").append(st.term()).append(",\"vote\":");
-    id(sb, st.vote());
-    sb.append(",\"role\":\"").append(st.role().name()).append("\",\"commitIndex\":").append(st.commitIndex())
-        .append(",\"lastLogIndex\":").append(st.lastLogIndex()).append(",\"lastLogTerm\":").append(st.lastLogTerm());
+  private static void state(PageBytes b, StateSummary st) {
+    b.ascii("{\"term\":").num(st.term()).ascii(",\"vote\":");
+    id(b, st.vote());
+    b.ascii(",\"role\":\"").ascii(st.role().name()).ascii("\",\"commitIndex\":").num(st.commitIndex())
+        .ascii(",\"lastLogIndex\":").num(st.lastLogIndex()).ascii(",\"lastLogTerm\":").num(st.lastLogTerm());
     if (st.leaderReported()) {
-      sb.append(",\"leader\":");
-      id(sb, st.leader());
+      b.ascii(",\"leader\":");
+      id(b, st.leader());
     }
-    sb.append('}');
+    b.ch('}');
   }
 
-  private static void persisted(StringBuilder sb, Persisted p) {
-    sb.append(",\"persisted\":{");
+  private static void persisted(PageBytes b, Persisted p) {
+    b.ch('[');
     Optional<Output.HardState> hs = p.hardState();
     if (hs.isPresent()) {
-      sb.append("\"hardState\":{\"term\":").append(hs.get().term()).append(",\"vote\":");
-      id(sb, hs.get().votedFor());
-      sb.append('}');
+      b.ch('[').num(hs.get().term()).ch(',');
+      id(b, hs.get().votedFor());
+      b.ch(']');
+    } else {
+      b.ch('0');
     }
-    p.log().ifPresent(l -> {
-      sb.append(hs.isPresent() ? "," : "").append("\"log\":{\"from\":").append(l.firstIndex()).append(',');
-      entries(sb, l.entries());
-      sb.append('}');
-    });
-    sb.append('}');
+    b.ch(',');
+    if (p.log().isPresent()) {
+      b.ch('[').num(p.log().get().firstIndex()).ch(',');
+      entries(b, p.log().get().entries());
+      b.ch(']');
+    } else {
+      b.ch('0');
+    }
+    b.ch(']');
   }
 
-  private static void message(StringBuilder sb, TracedMessage tm) {
+  /**
+   * [code, from, to, seq, term, ...]: RequestVoteRequest lastLogIndex, lastLogTerm;
+   * RequestVoteResponse voteGranted; AppendEntriesRequest prevLogIndex, prevLogTerm, entries,
+   * leaderCommit, round; AppendEntriesResponse success, matchIndex, conflictIndex, conflictTerm, round.
+   */
+  static void message(PageBytes b, TracedMessage tm, ToIntFunction<NodeId> index) {
     Message m = tm.message();
-    sb.append("{\"id\":");
-    PageText.jsonString(sb, tm.id().from().name() + "/" + tm.id().to().name() + "/" + tm.id().seq());
-    sb.append(",\"type\":\"").append(m.getClass().getSimpleName()).append("\",\"from\":");
-    PageText.jsonString(sb, m.from().name());
-    sb.append(",\"to\":");
-    PageText.jsonString(sb, m.to().name());
-    sb.append(",\"term\":").append(m.term());
+    int from = index.applyAsInt(tm.id().from());
+    int to = index.applyAsInt(tm.id().to());
+    if (from < 0 || to < 0 || !m.from().equals(tm.id().from()) || !m.to().equals(tm.id().to())) {
+      named(b, tm);
+      return;
+    }
+    b.ascii("[\"").ascii(StepEncoder.code(m)).ascii("\",").num(from).ch(',').num(to).ch(',').exact(tm.id().seq())
+        .ch(',').num(m.term()).ch(',');
     switch (m) {
-      case Message.RequestVoteRequest r -> sb.append(",\"lastLogIndex\":").append(r.lastLogIndex())
-          .append(",\"lastLogTerm\":").append(r.lastLogTerm()).append(",\"preVote\":").append(r.preVote());
-      case Message.RequestVoteResponse r -> sb.append(",\"voteGranted\":").append(r.voteGranted())
-          .append(",\"preVote\":").append(r.preVote());
+      case Message.RequestVoteRequest r -> b.num(r.lastLogIndex()).ch(',').num(r.lastLogTerm());
+      case Message.RequestVoteResponse r -> b.bool(r.voteGranted());
       case Message.AppendEntriesRequest a -> {
-        sb.append(",\"prevLogIndex\":").append(a.prevLogIndex()).append(",\"prevLogTerm\":").append(a.prevLogTerm())
-            .append(',');
-        entries(sb, a.entries());
-        sb.append(",\"leaderCommit\":").append(a.leaderCommit());
-        if (a.round() != 0) {
-          sb.append(",\"round\":").append(a.round());
+        b.num(a.prevLogIndex()).ch(',').num(a.prevLogTerm()).ch(',');
+        entries(b, a.entries());
+        b.ch(',').num(a.leaderCommit()).ch(',').num(a.round());
+      }
+      case Message.AppendEntriesResponse a -> b.bool(a.success()).ch(',').num(a.matchIndex()).ch(',')
+          .num(a.conflictIndex()).ch(',').num(a.conflictTerm()).ch(',').num(a.round());
+    }
+    b.ch(']');
+  }
+
+  /** A message with its fields named as traces/FORMAT.md names them (the rare one the compact form cannot hold). */
+  private static void named(PageBytes b, TracedMessage tm) {
+    Message m = tm.message();
+    b.ascii("{\"id\":").str(tm.id().from().name() + "/" + tm.id().to().name() + "/" + tm.id().seq())
+        .ascii(",\"type\":\"").ascii(m.getClass().getSimpleName()).ascii("\",\"from\":").str(m.from().name())
+        .ascii(",\"to\":").str(m.to().name()).ascii(",\"term\":").num(m.term());
+    switch (m) {
+      case Message.RequestVoteRequest r -> b.ascii(",\"lastLogIndex\":").num(r.lastLogIndex())
+          .ascii(",\"lastLogTerm\":").num(r.lastLogTerm()).ascii(",\"preVote\":").ascii(String.valueOf(r.preVote()));
+      case Message.RequestVoteResponse r -> b.ascii(",\"voteGranted\":").ascii(String.valueOf(r.voteGranted()))
+          .ascii(",\"preVote\":").ascii(String.valueOf(r.preVote()));
+      case Message.AppendEntriesRequest a -> {
+        b.ascii(",\"prevLogIndex\":").num(a.prevLogIndex()).ascii(",\"prevLogTerm\":").num(a.prevLogTerm())
+            .ascii(",\"entries\":[");
+        for (int k = 0; k < a.entries().size(); k++) {
+          Entry e = a.entries().get(k);
+          b.ascii(k > 0 ? ",{\"term\":" : "{\"term\":").num(e.term()).ascii(",\"type\":\"");
+          switch (e.payload()) {
+            case Payload.NoOp n -> b.ascii("NoOp\"}");
+            case Payload.Data d -> b.ascii("Data\",\"data\":").payload(d).ch('}');
+          }
         }
+        b.ascii("],\"leaderCommit\":").num(a.leaderCommit());
+        round(b, a.round());
       }
       case Message.AppendEntriesResponse a -> {
-        sb.append(",\"success\":").append(a.success()).append(",\"matchIndex\":").append(a.matchIndex())
-            .append(",\"conflictIndex\":").append(a.conflictIndex()).append(",\"conflictTerm\":")
-            .append(a.conflictTerm());
-        if (a.round() != 0) {
-          sb.append(",\"round\":").append(a.round());
-        }
+        b.ascii(",\"success\":").ascii(String.valueOf(a.success()))
+            .ascii(",\"matchIndex\":").num(a.matchIndex()).ascii(",\"conflictIndex\":").num(a.conflictIndex())
+            .ascii(",\"conflictTerm\":").num(a.conflictTerm());
+        round(b, a.round());
       }
     }
-    sb.append('}');
+    b.ch('}');
   }
 
-  private static void entries(StringBuilder sb, java.util.List<Entry> es) {
-    sb.append("\"entries\":[");
+  /** A round is written only when not 0, as traces/FORMAT.md writes it. */
+  private static void round(PageBytes b, long round) {
+    if (round != 0) {
+      b.ascii(",\"round\":").num(round);
+    }
+  }
+
+  /** Flat: term, payload, term, payload, ... */
+  private static void entries(PageBytes b, List<Entry> es) {
+    b.ch('[');
     for (int k = 0; k < es.size(); k++) {
-      sb.append(k > 0 ? "," : "").append("{\"term\":").append(es.get(k).term()).append(',');
-      payload(sb, es.get(k).payload());
-      sb.append('}');
+      Entry e = es.get(k);
+      (k > 0 ? b.ch(',') : b).num(e.term()).ch(',').payload(e.payload());
     }
-    sb.append(']');
+    b.ch(']');
   }
 
-  /** A payload's fields, without the closing brace of the object they are in (an entry adds its term first). */
-  private static void payload(StringBuilder sb, Payload p) {
-    switch (p) {
-      case Payload.NoOp n -> sb.append("\"type\":\"NoOp\"");
-      case Payload.Data d -> sb.append("\"type\":\"Data\",\"data\":\"")
-          .append(Base64.getEncoder().encodeToString(d.toByteArray())).append('"');
-    }
-  }
-
-  private static void id(StringBuilder sb, Optional<NodeId> id) {
+  private static void id(PageBytes b, Optional<NodeId> id) {
     if (id.isPresent()) {
-      PageText.jsonString(sb, id.get().name());
+      b.str(id.get().name());
     } else {
-      sb.append("null");
+      b.ascii("null");
     }
   }
 }

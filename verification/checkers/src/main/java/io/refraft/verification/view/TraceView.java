@@ -105,8 +105,9 @@ public final class TraceView {
     try {
       TraceValidator v = new TraceValidator(options, pipe);
       r = run ? v.validateRun(files) : v.validateFile(files.get(0));
-      rest = r.divergence().isPresent() && !run ? rest(files.get(0), r.divergence().get().line(), pipe) : "";
+      rest = r.divergence().isEmpty() ? "" : run ? restOfRun(files, pipe) : rest(files.get(0), r.divergence().get().line(), pipe);
       pipe.finish();
+      enc.flush();
     } finally {
       pipe.abort();
     }
@@ -132,6 +133,54 @@ public final class TraceView {
     } catch (TraceFormatException e) {
       return "steps after the divergence are shown up to the first malformed line: " + e.getMessage();
     }
+  }
+
+  /**
+   * A run's steps after the divergence, each file's from the line after the last one the
+   * validator showed, merged by their time (a file without times goes after the others, in order).
+   */
+  private static String restOfRun(List<Path> files, Pipeline pipe) throws IOException {
+    List<TraceReader> readers = new ArrayList<>();
+    try {
+      List<TraceStep> heads = new ArrayList<>();
+      for (Path f : files) {
+        TraceReader r = TraceReader.open(f);
+        readers.add(r);
+        long after = pipe.lastLine(r.file());
+        TraceStep s = r.next();
+        while (s != null && r.line() <= after) {
+          s = r.next();
+        }
+        heads.add(s);
+      }
+      for (int k = earliest(heads); k >= 0; k = earliest(heads)) {
+        TraceReader r = readers.get(k);
+        pipe.unvalidated(r.file(), r.line(), heads.get(k));
+        heads.set(k, r.next());
+      }
+      return "";
+    } catch (TraceFormatException e) {
+      return "steps after the divergence are shown up to the first malformed line: " + e.getMessage();
+    } finally {
+      for (TraceReader r : readers) {
+        r.close();
+      }
+    }
+  }
+
+  private static int earliest(List<TraceStep> heads) {
+    int best = -1;
+    for (int k = 0; k < heads.size(); k++) {
+      TraceStep s = heads.get(k);
+      if (s != null && (best < 0 || time(s) < time(heads.get(best)))) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  private static long time(TraceStep s) {
+    return s.time().isPresent() ? s.time().getAsLong() : Long.MAX_VALUE;
   }
 
   /** The spec's action names by ordinal: a step's actions are their ordinals. */

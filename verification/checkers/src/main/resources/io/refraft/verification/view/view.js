@@ -3,9 +3,9 @@
 // is shown as #i+1, or, for a model checker's counterexample, by the number `spec check` prints.
 'use strict';
 (function () {
-  // The layout of a step's data array, written by StepEncoder (the one writer) and read only here.
-  // After the array, a tab and the step's fields as traces/FORMAT.md names them (StepJson): a received
-  // message the page holds is {"ref": its number}, and the state is only there for unvalidated steps.
+  // A step's line: its fields for the step panel, positionally (StepJson; expand() names them as
+  // traces/FORMAT.md does), a tab, and the step's data array, written by StepEncoder (the one writer)
+  // and read only here, in the layout F. A received message the page holds is {"ref": its number}.
   const F = { node: 0, file: 1, line: 2, time: 3, seq: 4, kind: 5, label: 6, recv: 7, dup: 8, recvCode: 9, sent: 10,
     term: 11, vote: 12, role: 13, commit: 14, last: 15, lastTerm: 16, leader: 17, log: 18, roleDetail: 19,
     actions: 20, composed: 21, rolledBack: 22, diverged: 23 };
@@ -37,8 +37,8 @@
     if (nl < 0) nl = text.length;
     if (nl > at) {
       const tab = text.indexOf('\t', at);
-      E.push(JSON.parse(text.slice(at, tab)));
-      lines.push([tab + 1, nl]);
+      E.push(JSON.parse(text.slice(tab + 1, nl)));
+      lines.push([at, tab]);
     }
     at = nl + 1;
   }
@@ -51,6 +51,8 @@
   const sendStep = [], firstRecv = [], msgFrom = [], msgTo = [], msgCode = [];
   const logVersions = []; // per node, per index: [step, term, step, term, ...] (term < 0: a no-op)
   const truncated = new Uint8Array(S);
+  const lastRecv = new Float64Array(N * N).fill(-1), lastRestart = new Float64Array(N).fill(-1);
+  let duplicates = 0;
   let divergedAt = -1;
   {
     const latest = new Int32Array(N).fill(-1);
@@ -73,6 +75,12 @@
       }
       const r = e[F.recv];
       if (r >= 0 && !e[F.dup] && firstRecv[r] === -1) firstRecv[r] = s;
+      if (r >= 0 && msgFrom[r] !== undefined) {
+        const ch = msgFrom[r] * N + msgTo[r];
+        if (r > lastRecv[ch]) lastRecv[ch] = r;
+        if (e[F.dup]) duplicates++;
+      }
+      if (e[F.kind] === 'Restart') lastRestart[n] = s;
       const d = e[F.log];
       if (d) {
         const keep = d[0];
@@ -88,6 +96,22 @@
     }
     checkpoints.push(Int32Array.from(latest));
   }
+  // A message's fate, for its arrow: delivered (received at least once); dropped when never received
+  // though a later message on its channel (same sender, same recipient) was, or either end restarted
+  // after sending it (its connection and queues died); otherwise still in flight when the trace ends.
+  // The trace records no drops: this is the evidence it holds.
+  const DELIVERED = 0, DROPPED = 1, IN_FLIGHT = 2;
+  const fate = new Int8Array(sendStep.length);
+  const counts = { sent: 0, delivered: 0, duplicates: duplicates, dropped: 0, inFlight: 0 };
+  for (let id = 0; id < sendStep.length; id++) {
+    if (sendStep[id] === undefined) continue;
+    counts.sent++;
+    const f = firstRecv[id] >= 0 ? DELIVERED
+      : (lastRecv[msgFrom[id] * N + msgTo[id]] > id || lastRestart[msgFrom[id]] > sendStep[id]
+        || lastRestart[msgTo[id]] > sendStep[id]) ? DROPPED : IN_FLIGHT;
+    fate[id] = f;
+    if (f === DELIVERED) counts.delivered++; else if (f === DROPPED) counts.dropped++; else counts.inFlight++;
+  }
   const t2 = performance.now();
   if (divergedAt < 0 && verdict.divergence) {
     const d = verdict.divergence;
@@ -96,7 +120,48 @@
     }
   }
 
-  function fields(s) { return JSON.parse(text.slice(lines[s][0], lines[s][1])); }
+  function fields(s) { return expand(E[s], JSON.parse(text.slice(lines[s][0], lines[s][1]))); }
+  const MSG_TYPES = { RVq: 'RequestVoteRequest', pVq: 'RequestVoteRequest', RVr: 'RequestVoteResponse',
+    pVr: 'RequestVoteResponse', AEq: 'AppendEntriesRequest', AEr: 'AppendEntriesResponse' };
+  function payload(p) { return p === 0 ? { type: 'NoOp' } : { type: 'Data', data: p }; }
+  function entries(flat) {
+    const out = [];
+    for (let i = 0; i < flat.length; i += 2) out.push(Object.assign({ term: flat[i] }, payload(flat[i + 1])));
+    return out;
+  }
+  /** A message as traces/FORMAT.md writes it, from StepJson.message's array (an object is already so). */
+  function message(a) {
+    if (!Array.isArray(a)) return a;
+    const [code, from, to, seq, t] = a;
+    const m = { id: nodes[from] + '/' + nodes[to] + '/' + seq, type: MSG_TYPES[code], from: nodes[from], to: nodes[to], term: t };
+    const pre = code[0] === 'p';
+    if (code === 'RVq' || code === 'pVq') Object.assign(m, { lastLogIndex: a[5], lastLogTerm: a[6], preVote: pre });
+    else if (code === 'RVr' || code === 'pVr') Object.assign(m, { voteGranted: a[5] === 1, preVote: pre });
+    else if (code === 'AEq') {
+      Object.assign(m, { prevLogIndex: a[5], prevLogTerm: a[6], entries: entries(a[7]), leaderCommit: a[8] });
+      if (a[9]) m.round = a[9];
+    } else if (code === 'AEr') {
+      Object.assign(m, { success: a[5] === 1, matchIndex: a[6], conflictIndex: a[7], conflictTerm: a[8] });
+      if (a[9]) m.round = a[9];
+    }
+    return m;
+  }
+  /** The step panel's fields from StepJson's array: [input, actions, state, persisted, sent, reads]. */
+  function expand(e, d) {
+    const input = Object.assign({ type: e[F.kind] }, d[0]);
+    if (input.message) input.message = message(input.message);
+    if (input.payloads) input.payloads = input.payloads.map(payload);
+    const f = { input: input, sent: d[4].map(message) };
+    if (d[1] === 1) f.actions = 1; else if (d[1]) f.actions = d[1];
+    if (d[2]) f.state = d[2];
+    if (d[3]) {
+      f.persisted = {};
+      if (d[3][0]) f.persisted.hardState = { term: d[3][0][0], vote: d[3][0][1] };
+      if (d[3][1]) f.persisted.log = { from: d[3][1][0], entries: entries(d[3][1][1]) };
+    }
+    if (d[5]) f.reads = d[5];
+    return f;
+  }
   /** Step s as its trace line has it (traces/FORMAT.md §5), rebuilt on demand. */
   function stepOf(s) {
     const e = E[s], f = fields(s);
@@ -219,6 +284,7 @@
       g.fillRect(xOf(divergedAt) - stepW / 2, TOP, stepW, N * LANE_H);
     }
     drawArrows(g, last);
+    drawn.commits = 0;
     // steps
     for (let s = first; s <= last; s++) {
       const x = xOf(s), y = laneY(node[s]), e = E[s];
@@ -236,6 +302,13 @@
       }
       if (counterexample && s === S - 1) { g.fillStyle = '#d6281e'; g.fillText('⚠', x - 5, y - 12); }
       if (truncated[s]) { g.fillStyle = '#c0241a'; g.fillText('✂', x - 4, y + 12); }
+      const was = prevSame[s] < 0 ? 0 : E[prevSame[s]][F.commit];
+      if (e[F.commit] > was) { // the node's commit index advanced: a green tick and the new index
+        g.fillStyle = '#1c6b2c';
+        g.fillRect(x - 1, y + 6, 2, 8);
+        if (stepW >= 14) g.fillText('c' + e[F.commit], x + 3, y + 12);
+        drawn.commits++;
+      }
       if (stepW >= 18) { g.fillStyle = '#56606c'; g.fillText(String(number(s)), x - 5, TOP - 8); }
     }
     // cursor
@@ -258,26 +331,40 @@
       g.lineTo(x1 - 6 * Math.cos(a + 0.4), y1 - 6 * Math.sin(a + 0.4)); g.fill();
     };
     const color = (code) => code && code[0] === 'A' ? 'rgba(60,110,170,.55)' : 'rgba(200,120,0,.65)';
+    const d = drawn;
+    d.delivered = 0; d.duplicate = 0; d.dropped = 0; d.inFlight = 0;
     for (let s = first; s <= last; s++) {
       const e = E[s];
       const r = e[F.recv];
       if (r >= 0 && sendStep[r] !== undefined && (e[F.dup] || sendStep[r] < first)) {
+        // a second delivery: purple, dashed, from the send to this receive
         arrow(xOf(sendStep[r]), laneY(msgFrom[r]), xOf(s), laneY(node[s]), e[F.dup] ? '#8b59c7' : color(msgCode[r]), e[F.dup]);
+        if (e[F.dup]) d.duplicate++; else d.delivered++;
       }
       const sent = e[F.sent];
       for (let k = 0; k < sent.length; k += 3) {
         const id = sent[k], to = firstRecv[id];
-        if (to >= 0) {
-          arrow(xOf(s), laneY(node[s]), xOf(to), laneY(msgTo[id]), color(msgCode[id]), false);
-        } else { // never received: lost (dropped) or still in flight when the trace ends
-          const x0 = xOf(s), y0 = laneY(node[s]), y1 = y0 + (laneY(msgTo[id]) - y0) * 0.35, x1 = x0 + Math.max(8, stepW * 1.5);
+        const x0 = xOf(s), y0 = laneY(node[s]);
+        if (fate[id] === DELIVERED) {
+          arrow(x0, y0, xOf(to), laneY(msgTo[id]), color(msgCode[id]), false);
+          d.delivered++;
+        } else if (fate[id] === DROPPED) { // a red stub towards the recipient, crossed out
+          const y1 = y0 + (laneY(msgTo[id]) - y0) * 0.35, x1 = x0 + Math.max(8, stepW * 1.5);
           g.strokeStyle = '#c0241a'; g.setLineDash([2, 2]);
           g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke(); g.setLineDash([]);
           g.fillStyle = '#c0241a'; g.fillText('✕', x1 - 3, y1);
+          d.dropped++;
+        } else { // in flight at the end: a grey dotted arrow towards the recipient's lane, open-ended
+          const y1 = y0 + (laneY(msgTo[id]) - y0) * 0.5, x1 = x0 + Math.max(12, stepW * 2.5);
+          g.strokeStyle = '#7a8a99'; g.setLineDash([1, 3]);
+          g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke(); g.setLineDash([]);
+          g.fillStyle = '#7a8a99'; g.fillText('…', x1 + 1, y1);
+          d.inFlight++;
         }
       }
     }
   }
+  const drawn = { delivered: 0, duplicate: 0, dropped: 0, inFlight: 0, commits: 0 };
 
   let overviewImage = null;
   function drawOverview() {
@@ -322,7 +409,12 @@
         g.fillRect(60 + i * cw, y + 2, Math.max(1, cw - 1), LOG_H - 6);
         if (cw >= 14) { g.fillStyle = '#1d232b'; g.fillText(String(t), 60 + i * cw + 2, y + LOG_H / 2); }
       }
-      if (commit > 0) { g.fillStyle = '#1d232b'; g.fillRect(60, y + LOG_H - 4, commit * cw - 1, 2); }
+      if (commit > 0) { // committed entries underlined, the commit index marked where the line ends
+        g.fillStyle = '#1c6b2c'; g.fillRect(60, y + LOG_H - 4, commit * cw - 1, 3);
+        g.fillRect(60 + commit * cw - 2, y, 2, LOG_H - 2);
+      }
+      g.fillStyle = '#56606c';
+      g.fillText('commit ' + commit, Math.min(w - 70, 60 + log.length * cw + 6), y + LOG_H / 2);
       if (s === selected && truncated[s]) { g.fillStyle = '#c0241a'; g.fillText('✂ truncated at ' + (E[s][F.log][0] + 1), 60 + log.length * cw + 6, y + LOG_H / 2); }
     }
   }
@@ -498,6 +590,13 @@
   });
   window.addEventListener('resize', () => { overviewImage = null; redraw(); });
 
+  // ---- legend: what the arrows mean, with the whole trace's counts ----
+  document.getElementById('legend').innerHTML = [['delivered', 'delivered', '→', counts.delivered],
+    ['duplicate', 'delivered again', '⇢', counts.duplicates], ['dropped', 'dropped', '✕', counts.dropped],
+    ['in-flight', 'in flight at the end', '…', counts.inFlight]].map(([k, text, mark, n]) =>
+    '<span class="lg ' + k + '" data-kind="' + k + '" data-count="' + n + '">' + mark + ' ' + text + ' ' + n + '</span>').join('')
+    + '<span class="lg commit">▮ commit index</span>';
+
   // ---- verdict banner ----
   const vb = document.getElementById('verdict');
   vb.textContent = verdict.valid ? 'valid · ' + verdict.events + ' steps' : 'diverges · step ' + (divergedAt >= 0 ? number(divergedAt) : '?');
@@ -519,7 +618,8 @@
   }
 
   // what the browser tests read
-  window.refraftView = { steps: S, nodes: nodes, select: select, selected: () => selected, divergedAt: divergedAt,
+  window.refraftView = { steps: S, nodes: nodes, select: select, step: stepOf, messages: () => counts,
+    drawn: () => Object.assign({}, drawn), selected: () => selected, divergedAt: divergedAt,
     number: number, timings: { start: t0, parsed: t1, indexed: t2 }, layout: () => ({ first: first, stepW: stepW, x0: 60 }), ready: false };
   if (S > 0) select(selected); else detail.textContent = 'The trace has no steps.';
   // links into the page (refraft test's report): #node=ID shows that node's steps, #divergence the divergence

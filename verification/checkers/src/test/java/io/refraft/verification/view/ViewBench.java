@@ -31,17 +31,25 @@ public final class ViewBench {
     Path html = dir.resolve("bench-" + events + ".html");
     TraceValidator.Options options = TraceValidator.Options.defaults();
     TraceValidator v = new TraceValidator(options);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int round = 1; round <= rounds; round++) {
+      long cpu = os.getProcessCpuTime();
       long start = System.nanoTime();
       ValidationResult r = v.validateFile(trace);
       double validate = (System.nanoTime() - start) / 1e9;
+      double validateCpu = (os.getProcessCpuTime() - cpu) / 1e9;
+      cpu = os.getProcessCpuTime();
       start = System.nanoTime();
       TraceView.Result w = TraceView.write(List.of(trace), false, options, html, "bench");
       double view = (System.nanoTime() - start) / 1e9;
-      System.out.printf(Locale.ROOT, "round %d: %d events (%s); validate %.2f s, view %.2f s (%.2fx); trace %d bytes"
-              + " (%.0f/step), page %d bytes (%.0f/step)%n", round, r.events(), r.valid() ? "valid" : "invalid",
-          validate, view, view / validate, Files.size(trace), (double) Files.size(trace) / r.events(), w.bytes(),
-          (double) w.bytes() / w.steps());
+      double viewCpu = (os.getProcessCpuTime() - cpu) / 1e9;
+      // CPU time (all threads, the collector's too) says what the page costs whatever else the machine runs
+      System.out.printf(Locale.ROOT, "round %d: %d events (%s); validate %.2f s, view %.2f s (%.2fx); CPU %.2f s,"
+              + " %.2f s (%.2fx); load %.1f; trace %d bytes (%.0f/step), page %d bytes (%.0f/step)%n", round,
+          r.events(), r.valid() ? "valid" : "invalid", validate, view, view / validate, validateCpu, viewCpu,
+          viewCpu / validateCpu, os.getSystemLoadAverage(), Files.size(trace), (double) Files.size(trace) / r.events(),
+          w.bytes(), (double) w.bytes() / w.steps());
     }
   }
 }
