@@ -21,7 +21,7 @@ import java.util.function.ToIntFunction;
  * into the fields traces/FORMAT.md names), without what the page holds elsewhere: node, seq, time
  * and the input's type are in the step's data array, the post-state too once the spec explained
  * the step, and a received message the page holds as sent is a reference to it ({@code "ref"}:
- * its number). The array: [input fields, actions, state, persisted, sent, reads], where
+ * its number). The array: [input fields, actions, state, persisted, sent, reads, applied], where
  * <ul>
  *   <li>actions: 1 the trace names the spec's actions, 0 it names none, else the names;
  *   <li>state: 0, or the trace's state summary for a step the spec did not explain;
@@ -77,6 +77,12 @@ final class StepJson {
       b.ch('0');
     } else {
       reads(b, s.reads());
+    }
+    b.ch(',');
+    if (s.applied().isPresent()) {
+      b.num(s.applied().getAsLong());
+    } else {
+      b.ch('0');
     }
     b.ch(']');
   }
@@ -152,8 +158,9 @@ final class StepJson {
       }
       case TraceInput.Restart r -> "restart";
       case TraceInput.Persisted p -> {
-        sb.append(",\"term\":").append(p.term()).append(",\"lastIndex\":").append(p.lastIndex())
-            .append(",\"lastTerm\":").append(p.lastTerm());
+        b.ascii("\"term\":").num(p.term()).ascii(",\"vote\":");
+        id(b, p.vote());
+        b.ascii(",\"lastIndex\":").num(p.lastIndex()).ascii(",\"lastTerm\":").num(p.lastTerm());
         yield "durable through " + p.lastIndex();
       }
     };

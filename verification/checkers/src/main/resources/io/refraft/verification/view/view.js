@@ -146,7 +146,7 @@
     }
     return m;
   }
-  /** The step panel's fields from StepJson's array: [input, actions, state, persisted, sent, reads]. */
+  /** The step panel's fields from StepJson's array: [input, actions, state, persisted, sent, reads, applied]. */
   function expand(e, d) {
     const input = Object.assign({ type: e[F.kind] }, d[0]);
     if (input.message) input.message = message(input.message);
@@ -160,6 +160,7 @@
       if (d[3][1]) f.persisted.log = { from: d[3][1][0], entries: entries(d[3][1][1]) };
     }
     if (d[5]) f.reads = d[5];
+    if (d[6]) f.applied = d[6];
     return f;
   }
   /** Step s as its trace line has it (traces/FORMAT.md §5), rebuilt on demand. */
@@ -180,6 +181,7 @@
     if (f.persisted) out.persisted = f.persisted;
     out.sent = f.sent;
     if (f.reads) out.reads = f.reads;
+    if (f.applied) out.applied = f.applied;
     return out;
   }
   function number(s) { return counterexample && E[s][F.time] >= 0 ? E[s][F.time] : s + 1; }
@@ -482,6 +484,7 @@
     if (st.persisted) h += '<div>persisted</div><pre>' + esc(JSON.stringify(st.persisted)) + '</pre>';
     h += '<div>sent ' + st.sent.length + '</div>' + st.sent.map(m => '<pre>' + esc(JSON.stringify(m)) + '</pre>').join('');
     if (st.reads && st.reads.length) h += '<div>reads</div><pre>' + esc(JSON.stringify(st.reads)) + '</pre>';
+    if (st.applied) h += '<div>applied through ' + esc(st.applied) + '</div>';
     h += '<h3>State before → after</h3><table class="state" id="rf-state"><tr><th></th><th>before</th><th>after</th></tr>';
     for (const k of ['term', 'vote', 'role', 'commitIndex', 'leader', 'lastLog', 'roleDetail']) {
       h += '<tr data-field="' + k + '"' + (String(before[k]) !== String(after[k]) ? ' class="changed"' : '') + '><td>' + k + '</td><td>'
