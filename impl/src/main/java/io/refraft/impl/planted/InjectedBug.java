@@ -87,6 +87,24 @@ public enum InjectedBug implements Decorators {
   },
 
   /**
+   * Drop the last synced log record on every restart: storage recovers less than it synced, with term
+   * and vote intact ({@link LoseSyncedTail}), so an acknowledged entry can vanish from the node that
+   * acknowledged it (the simulator's whole-recovered-state check, {@code RecoveredState}). Fires once
+   * per restart that dropped a record.
+   */
+  LOSE_SYNCED_TAIL {
+    @Override
+    Decorators with(Fired fired) {
+      return new Decorators() {
+        @Override
+        public Storage storage(Storage storage) {
+          return new LoseSyncedTail(storage, fired);
+        }
+      };
+    }
+  },
+
+  /**
    * Ignore client sessions: a retried request is applied a second time (Elle duplicate appends).
    * Fires once per committed command whose session tag it dropped.
    */
@@ -213,7 +231,7 @@ public enum InjectedBug implements Decorators {
 
   /**
    * The wrappers of every bug in {@code bugs}, for a composition root; {@link Decorators#NONE}
-   * when empty. Bugs wrap in declaration order (no two of them wrap the same collaborator today).
+   * when empty. Bugs wrap in declaration order (skip-fsync inside lose-synced-tail when both are named).
    */
   public static Decorators all(Set<InjectedBug> bugs) {
     return all(bugs, new Firings());

@@ -9,7 +9,7 @@
  * {@link io.refraft.impl.server.Decorators} the way {@code spec.explore.Mutant} wraps the spec's
  * step: the protocol step and the trace sink ({@code vote-twice}), the driver's proposals and the
  * KV service's answers ({@code ack-before-commit}), the driver's reads and the HTTP handler
- * ({@code stale-read}), the storage ({@code skip-fsync}) and the state machine
+ * ({@code stale-read}), the storage ({@code skip-fsync}, {@code lose-synced-tail}) and the state machine
  * ({@code no-session}). So the production classes carry no bug flags and no bug branches.
  *
  * <p>The composition roots are the only classes outside this package that may depend on it: the

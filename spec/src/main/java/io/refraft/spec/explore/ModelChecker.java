@@ -2,6 +2,7 @@ package io.refraft.spec.explore;
 
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Event;
+import io.refraft.spec.check.Ghost;
 import io.refraft.spec.check.Invariant;
 import io.refraft.spec.check.StepInvariant;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class ModelChecker {
     long initFp = fingerprint.of(init);
     seen.add(initFp, 0);
     if (exactStates != null) {
-      exactStates.add(init);
+      exactStates.add(view(init));
     }
     Optional<Invariant.Violation> initViolation = Invariant.check(init);
     if (initViolation.isPresent()) {
@@ -188,11 +189,24 @@ public final class ModelChecker {
     if (exactStates == null) {
       return seen.add(fingerprint.of(succ), parent);
     }
-    if (!exactStates.add(succ)) {
+    if (!exactStates.add(view(succ))) {
       return false;
     }
     seen.add(fingerprint.of(succ), parent); // the parent link only: rebuilding a path follows fingerprints
     return true;
+  }
+
+  /**
+   * {@code c} as the fingerprint sees it (TLC's VIEW): without the ghost's restart count when
+   * restarts are unbounded, since no invariant reads it and counting it would make the space
+   * infinite (an exact search then never ends: every restart is a new state).
+   */
+  private Cluster view(Cluster c) {
+    if (bounds.maxRestarts() >= 0 || c.ghost().restarts() == 0) {
+      return c;
+    }
+    Ghost g = c.ghost();
+    return new Cluster(c.nodes(), c.disks(), c.network(), new Ghost(g.leaders(), g.committed(), 0, g.reads()));
   }
 
   /**

@@ -67,7 +67,7 @@ public final class NodeCommand implements Callable<Integer> {
   int maxRequestBytes;
 
   @Option(names = "--inject-bug", paramLabel = "NAME[,NAME...]",
-      description = "plant deliberate bugs to test the verification tools (never in production): stale-read, ack-before-commit, skip-fsync, no-session, vote-twice")
+      description = "plant deliberate bugs to test the verification tools (never in production): stale-read, ack-before-commit, skip-fsync, lose-synced-tail, no-session, vote-twice")
   String injectBug;
 
   @Option(names = "--exit-with-parent", hidden = true,

@@ -51,7 +51,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--inject-bug", paramLabel = "NAME",
       description = "plant a bug in every node, to see the checkers catch it: stale-read, ack-before-commit, "
-          + "skip-fsync, no-session, vote-twice (comma-separated for several)")
+          + "skip-fsync, lose-synced-tail, no-session, vote-twice (comma-separated for several)")
   String injectBug;
 
   @Option(names = "--schedule", paramLabel = "FILE",

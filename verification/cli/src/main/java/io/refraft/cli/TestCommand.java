@@ -63,7 +63,7 @@ public final class TestCommand implements Callable<Integer> {
   int concurrency;
 
   @Option(names = "--inject-bug", paramLabel = "NAME[,NAME...]",
-      description = "planted bugs every node runs with (test only): " + "stale-read, ack-before-commit, skip-fsync, no-session, vote-twice")
+      description = "planted bugs every node runs with (test only): " + "stale-read, ack-before-commit, skip-fsync, lose-synced-tail, no-session, vote-twice")
   String injectBug;
 
   @Option(names = "--out", paramLabel = "DIR",

@@ -13,35 +13,46 @@ import java.util.function.BooleanSupplier;
  * tells the simulation when the driver fsyncs ({@link #sync()}, {@link #truncateFrom}), so a slow disk can hold the node's turn
  * for the fsync's duration. On a slow disk a sync is only <em>issued</em> when the driver calls it:
  * the writes become durable when the simulation completes it ({@link #completeSync()}), and a crash
- * before that can lose them. Everything else is the memory storage's, contract and crash semantics
- * included.
+ * before that can lose them. It also tells the node's {@link SyncedState} what returned, and has it
+ * check every recovered state. Everything else is the memory storage's, contract and crash
+ * semantics included.
  */
 final class SimDisk implements Storage {
   private final Storage disk;
   private final BooleanSupplier slowSync;
+  private final SyncedState synced;
   private boolean syncPending;
   private boolean truncatedInTurn;
 
-  /** @param slowSync called on each fsync: true when it takes time (the simulation then completes it later) */
-  SimDisk(Storage disk, BooleanSupplier slowSync) {
+  /**
+   * @param slowSync called on each fsync: true when it takes time (the simulation then completes it later)
+   * @param synced   what the simulation knows the node synced, across incarnations: told of every write,
+   *     sync and truncation that returned, and checks what {@link #load()} recovers
+   */
+  SimDisk(Storage disk, BooleanSupplier slowSync, SyncedState synced) {
     this.disk = disk;
     this.slowSync = slowSync;
+    this.synced = synced;
   }
 
   @Override
   public Recovered load() throws IOException {
-    return disk.load();
+    Recovered r = disk.load();
+    synced.recovered(r);
+    return r;
   }
 
   @Override
   public void append(List<LogRecord> records) throws IOException {
     disk.append(records);
+    synced.appended(records);
   }
 
   /** Durable at once, as {@code FileStorage}'s truncation is (it deletes and cuts files in place). */
   @Override
   public void truncateFrom(long index) throws IOException {
     disk.truncateFrom(index);
+    synced.truncated(index);
     truncatedInTurn = true;
     slowSync.getAsBoolean();
   }
@@ -49,6 +60,7 @@ final class SimDisk implements Storage {
   @Override
   public void saveMeta(Meta meta) throws IOException {
     disk.saveMeta(meta);
+    synced.savedMeta(meta);
   }
 
   @Override
@@ -57,6 +69,7 @@ final class SimDisk implements Storage {
       syncPending = true;
     } else {
       disk.sync();
+      synced.synced();
       truncatedInTurn = false;
     }
   }
@@ -82,6 +95,7 @@ final class SimDisk implements Storage {
       syncPending = false;
       truncatedInTurn = false;
       disk.sync();
+      synced.synced();
     }
   }
 

@@ -37,8 +37,9 @@ import java.util.SplittableRandom;
  * <p>A run takes {@code steps} events with the enabled faults, then heals the network (no cut link,
  * no more loss or duplication), restarts every crashed node, stops the clients and runs
  * {@link #SETTLE_NANOS} of virtual time fault-free.
- * The spec's invariants are checked after every event; at the end, the applied logs, the clients'
- * history (Elle, linearizability) and the nodes' traces ({@link FinalChecks}).
+ * The spec's invariants are checked after every event, and at every restart the whole recovered
+ * durable state against what the node synced ({@link SyncedState}); at the end, the applied logs,
+ * the clients' history (Elle, linearizability) and the nodes' traces ({@link FinalChecks}).
  */
 public final class Simulation {
   static final long SETTLE_NANOS = 5_000_000_000L;
@@ -110,6 +111,8 @@ public final class Simulation {
   private final long[] busyUntil;
   /** Each node's disk view of its current incarnation. */
   private final SimDisk[] simDisks;
+  /** What each node synced, as the simulation saw it: every restart's recovered state is checked against it. */
+  private final SyncedState[] syncedStates;
   /** The virtual time at which each node issued its pending slow sync. */
   private final long[] syncIssuedAt;
   long lostSyncs;
@@ -157,10 +160,12 @@ public final class Simulation {
     slowUntil = new long[n];
     busyUntil = new long[n];
     simDisks = new SimDisk[n];
+    syncedStates = new SyncedState[n];
     syncIssuedAt = new long[n];
     validator = SimTraceSink.validator(config, options.faults().contains(FaultKind.DUP), "refraft simulate --seed " + seed);
     for (int i = 0; i < n; i++) {
       disks[i] = new MemoryStorage();
+      syncedStates[i] = new SyncedState(names.get(i));
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(FaultKind.DUP),
           "refraft simulate --seed " + seed, validator, digest, writeText);
       machines.add(new ArrayList<>());
@@ -266,6 +271,11 @@ public final class Simulation {
     if (!fatal.isEmpty()) {
       return Optional.of("node failed: " + fatal.getFirst());
     }
+    for (SyncedState s : syncedStates) {
+      if (s.violation().isPresent()) { // before the trace's checks: a restart's recovery is the first thing it did
+        return s.violation();
+      }
+    }
     for (SimTraceSink s : sinks) {
       if (s.violation().isPresent()) {
         return s.violation().map(v -> v.invariant() + ": " + v.detail());
@@ -313,7 +323,7 @@ public final class Simulation {
     RecordingStateMachine applied = new RecordingStateMachine(true);
     Transport net = network.transport(id.name());
     Transport transport = options.faults().contains(FaultKind.FSYNC_LATENCY) ? afterFsync(i, net) : net;
-    simDisks[i] = new SimDisk(planted.storage(disks[i]), () -> synced(i));
+    simDisks[i] = new SimDisk(planted.storage(disks[i]), () -> synced(i), syncedStates[i]);
     Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), transport,
         simDisks[i], applied.andThen(planted.stateMachine(kv)), planted.trace(sinks[i]),
         Decorators.driverParts(planted), e -> fatal.add(id + ": " + e));

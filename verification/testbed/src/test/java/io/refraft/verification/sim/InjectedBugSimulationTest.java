@@ -26,7 +26,8 @@ class InjectedBugSimulationTest {
       // bug,            nodes, steps, seeds, plausible causes (|-separated)
       "stale-read,        3,    3000,  10,    ReadLinearizable|linearizability|Elle",
       "ack-before-commit, 3,    3000,  10,    ReadLinearizable|linearizability|Elle|Durability",
-      "skip-fsync,        3,    3000,  10,    MonotonicTerm|VoteOncePerTerm|trace validation|Durability|LeaderCompleteness",
+      "skip-fsync,        3,    3000,  10,    RecoveredState|MonotonicTerm|VoteOncePerTerm|trace validation|Durability|LeaderCompleteness",
+      "lose-synced-tail,  3,    3000,  10,    RecoveredState",
       "no-session,        3,    3000,  10,    Elle",
       "vote-twice,        5,    1000,  10,    VoteOncePerTerm|ElectionSafety|trace validation",
   })
