@@ -99,7 +99,8 @@ final class WglSearch<S> {
       long z = x;
       z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
       z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      zobrist[i] = z ^ (z >>> 31);
+      // A crashed op's bit is left out of the hash: see MemoTable's covering of configurations.
+      zobrist[i] = returnKeys[i] == Long.MAX_VALUE ? 0 : z ^ (z >>> 31);
     }
   }
 
@@ -179,7 +180,13 @@ final class WglSearch<S> {
       remainingReal += call ? 0 : 1;
     }
     bits = new long[(n + 63) / 64];
-    memo = new MemoTable(bits.length, budget);
+    long[] infoMask = new long[bits.length];
+    for (int i = 0; i < n; i++) {
+      if (returnOf[callNode[i]] < 0) {
+        infoMask[i >>> 6] |= 1L << i;
+      }
+    }
+    memo = new MemoTable(bits.length, infoMask, budget);
     stackNode = new int[n];
     stackPhase = new byte[n];
     stackJit = new int[n];
@@ -337,6 +344,7 @@ final class WglSearch<S> {
       bestOrder = Arrays.copyOf(stackNode, depth);
       bestRecorded = true;
     }
+    memo.close(bits, state, bitsHash * 31 + state.hashCode());
     int top = stackNode[--depth];
     phase = stackPhase[depth];
     jitOp = stackJit[depth];
