@@ -43,12 +43,14 @@ final class WglSearch<S> {
   private final int tail;
   private final long[] zobrist;
   private final int[] earlierTwin;
+  private final boolean enablersFirst;
   private final int[] callNode;
   private final boolean[] preserving;
 
   WglSearch(Model<S> model, List<Operation> ops, long[] callKeys, long[] returnKeys, long deadlineNanos,
-      MemoryBudget budget) {
+      MemoryBudget budget, boolean enablersFirst) {
     this.model = model;
+    this.enablersFirst = enablersFirst;
     this.ops = ops;
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
@@ -131,15 +133,17 @@ final class WglSearch<S> {
    * The candidates of one configuration are the calls before the first pending return, tried in
    * phases. FORCED: a state-preserving op that is legal now (see Model#preservesState) is taken
    * without branching. JIT: the op of the first pending return, which must take effect before it
-   * (Lowe's just-in-time linearization: prefer the op that is due). OTHERS: the other completed
+   * (Lowe's just-in-time linearization: prefer the op that is due). ENABLE: any candidate, completed
+   * or crashed, after which the due op is legal (what a read needs is usually one write). OTHERS: the other completed
    * ops, in call order. INFO: the :info ops, so that guessing whether a crashed op took effect is
    * postponed until a completed op needs it. Every candidate is tried in some phase: the search
    * stays complete.
    */
   private static final byte FORCED = 0;
   private static final byte JIT = 1;
-  private static final byte OTHERS = 2;
-  private static final byte INFO = 3;
+  private static final byte ENABLE = 2;
+  private static final byte OTHERS = 3;
+  private static final byte INFO = 4;
 
   /**
    * For each :info op, the latest :info op with an earlier call and the same function and input,
@@ -239,6 +243,7 @@ final class WglSearch<S> {
       switch (phase) {
         case FORCED -> forcedStep();
         case JIT -> jitStep();
+        case ENABLE -> enableStep();
         default -> scanStep();
       }
     }
@@ -270,8 +275,25 @@ final class WglSearch<S> {
     if (after != null && push(after)) {
       return;
     }
-    phase = OTHERS;
+    phase = enablersFirst ? ENABLE : OTHERS;
     entry = next[head];
+  }
+
+  private void enableStep() {
+    if (!isCall[entry]) {
+      phase = OTHERS;
+      entry = next[head];
+      return;
+    }
+    int op = opOf[entry];
+    int twin = earlierTwin[op];
+    if (op != jitOp && (twin < 0 || (bits[twin >>> 6] & (1L << twin)) != 0)) {
+      S after = model.step(state, ops.get(op));
+      if (after != null && model.step(after, ops.get(jitOp)) != null && push(after)) {
+        return;
+      }
+    }
+    entry = next[entry];
   }
 
   private void scanStep() {
@@ -356,7 +378,7 @@ final class WglSearch<S> {
     // A forced step is the only one its configuration needs: when it fails, so does the configuration.
     failing = phase == FORCED;
     if (phase == JIT) {
-      phase = OTHERS;
+      phase = enablersFirst ? ENABLE : OTHERS;
       entry = next[head];
     } else {
       entry = next[top];
