@@ -15,6 +15,11 @@ import java.util.List;
  * return means the ops tried so far cannot precede it, so the last choice is undone from the
  * stack. An {@code :info} op has no return event: it may take effect at any point after its call
  * or never (Knossos' reading), so it never forces a backtrack.
+ *
+ * <p>The candidates of a configuration are tried in phases (see the constants FORCED to INFO):
+ * reads first and without branching, then the op that is due (its return comes first), then the
+ * rest. The cache ({@link MemoTable}) lets a refuted configuration cover those with more crashed
+ * ops linearized.
  */
 final class WglSearch<S> {
   /** What came of the search of one partition. */
@@ -130,14 +135,14 @@ final class WglSearch<S> {
   private boolean failing;
 
   /**
-   * The candidates of one configuration are the calls before the first pending return, tried in
-   * phases. FORCED: a state-preserving op that is legal now (see Model#preservesState) is taken
-   * without branching. JIT: the op of the first pending return, which must take effect before it
-   * (Lowe's just-in-time linearization: prefer the op that is due). ENABLE: any candidate, completed
-   * or crashed, after which the due op is legal (what a read needs is usually one write). OTHERS: the other completed
-   * ops, in call order. INFO: the :info ops, so that guessing whether a crashed op took effect is
-   * postponed until a completed op needs it. Every candidate is tried in some phase: the search
-   * stays complete.
+   * Phases. The candidates of one configuration are the calls before the first pending return,
+   * tried in phases. FORCED: a state-preserving op that is legal now (see Model#preservesState) is
+   * taken without branching. JIT: the op of the first pending return, which must take effect
+   * before it (Lowe's just-in-time linearization: prefer the op that is due). ENABLE (only when
+   * enablersFirst): any candidate, completed or crashed, after which the due op is legal (what a
+   * read needs is usually one write). OTHERS: the other completed ops, in call order. INFO: the
+   * :info ops, so that guessing whether a crashed op took effect is postponed until a completed
+   * op needs it. Every candidate is tried in some phase: the search stays complete.
    */
   private static final byte FORCED = 0;
   private static final byte JIT = 1;
