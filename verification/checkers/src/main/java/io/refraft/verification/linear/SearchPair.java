@@ -8,7 +8,8 @@ import java.util.List;
  * decides. Either order alone has histories on which it wanders for a long time through a subtree
  * without a linearization where the other goes straight through (measured in BENCHMARKS.md on
  * Jepsen-style cas-register histories), so alternating costs at most twice the better order's
- * steps. They share the check's memory budget; when one spends it, the other goes on alone.
+ * steps. The second starts only once the first has taken {@link #SECOND_AFTER} steps. They share
+ * the check's memory budget; when one spends it, the other goes on alone.
  */
 final class SearchPair<S> {
   private final WglSearch<S> first;
@@ -16,6 +17,13 @@ final class SearchPair<S> {
   private boolean firstAlive = true;
   private boolean secondAlive = true;
   private int spentExplored;
+  private long firstSteps;
+
+  /**
+   * Steps the first order takes alone: most partitions finish within them, and the second order
+   * would only double their cost (and their cache).
+   */
+  static final long SECOND_AFTER = 1 << 16;
 
   SearchPair(Model<S> model, List<Operation> ops, long[] call, long[] ret, long deadlineNanos, MemoryBudget budget) {
     first = new WglSearch<>(model, ops, call, ret, deadlineNanos, budget, false);
@@ -30,7 +38,8 @@ final class SearchPair<S> {
         return o;
       }
     }
-    if (secondAlive) {
+    firstSteps += budget;
+    if (secondAlive && (firstSteps > SECOND_AFTER || !firstAlive)) {
       WglSearch.Outcome o = settle(second.run(budget), false);
       if (o != null) {
         return o;
