@@ -172,16 +172,23 @@ class CheckCommandAnswersTest {
    */
   @Test
   void a_search_that_exhausts_the_heap_is_unknown_not_a_crash() throws Exception {
-    var spec = new io.refraft.verification.linear.RegisterHistories.Spec(1000, 50, 0.027, 0.4, 0, 3, 5);
-    Path hard = dir.resolve("cas-1000.edn");
-    try (var w = Files.newBufferedWriter(hard)) {
-      io.refraft.verification.history.HistoryWriter.writeEdn(
-          io.refraft.verification.linear.RegisterHistories.generate(spec), w);
+    // 40 crashed writes, each read by a concurrent read, and a read of a value never written: to
+    // refute it the search must try every subset of the 40 reads (no reduction merges them). The
+    // write of the initial value 0 keeps the polynomial unique-value decision out.
+    StringBuilder h = new StringBuilder();
+    for (int p = 0; p < 40; p++) {
+      h.append("{:process ").append(p).append(", :type :invoke, :f :write, :value ").append(p).append("}\n");
+      h.append("{:process ").append(100 + p).append(", :type :invoke, :f :read, :value nil}\n");
     }
+    h.append("{:process 99, :type :invoke, :f :read, :value nil}\n{:process 99, :type :ok, :f :read, :value 1000}\n");
+    for (int p = 0; p < 40; p++) {
+      h.append("{:process ").append(100 + p).append(", :type :ok, :f :read, :value ").append(p).append("}\n");
+    }
+    String hard = file("hard-heap.edn", h.toString());
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-        "io.refraft.cli.Main", "check", "--workload", "cas-register", "--max-memory", "1g", "--timeout", "600",
-        hard.toString()).redirectErrorStream(true).start();
+        "io.refraft.cli.Main", "check", "--workload", "cas-register", "--initial", "0", "--max-memory", "1g",
+        "--timeout", "600", hard).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(3, p.waitFor(), out);
     assertTrue(out.contains(": unknown - ") && out.contains("heap"), out);

@@ -84,10 +84,15 @@ class CheckCommandTest {
   void time_limit_exits_3_with_unknown() throws Exception {
     StringBuilder h = new StringBuilder();
     // Each value is written twice, so the unique-value register decision does not apply: only the search.
+    // Each crashed write is read by a concurrent read (one nobody reads is dropped before the search).
     for (int p = 0; p < 40; p++) {
       h.append("{:process ").append(p).append(", :type :invoke, :f :write, :value ").append(p / 2).append("}\n");
+      h.append("{:process ").append(100 + p).append(", :type :invoke, :f :read, :value nil}\n");
     }
     h.append("{:process 99, :type :invoke, :f :read, :value nil}\n{:process 99, :type :ok, :f :read, :value 1000}\n");
+    for (int p = 0; p < 40; p++) {
+      h.append("{:process ").append(100 + p).append(", :type :ok, :f :read, :value ").append(p / 2).append("}\n");
+    }
     Run r = run("check", "--workload", "register", "--timeout", "0", file("hard.edn", h.toString()));
     assertEquals(3, r.exit(), r.err());
     assertEquals("unknown", r.summary().get("valid").asText());

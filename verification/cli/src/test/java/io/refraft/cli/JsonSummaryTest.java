@@ -100,10 +100,15 @@ class JsonSummaryTest {
 
     StringBuilder h = new StringBuilder();
     // Each value is written twice, so the unique-value register decision does not apply: only the search.
+    // Each crashed write is read by a concurrent read (one nobody reads is dropped before the search).
     for (int p = 0; p < 40; p++) {
       h.append("{:process ").append(p).append(", :type :invoke, :f :write, :value ").append(p / 2).append("}\n");
+      h.append("{:process ").append(100 + p).append(", :type :invoke, :f :read, :value nil}\n");
     }
     h.append("{:process 99, :type :invoke, :f :read, :value nil}\n{:process 99, :type :ok, :f :read, :value 1000}\n");
+    for (int p = 0; p < 40; p++) {
+      h.append("{:process ").append(100 + p).append(", :type :ok, :f :read, :value ").append(p / 2).append("}\n");
+    }
     Path unknownReport = dir.resolve("unknown.xml");
     JsonNode unknown = summary("check", 3, "check", "--workload", "register", "--timeout", "0", "--junit",
         unknownReport.toString(), file("hard.edn", h.toString()));

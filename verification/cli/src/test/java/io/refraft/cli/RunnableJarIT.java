@@ -34,10 +34,15 @@ class RunnableJarIT {
     }
   }
 
-  private Run jar(String... args) throws IOException, InterruptedException {
+  private static Path jarPath() {
     Path jar = Path.of(System.getProperty("refraft.jar", "target/refraft-" + System.getProperty("refraft.version")
         + ".jar")).toAbsolutePath();
     assertTrue(Files.isRegularFile(jar), "no runnable jar at " + jar + " (mvn package writes it)");
+    return jar;
+  }
+
+  private Run jar(String... args) throws IOException, InterruptedException {
+    Path jar = jarPath();
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>(List.of(java, "-jar", jar.toString()));
@@ -91,5 +96,41 @@ class RunnableJarIT {
     Run r = jar("node", "--help");
     assertEquals(0, r.exit(), r.stderr());
     assertTrue(r.stdout().contains("--peers"), r.stdout());
+  }
+
+  /** Class-file major version of Java 21, the oldest runtime the jar promises to run on. */
+  private static final int JAVA_21 = 65;
+
+  /**
+   * Every class the jar loads on Java 21 was compiled for Java 21 or older: refraft's own classes
+   * wherever they are, and the dependencies' base classes. A dependency's multi-release entries
+   * under {@code META-INF/versions/N/} are loaded only by runtimes of version N or newer, so they
+   * are left out.
+   */
+  @Test
+  void every_class_runs_on_java_21() throws Exception {
+    int refraftClasses = 0;
+    List<String> tooNew = new ArrayList<>();
+    try (var zip = new java.util.zip.ZipFile(jarPath().toFile())) {
+      for (var e : java.util.Collections.list(zip.entries())) {
+        String name = e.getName();
+        boolean ours = name.startsWith("io/refraft/") || name.contains("/io/refraft/");
+        if (!name.endsWith(".class") || (!ours && name.startsWith("META-INF/versions/"))) {
+          continue;
+        }
+        byte[] head;
+        try (var in = zip.getInputStream(e)) {
+          head = in.readNBytes(8);
+        }
+        assertEquals(0xCAFEBABE, java.nio.ByteBuffer.wrap(head).getInt(), name + " is not a class file");
+        int major = ((head[6] & 0xFF) << 8) | (head[7] & 0xFF);
+        if (major > JAVA_21) {
+          tooNew.add(name + " (major " + major + ")");
+        }
+        refraftClasses += ours ? 1 : 0;
+      }
+    }
+    assertTrue(tooNew.isEmpty(), "classes that need a runtime newer than Java 21: " + tooNew);
+    assertTrue(refraftClasses > 100, "the jar holds refraft's classes: " + refraftClasses);
   }
 }

@@ -117,6 +117,12 @@ public record CasRegister(Object initial, NilReads nilReads, FailedCas failedCas
     return matches ? new Value(args.get(1)) : null;
   }
 
+  /** A read, and a failed cas in the compare-failed reading: legal only where they change nothing. */
+  @Override
+  public boolean preservesState(Operation op) {
+    return op.outputKnown() && (op.f().equals(READ) || op.outcome() == Op.Type.FAIL);
+  }
+
   private void casArgs(Op invoke) {
     if (!(invoke.value() instanceof List<?> l) || l.size() != 2) {
       throw new UnsupportedOperationInHistory(name(), invoke, "a cas value [from to]");

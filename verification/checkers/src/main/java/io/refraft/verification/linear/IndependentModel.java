@@ -25,6 +25,11 @@ public record IndependentModel<S>(Model<S> inner) implements Model<S> {
   }
 
   @Override
+  public boolean preservesState(Operation op) {
+    return inner.preservesState(op);
+  }
+
+  @Override
   public Operation operation(OpPair pair) {
     return inner.operation(pair);
   }

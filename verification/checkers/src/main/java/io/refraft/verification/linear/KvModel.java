@@ -54,6 +54,11 @@ public record KvModel() implements Model<String> {
   }
 
   @Override
+  public boolean preservesState(Operation op) {
+    return op.outputKnown() && op.f().equals(GET);
+  }
+
+  @Override
   public String step(String state, Operation op) {
     Keyword f = op.f();
     if (f.equals(GET)) {

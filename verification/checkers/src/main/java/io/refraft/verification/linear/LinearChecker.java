@@ -7,6 +7,7 @@ import io.refraft.verification.history.Op;
 import io.refraft.verification.history.OpPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -122,7 +123,7 @@ public final class LinearChecker {
         "Not linearizable w.r.t. model " + model.name() + where + ": " + zones.explanation());
   }
 
-  record Part<S>(Object key, List<OpPair> pairs, List<Operation> ops, WglSearch<S> search,
+  record Part<S>(Object key, List<OpPair> pairs, List<Operation> ops, SearchPair<S> search,
       RegisterZones.Decision zones) {}
 
   static <S> Part<S> prepare(Model<S> model, Object key, History history, long deadline, MemoryBudget memory) {
@@ -146,21 +147,41 @@ public final class LinearChecker {
       boolean open = ops.get(i).outcome() == Op.Type.INFO;
       ret[i] = open ? Long.MAX_VALUE : timed ? p.completion().time() : p.completion().index();
     }
+    if (register(model) != null) {
+      boolean[] keep = UnobservedCrashes.keep(ops, call, ret);
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if (keep[i]) {
+          ops.set(k, ops.get(i));
+          call[k] = call[i];
+          ret[k++] = ret[i];
+        }
+      }
+      ops.subList(k, n).clear();
+      call = Arrays.copyOf(call, k);
+      ret = Arrays.copyOf(ret, k);
+    }
     RegisterZones.Decision zones = zones(model, ops, call, ret);
     // A refuted partition is searched only for a witness: with a small cache of its own, so that a
     // long history is reported in seconds (the verdict is already certain).
     MemoryBudget budget = zones instanceof RegisterZones.NotLinearizable
         ? MemoryBudget.ofBytes(Math.min(memory.limit(), WITNESS_BYTES)) : memory;
-    return new Part<>(key, pairs, ops, new WglSearch<>(model, ops, call, ret, deadline, budget), zones);
+    return new Part<>(key, pairs, ops, new SearchPair<>(model, ops, call, ret, deadline, budget), zones);
   }
 
   /** The polynomial decision for unique-value registers, when the model is a read/write register. */
   private static RegisterZones.Decision zones(Model<?> model, List<Operation> ops, long[] call, long[] ret) {
-    Model<?> m = model instanceof IndependentModel<?> im ? im.inner() : model;
-    if (m instanceof CasRegister reg) {
+    CasRegister reg = register(model);
+    if (reg != null) {
       return RegisterZones.decide(reg, ops, call, ret);
     }
     return new RegisterZones.NotApplicable("the model " + model.name() + " is not a register");
+  }
+
+  /** The register the model is (alone or per key), or null. */
+  private static CasRegister register(Model<?> model) {
+    Model<?> m = model instanceof IndependentModel<?> im ? im.inner() : model;
+    return m instanceof CasRegister reg ? reg : null;
   }
 
   private static String explain(Model<?> model, Object key, int partitions, int size, WglSearch.NotLinearizable bad) {

@@ -26,6 +26,16 @@ public interface Model<S> {
   S step(S state, Operation op);
 
   /**
+   * True when {@code op}, wherever it is legal, leaves the state as it was (a read). The search
+   * then linearizes such an op as soon as it is legal, without trying the orders that put it later:
+   * moving a state-preserving op to the earliest point its real-time order allows keeps every
+   * linearization legal. Default false (always sound; the search only branches more).
+   */
+  default boolean preservesState(Operation op) {
+    return false;
+  }
+
+  /**
    * What {@code pair} means to this model, or null when it can neither change nor constrain the
    * state (a failed op, a read whose result is unknown). Default: {@link Operation#of}.
    */

@@ -38,6 +38,11 @@ public record SetModel() implements Model<Set<Object>> {
   }
 
   @Override
+  public boolean preservesState(Operation op) {
+    return op.outputKnown() && op.f().equals(READ);
+  }
+
+  @Override
   public Set<Object> step(Set<Object> state, Operation op) {
     if (op.f().equals(READ)) {
       Collection<?> seen = (Collection<?>) op.output();

@@ -15,6 +15,11 @@ import java.util.List;
  * return means the ops tried so far cannot precede it, so the last choice is undone from the
  * stack. An {@code :info} op has no return event: it may take effect at any point after its call
  * or never (Knossos' reading), so it never forces a backtrack.
+ *
+ * <p>The candidates of a configuration are tried in phases (see the constants FORCED to INFO):
+ * reads first and without branching, then the op that is due (its return comes first), then the
+ * rest. The cache ({@link MemoTable}) lets a refuted configuration cover those with more crashed
+ * ops linearized.
  */
 final class WglSearch<S> {
   /** What came of the search of one partition. */
@@ -43,10 +48,14 @@ final class WglSearch<S> {
   private final int tail;
   private final long[] zobrist;
   private final int[] earlierTwin;
+  private final boolean enablersFirst;
+  private final int[] callNode;
+  private final boolean[] preserving;
 
   WglSearch(Model<S> model, List<Operation> ops, long[] callKeys, long[] returnKeys, long deadlineNanos,
-      MemoryBudget budget) {
+      MemoryBudget budget, boolean enablersFirst) {
     this.model = model;
+    this.enablersFirst = enablersFirst;
     this.ops = ops;
     this.deadlineNanos = deadlineNanos;
     this.budget = budget;
@@ -69,7 +78,11 @@ final class WglSearch<S> {
     opOf = new int[e];
     returnOf = new int[e];
     isCall = new boolean[e];
-    int[] callNode = new int[n];
+    callNode = new int[n];
+    preserving = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      preserving[i] = returnKeys[i] != Long.MAX_VALUE && model.preservesState(ops.get(i));
+    }
     Arrays.fill(returnOf, -1);
     for (int i = 0; i < e; i++) {
       long[] ev = events.get(i);
@@ -93,7 +106,8 @@ final class WglSearch<S> {
       long z = x;
       z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
       z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      zobrist[i] = z ^ (z >>> 31);
+      // A crashed op's bit is left out of the hash: see MemoTable's covering of configurations.
+      zobrist[i] = returnKeys[i] == Long.MAX_VALUE ? 0 : z ^ (z >>> 31);
     }
   }
 
@@ -102,6 +116,8 @@ final class WglSearch<S> {
   private long bitsHash;
   private MemoTable memo;
   private int[] stackNode;
+  private byte[] stackPhase;
+  private int[] stackJit;
   private final List<S> stackState = new ArrayList<>();
   private int depth;
   private S state;
@@ -113,10 +129,26 @@ final class WglSearch<S> {
   private int remainingReal;
   private int entry;
   private boolean started;
-  // Candidates are tried in two passes: ops that completed, then :info ops. Both passes consider
-  // exactly the calls before the first pending return, so the search stays complete; trying the
-  // :info ops last postpones guessing whether a crashed op took effect until a completed op needs it.
-  private boolean infoPhase;
+  private byte phase = FORCED;
+  private int jitOp = -1;
+  // The current configuration is known to have no linearization: undo the last step.
+  private boolean failing;
+
+  /**
+   * Phases. The candidates of one configuration are the calls before the first pending return,
+   * tried in phases. FORCED: a state-preserving op that is legal now (see Model#preservesState) is
+   * taken without branching. JIT: the op of the first pending return, which must take effect
+   * before it (Lowe's just-in-time linearization: prefer the op that is due). ENABLE (only when
+   * enablersFirst): any candidate, completed or crashed, after which the due op is legal (what a
+   * read needs is usually one write). OTHERS: the other completed ops, in call order. INFO: the
+   * :info ops, so that guessing whether a crashed op took effect is postponed until a completed
+   * op needs it. Every candidate is tried in some phase: the search stays complete.
+   */
+  private static final byte FORCED = 0;
+  private static final byte JIT = 1;
+  private static final byte ENABLE = 2;
+  private static final byte OTHERS = 3;
+  private static final byte INFO = 4;
 
   /**
    * For each :info op, the latest :info op with an earlier call and the same function and input,
@@ -157,8 +189,16 @@ final class WglSearch<S> {
       remainingReal += call ? 0 : 1;
     }
     bits = new long[(n + 63) / 64];
-    memo = new MemoTable(bits.length, budget);
+    long[] infoMask = new long[bits.length];
+    for (int i = 0; i < n; i++) {
+      if (returnOf[callNode[i]] < 0) {
+        infoMask[i >>> 6] |= 1L << i;
+      }
+    }
+    memo = new MemoTable(bits.length, infoMask, budget);
     stackNode = new int[n];
+    stackPhase = new byte[n];
+    stackJit = new int[n];
     state = model.init();
     bestState = state;
     entry = next[head];
@@ -198,78 +238,156 @@ final class WglSearch<S> {
       if ((steps & 0xFFF) == 0 && System.nanoTime() - deadlineNanos > 0) {
         return new GaveUp(memo.size(), Limit.TIME);
       }
-      if (isCall[entry]) {
-        if (infoPhase == (returnOf[entry] < 0)) {
-          tryLinearize();
-        } else {
-          entry = next[entry];
+      if (failing) {
+        if (depth == 0) {
+          return notLinearizable(bestOrder, bestState, bestBlocked);
         }
-      } else if (!infoPhase) {
-        infoPhase = true;
-        entry = next[head];
-      } else if (depth == 0) {
-        if (best == 0 && bestBlocked < 0) {
-          bestBlocked = opOf[entry];
-        }
-        return notLinearizable(bestOrder, bestState, bestBlocked);
-      } else {
         backtrack();
+        continue;
+      }
+      switch (phase) {
+        case FORCED -> forcedStep();
+        case JIT -> jitStep();
+        case ENABLE -> enableStep();
+        default -> scanStep();
       }
     }
     return new Linearizable();
   }
 
-  private void tryLinearize() {
+  /** Takes a legal state-preserving candidate; at the first pending return, moves on to its op. */
+  private void forcedStep() {
+    if (!isCall[entry]) {
+      jitOp = opOf[entry];
+      phase = JIT;
+      entry = callNode[jitOp];
+      return;
+    }
     int op = opOf[entry];
+    if (preserving[op]) {
+      S after = model.step(state, ops.get(op));
+      if (after != null) {
+        // Already explored means already refuted, and then so is this configuration.
+        failing = !push(after);
+        return;
+      }
+    }
+    entry = next[entry];
+  }
+
+  private void jitStep() {
+    S after = model.step(state, ops.get(jitOp));
+    if (after != null && push(after)) {
+      return;
+    }
+    phase = enablersFirst ? ENABLE : OTHERS;
+    entry = next[head];
+  }
+
+  private void enableStep() {
+    if (!isCall[entry]) {
+      phase = OTHERS;
+      entry = next[head];
+      return;
+    }
+    int op = opOf[entry];
+    int twin = earlierTwin[op];
+    if (op != jitOp && (twin < 0 || (bits[twin >>> 6] & (1L << twin)) != 0)) {
+      S after = model.step(state, ops.get(op));
+      if (after != null && model.step(after, ops.get(jitOp)) != null && push(after)) {
+        return;
+      }
+    }
+    entry = next[entry];
+  }
+
+  private void scanStep() {
+    if (isCall[entry]) {
+      int op = opOf[entry];
+      if ((returnOf[entry] < 0) == (phase == INFO) && op != jitOp) {
+        tryLinearize(op);
+      } else {
+        entry = next[entry];
+      }
+    } else if (phase == OTHERS) {
+      phase = INFO;
+      entry = next[head];
+    } else {
+      // Every candidate was tried: the ops linearized so far cannot precede this return.
+      if (depth == best && bestBlocked < 0) {
+        bestBlocked = opOf[entry];
+      }
+      failing = true;
+    }
+  }
+
+  private void tryLinearize(int op) {
     int twin = earlierTwin[op];
     if (twin >= 0 && (bits[twin >>> 6] & (1L << twin)) == 0) {
       entry = next[entry];
       return;
     }
     S after = model.step(state, ops.get(op));
-    if (after != null) {
-      long h = bitsHash ^ zobrist[op];
-      bits[op >>> 6] ^= 1L << op;
-      if (memo.add(bits, after, h * 31 + after.hashCode())) {
-        stackNode[depth++] = entry;
-        stackState.add(state);
-        state = after;
-        bitsHash = h;
-        remainingReal -= lift(entry);
-        if (depth > best) {
-          best = depth;
-          bestRecorded = false;
-          bestState = state;
-          bestBlocked = -1;
-        }
-        entry = next[head];
-        infoPhase = false;
-        return;
-      }
-      bits[op >>> 6] ^= 1L << op;
+    if (after != null && push(after)) {
+      return;
     }
     entry = next[entry];
   }
 
-  /** At a return: the ops tried cannot precede it, so undo the last linearized op and try the next. */
-  private void backtrack() {
-    if (depth == best && bestBlocked < 0) {
-      bestBlocked = opOf[entry];
+  /** Linearizes the op at {@code entry} leaving {@code after}, unless that configuration was explored. */
+  private boolean push(S after) {
+    int op = opOf[entry];
+    long h = bitsHash ^ zobrist[op];
+    bits[op >>> 6] ^= 1L << op;
+    if (!memo.add(bits, after, h * 31 + after.hashCode())) {
+      bits[op >>> 6] ^= 1L << op;
+      return false;
     }
+    stackNode[depth] = entry;
+    stackPhase[depth] = phase;
+    stackJit[depth] = jitOp;
+    depth++;
+    stackState.add(state);
+    state = after;
+    bitsHash = h;
+    remainingReal -= lift(entry);
+    if (depth > best) {
+      best = depth;
+      bestRecorded = false;
+      bestState = state;
+      bestBlocked = -1;
+    }
+    entry = next[head];
+    phase = FORCED;
+    jitOp = -1;
+    return true;
+  }
+
+  /** The configuration has no linearization: undo the last step and resume its phase after it. */
+  private void backtrack() {
     if (depth == best && !bestRecorded) {
       // Copied when the stack is about to leave the deepest prefix, not each time it deepens,
       // which on a long history would copy the stack once per op.
       bestOrder = Arrays.copyOf(stackNode, depth);
       bestRecorded = true;
     }
+    memo.close(bits, state, bitsHash * 31 + state.hashCode());
     int top = stackNode[--depth];
+    phase = stackPhase[depth];
+    jitOp = stackJit[depth];
     state = stackState.remove(stackState.size() - 1);
     int op = opOf[top];
     bits[op >>> 6] ^= 1L << op;
     bitsHash ^= zobrist[op];
     remainingReal += unlift(top);
-    entry = next[top];
-    infoPhase = returnOf[top] < 0;
+    // A forced step is the only one its configuration needs: when it fails, so does the configuration.
+    failing = phase == FORCED;
+    if (phase == JIT) {
+      phase = enablersFirst ? ENABLE : OTHERS;
+      entry = next[head];
+    } else {
+      entry = next[top];
+    }
   }
 
   /** Unlinks a call and its return; returns how many real (non-info) ops this removed. */

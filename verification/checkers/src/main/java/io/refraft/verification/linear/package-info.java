@@ -2,7 +2,8 @@
  * Linearizability checking of histories against sequential models, after Wing &amp; Gong (1993)
  * with the memoization of Lowe, "Testing for linearizability" (2017): a depth-first search over
  * linearization orders that caches each (set of linearized ops, model state) it has already
- * explored. Histories are first split by the model's partition function (P-compositionality, as
+ * explored, with Lowe's just-in-time order (the op that is due first) and exact reductions for
+ * reads and crashed ops (see {@code WglSearch}). Histories are first split by the model's partition function (P-compositionality, as
  * described in Porcupine's documentation: a history is linearizable iff each independent
  * sub-history is).
  *

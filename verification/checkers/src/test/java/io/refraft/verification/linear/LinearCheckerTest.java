@@ -183,7 +183,15 @@ class LinearCheckerTest {
     for (int p = 0; p < 40; p++) {
       h.append("{:process ").append(p).append(", :type :invoke, :f :write, :value ").append(p).append("}\n");
     }
+    // Each crashed write is read by a concurrent read (a crashed write nobody reads is dropped
+    // before the search), so the search must try the subsets of reads before refuting 1000.
+    for (int p = 0; p < 40; p++) {
+      h.append("{:process ").append(100 + p).append(", :type :invoke, :f :read, :value nil}\n");
+    }
     h.append("{:process 99, :type :invoke, :f :read, :value nil}\n{:process 99, :type :ok, :f :read, :value 1000}\n");
+    for (int p = 0; p < 40; p++) {
+      h.append("{:process ").append(100 + p).append(", :type :ok, :f :read, :value ").append(p).append("}\n");
+    }
     LinearResult r = LinearChecker.check(CasRegister.register(0L), edn(h.toString()), Duration.ZERO);
     assertInstanceOf(LinearResult.Unknown.class, r);
   }
