@@ -53,7 +53,10 @@ final class SimTraceSink implements TraceSink {
   private long stepSeq;
   private long nextSendSeq = 1;
   private NodeState last;
-  /** The virtual time of the node's latest turn, and its state before that turn's first step. */
+  /**
+   * The virtual time of the node's latest turn, and its state before the writes a crash could still
+   * lose: before that turn's first step, or after its latest {@code Persisted} step.
+   */
   private long turnTime = -1;
   private NodeState beforeTurn;
   /** The turn's steps: the state after each, and what each persisted. */
@@ -141,6 +144,13 @@ final class SimTraceSink implements TraceSink {
     if (clock.nanoTime() != turnTime) {
       turnTime = clock.nanoTime();
       beforeTurn = prior;
+      turnStates.clear();
+      turnWrites.clear();
+    }
+    if (input instanceof Input.Persisted) {
+      // everything the turn wrote so far is durable (a fast fsync): a crash in a later, slow fsync of
+      // the same turn can lose or tear only what was written after this step
+      beforeTurn = t.next();
       turnStates.clear();
       turnWrites.clear();
     }
