@@ -16,9 +16,9 @@ import java.util.List;
  * stack. An {@code :info} op has no return event: it may take effect at any point after its call
  * or never (Knossos' reading), so it never forces a backtrack.
  *
- * <p>The candidates of a configuration are tried in phases (see the constants FORCED to INFO):
- * reads first and without branching, then the op that is due (its return comes first), then the
- * rest. The cache ({@link MemoTable}) lets a refuted configuration cover those with more crashed
+ * <p>The candidates of a configuration are tried in phases (see the constants FORCED to INFO) in
+ * the search's {@link Order}: in call order, or reads first and without branching, then the op
+ * that is due (its return comes first), then the rest. The cache ({@link MemoTable}) lets a refuted configuration cover those with more crashed
  * ops linearized.
  */
 final class WglSearch<S> {
