@@ -95,7 +95,7 @@ final class MemoTable {
     }
     int i = slot(hash);
     while (states[i] != null) {
-      if (hashes[i] == hash && states[i].equals(state) && covers(i, set)) {
+      if (hashes[i] == hash && states[i].equals(state) && (anyInfo ? covers(i, set) : sameSet(i, set))) {
         return false;
       }
       i = (i + 1) & mask;
