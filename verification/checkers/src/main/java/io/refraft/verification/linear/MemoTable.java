@@ -26,6 +26,8 @@ final class MemoTable {
 
   private final int words;
   private final long[] infoMask;
+  // Without crashed ops no entry covers another: closing would only cost a second probe per backtrack.
+  private final boolean anyInfo;
   private final MemoryBudget budget;
   private long reserved;
   private long[] bits;
@@ -42,6 +44,7 @@ final class MemoTable {
   MemoTable(int words, long[] infoMask, MemoryBudget budget) {
     this.words = Math.max(1, words);
     this.infoMask = Arrays.copyOf(infoMask, this.words);
+    this.anyInfo = Arrays.stream(this.infoMask).anyMatch(w -> w != 0);
     this.budget = budget;
     reserve(slotBytes(1 << 10));
     allocate(1 << 10);
@@ -92,7 +95,7 @@ final class MemoTable {
     }
     int i = slot(hash);
     while (states[i] != null) {
-      if (hashes[i] == hash && states[i].equals(state) && covers(i, set)) {
+      if (hashes[i] == hash && states[i].equals(state) && (anyInfo ? covers(i, set) : sameSet(i, set))) {
         return false;
       }
       i = (i + 1) & mask;
@@ -109,6 +112,9 @@ final class MemoTable {
 
   /** Marks the entry (set, state) refuted: the search backtracked out of it. */
   void close(long[] set, Object state, long hash) {
+    if (!anyInfo) {
+      return;
+    }
     int i = slot(hash);
     while (states[i] != null) {
       if (hashes[i] == hash && states[i].equals(state) && sameSet(i, set)) {

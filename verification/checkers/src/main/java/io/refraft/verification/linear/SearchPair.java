@@ -3,61 +3,78 @@ package io.refraft.verification.linear;
 import java.util.List;
 
 /**
- * Two complete searches of one partition that differ only in the order they try candidates (see
- * {@link WglSearch}'s phases), run in alternation with equal step budgets; the first to finish
- * decides. Either order alone has histories on which it wanders for a long time through a subtree
- * without a linearization where the other goes straight through (measured in BENCHMARKS.md on
- * Jepsen-style cas-register histories), so alternating costs at most twice the better order's
- * steps. The second starts only once the first has taken {@link #SECOND_AFTER} steps. They share
- * the check's memory budget; when one spends it, the other goes on alone.
+ * Complete searches of one partition that differ only in the order they try candidates (see
+ * {@link WglSearch.Order}); the first to finish decides. Each order has histories on which it
+ * wanders for a long time through a subtree without a linearization where another goes straight
+ * through (measured in BENCHMARKS.md: call order on Jepsen-style cas-register histories, due-first
+ * on a key of Porcupine's kv history c50-ok). Call order runs alone for its first {@link #ALONE}
+ * steps, which most partitions need no more than (so they cost what they did before due-first
+ * existed); then due-first joins, and enablers-first {@link #LATE_AFTER} steps later, each run in
+ * alternation with equal step budgets. They share the check's memory budget; when one spends it,
+ * the others go on.
  */
 final class SearchPair<S> {
-  private final WglSearch<S> first;
-  private final WglSearch<S> second;
-  private boolean firstAlive = true;
-  private boolean secondAlive = true;
-  private int spentExplored;
-  private long firstSteps;
+  private static final List<WglSearch.Order> ORDERS =
+      List.of(WglSearch.Order.CALL, WglSearch.Order.DUE_FIRST, WglSearch.Order.ENABLERS_FIRST);
 
   /**
-   * Steps the first order takes alone: most partitions finish within them, and the second order
-   * would only double their cost (and their cache).
+   * Steps call order takes alone: the keys of c50-ok need up to 0.85 M in call order (3.8 M
+   * due-first), the hard cas-register histories pay this much before due-first starts.
    */
-  static final long SECOND_AFTER = 1 << 16;
+  static final long ALONE = 1 << 20;
+
+  /** Steps call order and due-first then take before enablers-first joins, each. */
+  static final long LATE_AFTER = 1 << 16;
+
+  /** Steps the searches so far have taken each before search i starts. */
+  private static final long[] START = {0, ALONE, ALONE + LATE_AFTER};
+
+  private final List<WglSearch<S>> searches = new java.util.ArrayList<>();
+  private final boolean[] alive = new boolean[ORDERS.size()];
+  private int spentExplored;
+  private long steps;
 
   SearchPair(Model<S> model, List<Operation> ops, long[] call, long[] ret, long deadlineNanos, MemoryBudget budget) {
-    first = new WglSearch<>(model, ops, call, ret, deadlineNanos, budget, false);
-    second = new WglSearch<>(model, ops, call, ret, deadlineNanos, budget, true);
+    for (WglSearch.Order order : ORDERS) {
+      searches.add(new WglSearch<>(model, ops, call, ret, deadlineNanos, budget, order));
+    }
+    java.util.Arrays.fill(alive, true);
   }
 
-  /** Runs each live search for at most {@code budget} steps; null when neither finished. */
+  /** Runs each live search that has started for at most {@code budget} steps; null when none finished. */
   WglSearch.Outcome run(long budget) {
-    if (firstAlive) {
-      WglSearch.Outcome o = settle(first.run(budget), true);
-      if (o != null) {
-        return o;
+    for (int i = 0; i < searches.size(); i++) {
+      if (alive[i] && (steps >= START[i] || noneAliveBefore(i))) {
+        WglSearch.Outcome o = settle(searches.get(i).run(budget), i);
+        if (o != null) {
+          return o;
+        }
       }
     }
-    firstSteps += budget;
-    if (secondAlive && (firstSteps > SECOND_AFTER || !firstAlive)) {
-      WglSearch.Outcome o = settle(second.run(budget), false);
-      if (o != null) {
-        return o;
-      }
-    }
+    steps += budget;
     return null;
   }
 
-  /** A final outcome ends both searches; a spent memory budget ends only the one that spent it. */
-  private WglSearch.Outcome settle(WglSearch.Outcome o, boolean isFirst) {
+  private boolean noneAliveBefore(int i) {
+    for (int j = 0; j < i; j++) {
+      if (alive[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A final outcome ends all searches; a spent memory budget ends only the one that spent it. */
+  private WglSearch.Outcome settle(WglSearch.Outcome o, int i) {
     if (o instanceof WglSearch.GaveUp g && g.limit() == WglSearch.Limit.MEMORY) {
       spentExplored += g.explored();
-      if (isFirst) {
-        firstAlive = false;
-      } else {
-        secondAlive = false;
+      alive[i] = false;
+      for (boolean a : alive) {
+        if (a) {
+          return null;
+        }
       }
-      return firstAlive || secondAlive ? null : new WglSearch.GaveUp(spentExplored, WglSearch.Limit.MEMORY);
+      return new WglSearch.GaveUp(spentExplored, WglSearch.Limit.MEMORY);
     }
     if (o != null) {
       release();
@@ -65,9 +82,10 @@ final class SearchPair<S> {
     return o;
   }
 
-  /** Returns both caches' memory to the budget; call when the outcome is final. */
+  /** Returns every cache's memory to the budget; call when the outcome is final. */
   void release() {
-    first.release();
-    second.release();
+    for (WglSearch<S> s : searches) {
+      s.release();
+    }
   }
 }
