@@ -1,11 +1,9 @@
 package io.refraft.impl.planted;
 
-import io.refraft.impl.storage.LogRecord;
-import io.refraft.impl.storage.Meta;
+import io.refraft.impl.storage.ForwardingStorage;
 import io.refraft.impl.storage.Recovered;
 import io.refraft.impl.storage.Storage;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * The {@code lose-synced-tail} bug ({@link InjectedBug#LOSE_SYNCED_TAIL}): a storage whose
@@ -15,12 +13,11 @@ import java.util.List;
  * node restarts without an entry it may have acknowledged: a log-only loss, with term and vote intact.
  * The wrapped storage is truncated to match, so later appends continue the shortened log.
  */
-final class LoseSyncedTail implements Storage {
-  private final Storage storage;
+final class LoseSyncedTail extends ForwardingStorage {
   private final InjectedBug.Fired fired;
 
   LoseSyncedTail(Storage storage, InjectedBug.Fired fired) {
-    this.storage = storage;
+    super(storage);
     this.fired = fired;
   }
 
@@ -34,40 +31,5 @@ final class LoseSyncedTail implements Storage {
     storage.truncateFrom(r.lastIndex());
     fired.once();
     return new Recovered(r.meta(), r.records().subList(0, r.records().size() - 1));
-  }
-
-  @Override
-  public void append(List<LogRecord> records) throws IOException {
-    storage.append(records);
-  }
-
-  @Override
-  public void truncateFrom(long index) throws IOException {
-    storage.truncateFrom(index);
-  }
-
-  @Override
-  public void truncateFrom(long index, Runnable beforeVisible) throws IOException {
-    storage.truncateFrom(index, beforeVisible);
-  }
-
-  @Override
-  public void saveMeta(Meta meta) throws IOException {
-    storage.saveMeta(meta);
-  }
-
-  @Override
-  public void sync() throws IOException {
-    storage.sync();
-  }
-
-  @Override
-  public void sync(Runnable beforeVisible) throws IOException {
-    storage.sync(beforeVisible);
-  }
-
-  @Override
-  public void close() throws IOException {
-    storage.close();
   }
 }

@@ -1,8 +1,8 @@
 package io.refraft.impl.planted;
 
+import io.refraft.impl.storage.ForwardingStorage;
 import io.refraft.impl.storage.LogRecord;
 import io.refraft.impl.storage.Meta;
-import io.refraft.impl.storage.Recovered;
 import io.refraft.impl.storage.Storage;
 import java.io.IOException;
 import java.util.List;
@@ -14,14 +14,13 @@ import java.util.List;
  * {@code MemoryStorage} keeps them as unsynced, a {@code FileStorage} in its process buffer), and a
  * truncation, durable by {@link Storage}'s contract, is passed on as it is.
  */
-final class SkipFsync implements Storage {
-  private final Storage storage;
+final class SkipFsync extends ForwardingStorage {
   private final InjectedBug.Fired fired;
   /** Writes since the last sync: a sync skipped with none pending loses nothing, and is not a firing. */
   private volatile boolean pending;
 
   SkipFsync(Storage storage, InjectedBug.Fired fired) {
-    this.storage = storage;
+    super(storage);
     this.fired = fired;
   }
 
@@ -44,34 +43,14 @@ final class SkipFsync implements Storage {
   }
 
   @Override
-  public Recovered load() throws IOException {
-    return storage.load();
-  }
-
-  @Override
   public void append(List<LogRecord> records) throws IOException {
     pending = true;
     storage.append(records);
   }
 
   @Override
-  public void truncateFrom(long index) throws IOException {
-    storage.truncateFrom(index);
-  }
-
-  @Override
-  public void truncateFrom(long index, Runnable beforeVisible) throws IOException {
-    storage.truncateFrom(index, beforeVisible);
-  }
-
-  @Override
   public void saveMeta(Meta meta) throws IOException {
     pending = true;
     storage.saveMeta(meta);
-  }
-
-  @Override
-  public void close() throws IOException {
-    storage.close();
   }
 }
