@@ -9,7 +9,9 @@ import io.refraft.spec.Payload;
 import io.refraft.traces.LineParser.Bad;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -345,6 +347,7 @@ final class Decoder {
     Optional<NodeId> vote = null;
     Optional<NodeId> leader = Optional.empty();
     boolean leaderReported = false;
+    Map<NodeId, Long> match = Map.of();
     StateSummary.RoleName role = null;
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
@@ -358,6 +361,7 @@ final class Decoder {
           leader = p.nullableNodeId(f);
           leaderReported = true;
         }
+        case "match" -> match = match(p);
         default -> p.unknown(f, "'state'");
       }
     }
@@ -365,10 +369,28 @@ final class Decoder {
       throw new Bad("'state' needs term, vote, role, commitIndex, lastLogIndex and lastLogTerm");
     }
     try {
-      return new StateSummary(term, vote, role, commit, lastIndex, lastTerm, leader, leaderReported);
+      return new StateSummary(term, vote, role, commit, lastIndex, lastTerm, leader, leaderReported, match);
     } catch (IllegalArgumentException e) {
       throw new Bad("'state': " + e.getMessage());
     }
+  }
+
+  /** {@code state.match}: peer name to matchIndex. */
+  private static Map<NodeId, Long> match(LineParser p) throws IOException {
+    p.startObject("'state.match'");
+    Map<NodeId, Long> m = new HashMap<>();
+    for (String f = p.field(); f != null; f = p.field()) {
+      NodeId peer;
+      try {
+        peer = p.id(f);
+      } catch (IllegalArgumentException e) {
+        throw new Bad("'state.match': " + e.getMessage());
+      }
+      if (m.put(peer, p.nonNegative("state.match." + f)) != null) {
+        throw new Bad("'state.match' names " + f + " twice");
+      }
+    }
+    return m;
   }
 
   private static StateSummary.RoleName role(String s) {

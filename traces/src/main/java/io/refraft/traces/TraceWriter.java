@@ -14,7 +14,9 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Writes a trace as NDJSON, one line per {@link #header} or {@link #step} call, fields in the order
@@ -196,6 +198,13 @@ public final class TraceWriter implements AutoCloseable {
     g.writeNumberField("lastLogTerm", s.lastLogTerm());
     if (s.leaderReported()) {
       nullableId("leader", s.leader());
+    }
+    if (!s.match().isEmpty()) {
+      g.writeObjectFieldStart("match");
+      for (Map.Entry<NodeId, Long> e : new TreeMap<>(s.match()).entrySet()) {
+        g.writeNumberField(e.getKey().name(), e.getValue());
+      }
+      g.writeEndObject();
     }
     g.writeEndObject();
   }

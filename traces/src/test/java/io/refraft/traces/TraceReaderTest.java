@@ -87,6 +87,22 @@ class TraceReaderTest {
   }
 
   @Test
+  void match_is_read_for_a_leader_and_refused_otherwise() throws Exception {
+    String leader = STEP.replace("\"role\":\"PreCandidate\",\"commitIndex\":0,\"lastLogIndex\":0,\"lastLogTerm\":0",
+        "\"role\":\"Leader\",\"commitIndex\":0,\"lastLogIndex\":2,\"lastLogTerm\":1,\"match\":{\"n2\":2,\"n3\":0}");
+    assertEquals(java.util.Map.of(io.refraft.spec.NodeId.of("n2"), 2L, io.refraft.spec.NodeId.of("n3"), 0L),
+        read(HEADER + "\n" + leader + "\n").get(0).state().match());
+    TraceFormatException follower = malformed(HEADER + "\n" + STEP.replace("\"lastLogTerm\":0}",
+        "\"lastLogTerm\":0,\"match\":{\"n2\":0}}") + "\n");
+    assertEquals(2, follower.line());
+    assertTrue(follower.reason().contains("only a leader reports match"), follower.getMessage());
+    TraceFormatException beyond = malformed(HEADER + "\n" + leader.replace("\"n2\":2", "\"n2\":3") + "\n");
+    assertTrue(beyond.reason().contains("match of n2 is 3, outside 0..2"), beyond.getMessage());
+    TraceFormatException negative = malformed(HEADER + "\n" + leader.replace("\"n2\":2", "\"n2\":-1") + "\n");
+    assertTrue(negative.reason().contains("state.match.n2"), negative.getMessage());
+  }
+
+  @Test
   void missing_header_names_line_1() {
     TraceFormatException e = malformed(STEP + "\n");
     assertEquals(1, e.line());

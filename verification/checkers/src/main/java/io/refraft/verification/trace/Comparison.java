@@ -7,6 +7,7 @@ import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
+import io.refraft.spec.Role;
 import io.refraft.traces.Persisted;
 import io.refraft.traces.ReadAnswer;
 import io.refraft.traces.StateSummary;
@@ -17,6 +18,8 @@ import io.refraft.verification.trace.Divergence.FieldDiff;
 import io.refraft.verification.trace.Divergence.Kind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /**
@@ -81,7 +84,22 @@ final class Comparison {
   private static boolean sameState(NodeState e, StateSummary o) {
     return e.term() == o.term() && e.commitIndex() == o.commitIndex() && e.log().lastIndex() == o.lastLogIndex()
         && e.log().lastTerm() == o.lastLogTerm() && StateSummary.roleName(e.role()) == o.role()
-        && same(e.votedFor(), o.vote()) && (!o.leaderReported() || same(e.leader(), o.leader()));
+        && same(e.votedFor(), o.vote()) && (!o.leaderReported() || same(e.leader(), o.leader()))
+        && (o.match().isEmpty() || sameMatch(e.role(), o.match()));
+  }
+
+  /** Whether a leader's progress has exactly the reported peers, each with the reported matchIndex. */
+  private static boolean sameMatch(Role r, Map<NodeId, Long> match) {
+    if (!(r instanceof Role.Leader l) || l.progress().size() != match.size()) {
+      return false;
+    }
+    for (Map.Entry<NodeId, Long> m : match.entrySet()) {
+      Role.Progress p = l.progress().get(m.getKey());
+      if (p == null || p.match() != m.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Optional equality, first by identity: the spec's ids are mostly the very objects the reader decoded. */
@@ -101,6 +119,18 @@ final class Comparison {
     field("state.lastLogTerm", e.lastLogTerm(), o.lastLogTerm(), diffs);
     if (o.leaderReported()) {
       field("state.leader", name(e.leader()), name(o.leader()), diffs);
+    }
+    if (!o.match().isEmpty()) {
+      for (NodeId peer : new TreeSet<>(o.match().keySet())) {
+        Long want = e.match().get(peer);
+        field("state.match." + peer.name(), want == null ? "none" : String.valueOf(want),
+            String.valueOf(o.match().get(peer)), diffs);
+      }
+      for (NodeId peer : new TreeSet<>(e.match().keySet())) {
+        if (!o.match().containsKey(peer)) {
+          field("state.match." + peer.name(), String.valueOf(e.match().get(peer)), "none", diffs);
+        }
+      }
     }
   }
 

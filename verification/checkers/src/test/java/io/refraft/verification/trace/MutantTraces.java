@@ -55,7 +55,11 @@ final class MutantTraces {
         new Run(Mutant.APPLY_BEFORE_PERSIST, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.FORGET_TERM_ON_RESTART, Bounds.defaults(), true, true, true, Faults.ALL),
         new Run(Mutant.LOSE_LOG_TAIL_ON_RESTART, new Bounds(3, 1, 1, 1, 1, -1, 0, 1), false, false, false,
-            new Faults(false, false, true)));
+            new Faults(false, false, true)),
+        // As 'refraft spec check --mutant match-index-regress' runs it: a duplicated acknowledgement arrives
+        // late; the leader's reported matchIndex (FORMAT.md 5.3, match) shows the regression.
+        new Run(Mutant.MATCH_INDEX_REGRESS, new Bounds(3, 1, 1, 2, 2, -1, 0, 0), false, false, true,
+            new Faults(false, true, false)));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
       RaftModel model = RaftModel.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(),
