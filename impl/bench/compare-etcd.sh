@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # refraft against etcd, side by side on this machine: a 3-node etcd cluster and a 3-node refraft
-# cluster on loopback, fsync on for both, measured one after the other by the same client
+# cluster on loopback, fsync on for both, each started as a user starts it (etcd with its defaults,
+# refraft with `refraft cluster`'s), measured one after the other by the same client
 # (`refraft bench`, --api etcd / --api refraft). Not a test; the figures depend on the machine.
 #
 #   impl/bench/compare-etcd.sh [SECONDS per run (default 20)] [CLIENTS (default 64)]
 #   MIXES="put get" impl/bench/compare-etcd.sh 10      only some mixes (default: put get 50/50 txn)
-#   NODE_JAVA_OPTS="-Xmx256m ..."                        the refraft nodes' JVM flags (default below)
+#   NODE_JAVA_OPTS="-Xmx256m ..."                        the refraft nodes' JVM flags (default: refraft cluster's)
 #   BENCH_JAVA_OPTS="..."                                 the load generator's JVM flags (default below)
 #
 # Installs Debian's etcd-server (apt-get) when no `etcd` is on PATH. Ports: etcd clients 23791-23793,
@@ -35,11 +36,10 @@ for m in $mixes; do
 done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 refraft="$root/bin/refraft"
-# G1 with a fixed 256 MiB heap: the node keeps little (its log and the KV map), so a small young
-# generation collects cheaply; AlwaysPreTouch would only inflate RSS.
-# SerialGC: on 2 shared cores the nodes' put path used 141 against 181 µs of CPU per operation with G1
-# (alternated runs, BENCHMARKS.md "The node"); small heaps pause briefly with it.
-node_opts=${NODE_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC -Xss512k}
+# The nodes' JVM flags: `refraft cluster`'s defaults (LocalCluster.NODE_JVM) unless NODE_JAVA_OPTS says otherwise.
+node_jvm=()
+[ -n "${NODE_JAVA_OPTS:-}" ] && node_jvm=(--node-jvm "$NODE_JAVA_OPTS")
+node_opts=${NODE_JAVA_OPTS:-refraft cluster defaults}
 # The load generator's JVM flags, the same for both systems.
 bench_opts=${BENCH_JAVA_OPTS:--XX:+UseSerialGC}
 
@@ -123,16 +123,14 @@ for i in 1 2 3; do await "etcd e$i" curl -sf "http://127.0.0.1:2379$i/health"; d
 run_benches etcd etcd "http://127.0.0.1:23791,http://127.0.0.1:23792,http://127.0.0.1:23793" "${epids[@]}"
 for p in "${epids[@]}"; do kill -TERM "$p"; wait "$p" 2>/dev/null || true; done
 
-# --- refraft: 3 node processes, fsync on (the only mode there is) ---
-rpeers="n1=127.0.0.1:7701,n2=127.0.0.1:7702,n3=127.0.0.1:7703"
-rclients="n1=http://127.0.0.1:7601,n2=http://127.0.0.1:7602,n3=http://127.0.0.1:7603"
-rpids=()
-for i in 1 2 3; do
-  REFRAFT_JAVA_OPTS="$node_opts" "$refraft" node --id "n$i" --peers "$rpeers" --client "127.0.0.1:760$i" \
-    --peer-clients "$rclients" --data "$dir/refraft/n$i" >"$dir/refraft-n$i.log" 2>&1 &
-  pids+=($!); rpids+=($!)
-done
+# --- refraft: `refraft cluster` with its defaults (fsync on, the only mode there is): clients on
+# 7601-7603, peers on 7701-7703; the node processes are its children ---
+"$refraft" cluster --nodes 3 --port 7601 --dir "$dir/refraft" ${node_jvm[@]+"${node_jvm[@]}"} >"$dir/refraft-cluster.log" 2>&1 &
+cluster_pid=$!
+pids+=("$cluster_pid")
 for i in 1 2 3; do await "refraft n$i" curl -sf "http://127.0.0.1:760$i/status"; done
+mapfile -t rpids < <(pgrep -P "$cluster_pid")
+[ "${#rpids[@]}" = 3 ] || { echo "expected 3 node processes under refraft cluster ($cluster_pid), found ${#rpids[@]}" >&2; KEEP=1; exit 1; }
 run_benches refraft refraft "http://127.0.0.1:7601,http://127.0.0.1:7602,http://127.0.0.1:7603" "${rpids[@]}"
 for i in 1 2 3; do
   echo "refraft n$i: $(grep -E '^Vm(HWM|RSS):' "/proc/${rpids[$((i - 1))]}/status" | tr -s ' \n' ' ')" >&2

@@ -44,6 +44,10 @@ public final class ClusterCommand implements Callable<Integer> {
       description = "extra arguments for every node, e.g. \"--heartbeat-ms 50 --election-ms 100-200\"")
   List<String> nodeArgs = new ArrayList<>();
 
+  @Option(names = "--node-jvm", paramLabel = "FLAGS", split = " ",
+      description = "every node's JVM flags (default: \"-Xms256m -Xmx1g -XX:+UseSerialGC -Xss512k\", as 'refraft node')")
+  List<String> nodeJvm = new ArrayList<>(LocalCluster.NODE_JVM);
+
   @Override
   public Integer call() throws Exception {
     if (nodes < 1 || nodes > 9) {
@@ -64,7 +68,8 @@ public final class ClusterCommand implements Callable<Integer> {
       peerPorts[i] = port + 100 + i;
     }
     PrintWriter out = spec.commandLine().getOut();
-    LocalCluster cluster = new LocalCluster(dir, clientPorts, peerPorts, System.getProperty("java.class.path"), nodeArgs);
+    LocalCluster cluster = new LocalCluster(dir, clientPorts, peerPorts, System.getProperty("java.class.path"), nodeJvm,
+        nodeArgs);
     cluster.trace(trace);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

@@ -49,7 +49,8 @@ final class ClusterFixture implements AutoCloseable {
     }
     String cp = nodeClassPath();
     // faster timers than production so kill/restart scenarios settle quickly; same ratios as defaults
-    cluster = new LocalCluster(dir, clients, peers, cp, List.of("--heartbeat-ms", "50", "--election-ms", "150-300"));
+    cluster = new LocalCluster(dir, clients, peers, cp, LocalCluster.FAST_START_JVM,
+        List.of("--heartbeat-ms", "50", "--election-ms", "150-300"));
     cluster.trace(true);
   }
 

@@ -112,7 +112,8 @@ public final class HarnessRun {
     if (!cfg.bugs().isEmpty()) {
       args.addAll(List.of("--inject-bug", String.join(",", cfg.bugs())));
     }
-    LocalCluster c = new LocalCluster(cfg.out(), clients, peers, cfg.classPath(), args);
+    // short runs with restarts: nodes compile with C1 only, so each answers at full speed soon after it starts
+    LocalCluster c = new LocalCluster(cfg.out(), clients, peers, cfg.classPath(), LocalCluster.FAST_START_JVM, args);
     c.trace(true);
     return c;
   }

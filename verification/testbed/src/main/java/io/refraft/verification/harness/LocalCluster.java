@@ -40,7 +40,21 @@ public final class LocalCluster implements AutoCloseable {
       .map(perl -> List.of(perl, "-e", "setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";"))
       .orElse(List.of());
 
+  /**
+   * The JVM flags a node runs with unless told otherwise, the same as {@code bin/refraft node}'s: C2
+   * on (the request path runs compiled by it within seconds), the serial collector (on 2 shared cores
+   * it used less CPU per put than G1: BENCHMARKS.md, "The node") and a 256 MiB starting heap, which
+   * can grow to 1 GiB (the log is kept in memory until snapshots exist).
+   */
+  public static final List<String> NODE_JVM = List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-Xss512k");
+  /**
+   * For short runs that restart nodes often (tests, {@code refraft test}): C1 only, so a node
+   * answers at full speed of its compiler soon after each start, at a lower peak.
+   */
+  public static final List<String> FAST_START_JVM = List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   private final Path dir;
+  private final List<String> jvmOptions;
   private final int[] clientPorts;
   private final int[] peerPorts;
   private final String classPath;
@@ -49,11 +63,14 @@ public final class LocalCluster implements AutoCloseable {
   private final boolean[] paused;
   private boolean trace;
 
-  public LocalCluster(Path dir, int[] clientPorts, int[] peerPorts, String classPath, List<String> extraArgs) {
+  /** @param jvmOptions every node's JVM flags, e.g. {@link #NODE_JVM} or {@link #FAST_START_JVM} */
+  public LocalCluster(Path dir, int[] clientPorts, int[] peerPorts, String classPath, List<String> jvmOptions,
+      List<String> extraArgs) {
     if (clientPorts.length != peerPorts.length || clientPorts.length == 0) {
       throw new IllegalArgumentException("one client and one peer port per node");
     }
     this.dir = dir;
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.clientPorts = clientPorts.clone();
     this.peerPorts = peerPorts.clone();
     this.classPath = classPath;
@@ -115,8 +132,9 @@ public final class LocalCluster implements AutoCloseable {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
     cmd.addAll(OWN_GROUP);
-    cmd.addAll(List.of(java, "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", classPath, MAIN, "node", "--id", id(i), "--peers", peers(), "--client",
+    cmd.add(java);
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", classPath, MAIN, "node", "--id", id(i), "--peers", peers(), "--client",
         "127.0.0.1:" + clientPorts[i], "--data", dataDir(i).toString(), "--peer-clients", clients(),
         "--exit-with-parent"));
     if (trace) {
