@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every operation either returns, or throws {@link DefiniteFailure} (it did not happen) or
  * {@link IndeterminateFailure} (it may have happened).
+ *
+ * <p>Failover: a node that refused the connection or did not answer within the attempt's timeout is
+ * left for the next endpoint after it, and for one attempt timeout it is a suspect: a redirect to it
+ * (a follower that has not yet noticed its leader is gone) is not followed; the client tries the next
+ * endpoint after a short pause instead, until a follower names another leader or says it knows none.
  */
 public final class RefraftClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +52,9 @@ public final class RefraftClient implements AutoCloseable {
   private final HttpClient http;
   private final Object writeLock = new Object();
   private volatile URI leader;
+  /** The node that last failed an attempt, and until when (System.nanoTime) redirects to it are not followed. */
+  private URI suspect;
+  private long suspectUntil;
   private int next;
   private long clientId;
   private long seq;
@@ -195,8 +203,7 @@ public final class RefraftClient implements AutoCloseable {
         resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
       } catch (ConnectException | HttpConnectTimeoutException e) { // never reached a node
         last = base + ": " + e;
-        leader = null;
-        base = endpoint();
+        base = failed(base);
         pause(BACKOFF_MS, end);
         continue;
       } catch (IOException e) {
@@ -207,8 +214,7 @@ public final class RefraftClient implements AutoCloseable {
         if (!resendSafe) {
           throw new IndeterminateFailure(method + " " + path + ": sent, then " + e, e);
         }
-        leader = null;
-        base = endpoint();
+        base = failed(base);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -223,9 +229,16 @@ public final class RefraftClient implements AutoCloseable {
             throw new DefiniteFailure(code, json, "307 without Location from " + base);
           }
           URI l = URI.create(loc.get());
-          base = URI.create(l.getScheme() + "://" + l.getRawAuthority());
-          leader = base;
-          last = "redirected to " + base;
+          URI to = URI.create(l.getScheme() + "://" + l.getRawAuthority());
+          if (isSuspect(to)) { // the follower still names the leader that just failed: ask another
+            last = base + ": redirected to " + to + ", which just failed";
+            base = after(base);
+            pause(BACKOFF_MS, end);
+          } else {
+            base = to;
+            leader = base;
+            last = "redirected to " + base;
+          }
         }
         case 503 -> {
           last = base + ": 503 " + json.path("error").asText();
@@ -257,6 +270,29 @@ public final class RefraftClient implements AutoCloseable {
       throw new IndeterminateFailure(why, null);
     }
     throw new DefiniteFailure(0, null, why);
+  }
+
+  /** {@code base} failed an attempt: it is a suspect for one attempt timeout; returns where to go next. */
+  private synchronized URI failed(URI base) {
+    leader = null;
+    suspect = base;
+    suspectUntil = System.nanoTime() + requestTimeout.toNanos();
+    return after(base);
+  }
+
+  private synchronized boolean isSuspect(URI u) {
+    return u.equals(suspect) && System.nanoTime() - suspectUntil < 0;
+  }
+
+  /** The endpoint after {@code u} in the list (the next in turn when {@code u} is not one of them). */
+  private synchronized URI after(URI u) {
+    int i = endpoints.indexOf(u);
+    if (i < 0) {
+      return endpoint();
+    }
+    URI e = endpoints.get((i + 1) % endpoints.size());
+    next = i + 2;
+    return e;
   }
 
   private synchronized URI endpoint() {

@@ -21,8 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code concurrency} clients, so a fault that blocks them all lowers the load.
  */
 final class Clients {
-  /** One HTTP attempt; a follower redirect or a retry in the session makes another. */
-  static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
+  /**
+   * One HTTP attempt; a follower redirect or a retry in the session makes another. Short, so that a
+   * paused or isolated leader costs a client about this much before it asks another node (a write is
+   * acknowledged within tens of milliseconds when a leader serves; a resend in the session is safe).
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
   /** All attempts of one operation: past it, the outcome is unknown ({@code :info}). */
   static final Duration OP_DEADLINE = Duration.ofSeconds(5);
 

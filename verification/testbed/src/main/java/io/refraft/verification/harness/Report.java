@@ -91,7 +91,32 @@ public final class Report {
       events.addObject().put("start_s", e.startNanos() / 1e9).put("end_s", e.endNanos() / 1e9)
           .put("kind", e.kind().flag()).put("what", e.what()).put("detail", e.detail());
     }
+    failover(o.putObject("failover"), Failover.of(r.history(), r.events()));
     return o;
+  }
+
+  /** Per fault kind on the leader: the client-visible unavailability windows ({@link Failover}). */
+  private static void failover(ObjectNode o, Failover f) {
+    f.summary().forEach((kind, s) -> {
+      ObjectNode k = o.putObject(kind.flag());
+      k.put("faults", s.faults()).put("unrecovered", s.unrecovered());
+      putSeconds(k, "p50_s", s.p50Seconds());
+      putSeconds(k, "max_s", s.maxSeconds());
+    });
+    ArrayNode windows = o.putArray("windows");
+    for (Failover.Window w : f.windows()) {
+      ObjectNode n = windows.addObject().put("kind", w.kind().flag()).put("what", w.what())
+          .put("start_s", w.startNanos() / 1e9);
+      putSeconds(n, "unavailable_s", w.recovered() ? w.seconds() : Double.NaN);
+    }
+  }
+
+  private static void putSeconds(ObjectNode o, String field, double s) {
+    if (Double.isNaN(s)) {
+      o.putNull(field);
+    } else {
+      o.put(field, Math.round(s * 1000) / 1000.0);
+    }
   }
 
   static String html(RunResult r, Stats stats) {
@@ -123,6 +148,7 @@ public final class Report {
         n[0] / (double) c.seconds(), fmt(stats.okQuantile(0.5)), fmt(stats.okQuantile(0.95)), fmt(stats.okQuantile(0.99)),
         fmt(stats.okQuantile(1.0))));
     anomalies(sb, r);
+    failoverTable(sb, Failover.of(r.history(), r.events()));
     sb.append("<h2>Latency</h2>").append(Svg.latency(stats, r.events(), seconds));
     sb.append("<h2>Throughput</h2>").append(Svg.throughput(stats, r.events(), seconds));
     timeline(sb, r);
@@ -172,6 +198,23 @@ public final class Report {
             .append("#divergence\">See it in the trace view</a></p>");
       }
     }
+  }
+
+  private static void failoverTable(StringBuilder sb, Failover f) {
+    if (f.windows().isEmpty()) {
+      return;
+    }
+    sb.append("<h2>Failover</h2><p>From each fault on the leader to the first write acknowledged that a client ")
+        .append("invoked after it.</p><table><tr><th>fault</th><th>faults</th><th>p50 (s)</th><th>max (s)</th>")
+        .append("<th>never recovered</th></tr>");
+    f.summary().forEach((kind, s) -> sb.append(String.format(Locale.ROOT,
+        "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%d</td></tr>", kind.flag(), s.faults(),
+        fmt3(s.p50Seconds()), fmt3(s.maxSeconds()), s.unrecovered())));
+    sb.append("</table>");
+  }
+
+  private static String fmt3(double d) {
+    return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.3f", d);
   }
 
   private static void timeline(StringBuilder sb, RunResult r) {
