@@ -167,6 +167,7 @@ public final class Response {
       case 503 -> "Service Unavailable";
       case 504 -> "Gateway Timeout";
       case 505 -> "HTTP Version Not Supported";
+      case 507 -> "Insufficient Storage";
       default -> ""; // RFC 9112 §4: the reason phrase may be empty
     };
   }

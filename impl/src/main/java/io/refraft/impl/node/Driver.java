@@ -3,6 +3,7 @@ package io.refraft.impl.node;
 import io.refraft.impl.codec.EntryCodec;
 import io.refraft.impl.codec.MalformedMessageException;
 import io.refraft.impl.net.Transport;
+import io.refraft.impl.storage.DiskFullException;
 import io.refraft.impl.storage.LogRecord;
 import io.refraft.impl.storage.Meta;
 import io.refraft.impl.storage.Recovered;
@@ -64,7 +65,13 @@ import org.slf4j.LoggerFactory;
  *       reads whose read index is now applied.</li>
  * </ol>
  *
- * <p><b>Failure.</b> A storage error (or any exception from a step) is fatal: the driver stops
+ * <p><b>A full disk.</b> A sync whose write finds no space ({@link DiskFullException}) is not fatal:
+ * the storage keeps what it could not write, the spec is told nothing (so nothing waiting for that
+ * write is sent, acknowledged, counted or applied), new proposals are refused with
+ * {@link NoSpaceException} before they reach the log, and every later turn tries the sync again;
+ * reads go on. The first sync that succeeds ends it.
+ *
+ * <p><b>Failure.</b> Any other storage error (or any exception from a step) is fatal: the driver stops
  * (crash-stop, which Raft tolerates; continuing after a failed fsync could acknowledge data that is
  * not durable), fails every waiting proposal and read with {@link ProposalLostException} and reports
  * the cause to the {@code onFatal} callback.
@@ -115,6 +122,8 @@ public final class Driver {
   private Proposals.Batch proposing;
   /** What a flush still under way will have made durable ({@link Storage#syncCompletesLater}), or null. */
   private DurableState flushing;
+  /** Whether the last sync found no space; written by the state thread, read by any. */
+  private volatile boolean diskFull;
 
   /** A driver with the {@link Parts#standard()} parts. */
   public Driver(NodeId self, Config config, Timing timing, Clock clock, RandomGenerator random,
@@ -261,6 +270,11 @@ public final class Driver {
     mailbox.post(new Mail.Synced());
   }
 
+  /** Whether this node's last sync found its disk full (writes refused until one succeeds); any thread. */
+  public boolean diskFull() {
+    return diskFull;
+  }
+
   /** The status as of the end of the last turn; any thread. */
   public NodeStatus status() {
     return published.status(self);
@@ -322,6 +336,9 @@ public final class Driver {
 
   private void turn(List<Mail> mail) {
     try {
+      if (diskFull) {
+        finishTurn(); // try the writes that found no space first: with space back, this turn's proposals are taken
+      }
       boolean stop = false;
       for (Mail m : mail) {
         switch (m) {
@@ -339,7 +356,13 @@ public final class Driver {
             step(Input.HeartbeatTimeout.all(), 0);
             timers.armHeartbeat();
           }
-          case Mail.Propose(byte[] command, CompletableFuture<Long> result) -> proposals.hold(command, result);
+          case Mail.Propose(byte[] command, CompletableFuture<Long> result) -> {
+            if (diskFull) {
+              result.completeExceptionally(new NoSpaceException(self + ": disk full, writes refused until space returns"));
+            } else {
+              proposals.hold(command, result);
+            }
+          }
           case Mail.Read(CompletableFuture<Long> result) -> reads.arrived(result);
           case Mail.Synced s -> {
             if (flushing != null) {
@@ -386,7 +409,19 @@ public final class Driver {
             + " fsync rounds: " + state.sync());
       }
       DurableState written = state.durable();
-      outputs.syncWrites();
+      try {
+        outputs.syncWrites();
+      } catch (DiskFullException e) {
+        if (!diskFull) {
+          diskFull = true;
+          LOG.error("{}: disk full, refusing writes and retrying every turn: {}", self, e.getMessage());
+        }
+        break; // the writes stay buffered and the spec waits: nothing that needs them leaves
+      }
+      if (diskFull) {
+        diskFull = false;
+        LOG.warn("{}: space again, writes resumed", self);
+      }
       if (storage.syncCompletesLater()) {
         flushing = written; // a simulated slow disk: Persisted when it says it is done (synced())
         break;

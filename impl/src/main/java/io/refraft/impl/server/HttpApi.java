@@ -119,6 +119,7 @@ final class HttpApi {
     }
     o.put("syncs", s.syncs());
     o.put("entriesSynced", s.entriesSynced());
+    o.put("diskFull", node.driver().diskFull());
     o.put("appliedCommands", node.stateMachine().count());
     o.put("appliedDigest", Long.toHexString(node.stateMachine().digest()));
     o.put("droppedMessages", node.driver().droppedMessages());

@@ -18,6 +18,7 @@ import io.refraft.impl.http.ByteSink;
 import io.refraft.impl.http.Request;
 import io.refraft.impl.http.Response;
 import io.refraft.impl.node.NodeStatus;
+import io.refraft.impl.node.NoSpaceException;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
 import io.refraft.traces.StateSummary.RoleName;
@@ -198,6 +199,8 @@ final class KvApi {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NotLeaderException nl) {
         redirect(req, res, node, nl.leader()); // refused before it was appended: nothing happened
+      } else if (e.getCause() instanceof NoSpaceException ns) {
+        throw new Refused(507, ns.getMessage()); // refused before it was appended: nothing happened
       } else {
         throw new Refused(504, "outcome unknown: " + e.getCause().getMessage());
       }

@@ -256,6 +256,8 @@ public final class FileStorage implements Storage {
     try {
       publish(beforeVisible);
       forceWritten();
+    } catch (DiskFullException e) {
+      throw e; // nothing half visible: the same sync can run again (DiskFullException)
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
@@ -268,7 +270,12 @@ public final class FileStorage implements Storage {
   private void publish(Runnable beforeVisible) throws IOException {
     boolean newMeta = metaDirty;
     if (newMeta) {
-      MetaFile.writeTemp(dir, meta);
+      try {
+        MetaFile.writeTemp(dir, meta);
+      } catch (IOException e) {
+        // the temporary file is invisible to recovery and rewritten whole by the next try
+        throw DiskFullException.isNoSpace(e) ? new DiskFullException(dir.resolve(MetaFile.TEMP_NAME), e) : e;
+      }
     }
     beforeVisible.run();
     if (newMeta) {
@@ -282,12 +289,20 @@ public final class FileStorage implements Storage {
     for (Segment s : segments) {
       if (s.dirty) {
         // fdatasync also flushes the file size, which a later read of the data needs (fdatasync(2)).
-        s.channel().force(false);
+        try {
+          s.channel().force(false);
+        } catch (IOException e) {
+          throw new IOException(s.path + ": fsync failed: " + e.getMessage(), e);
+        }
         s.dirty = false;
       }
     }
     if (dirDirty) {
-      MetaFile.syncDirectory(dir);
+      try {
+        MetaFile.syncDirectory(dir);
+      } catch (IOException e) {
+        throw new IOException(dir + ": fsync of the directory failed: " + e.getMessage(), e);
+      }
       dirDirty = false;
     }
   }
@@ -368,10 +383,22 @@ public final class FileStorage implements Storage {
       }
       if (bytes != null && bytes.hasRemaining()) {
         FileChannel ch = s.channel();
-        while (bytes.hasRemaining()) {
-          s.fileBytes += ch.write(bytes, s.fileBytes);
-        }
         s.dirty = true;
+        try {
+          while (bytes.hasRemaining()) {
+            s.fileBytes += ch.write(bytes, s.fileBytes);
+          }
+        } catch (IOException e) {
+          if (!DiskFullException.isNoSpace(e)) {
+            throw e;
+          }
+          // What was written stays (a torn tail only until the retry writes the rest after it: every
+          // record keeps its offset); the rest waits in the buffer, which appends may extend.
+          if (tail) {
+            pending.compact();
+          }
+          throw new DiskFullException(s.path, e);
+        }
       }
       if (tail) {
         resetPending();
@@ -399,7 +426,8 @@ public final class FileStorage implements Storage {
 
   private IOException fail(Exception e) {
     state = State.FAILED;
-    failure = e instanceof IOException io ? io : new IOException(e);
+    // a DiskFullException that poisons (in a truncation) must not read as retryable to the caller
+    failure = e instanceof IOException io && !(e instanceof DiskFullException) ? io : new IOException(e.getMessage(), e);
     return failure;
   }
 

@@ -24,6 +24,8 @@ import java.util.List;
  *       {@link #close()} throws too. After a failed fsync the kernel may have dropped the dirty
  *       pages and reported the error once only (PostgreSQL "fsyncgate", 2018), so nothing
  *       buffered can be trusted; the owner must close, and recover with a fresh {@code load()}.
+ *       The one exception: a {@link DiskFullException} from {@code sync()} (a write found no
+ *       space) leaves the storage usable; the buffer stays, and a later {@code sync()} retries.
  *       </li>
  * </ol>
  */
