@@ -222,13 +222,15 @@ public final class Driver {
   /**
    * Asks the cluster to commit {@code command}. The future completes with the entry's index once
    * this node has applied it; fails with {@link NotLeaderException} when this node is not the
-   * leader, or with {@link ProposalLostException} when the outcome became unknown here. Completes
+   * leader, with {@link NodeStoppedException} when this node had stopped before it took the proposal,
+   * with {@link NoSpaceException} while its disk is full, or with {@link ProposalLostException} when
+   * the outcome became unknown here. Completes
    * on the state thread: attach only non-blocking callbacks, or the {@code *Async} variants.
    */
   public CompletableFuture<Long> propose(byte[] command) {
     CompletableFuture<Long> result = new CompletableFuture<>();
     if (stopped) {
-      result.completeExceptionally(new ProposalLostException(self + " is stopped"));
+      result.completeExceptionally(new NodeStoppedException(self + " is stopped"));
     } else if (!mailbox.admitProposal()) {
       result.completeExceptionally(new ProposalLostException(self + " is overloaded: "
           + Mailbox.MAX_QUEUED_PROPOSALS + " proposals waiting"));

@@ -19,6 +19,7 @@ import io.refraft.impl.http.Request;
 import io.refraft.impl.http.Response;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NoSpaceException;
+import io.refraft.impl.node.NodeStoppedException;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.spec.NodeId;
 import io.refraft.traces.StateSummary.RoleName;
@@ -201,6 +202,8 @@ final class KvApi {
         redirect(req, res, node, nl.leader()); // refused before it was appended: nothing happened
       } else if (e.getCause() instanceof NoSpaceException ns) {
         throw new Refused(507, ns.getMessage()); // refused before it was appended: nothing happened
+      } else if (e.getCause() instanceof NodeStoppedException st) {
+        throw unavailable(st.getMessage()); // refused before it was appended: nothing happened
       } else {
         throw new Refused(504, "outcome unknown: " + e.getCause().getMessage());
       }
