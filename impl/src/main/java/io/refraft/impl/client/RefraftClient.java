@@ -261,6 +261,11 @@ public final class RefraftClient implements AutoCloseable {
           if (code == 410 && maybeSent) {
             throw new IndeterminateFailure(method + " " + path + ": session expired after a resend", null);
           }
+          if (code == 507 && maybeSent) {
+            // the resend was refused before it reached the log, but an earlier attempt may be in it
+            throw new IndeterminateFailure(method + " " + path + ": " + code + " after an attempt that may have "
+                + "arrived: " + json, null);
+          }
           throw new DefiniteFailure(code, json, method + " " + path + ": HTTP " + code + " " + json);
         }
       }

@@ -51,7 +51,7 @@ public final class TestCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "partition,kill,pause,restart", paramLabel = "F[,F...]",
-      description = "partition, kill, pause, restart, comma-separated, or none (default: ${DEFAULT-VALUE})")
+      description = "partition, kill, pause, restart, disk-full (needs root: each node's data on a tmpfs of its own), comma-separated, or none (default: ${DEFAULT-VALUE})")
   String nemesis;
 
   @Option(names = "--rate", defaultValue = "100", paramLabel = "R",

@@ -34,7 +34,12 @@ public enum FaultKind {
   /** SIGSTOP of one node, SIGCONT later: a process that freezes with its sockets open. */
   PAUSE,
   /** A clean stop (SIGTERM) of one node, restarted later. */
-  RESTART;
+  RESTART,
+  /**
+   * One node's file system fills up (its data directory is a small tmpfs of its own, filled by a
+   * ballast file), and later gets its space back.
+   */
+  DISK_FULL;
 
   /**
    * What the simulator injects. Iterated in this order (a schedule's draws follow it), so the
@@ -45,7 +50,7 @@ public enum FaultKind {
 
   /** What the harness's nemesis injects into real processes; iterated in this order too. */
   public static final Set<FaultKind> NEMESES =
-      Collections.unmodifiableSet(EnumSet.of(PARTITION, KILL, PAUSE, RESTART));
+      Collections.unmodifiableSet(EnumSet.of(PARTITION, KILL, PAUSE, RESTART, DISK_FULL));
 
   /** The name users type: {@code drop}, ..., {@code fsync-latency}, {@code kill}, .... */
   public String flag() {
@@ -81,7 +86,7 @@ public enum FaultKind {
   }
 
   /**
-   * Parses {@code refraft test --nemesis}: {@code partition,kill,pause,restart} (any subset, exactly
+   * Parses {@code refraft test --nemesis}: {@code partition,kill,pause,restart,disk-full} (any subset, exactly
    * these names) or {@code none} (the empty set).
    *
    * @throws IllegalArgumentException naming the unknown entry and listing the known ones
@@ -100,7 +105,7 @@ public enum FaultKind {
         }
       }
       if (k == null) {
-        throw new IllegalArgumentException("unknown nemesis '" + name + "'; known: partition, kill, pause, restart, or none");
+        throw new IllegalArgumentException("unknown nemesis '" + name + "'; known: partition, kill, pause, restart, disk-full, or none");
       }
       out.add(k);
     }

@@ -49,6 +49,13 @@ public sealed interface Fault {
     }
   }
 
+  /** The target's file system fills up, then gets its space back ({@link NodeDisks}). */
+  record DiskFull(Target target) implements Fault {
+    public DiskFull {
+      Objects.requireNonNull(target, "target");
+    }
+  }
+
   /** A short name for the timeline, e.g. {@code kill n2} or {@code partition bridge}. */
   static String describe(Fault f) {
     return switch (f) {
@@ -56,6 +63,7 @@ public sealed interface Fault {
       case Kill k -> "kill -9 " + target(k.target());
       case Pause p -> "pause " + target(p.target());
       case Restart r -> "restart " + target(r.target());
+      case DiskFull d -> "disk-full " + target(d.target());
     };
   }
 

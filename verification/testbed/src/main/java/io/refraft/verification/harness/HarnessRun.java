@@ -49,6 +49,9 @@ public final class HarnessRun {
   public RunResult run() throws IOException, InterruptedException {
     Workload workload = Workload.named(cfg.workload());
     LocalCluster cluster = cluster();
+    // unmounted in the finally below, after the nodes stopped
+    Optional<NodeDisks> disks = cfg.nemeses().contains(FaultKind.DISK_FULL)
+        ? Optional.of(NodeDisks.mount(cluster)) : Optional.empty();
     Thread hook = new Thread(cluster::close, "refraft-test-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try (Admin admin = new Admin(cluster)) {
@@ -64,7 +67,7 @@ public final class HarnessRun {
           TimeUnit.SECONDS.toNanos(cfg.seconds()));
       log.line("nemesis: seed " + cfg.seed() + ", " + schedule.entries().size() + " faults planned ("
           + (cfg.nemeses().isEmpty() ? "none" : cfg.nemeses().stream().map(FaultKind::flag).sorted().toList()) + ")");
-      NemesisRunner nemesis = new NemesisRunner(cluster, admin, rec, schedule, log);
+      NemesisRunner nemesis = new NemesisRunner(cluster, admin, disks, rec, schedule, log);
       Clients clients = new Clients(workload, rec, endpoints(cluster), cfg.concurrency(), cfg.rate(), cfg.seed());
       long end = TimeUnit.SECONDS.toNanos(cfg.seconds());
       clients.start(end);
@@ -92,6 +95,7 @@ public final class HarnessRun {
       return new RunResult(cfg, history, schedule, nemesis.events(), check, traces, live, end, healedAt);
     } finally {
       cluster.close();
+      disks.ifPresent(NodeDisks::close);
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +23,18 @@ final class NemesisRunner implements Runnable {
 
   private final LocalCluster cluster;
   private final Admin admin;
+  private final Optional<NodeDisks> disks;
   private final Recorder recorder;
   private final NemesisSchedule schedule;
   private final ProgressLog progress;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final List<NemesisEvent> events = new ArrayList<>();
 
-  NemesisRunner(LocalCluster cluster, Admin admin, Recorder recorder, NemesisSchedule schedule, ProgressLog progress) {
+  NemesisRunner(LocalCluster cluster, Admin admin, Optional<NodeDisks> disks, Recorder recorder,
+      NemesisSchedule schedule, ProgressLog progress) {
     this.cluster = cluster;
     this.admin = admin;
+    this.disks = disks;
     this.recorder = recorder;
     this.schedule = schedule;
     this.progress = progress;
@@ -93,6 +97,19 @@ final class NemesisRunner implements Runnable {
         int code = cluster.stop(i);
         int at = begin(FaultKind.RESTART, Keyword.of("stop"), LocalCluster.id(i), what, "SIGTERM, exit status " + code);
         yield () -> restart(at, i);
+      }
+      case Fault.DiskFull d -> {
+        int i = resolve(d.target());
+        String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
+        NodeDisks nd = disks.orElseThrow(() -> new IllegalStateException("disk-full planned without node disks"));
+        String detail;
+        try {
+          detail = "ballast of " + nd.fill(i) / (1 << 20) + " MiB fills its tmpfs";
+        } catch (IOException e) {
+          detail = "filling failed: " + e.getMessage();
+        }
+        int at = begin(FaultKind.DISK_FULL, Keyword.of("fill-disk"), LocalCluster.id(i), what, detail);
+        yield () -> freeDisk(at, i);
       }
       case Fault.Pause p -> {
         int i = resolve(p.target());
@@ -160,6 +177,15 @@ final class NemesisRunner implements Runnable {
     end(at, Keyword.of("start"), LocalCluster.id(i) + " " + detail);
   }
 
+  private void freeDisk(int at, int i) {
+    try {
+      disks.orElseThrow().free(i);
+    } catch (IOException e) {
+      progress.line("nemesis: freeing the disk of " + LocalCluster.id(i) + " failed: " + e.getMessage());
+    }
+    end(at, Keyword.of("free-disk"), LocalCluster.id(i));
+  }
+
   private void resume(int at, int i) {
     try {
       cluster.resume(i);
@@ -190,6 +216,11 @@ final class NemesisRunner implements Runnable {
    * paused nodes, starts stopped ones. Called after {@link #run} returned.
    */
   void healAll() throws IOException, InterruptedException {
+    if (disks.isPresent()) {
+      for (int i = 0; i < cluster.size(); i++) {
+        disks.get().free(i);
+      }
+    }
     for (int i = 0; i < cluster.size(); i++) {
       cluster.resume(i);
       if (!cluster.alive(i)) {

@@ -97,6 +97,7 @@ public record NemesisSchedule(long seed, List<Entry> entries) {
       case KILL -> new Fault.Kill(target(nodes, rnd));
       case PAUSE -> new Fault.Pause(target(nodes, rnd));
       case RESTART -> new Fault.Restart(target(nodes, rnd));
+      case DISK_FULL -> new Fault.DiskFull(target(nodes, rnd));
       case DROP, DUP, CRASH, FSYNC_LATENCY -> throw new IllegalStateException("not a nemesis: " + kind); // plan checked
     };
   }

@@ -35,6 +35,7 @@ public final class Svg {
       case KILL -> "#f4b6b6";
       case PAUSE -> "#f7e3a1";
       case RESTART -> "#b9e3c6";
+      case DISK_FULL -> "#c9d7e8";
       case DROP, DUP, CRASH, FSYNC_LATENCY -> throw new IllegalArgumentException("not a nemesis: " + k);
     };
   }
