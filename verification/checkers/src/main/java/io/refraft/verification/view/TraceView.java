@@ -32,8 +32,10 @@ import java.util.Locale;
  * self-contained HTML file, validating it on the way: the validator's {@link
  * io.refraft.verification.trace.StepObserver} hands each step to the encoder as it is replayed, so
  * generation is one streaming pass and memory holds what validation holds. The file appears
- * whole or not at all (a temporary file beside it, synced, then renamed), so a malformed trace
- * leaves nothing behind.
+ * whole or not at all to any reader (a temporary file beside it, then renamed), so a malformed
+ * trace leaves nothing behind. It is not fsynced: the page is derived from the trace and written
+ * again by running the command again, and forcing a 200 MB page to disk took seconds, as long as
+ * the validation it shows (a power loss may lose it, as it may any file not synced).
  */
 public final class TraceView {
   private static final String DATA = "<!--DATA-->";
@@ -61,7 +63,6 @@ public final class TraceView {
           OutputStream w = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         r = write(header, files, run, options, w, title);
         w.flush();
-        ch.force(true);
       }
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return new Result(r.validation(), r.steps(), Files.size(out));
