@@ -6,6 +6,7 @@
 #
 #   impl/bench/compare-etcd.sh [SECONDS per run (default 20)] [CLIENTS (default 64)]
 #   MIXES="put get" impl/bench/compare-etcd.sh 10      only some mixes (default: put get 50/50 txn)
+#   WARMUP=0 RUN_WARMUP=0 MIXES=put impl/bench/compare-etcd.sh 20   the first 20 s after start, nothing excluded
 #   NODE_JAVA_OPTS="-Xmx256m ..."                        the refraft nodes' JVM flags (default: refraft cluster's)
 #   BENCH_JAVA_OPTS="..."                                 the load generator's JVM flags (default below)
 #
@@ -14,7 +15,7 @@
 # end unless KEEP=1. Every process it starts is stopped by PID on exit (trap), and only those.
 # Before its measured runs, each system gets an unrecorded warm-up: WARMUP seconds (default 15) of
 # 50/50 load, so the JVM's JIT has compiled the request path (etcd is compiled ahead of time; it gets
-# the same load for symmetry). Each bench run then has its own 3 s warm-up (excluded) and SECONDS
+# the same load for symmetry). Each bench run then has its own RUN_WARMUP s warm-up (default 3, excluded) and SECONDS
 # measured. "server CPU" is the user+system time of the system's 3 server processes during the
 # bench run (from /proc/PID/stat) over the operations answered in it, warm-up included (reads'
 # one-off preload of every key is in the time, not the count): the part of the cost that does not
@@ -25,6 +26,7 @@ set -euo pipefail
 
 seconds=${1:-20}
 warmup=${WARMUP:-15}
+run_warmup=${RUN_WARMUP:-3}
 clients=${2:-64}
 mixes=${MIXES:-put get 50/50 txn}
 if ! [[ "$seconds" =~ ^[1-9][0-9]*$ && "$clients" =~ ^[1-9][0-9]*$ ]]; then
@@ -92,14 +94,16 @@ rows=()
 run_benches() { # run_benches SYSTEM API ENDPOINTS PIDS...
   local system=$1 api=$2 endpoints=$3; shift 3
   local m line t0 t1
-  echo "== $system: ${warmup} s unrecorded warm-up (50/50)" >&2
-  REFRAFT_JAVA_OPTS="$bench_opts" "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
-    --duration "$warmup" --warmup 0 --mix 50/50 >/dev/null
+  if [ "$warmup" -gt 0 ]; then
+    echo "== $system: ${warmup} s unrecorded warm-up (50/50)" >&2
+    REFRAFT_JAVA_OPTS="$bench_opts" "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
+      --duration "$warmup" --warmup 0 --mix 50/50 >/dev/null
+  fi
   for m in $mixes; do
     echo "== $system $m: $seconds s, $clients clients ($(uptime | sed 's/.*load/load/'))" >&2
     t0=$(cpu_ticks "$@")
     line=$(REFRAFT_JAVA_OPTS="$bench_opts" "$refraft" bench --api "$api" --endpoints "$endpoints" --clients "$clients" \
-      --duration "$seconds" --mix "$m" | tail -1)
+      --duration "$seconds" --warmup "$run_warmup" --mix "$m" | tail -1)
     t1=$(cpu_ticks "$@")
     echo "$line" >&2
     rows+=("$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); cpu=float(sys.argv[4]) / int(sys.argv[5]) * 1e6 / max(r["ops_with_warmup"], 1)
