@@ -214,16 +214,17 @@ public final class NodeMetrics {
     return http.wrap(handler);
   }
 
-  /** Counts {@code f}'s outcome as a proposal's when it completes; returns {@code f}. */
+  /**
+   * {@code f}, its outcome counted as a proposal's: the returned future completes as {@code f} does,
+   * once counted, so a client that got its answer finds it in the next scrape.
+   */
   public CompletableFuture<Long> proposal(CompletableFuture<Long> f) {
-    f.whenComplete(proposalOutcome);
-    return f;
+    return f.whenComplete(proposalOutcome);
   }
 
-  /** Counts {@code f}'s outcome as a linearizable read's when it completes; returns {@code f}. */
+  /** {@code f}, its outcome counted as a linearizable read's (as {@link #proposal}). */
   public CompletableFuture<Long> read(CompletableFuture<Long> f) {
-    f.whenComplete(readOutcome);
-    return f;
+    return f.whenComplete(readOutcome);
   }
 
   /** The parts read when scraped: the driver's status and counters, the transport's per-peer counters. */
