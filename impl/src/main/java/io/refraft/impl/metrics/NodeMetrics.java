@@ -13,7 +13,8 @@ import io.refraft.impl.node.StepFunction;
 import io.refraft.impl.storage.FileStorage;
 import io.refraft.impl.storage.Storage;
 import io.refraft.spec.Action;
-import io.refraft.spec.NodeId;
+import io.refraft.spec.Input;
+import io.refraft.spec.NodeState;
 import io.refraft.spec.Transition;
 import io.refraft.traces.StateSummary.RoleName;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class NodeMetrics {
     preElections = registry.counter("refraft_raft_pre_elections_started_total",
         "Pre-vote rounds this node started: it became a pre-candidate (thesis §9.6)");
     leaderChanges = registry.counter("refraft_raft_leader_changes_seen_total",
-        "Steps after which this node knew a leader other than the one it knew before (none included)");
+        "Leaderships this node learned of: a leader known in a term in which it knew none before");
     proposalOutcome = outcomes(registry.counters("refraft_raft_proposals_total",
         "Client proposals by outcome: ok (applied here), not_leader (refused, nothing appended), lost (outcome "
             + "unknown: overloaded, stopped, or the entry replaced by another leader's)", "outcome"));
@@ -186,26 +187,36 @@ public final class NodeMetrics {
   }
 
   /**
-   * The driver's step, counting the elections it starts and the leader changes it sees: a look at the
-   * transition's actions and at the leader before and after, on the driver's thread.
+   * The driver's step, counting the elections it starts and the leaderships it learns of: a look at
+   * the transition's actions and at the leader after it, on the driver's thread. A leadership is
+   * counted once per term: a follower that becomes a pre-candidate forgets its leader, and finding
+   * the same leader again in the same term is no change (the counter would otherwise follow every
+   * failed pre-vote).
    */
   public StepFunction step(StepFunction step) {
-    return (state, input) -> {
-      Transition t = step.step(state, input);
-      List<Action> actions = t.actions();
-      for (int i = 0; i < actions.size(); i++) {
-        Action a = actions.get(i);
-        if (a == Action.BecomeCandidate) {
-          elections.increment();
-        } else if (a == Action.BecomePreCandidate) {
-          preElections.increment();
+    return new StepFunction() {
+      /** The last term in which a leader was counted (driver's thread). */
+      private long countedTerm = -1;
+
+      @Override
+      public Transition step(NodeState state, Input input) {
+        Transition t = step.step(state, input);
+        List<Action> actions = t.actions();
+        for (int i = 0; i < actions.size(); i++) {
+          Action a = actions.get(i);
+          if (a == Action.BecomeCandidate) {
+            elections.increment();
+          } else if (a == Action.BecomePreCandidate) {
+            preElections.increment();
+          }
         }
+        NodeState next = t.next();
+        if (next.term() != countedTerm && next.leader().isPresent()) {
+          countedTerm = next.term();
+          leaderChanges.increment();
+        }
+        return t;
       }
-      Optional<NodeId> leader = t.next().leader();
-      if (leader.isPresent() && !leader.equals(state.leader())) {
-        leaderChanges.increment();
-      }
-      return t;
     };
   }
 
