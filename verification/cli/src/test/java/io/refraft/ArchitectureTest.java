@@ -166,6 +166,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void metrics_are_counted_around_the_measured_parts_not_inside_them() {
+    noClasses().that().resideInAnyPackage("io.refraft.impl.node..", "io.refraft.impl.storage..",
+            "io.refraft.impl.net..", "io.refraft.impl.http..", "io.refraft.impl.codec..", "io.refraft.impl.kv..")
+        .should().dependOnClassesThat().resideInAPackage("io.refraft.impl.metrics..")
+        .because("the measured parts expose plain counters; impl.metrics reads them and wraps the parts")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.refraft.impl.metrics..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.refraft.impl.server..", "io.refraft.impl.planted..", "io.refraft.verification..", "io.refraft.cli..")
+        .because("only the composition root (impl.server) applies the metrics' wrappers")
+        .check(classes);
+  }
+
+  @Test
   void history_depends_on_no_other_refraft_package() {
     noClasses().that().resideInAPackage("io.refraft.verification.history..")
         .should().dependOnClassesThat().resideInAnyPackage(

@@ -45,6 +45,21 @@ public final class MessageCodec {
   static final int APPEND_ENTRIES_REQUEST = 3;
   static final int APPEND_ENTRIES_RESPONSE = 4;
 
+  /** Message type names by the type byte of their encoding; 0, "unknown", is no known type. */
+  public static final List<String> TYPE_NAMES = List.of("unknown", "RequestVoteRequest", "RequestVoteResponse",
+      "AppendEntriesRequest", "AppendEntriesResponse");
+
+  /**
+   * The type byte of an encoded message of this version (an index into {@link #TYPE_NAMES}), or 0 when
+   * the bytes are too short, of another version or name no type; reads two bytes, never throws.
+   */
+  public static int type(byte[] encoded) {
+    if (encoded.length < 2 || encoded[0] != VERSION || encoded[1] < 1 || encoded[1] >= TYPE_NAMES.size()) {
+      return 0;
+    }
+    return encoded[1];
+  }
+
   /** A message and the sender's sequence number for it. */
   public record Envelope(long seq, Message message) {
     public Envelope {

@@ -22,6 +22,7 @@ public final class Response {
   private String[] fields = new String[8];
   private int fieldCount;
   private boolean sent;
+  private int status;
   private boolean headRequest;
   private boolean keepAlive;
   private boolean http10;
@@ -34,6 +35,7 @@ public final class Response {
     body.reset();
     fieldCount = 0;
     sent = false;
+    status = 0;
     headRequest = request.method().equals("HEAD");
     keepAlive = request.keepAlive();
     http10 = request.http10();
@@ -78,6 +80,7 @@ public final class Response {
       throw new IllegalArgumentException("a final status is 200..599, got " + status);
     }
     sent = true;
+    this.status = status;
     ByteSink m = message;
     m.reset();
     m.ascii("HTTP/1.1 ").decimal(status).write(' ');
@@ -117,6 +120,11 @@ public final class Response {
     return sent;
   }
 
+  /** The status of the answer sent for this request, or 0 before one is sent (for metrics). */
+  public int status() {
+    return status;
+  }
+
   boolean keepAlive() {
     return keepAlive;
   }
@@ -126,6 +134,7 @@ public final class Response {
     body.reset();
     fieldCount = 0;
     sent = false;
+    status = 0;
     headRequest = false;
     http10 = false;
   }

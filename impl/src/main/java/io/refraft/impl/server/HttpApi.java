@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.refraft.impl.http.Handler;
 import io.refraft.impl.http.Request;
 import io.refraft.impl.http.Response;
+import io.refraft.impl.metrics.TextFormat;
 import io.refraft.impl.node.NodeStatus;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.impl.node.ProposalLostException;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeoutException;
  * <pre>
  * GET  /status                         {id, role, term, leader, commitIndex, lastLogIndex, lastApplied,
  *                                       peers: {id: {matchIndex, nextIndex, connected}}, syncs, entriesSynced, ...}
+ * GET  /metrics                        Prometheus text format 0.0.4 ({@link io.refraft.impl.metrics.NodeMetrics})
  * POST /propose   (body: the command)  200 {"index": N} once applied here;
  *                                      307 + Location (leader's /propose) when another node leads,
  *                                      503 {"error", "leader"} when the leader's URL is not known
@@ -63,13 +65,15 @@ final class HttpApi {
       }
       switch (path) {
         case "/status" -> handle(req, res, "GET", () -> reply(res, 200, status(node)));
+        case "/metrics" -> handle(req, res, "GET", () -> res.send(200, TextFormat.CONTENT_TYPE,
+            node.metrics().scrape().getBytes(StandardCharsets.UTF_8)));
         case "/propose" -> handle(req, res, "POST", () -> propose(req, res, node));
         case "/admin/block" -> handle(req, res, "POST", () -> block(req, res, node));
         case "/log" -> handle(req, res, "GET", () -> log(req, res, node));
         case "/txn" -> KvApi.txn(req, res, node);
         case "/session" -> KvApi.session(req, res, node);
         default -> replyError(res, 404, "no resource " + path
-            + ": the API serves /status, /propose, /admin/block, /log, /kv/{key}, /txn and /session");
+            + ": the API serves /status, /metrics, /propose, /admin/block, /log, /kv/{key}, /txn and /session");
       }
     };
   }
@@ -130,7 +134,7 @@ final class HttpApi {
   private static void propose(Request req, Response res, NodeServer node) throws IOException {
     byte[] command = req.body();
     try {
-      long index = node.driver().propose(command).get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      long index = node.propose(command).get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       res.body().ascii("{\"index\":").decimal(index).write('}');
       res.send(200, JSON_TYPE);
     } catch (ExecutionException e) {

@@ -157,7 +157,7 @@ final class KvApi {
     KvOp get = new KvOp.Get(checkKey(key));
     if (!stale) {
       leaderOrRedirect(req, res, node);
-      CompletableFuture<Long> read = node.driver().read();
+      CompletableFuture<Long> read = node.read();
       try {
         read.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
@@ -191,7 +191,7 @@ final class KvApi {
 
   private static void propose(Request req, Response res, NodeServer node, Command c) throws IOException, Refused {
     try {
-      long index = node.driver().propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      long index = node.propose(CommandCodec.encode(c)).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       Optional<Result> r = node.answers().answer(index, c.op());
       if (r.isEmpty()) {
         throw new Refused(504, "outcome unknown: the result of index " + index + " was already dropped");

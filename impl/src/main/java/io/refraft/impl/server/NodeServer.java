@@ -2,6 +2,7 @@ package io.refraft.impl.server;
 
 import io.refraft.impl.http.Http1Server;
 import io.refraft.impl.http.HttpLimits;
+import io.refraft.impl.metrics.NodeMetrics;
 import io.refraft.impl.net.PeerAddresses;
 import io.refraft.impl.net.TcpTransport;
 import io.refraft.impl.net.TransportConfig;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +51,12 @@ public final class NodeServer implements AutoCloseable {
   private final RecordingStateMachine applied;
   private final Http1Server http;
   private final TraceSink trace;
+  private final NodeMetrics metrics;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
-      Driver driver, KvAnswers answers, RecordingStateMachine applied, Http1Server http, TraceSink trace) {
+      Driver driver, KvAnswers answers, RecordingStateMachine applied, Http1Server http, TraceSink trace,
+      NodeMetrics metrics) {
     this.settings = settings;
     this.storage = storage;
     this.transport = transport;
@@ -62,6 +66,7 @@ public final class NodeServer implements AutoCloseable {
     this.applied = applied;
     this.http = http;
     this.trace = trace;
+    this.metrics = metrics;
   }
 
   /**
@@ -95,11 +100,16 @@ public final class NodeServer implements AutoCloseable {
         trace = sink;
       }
       // With tracing on, a turn's trace lines reach the file before its storage writes (TraceFirstStorage).
-      Storage disk = d.storage(storage);
+      NodeMetrics metrics = new NodeMetrics(s.id().name(), s.clusterId());
+      Storage disk = d.storage(metrics.storage(storage));
       Storage driverStorage = trace == TraceSink.OFF ? disk : new TraceFirstStorage(disk, trace);
-      Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(), transport, driverStorage,
-          applied.andThen(d.stateMachine(kv)), trace == TraceSink.OFF ? trace : d.trace(trace),
-          Decorators.driverParts(d), onFatal);
+      Driver.Parts parts = Decorators.driverParts(d);
+      Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(),
+          metrics.transport(transport), driverStorage, applied.andThen(d.stateMachine(kv)),
+          trace == TraceSink.OFF ? trace : d.trace(trace),
+          new Driver.Parts(metrics.step(parts.step()), parts.proposals(), parts.reads()), onFatal);
+      metrics.observe(driver, transport, config.members().stream().filter(m -> !m.equals(s.id()))
+          .map(NodeId::name).toList());
       // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
       // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
       driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
@@ -108,8 +118,9 @@ public final class NodeServer implements AutoCloseable {
       } catch (IOException e) {
         throw new StartupException("cannot recover from data directory " + s.data() + ": " + e.getMessage(), e);
       }
-      NodeServer server = new NodeServer(s, storage, transport, clock, driver, d.answers(kv), applied, http, trace);
-      http.start(d.http(HttpApi.handler(server)));
+      NodeServer server = new NodeServer(s, storage, transport, clock, driver, d.answers(kv), applied, http, trace,
+          metrics);
+      http.start(metrics.http(d.http(HttpApi.handler(server))));
       LOG.info("{} started: peers on {}, clients on http://{}:{}, data in {}", s.id(), transport.localAddress(),
           s.client().getHostString(), http.address().getPort(), s.data());
       return server;
@@ -185,6 +196,21 @@ public final class NodeServer implements AutoCloseable {
 
   public TcpTransport transport() {
     return transport;
+  }
+
+  /** The node's metrics ({@code GET /metrics}). */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** {@link Driver#propose}, its outcome counted in the metrics. */
+  CompletableFuture<Long> propose(byte[] command) {
+    return metrics.proposal(driver.propose(command));
+  }
+
+  /** {@link Driver#read}, its outcome counted in the metrics. */
+  CompletableFuture<Long> read() {
+    return metrics.read(driver.read());
   }
 
   /** Counts and digests what was applied (reported by {@code /status}). */

@@ -83,6 +83,7 @@ public final class FileStorage implements Storage {
   private final List<Segment> segments = new ArrayList<>();
   /** Bytes for the tail segment not yet written; segments before it keep theirs in {@link Segment#unwritten}. */
   private ByteBuffer pending = ByteBuffer.allocate(BUFFER_BYTES);
+  private long bytesWritten;
   /** Segments before this index are written, complete on disk and closed. */
   private int firstUnwritten;
   private Meta meta = Meta.INITIAL;
@@ -142,6 +143,16 @@ public final class FileStorage implements Storage {
 
   public Path directory() {
     return dir;
+  }
+
+  /** Bytes of log records written to segment files since this storage was opened (for metrics; owner's thread). */
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /** Segment files of the log, a tail not created yet included (for metrics; owner's thread). */
+  public int segmentCount() {
+    return segments.size();
   }
 
   @Override
@@ -386,7 +397,9 @@ public final class FileStorage implements Storage {
         s.dirty = true;
         try {
           while (bytes.hasRemaining()) {
-            s.fileBytes += ch.write(bytes, s.fileBytes);
+            int n = ch.write(bytes, s.fileBytes);
+            s.fileBytes += n;
+            bytesWritten += n;
           }
         } catch (IOException e) {
           if (!DiskFullException.isNoSpace(e)) {

@@ -63,6 +63,8 @@ public final class HarnessRun {
       log.line(String.format(java.util.Locale.ROOT, "cluster: %d nodes up, leader %s (%.1f s)", cfg.nodes(),
           LocalCluster.id(admin.leader()), (System.nanoTime() - t0) / 1e9));
       Recorder rec = new Recorder(System.nanoTime());
+      MetricsSampler sampler = new MetricsSampler(cluster, rec::now);
+      sampler.start();
       NemesisSchedule schedule = NemesisSchedule.plan(cfg.seed(), cfg.nemeses(), cfg.nodes(),
           TimeUnit.SECONDS.toNanos(cfg.seconds()));
       log.line("nemesis: seed " + cfg.seed() + ", " + schedule.entries().size() + " faults planned ("
@@ -83,6 +85,8 @@ public final class HarnessRun {
       boolean recovered = await(RECOVERY, () -> allUp(cluster, admin) && admin.leader() >= 0);
       Liveness live = finalPhase(workload, rec, endpoints(cluster), clients.freshProcess(), healedAt, recovered);
       log.line("liveness: " + live.detail());
+      List<MetricsSampler.Sample> metrics = sampler.stop();
+      sampler.close();
       cluster.close();
       History history = rec.history();
       writeHistory(history);
@@ -92,7 +96,7 @@ public final class HarnessRun {
       log.line("validating the traces ...");
       TraceCheck traces = validateTraces(cluster.traceDir());
       log.line("traces: " + (traces.valid() ? "valid" : "invalid") + " - " + traces.summary());
-      return new RunResult(cfg, history, schedule, nemesis.events(), check, traces, live, end, healedAt);
+      return new RunResult(cfg, history, schedule, nemesis.events(), check, traces, live, end, healedAt, metrics);
     } finally {
       cluster.close();
       disks.ifPresent(NodeDisks::close);

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -151,6 +153,7 @@ public final class Report {
     failoverTable(sb, Failover.of(r.history(), r.events()));
     sb.append("<h2>Latency</h2>").append(Svg.latency(stats, r.events(), seconds));
     sb.append("<h2>Throughput</h2>").append(Svg.throughput(stats, r.events(), seconds));
+    nodeMetrics(sb, r, seconds);
     timeline(sb, r);
     sb.append("<h2>Files</h2><ul>");
     for (String f : new String[] {"history.edn", "history.jsonl", "results.json", "traces/", HarnessRun.VIEW}) {
@@ -163,6 +166,32 @@ public final class Report {
     r.check().artifacts().forEach(a -> sb.append("<li><a href=\"").append(Html.escape(a)).append("\">")
         .append(Html.escape(a)).append("</a></li>"));
     return sb.append("</ul></body></html>\n").toString();
+  }
+
+  /** Plots of the nodes' {@code /metrics}, scraped every second during the run. */
+  private static void nodeMetrics(StringBuilder sb, RunResult r, double seconds) {
+    sb.append("<h2>Node metrics</h2>");
+    if (r.metrics().isEmpty()) {
+      sb.append("<p>No scrape of the nodes' /metrics succeeded.</p>");
+      return;
+    }
+    sb.append("<p>From each node's <code>GET /metrics</code>, scraped every second; a gap is a node that did not "
+        + "answer (killed or paused).</p>");
+    int n = r.config().nodes();
+    List<List<double[]>> commit = new ArrayList<>();
+    List<List<double[]>> fsyncs = new ArrayList<>();
+    List<List<double[]>> changes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      commit.add(MetricsSampler.points(r.metrics(), i, "refraft_raft_commit_index"));
+      fsyncs.add(MetricsSampler.rate(MetricsSampler.points(r.metrics(), i, "refraft_storage_fsyncs_total")));
+      changes.add(MetricsSampler.increase(MetricsSampler.points(r.metrics(), i, "refraft_raft_leader_changes_seen_total")));
+    }
+    sb.append("<h3>Commit index</h3>").append(Svg.nodeLines("refraft_raft_commit_index by time (s)", commit,
+        r.events(), seconds));
+    sb.append("<h3>fsyncs per second</h3>").append(Svg.nodeLines("rate of refraft_storage_fsyncs_total by time (s)",
+        fsyncs, r.events(), seconds));
+    sb.append("<h3>Leader changes seen since the first scrape</h3>").append(Svg.nodeLines(
+        "increase of refraft_raft_leader_changes_seen_total by time (s)", changes, r.events(), seconds));
   }
 
   /** Links to the run's trace view: the whole run, each node's steps, the divergence. */

@@ -9,10 +9,11 @@ import java.util.Objects;
  *
  * @param workloadEndNanos when the clients stopped invoking (recorder time)
  * @param healedAtNanos    when the last fault was healed
+ * @param metrics          the nodes' {@code /metrics} scraped during the run ({@link MetricsSampler#SERIES})
  */
 public record RunResult(TestConfig config, History history, NemesisSchedule schedule, List<NemesisEvent> events,
     Workload.Check check, HarnessRun.TraceCheck traces, HarnessRun.Liveness liveness, long workloadEndNanos,
-    long healedAtNanos) {
+    long healedAtNanos, List<MetricsSampler.Sample> metrics) {
   public RunResult {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(history, "history");
@@ -20,6 +21,7 @@ public record RunResult(TestConfig config, History history, NemesisSchedule sche
     Objects.requireNonNull(check, "check");
     Objects.requireNonNull(traces, "traces");
     Objects.requireNonNull(liveness, "liveness");
+    metrics = List.copyOf(metrics);
   }
 
   /** History, traces and liveness together: invalid if any is, else unknown if the history check is. */

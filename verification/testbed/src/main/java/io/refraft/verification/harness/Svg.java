@@ -105,6 +105,68 @@ public final class Svg {
     return sb.append("</svg>").toString();
   }
 
+  /** Node colours for {@link #nodeLines}, one per node in order (cycled beyond seven). */
+  private static final String[] NODE_COLOURS = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+      "#7f7f7f"};
+
+  /**
+   * One line per node of a value over the run (a metric scraped from the nodes' {@code /metrics}),
+   * with the nemesis' faults as bands; a gap in a node's scrapes (killed, paused) stays a gap.
+   *
+   * @param lines per node, (seconds, value) points in time order
+   */
+  public static String nodeLines(String title, List<List<double[]>> lines, List<NemesisEvent> events, double seconds) {
+    double peak = 0;
+    for (List<double[]> l : lines) {
+      for (double[] p : l) {
+        peak = Math.max(peak, p[1]);
+      }
+    }
+    double step = fineStep(Math.max(peak, 1e-9) / 4.0);
+    int gridLines = Math.max(1, (int) Math.ceil(peak / step));
+    double max = gridLines * step;
+    StringBuilder sb = open(title);
+    bands(sb, events, seconds);
+    for (int g = 0; g <= gridLines; g++) {
+      double y = yLin(g * step, max);
+      line(sb, LEFT, y, WIDTH - RIGHT, y, "#e0e0e0");
+      text(sb, LEFT - 6, y + 4, "end", axisLabel(g * step));
+    }
+    for (int n = 0; n < lines.size(); n++) {
+      String colour = NODE_COLOURS[n % NODE_COLOURS.length];
+      List<double[]> l = lines.get(n);
+      sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(colour).append("\" points=\"");
+      for (int i = 0; i < l.size(); i++) {
+        if (i > 0 && l.get(i)[0] - l.get(i - 1)[0] > 2.5) { // more than two scrapes missed: break the line
+          sb.append("\"/><polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(colour).append("\" points=\"");
+        }
+        sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(l.get(i)[0], seconds), yLin(l.get(i)[1], max)));
+      }
+      sb.append("\"/>");
+      sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>",
+          LEFT + 10 + 60 * n, HEIGHT - 10, colour));
+      text(sb, LEFT + 24 + 60 * n, HEIGHT - 4, "start", LocalCluster.id(n));
+    }
+    xAxis(sb, seconds);
+    return sb.append("</svg>").toString();
+  }
+
+  /** A linear axis label: whole numbers plainly, fractions with what their step needs. */
+  private static String axisLabel(double v) {
+    return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2g", v);
+  }
+
+  /** {@link #niceStep} for axes with fractions: 1, 2 or 5 times any power of ten, 0.02 included. */
+  static double fineStep(double raw) {
+    double p = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (int m : new int[] {1, 2, 5, 10}) {
+      if (m * p >= raw) {
+        return m * p;
+      }
+    }
+    return 10 * p;
+  }
+
   /** The smallest of 1, 2, 5 times a power of ten that is at least {@code raw}: round axis labels. */
   static int niceStep(double raw) {
     int p = 1;

@@ -43,7 +43,8 @@ class ReportTest {
     return new RunResult(cfg, History.of(ops), NemesisSchedule.plan(42, cfg.nemeses(), 3, 3_000_000_000L), events, check,
         new HarnessRun.TraceCheck(tracesValid, 10, "10 steps", tracesValid ? "" : "n1 line 3: expected <term 2>",
             HarnessRun.VIEW),
-        new HarnessRun.Liveness(live, 2_500_000_000L, "a write was acknowledged"), 3_000_000_000L, 2_000_000_000L);
+        new HarnessRun.Liveness(live, 2_500_000_000L, "a write was acknowledged"), 3_000_000_000L, 2_000_000_000L,
+        List.of());
   }
 
   private static Workload.Check valid() {
@@ -114,6 +115,46 @@ class ReportTest {
     assertEquals(Validity.INVALID, result(valid(), false, true).validity());
     assertEquals(Validity.UNKNOWN, result(new Workload.Check("elle", Validity.UNKNOWN, List.of(), List.of(), "?",
         List.of()), true, true).validity());
+  }
+
+  @Test
+  void node_metrics_are_plotted_per_node_with_counter_resets_taken_as_restarts() {
+    List<MetricsSampler.Sample> samples = new ArrayList<>();
+    double[] fsyncsN1 = {10, 30, 5, 25}; // n1 restarted between 1 s and 2 s: its counter began again
+    for (int t = 0; t < 4; t++) {
+      for (int node = 0; node < 3; node++) {
+        long at = t * 1_000_000_000L;
+        samples.add(new MetricsSampler.Sample(node, at, "refraft_raft_commit_index", 100 * t + node));
+        samples.add(new MetricsSampler.Sample(node, at, "refraft_storage_fsyncs_total", node == 0 ? fsyncsN1[t] : 7 * t));
+        samples.add(new MetricsSampler.Sample(node, at, "refraft_raft_leader_changes_seen_total", node == 0 ? 1 : 2));
+      }
+    }
+    List<double[]> rate = MetricsSampler.rate(MetricsSampler.points(samples, 0, "refraft_storage_fsyncs_total"));
+    assertEquals(List.of(20.0, 5.0, 20.0), rate.stream().map(p -> p[1]).toList());
+    List<double[]> inc = MetricsSampler.increase(MetricsSampler.points(samples, 0, "refraft_storage_fsyncs_total"));
+    assertEquals(45.0, inc.get(3)[1]);
+
+    RunResult base = result(valid(), true, true);
+    RunResult r = new RunResult(base.config(), base.history(), base.schedule(), base.events(), base.check(),
+        base.traces(), base.liveness(), base.workloadEndNanos(), base.healedAtNanos(), samples);
+    String html = Report.html(r, Stats.of(r.history()));
+    assertEquals(5, count(html, "<svg "), "latency, throughput, and three node-metric plots");
+    assertEquals(3 * 3 + 3, count(html, "<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"#"),
+        "one line per node in each metric plot, plus three outcome lines in the throughput plot");
+    assertTrue(html.contains("<h3>fsyncs per second</h3>"));
+    assertFalse(html.contains("<script"));
+    assertFalse(html.contains("href=\"http"), "the report links nothing outside the run's folder");
+  }
+
+  @Test
+  void the_sampler_keeps_only_its_unlabelled_series() {
+    String text = "# HELP refraft_raft_commit_index x\n# TYPE refraft_raft_commit_index gauge\n"
+        + "refraft_raft_commit_index 42\nrefraft_raft_role{role=\"leader\"} 1\nrefraft_raft_term NaN\n"
+        + "refraft_storage_fsyncs_total 7\n";
+    List<MetricsSampler.Sample> got = MetricsSampler.parse(2, 5, text);
+    assertEquals(3, got.size(), got.toString());
+    assertEquals(new MetricsSampler.Sample(2, 5, "refraft_raft_commit_index", 42), got.get(0));
+    assertEquals(7, got.get(2).value());
   }
 
   private static int count(String s, String sub) {
