@@ -7,6 +7,8 @@ import io.refraft.impl.net.TcpTransport;
 import io.refraft.impl.net.Transport;
 import io.refraft.impl.node.Driver;
 import io.refraft.impl.node.NodeStatus;
+import io.refraft.impl.node.NoSpaceException;
+import io.refraft.impl.node.NodeStoppedException;
 import io.refraft.impl.node.NotLeaderException;
 import io.refraft.impl.node.ProposalLostException;
 import io.refraft.impl.node.StepFunction;
@@ -64,8 +66,9 @@ public final class NodeMetrics {
     leaderChanges = registry.counter("refraft_raft_leader_changes_seen_total",
         "Leaderships this node learned of: a leader known in a term in which it knew none before");
     proposalOutcome = outcomes(registry.counters("refraft_raft_proposals_total",
-        "Client proposals by outcome: ok (applied here), not_leader (refused, nothing appended), lost (outcome "
-            + "unknown: overloaded, stopped, or the entry replaced by another leader's)", "outcome"));
+        "Client proposals by outcome: ok (applied here), not_leader, no_space (disk full), stopped (refused, "
+            + "nothing appended), lost (outcome unknown: overloaded, stopped while waiting, or the entry replaced by "
+            + "another leader's)", "outcome"));
     readOutcome = outcomes(registry.counters("refraft_raft_reads_total",
         "Linearizable reads (ReadIndex, thesis §6.4) by outcome: ok, not_leader, lost (the node stopped)", "outcome"));
     storage = storageFamilies();
@@ -256,12 +259,18 @@ public final class NodeMetrics {
     Counter ok = family.labels("ok");
     Counter notLeader = family.labels("not_leader");
     Counter lost = family.labels("lost");
+    Counter noSpace = family.labels("no_space");
+    Counter stopped = family.labels("stopped");
     Counter error = family.labels("error");
     return (index, e) -> {
       if (e == null) {
         ok.increment();
       } else if (e instanceof NotLeaderException) {
         notLeader.increment();
+      } else if (e instanceof NoSpaceException) {
+        noSpace.increment();
+      } else if (e instanceof NodeStoppedException) {
+        stopped.increment();
       } else if (e instanceof ProposalLostException) {
         lost.increment();
       } else {
