@@ -37,7 +37,7 @@ class StateCodecTest {
     boolean sawPending = false;
     boolean sawHeld = false;
     boolean sawLeader = false;
-    while (!queue.isEmpty() && seen.size() < 60_000) {
+    while (!queue.isEmpty() && seen.size() < 15_000) {
       Cluster c = queue.poll();
       byte[] bytes = codec.encode(c);
       Cluster back = codec.decode(bytes);
