@@ -33,22 +33,25 @@ final class CheckFiles {
 
   private CheckFiles() {}
 
-  /** Segments as files {@code seg-N} in a fresh temporary directory. */
+  /** Segments as files {@code seg-N} in a temporary directory made at the first. */
   static final class SpillDir implements SpillStore, AutoCloseable {
-    private final Path dir;
+    private Path dir;
     private final AtomicLong ids = new AtomicLong();
 
-    SpillDir() throws IOException {
-      dir = Files.createTempDirectory("refraft-frontier-");
+    private synchronized Path dir() throws IOException {
+      if (dir == null) {
+        dir = Files.createTempDirectory("refraft-frontier-");
+      }
+      return dir;
     }
 
     @Override
     public long write(byte[] data, int length) {
       long id = ids.incrementAndGet();
-      try (OutputStream out = Files.newOutputStream(file(id))) {
+      try (OutputStream out = Files.newOutputStream(dir().resolve("seg-" + id))) {
         out.write(data, 0, length);
       } catch (IOException e) {
-        throw new UncheckedIOException("could not spill the frontier to " + file(id) + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("could not spill the frontier to a temporary directory: " + e.getMessage(), e);
       }
       return id;
     }
@@ -72,12 +75,15 @@ final class CheckFiles {
       }
     }
 
-    private Path file(long id) {
+    private synchronized Path file(long id) {
       return dir.resolve("seg-" + id);
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+      if (dir == null) {
+        return;
+      }
       try (Stream<Path> files = Files.list(dir)) {
         for (Path p : (Iterable<Path>) files::iterator) {
           Files.deleteIfExists(p);
