@@ -4,14 +4,14 @@ import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Event;
 import io.refraft.spec.check.Ghost;
 import io.refraft.spec.check.Invariant;
-import io.refraft.spec.check.StepInvariant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,22 +21,40 @@ import java.util.concurrent.atomic.AtomicLong;
  * transition. Breadth-first order makes the first violation found a shortest one; the search
  * stops there and rebuilds the path from the recorded parents, as TLC does.
  *
- * <p>Workers expand one BFS level in parallel; the distinct-state count, the states generated and
- * the depth do not depend on the number of workers or their timing, and every counterexample is a
+ * <p>Memory per state is what TLC's is: the seen set keeps 16 bytes per fingerprint (with its
+ * parent) in primitive tables, and the frontier keeps states in their {@link StateCodec} bytes,
+ * spilled to a {@link SpillStore} beyond a budget ({@link #withMemory}). A run can be paused at
+ * the boundary of a chunk of work, written as a {@link Checkpoint} and continued later.
+ *
+ * <p>Workers expand one BFS level in parallel, claiming chunks of {@link Frontier#CHUNK_STATES}
+ * states; the distinct-state count, the states generated and the depth do not depend on the
+ * number of workers, their timing, or pauses and resumptions, and every counterexample is a
  * shortest one. Which of several equally short ones is reported is fixed with one worker and may
  * vary with more.
  */
 public final class ModelChecker {
-  private static final int CHUNK = 64;
-
   private final RaftModel model;
   private final Bounds bounds;
   private final int workers;
   private final Fingerprint fingerprint;
+  private final StateCodec codec;
   private final FingerprintSet seen = new FingerprintSet();
   /** With {@code exact}: every state kept whole and told apart by equals (fingerprints then only link parents). */
   private final java.util.Set<Cluster> exactStates;
+  private final AtomicLong distinct = new AtomicLong();
   private final AtomicLong generated = new AtomicLong();
+  private final AtomicLong inMemory = new AtomicLong();
+  private final Map<String, String> identity = new LinkedHashMap<>();
+  private long memory = Long.MAX_VALUE;
+  private SpillStore spill;
+  private Checkpoint.Store checkpoints;
+  private Checkpoint.State resumeFrom;
+  private long stopAt = Long.MAX_VALUE;
+  private volatile boolean checkpointRequested;
+  private volatile boolean stopRequested;
+  private volatile Frontier current;
+  private volatile Frontier next;
+  private volatile int depth;
 
   public ModelChecker(RaftModel model, Bounds bounds, boolean symmetry, int workers) {
     this(model, bounds, symmetry, workers, false);
@@ -59,99 +77,256 @@ public final class ModelChecker {
     this.bounds = bounds;
     this.workers = workers;
     this.fingerprint = new Fingerprint(model.config().members(), symmetry, bounds.maxRestarts() >= 0);
+    this.codec = new StateCodec(model.config(), model.values());
+    identity.put("bounds", bounds.toJson());
+    identity.put("configuration", model.config().toString());
+    identity.put("values", model.values().toString());
+    identity.put("faults", model.faults().toString());
+    identity.put("mutant", model.mutant().map(Mutant::cliName).orElse("none"));
+    identity.put("reads", Integer.toString(model.reads()));
+    identity.put("persistence", model.asyncPersistence() ? "asynchronous" : "synchronous");
+    identity.put("symmetry", symmetry ? "on" : "off");
   }
 
-  /** The outcome of a check. */
+  /** The outcome of a check; {@code stopped} when it paused at a checkpoint before exhausting the space. */
   public record Result(boolean violated, long distinctStates, long statesGenerated, int depth, long nanos,
-      Bounds bounds, Optional<Counterexample> counterexample) {}
+      Bounds bounds, Optional<Counterexample> counterexample, boolean stopped) {}
 
   /** A shortest path from the initial state to a violation, and what was violated. */
   public record Counterexample(Invariant.Violation violation, Cluster initial, List<Cluster.Step> steps) {}
 
+  /** Where the run is, for a progress line: counts, the queue, and the bytes it holds. */
+  public record Progress(long distinct, long generated, long queued, int depth, long frontierBytesInMemory,
+      long frontierBytesOnDisk, long seenBytes) {}
+
   /** Where a violation was found: the state it was reached from, and the event taken there. */
-  private record Found(int frontierIndex, int eventIndex, Cluster from, Event event, Invariant.Violation violation) {}
+  private record Found(long ordinal, int index, int eventIndex, Cluster from, Event event,
+      Invariant.Violation violation) {}
+
+  /**
+   * Keeps the seen set and the frontier within {@code bytes} together: beyond it the frontier
+   * writes its newest states to {@code store} (the seen set always stays in memory).
+   */
+  public ModelChecker withMemory(long bytes, SpillStore store) {
+    this.memory = bytes;
+    this.spill = store;
+    return this;
+  }
+
+  /** Where {@link #requestCheckpoint} and a stop write checkpoints. */
+  public ModelChecker withCheckpoints(Checkpoint.Store store) {
+    requireFingerprints("checkpoints");
+    this.checkpoints = store;
+    return this;
+  }
+
+  /** One more fact a checkpoint must match to be resumed (e.g. the build), besides the model and bounds. */
+  public ModelChecker withIdentity(String key, String value) {
+    identity.put(key, value);
+    return this;
+  }
+
+  /**
+   * Continues the run a checkpoint stopped; throws {@link Checkpoint.Mismatch} naming what differs
+   * when it is of another model, bounds, mutant or build.
+   */
+  public ModelChecker resumeFrom(Checkpoint.Source source) {
+    requireFingerprints("resuming");
+    Checkpoint.State st = Checkpoint.read(source);
+    Checkpoint.requireSame(identity, st.identity());
+    this.resumeFrom = st;
+    return this;
+  }
+
+  /** Pauses at the next chunk boundary once {@code n} distinct states are seen, checkpoints and stops. */
+  public ModelChecker stopAt(long n) {
+    this.stopAt = n;
+    return this;
+  }
+
+  /** Asks for a checkpoint at the next chunk boundary; any thread may call it. */
+  public void requestCheckpoint() {
+    checkpointRequested = true;
+  }
+
+  /** Asks the run to checkpoint (when it has a store) and stop at the next chunk boundary. */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  private void requireFingerprints(String what) {
+    if (exactStates != null) {
+      throw new IllegalArgumentException(what + " needs fingerprints, not --exact");
+    }
+  }
+
+  /** Where the run is now; any thread may call it. */
+  public Progress progress() {
+    Frontier c = current;
+    Frontier n = next;
+    long queued = (c == null ? 0 : c.states()) + (n == null ? 0 : n.states());
+    long onDisk = (c == null ? 0 : c.spilledBytes()) + (n == null ? 0 : n.spilledBytes());
+    return new Progress(distinct.get(), generated.get(), queued, depth, inMemory.get(), onDisk, seen.bytes());
+  }
+
+  private Frontier newFrontier() {
+    return new Frontier(inMemory, () -> memory - seen.bytes(), spill);
+  }
 
   /** Runs the search; {@code nanoClock} only measures elapsed time for the result. */
   public Result run(java.util.function.LongSupplier nanoClock) {
     long start = nanoClock.getAsLong();
     Cluster init = Cluster.initial(model.config());
     long initFp = fingerprint.of(init);
-    seen.add(initFp, 0);
-    if (exactStates != null) {
-      exactStates.add(view(init));
+    current = newFrontier();
+    next = newFrontier();
+    if (resumeFrom != null) {
+      restore(resumeFrom);
+      resumeFrom = null;
+    } else {
+      seen.add(initFp, 0);
+      distinct.set(1);
+      if (exactStates != null) {
+        exactStates.add(view(init));
+      }
+      Optional<Invariant.Violation> initViolation = Invariant.check(init);
+      if (initViolation.isPresent()) {
+        return new Result(true, 1, 1, 1, nanoClock.getAsLong() - start, bounds,
+            Optional.of(new Counterexample(initViolation.get(), init, List.of())), false);
+      }
+      generated.set(1);
+      Bytes.Writer w = new Bytes.Writer(256);
+      w.fixed64(initFp);
+      codec.encode(init, w);
+      current.add(new Frontier.Chunk(w.toByteArray(), 1));
+      depth = 1;
     }
-    Optional<Invariant.Violation> initViolation = Invariant.check(init);
-    if (initViolation.isPresent()) {
-      return new Result(true, 1, 1, 1, nanoClock.getAsLong() - start, bounds,
-          Optional.of(new Counterexample(initViolation.get(), init, List.of())));
-    }
-    generated.set(1);
-    List<Cluster> frontier = List.of(init);
-    int depth = 1;
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
-      while (!frontier.isEmpty()) {
-        Level level = expand(frontier, pool);
-        if (level.found != null) {
-          Counterexample cx = rebuild(init, level.found);
-          return new Result(true, distinct(), generated.get(), depth + 1, nanoClock.getAsLong() - start, bounds,
-              Optional.of(cx));
+      while (true) {
+        Found found = expand(pool);
+        if (found != null) {
+          Counterexample cx = rebuild(init, found);
+          return new Result(true, distinct.get(), generated.get(), depth + 1, nanoClock.getAsLong() - start, bounds,
+              Optional.of(cx), false);
         }
-        if (!level.next.isEmpty()) {
+        if (current.isEmpty()) {
+          if (next.isEmpty()) {
+            break;
+          }
           depth++;
+          current = next;
+          next = newFrontier();
         }
-        frontier = level.next;
+        if (stopRequested || distinct.get() >= stopAt) {
+          checkpoint();
+          return new Result(false, distinct.get(), generated.get(), depth, nanoClock.getAsLong() - start, bounds,
+              Optional.empty(), true);
+        }
+        if (checkpointRequested) {
+          checkpointRequested = false;
+          checkpoint();
+        }
       }
     } finally {
       pool.shutdownNow();
+      current.clear();
+      next.clear();
     }
-    return new Result(false, distinct(), generated.get(), depth, nanoClock.getAsLong() - start, bounds,
-        Optional.empty());
+    return new Result(false, distinct.get(), generated.get(), depth, nanoClock.getAsLong() - start, bounds,
+        Optional.empty(), false);
   }
 
-  private record Level(List<Cluster> next, Found found) {}
-
-  private Level expand(List<Cluster> frontier, ExecutorService pool) {
-    AtomicInteger cursor = new AtomicInteger();
-    List<Future<Level>> parts = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      parts.add(pool.submit(() -> expandPart(frontier, cursor)));
+  private void checkpoint() {
+    if (checkpoints != null) {
+      List<Frontier.Chunk> now = current.snapshot();
+      List<Frontier.Chunk> later = next.snapshot();
+      checkpoints.save(sink -> Checkpoint.write(sink, identity, generated.get(), depth, seen, now, later));
     }
-    List<Cluster> next = new ArrayList<>();
+  }
+
+  private void restore(Checkpoint.State st) {
+    long[] pairs = st.pairs();
+    for (int i = 0; i < pairs.length; i += 2) {
+      seen.add(pairs[i], pairs[i + 1]);
+    }
+    distinct.set(pairs.length / 2);
+    generated.set(st.generated());
+    depth = st.depth();
+    st.current().forEach(current::add);
+    st.next().forEach(next::add);
+  }
+
+  private boolean pausing() {
+    return checkpointRequested || stopRequested || distinct.get() >= stopAt;
+  }
+
+  /** Expands the current level until it is exhausted, a pause is asked for, or a violation is found (returned). */
+  private Found expand(ExecutorService pool) {
+    AtomicLong foundAt = new AtomicLong(Long.MAX_VALUE);
+    List<Future<Found>> parts = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      parts.add(pool.submit(() -> expandPart(foundAt)));
+    }
     Found best = null;
-    for (Future<Level> f : parts) {
-      Level part;
+    for (Future<Found> f : parts) {
+      Found part;
       try {
         part = f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("model checking interrupted", e);
       } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re; // e.g. a full disk while spilling: the caller says the run could not finish
+        }
         throw new IllegalStateException("model checking worker failed: " + e.getCause(), e.getCause());
       }
-      next.addAll(part.next);
-      if (part.found != null && (best == null || earlier(part.found, best))) {
-        best = part.found;
+      if (part != null && (best == null || earlier(part, best))) {
+        best = part;
       }
     }
-    return new Level(next, best);
+    return best;
   }
 
   private static boolean earlier(Found a, Found b) {
-    return a.frontierIndex < b.frontierIndex || (a.frontierIndex == b.frontierIndex && a.eventIndex < b.eventIndex);
+    if (a.ordinal != b.ordinal) {
+      return a.ordinal < b.ordinal;
+    }
+    return a.index < b.index || (a.index == b.index && a.eventIndex < b.eventIndex);
   }
 
-  private Level expandPart(List<Cluster> frontier, AtomicInteger cursor) {
-    List<Cluster> next = new ArrayList<>();
-    Found found = null;
-    long gen = 0;
-    for (int from = cursor.getAndAdd(CHUNK); from < frontier.size(); from = cursor.getAndAdd(CHUNK)) {
-      for (int i = from; i < Math.min(from + CHUNK, frontier.size()); i++) {
-        if (found != null && found.frontierIndex < i) {
-          break; // a shorter-or-equal counterexample earlier in this level is already known here
+  private Found expandPart(AtomicLong foundAt) {
+    Bytes.Writer out = new Bytes.Writer(16 << 10);
+    int[] outCount = {0};
+    try {
+      while (!pausing()) {
+        Frontier.Claimed claimed = current.poll();
+        if (claimed == null || claimed.ordinal() > foundAt.get()) {
+          return null; // exhausted, or a counterexample earlier in this level is already known
         }
-        Cluster c = frontier.get(i);
-        long fp = fingerprint.of(c);
+        Found found = expandChunk(claimed, out, outCount);
+        if (found != null) {
+          foundAt.accumulateAndGet(claimed.ordinal(), Math::min);
+          return found;
+        }
+      }
+      return null;
+    } finally {
+      if (outCount[0] > 0) {
+        next.add(new Frontier.Chunk(out.toByteArray(), outCount[0]));
+      }
+    }
+  }
+
+  private Found expandChunk(Frontier.Claimed claimed, Bytes.Writer out, int[] outCount) {
+    Frontier.Chunk chunk = claimed.chunk();
+    Bytes.Reader r = new Bytes.Reader(chunk.data(), 0, chunk.data().length);
+    long gen = 0;
+    try {
+      for (int i = 0; i < chunk.count(); i++) {
+        long fp = r.fixed64();
+        Cluster c = codec.decode(r);
         List<Event> events = model.events(c);
         for (int e = 0; e < events.size(); e++) {
           Optional<Cluster.Step> step = c.next(events.get(e), model::step);
@@ -161,38 +336,48 @@ public final class ModelChecker {
           gen++;
           Optional<Invariant.Violation> v = Replay.violation(c, step.get());
           if (v.isPresent()) {
-            found = new Found(i, e, c, events.get(e), v.get());
-            break;
+            return new Found(claimed.ordinal(), i, e, c, events.get(e), v.get());
           }
           Cluster succ = step.get().next();
-          if (bounds.admits(succ) && isNew(succ, fp)) {
+          if (!bounds.admits(succ)) {
+            continue;
+          }
+          long sfp = fingerprint.of(succ);
+          if (isNew(succ, sfp, fp)) {
             Optional<Invariant.Violation> sv = Invariant.check(succ);
             if (sv.isPresent()) {
-              found = new Found(i, e, c, events.get(e), sv.get());
-              break;
+              return new Found(claimed.ordinal(), i, e, c, events.get(e), sv.get());
             }
-            next.add(succ);
+            out.fixed64(sfp);
+            codec.encode(succ, out);
+            if (++outCount[0] == Frontier.CHUNK_STATES) {
+              next.add(new Frontier.Chunk(out.toByteArray(), outCount[0]));
+              out.reset();
+              outCount[0] = 0;
+            }
           }
         }
       }
+      return null;
+    } finally {
+      generated.addAndGet(gen);
     }
-    generated.addAndGet(gen);
-    return new Level(next, found);
   }
 
-  private long distinct() {
-    return exactStates != null ? exactStates.size() : seen.size();
-  }
-
-  /** Whether {@code succ}, reached from the state of fingerprint {@code parent}, is seen for the first time. */
-  private boolean isNew(Cluster succ, long parent) {
+  /** Whether {@code succ} (fingerprint {@code fp}), reached from the state of fingerprint {@code parent}, is new. */
+  private boolean isNew(Cluster succ, long fp, long parent) {
     if (exactStates == null) {
-      return seen.add(fingerprint.of(succ), parent);
+      if (seen.add(fp, parent)) {
+        distinct.incrementAndGet();
+        return true;
+      }
+      return false;
     }
     if (!exactStates.add(view(succ))) {
       return false;
     }
-    seen.add(fingerprint.of(succ), parent); // the parent link only: rebuilding a path follows fingerprints
+    distinct.incrementAndGet();
+    seen.add(fp, parent); // the parent link only: rebuilding a path follows fingerprints
     return true;
   }
 

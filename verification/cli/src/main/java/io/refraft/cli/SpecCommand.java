@@ -189,6 +189,20 @@ final class SpecCommand implements Runnable {
         + "'refraft verify-trace' replays it against the correct spec.") Path out;
     @Option(names = "--view", paramLabel = "FILE.html", description = "Where to write a counterexample's view "
         + "(as 'refraft view' draws it, steps numbered as printed here).") Path view;
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Memory for the seen set and the queue of states "
+        + "together, e.g. 512m or 8g; beyond it the queue spills to a temporary directory. Default: half the JVM's "
+        + "heap.") String memory;
+    @Option(names = "--progress", paramLabel = "SECONDS", description = "A progress line to stderr every SECONDS "
+        + "(0: none). Default: 10.") Integer progress;
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Write the seen set and the queue to "
+        + "DIR/checkpoint.bin every --checkpoint-interval seconds (replaced atomically), for --resume.")
+    Path checkpoint;
+    @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", description = "Default: 600.")
+    Integer checkpointInterval;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose checkpoint is in DIR "
+        + "(same bounds, options and build; exit 2 naming what differs).") Path resume;
+    @Option(names = "--stop-at", paramLabel = "STATES", hidden = true, description = "Checkpoint and stop (exit 3) "
+        + "once STATES distinct states are seen.") Long stopAt;
 
     @Override
     public Integer call() throws IOException {
@@ -207,7 +221,14 @@ final class SpecCommand implements Runnable {
       }
       ModelChecker.Result r;
       try {
-        r = new ModelChecker(model, bounds, sym, w, exact).run(System::nanoTime);
+        r = CheckRun.run(this, new ModelChecker(model, bounds, sym, w, exact));
+      } catch (java.io.UncheckedIOException e) {
+        // No verdict: spilling or checkpointing failed (a full disk); the last checkpoint stays as it was.
+        spec.commandLine().getErr().println("refraft: spec check could not finish: " + e.getMessage());
+        ObjectNode o = Summary.of(Summary.Verdict.UNKNOWN);
+        o.put("reason", "could not finish: " + e.getMessage());
+        o.putRawValue("bounds", new RawValue(bounds.toJson()));
+        return Summary.print(out, o);
       } catch (IllegalStateException | OutOfMemoryError e) {
         if (!(e instanceof OutOfMemoryError) && !(e.getCause() instanceof OutOfMemoryError)) {
           throw e;
@@ -217,6 +238,13 @@ final class SpecCommand implements Runnable {
             + " within the bounds; lower the bounds or give the JVM more heap (JAVA_TOOL_OPTIONS=-Xmx...)");
         ObjectNode o = Summary.of(Summary.Verdict.UNKNOWN);
         o.put("reason", "out of memory");
+        o.putRawValue("bounds", new RawValue(bounds.toJson()));
+        return Summary.print(out, o);
+      }
+      if (r.stopped()) {
+        ObjectNode o = Summary.of(Summary.Verdict.UNKNOWN);
+        o.put("reason", "stopped at a checkpoint").put("distinct_states", r.distinctStates())
+            .put("states_generated", r.statesGenerated()).put("depth", r.depth());
         o.putRawValue("bounds", new RawValue(bounds.toJson()));
         return Summary.print(out, o);
       }

@@ -101,4 +101,44 @@ class SpecCommandTest {
     assertTrue(r.err().contains(message), r.err());
     assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
   }
+
+  /** A run stopped at a checkpoint and resumed counts what one run does; a checkpoint of other bounds is refused. */
+  @Test
+  void when_a_run_stops_at_a_checkpoint_then_resume_gives_the_counts_of_one_run(@TempDir Path dir) throws Exception {
+    String[] bound = {"--max-term", "1", "--max-log", "1", "--workers", "2", "--progress", "0"};
+    JsonNode whole = run(cat(new String[] {"spec", "check"}, bound)).lastLine();
+    long half = whole.get("distinct_states").asLong() / 2;
+    Run stopped = run(cat(new String[] {"spec", "check", "--checkpoint", dir.toString(), "--stop-at", "" + half}, bound));
+    assertEquals(3, stopped.code(), stopped.out() + stopped.err());
+    assertEquals("stopped at a checkpoint", stopped.lastLine().get("reason").asText());
+    assertTrue(Files.exists(dir.resolve(CheckFiles.CHECKPOINT)));
+    Run resumed = run(cat(new String[] {"spec", "check", "--resume", dir.toString()}, bound));
+    assertEquals(0, resumed.code(), resumed.err());
+    for (String f : List.of("distinct_states", "states_generated", "depth")) {
+      assertEquals(whole.get(f).asLong(), resumed.lastLine().get(f).asLong(), f);
+    }
+    Run other = run("spec", "check", "--resume", dir.toString(), "--max-term", "2", "--max-log", "1");
+    assertEquals(2, other.code(), other.out() + other.err());
+    assertTrue(other.err().contains("another bounds"), other.err());
+    assertFalse(other.err().contains("Exception"), other.err());
+  }
+
+  @Test
+  void when_memory_is_short_then_the_queue_spills_and_the_counts_are_unchanged() throws Exception {
+    JsonNode whole = run("spec", "check", "--max-term", "1", "--max-log", "1", "--workers", "1").lastLine();
+    Run r = run("spec", "check", "--max-term", "1", "--max-log", "1", "--workers", "1", "--memory", "1m");
+    assertEquals(0, r.code(), r.err());
+    for (String f : List.of("distinct_states", "states_generated", "depth")) {
+      assertEquals(whole.get(f).asLong(), r.lastLine().get(f).asLong(), f);
+    }
+    Run bad = run("spec", "check", "--memory", "lots");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--memory: expected a size"), bad.err());
+  }
+
+  private static String[] cat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }
