@@ -13,7 +13,23 @@ import java.util.Optional;
 /** Reads a node's {@code /status} over HTTP, with short timeouts (a dead node must not stall a table). */
 final class NodeClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static HttpClient http;
+  private static javax.net.ssl.SSLContext builtWith;
+
+  /** A client on the JVM's current default TLS context ({@link ClientTlsOptions#apply()} may change it). */
+  private static synchronized HttpClient http() {
+    javax.net.ssl.SSLContext now;
+    try {
+      now = javax.net.ssl.SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context", e);
+    }
+    if (http == null || now != builtWith) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      builtWith = now;
+    }
+    return http;
+  }
 
   private NodeClient() {}
 
@@ -22,7 +38,7 @@ final class NodeClient {
     try {
       HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(Duration.ofSeconds(1)).GET()
           .build();
-      HttpResponse<byte[]> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> resp = http().send(req, HttpResponse.BodyHandlers.ofByteArray());
       return resp.statusCode() == 200 ? Optional.of(JSON.readTree(resp.body())) : Optional.empty();
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
