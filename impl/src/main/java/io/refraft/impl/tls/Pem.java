@@ -115,8 +115,12 @@ public final class Pem {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.ISO_8859_1);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new TlsFileException(file, "cannot read it: no such file");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new TlsFileException(file, "cannot read it: permission denied");
     } catch (IOException e) {
-      throw new TlsFileException(file, "cannot read it: " + e);
+      throw new TlsFileException(file, "cannot read it: " + e.getMessage());
     }
     List<Block> blocks = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);
