@@ -25,7 +25,7 @@ final class NodeClient {
       throw new IllegalStateException("no default TLS context", e);
     }
     if (http == null || now != builtWith) {
-      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
       builtWith = now;
     }
     return http;
@@ -36,7 +36,9 @@ final class NodeClient {
   /** The node's status, or empty when it does not answer within a second. */
   static Optional<JsonNode> status(String baseUrl) {
     try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(Duration.ofSeconds(1)).GET()
+      // A first TLS handshake in a fresh JVM (loading and compiling the TLS code) can take over a second.
+      Duration timeout = Duration.ofSeconds(baseUrl.startsWith("https:") ? 3 : 1);
+      HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(timeout).GET()
           .build();
       HttpResponse<byte[]> resp = http().send(req, HttpResponse.BodyHandlers.ofByteArray());
       return resp.statusCode() == 200 ? Optional.of(JSON.readTree(resp.body())) : Optional.empty();
