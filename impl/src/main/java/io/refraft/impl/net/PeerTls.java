@@ -45,13 +45,25 @@ final class PeerTls {
     this.factory = Objects.requireNonNull(context, "context").getSocketFactory();
   }
 
-  /** Runs the server side of the handshake on an accepted socket whose first byte was read already. */
-  SSLSocket accept(Socket raw, int firstByte) throws IOException {
-    SSLSocket s = (SSLSocket) factory.createSocket(raw, new ByteArrayInputStream(new byte[] {(byte) firstByte}), true);
+  /**
+   * Runs the server side of the handshake on an accepted socket. Its first byte is read here,
+   * unbuffered, so that the TLS engine is handed exactly what was consumed, and a plaintext peer is
+   * refused before any TLS processing.
+   */
+  SSLSocket accept(Socket raw) throws IOException {
+    int first = raw.getInputStream().read();
+    if (first < 0) {
+      throw new IOException("closed before sending anything");
+    }
+    if (first != HANDSHAKE_RECORD) {
+      throw new HandshakeException(Refusal.NOT_TLS, String.format("the first byte 0x%02x is not a TLS handshake "
+          + "record (0x16): a peer without --peer-cert dialed this TLS port", first));
+    }
+    SSLSocket s = (SSLSocket) factory.createSocket(raw, new ByteArrayInputStream(new byte[] {(byte) first}), true);
     s.setUseClientMode(false);
     s.setNeedClientAuth(true);
     s.setEnabledProtocols(PROTOCOLS);
-    handshake(s, "from");
+    handshake(s);
     return s;
   }
 
@@ -60,11 +72,11 @@ final class PeerTls {
     SSLSocket s = (SSLSocket) factory.createSocket(raw, address.getHostString(), address.getPort(), true);
     s.setUseClientMode(true);
     s.setEnabledProtocols(PROTOCOLS);
-    handshake(s, "to");
+    handshake(s);
     return s;
   }
 
-  private static void handshake(SSLSocket s, String direction) throws IOException {
+  private static void handshake(SSLSocket s) throws IOException {
     try {
       s.startHandshake();
     } catch (SSLException e) {

@@ -291,7 +291,7 @@ public final class TcpTransport implements Transport {
       configure(raw);
       Optional<SSLSocket> ssl = Optional.empty();
       if (tls.isPresent()) {
-        ssl = Optional.of(tls.get().accept(raw, firstByteOfTls(raw)));
+        ssl = Optional.of(tls.get().accept(raw));
         s = ssl.get();
       }
       BufferedInputStream in = new BufferedInputStream(s.getInputStream(), Connection.BUFFER_BYTES);
@@ -329,22 +329,6 @@ public final class TcpTransport implements Transport {
       closeQuietly(s);
       closeQuietly(raw);
     }
-  }
-
-  /**
-   * Reads the first byte of an accepted connection on a TLS port (unbuffered, so the TLS engine is
-   * handed exactly what was consumed) and refuses a plaintext peer before any TLS processing.
-   */
-  private static int firstByteOfTls(Socket raw) throws IOException {
-    int first = raw.getInputStream().read();
-    if (first < 0) {
-      throw new IOException("closed before sending anything");
-    }
-    if (first != PeerTls.HANDSHAKE_RECORD) {
-      throw new HandshakeException(Refusal.NOT_TLS, String.format("the first byte 0x%02x is not a TLS handshake "
-          + "record (0x16): a peer without --peer-cert dialed this TLS port", first));
-    }
-    return first;
   }
 
   private void dialLoop(PeerLink link) {
