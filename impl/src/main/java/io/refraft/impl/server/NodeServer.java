@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
+  private static final java.time.Duration TLS_HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final NodeSettings settings;
   private final FileStorage storage;
@@ -177,6 +178,11 @@ public final class NodeServer implements AutoCloseable {
     });
     InetSocketAddress listen = s.members().get(s.id());
     TransportConfig config = TransportConfig.of(s.id().name(), s.clusterId(), peers.keySet(), listen);
+    if (tls.isPresent()) {
+      // A node's first TLS handshakes run cold (class loading, unoptimized elliptic-curve code) and
+      // took several seconds on a loaded 2-core machine; 1 s cut them off again and again.
+      config = config.withHandshakeTimeout(TLS_HANDSHAKE_TIMEOUT);
+    }
     try {
       return TcpTransport.bind(config, PeerAddresses.of(peers), new SplittableRandom(), tls);
     } catch (IOException e) {

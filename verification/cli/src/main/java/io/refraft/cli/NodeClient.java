@@ -25,7 +25,7 @@ final class NodeClient {
       throw new IllegalStateException("no default TLS context", e);
     }
     if (http == null || now != builtWith) {
-      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       builtWith = now;
     }
     return http;
@@ -36,8 +36,9 @@ final class NodeClient {
   /** The node's status, or empty when it does not answer within a second. */
   static Optional<JsonNode> status(String baseUrl) {
     try {
-      // A first TLS handshake in a fresh JVM (loading and compiling the TLS code) can take over a second.
-      Duration timeout = Duration.ofSeconds(baseUrl.startsWith("https:") ? 3 : 1);
+      // A first TLS handshake between fresh JVMs (class loading, unoptimized elliptic-curve code) took
+      // several seconds on a loaded 2-core machine.
+      Duration timeout = Duration.ofSeconds(baseUrl.startsWith("https:") ? 5 : 1);
       HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(timeout).GET()
           .build();
       HttpResponse<byte[]> resp = http().send(req, HttpResponse.BodyHandlers.ofByteArray());
