@@ -9,9 +9,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,27 +30,50 @@ import org.slf4j.LoggerFactory;
  * <p>A refused request ({@link HttpException}: malformed 400, too long 414/431, too large 413,
  * unsupported 417/501/505) is answered with {@code {"error": reason}} and the connection closed; so
  * is a request whose handler threw or sent nothing (500).
+ *
+ * <p>With {@link HttpTls}, every connection is TLS 1.3 (optionally requiring a client certificate
+ * the given CA signed): a connection whose first byte is not a TLS handshake record gets a plain
+ * 400 saying so and is closed; a failed TLS handshake (untrusted, expired or missing client
+ * certificate) is closed. Both are logged and counted ({@link #tlsRefusals()}).
  */
 public final class Http1Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Http1Server.class);
   /** At most this much of a refused request's unread body is read and dropped before closing. */
   private static final long MAX_DISCARD = 8L << 20;
+  /** The first byte of every TLS connection: a handshake record (RFC 8446 §5.1). */
+  private static final int TLS_HANDSHAKE_RECORD = 0x16;
+  private static final byte[] PLAINTEXT_ANSWER = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+      + "Connection: close\r\nContent-Length: 56\r\n\r\n{\"error\":\"this port speaks HTTPS: use an https:// URL\"}\n")
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final String name;
   private final ServerSocket listener;
   private final HttpLimits limits;
+  private final Optional<HttpTls> tls;
+  private final LongAdder plaintextRefused = new LongAdder();
+  private final LongAdder handshakesFailed = new LongAdder();
+  /** Remote hosts whose TLS failure was logged at WARN; repeats go to DEBUG. */
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean closed;
 
-  private Http1Server(String name, ServerSocket listener, HttpLimits limits) {
+  private Http1Server(String name, ServerSocket listener, HttpLimits limits, Optional<HttpTls> tls) {
     this.name = name;
     this.listener = listener;
     this.limits = limits;
+    this.tls = tls;
   }
 
   /** Binds {@code address} (port 0: any free port); nothing is served before {@link #start}. */
   public static Http1Server bind(String name, InetSocketAddress address, HttpLimits limits) throws IOException {
+    return bind(name, address, limits, Optional.empty());
+  }
+
+  /** {@link #bind(String, InetSocketAddress, HttpLimits)}, serving HTTPS when {@code tls} is present. */
+  public static Http1Server bind(String name, InetSocketAddress address, HttpLimits limits, Optional<HttpTls> tls)
+      throws IOException {
+    Objects.requireNonNull(tls, "tls");
     ServerSocket s = new ServerSocket();
     try {
       s.setReuseAddress(true);
@@ -54,13 +82,30 @@ public final class Http1Server implements AutoCloseable {
       s.close();
       throw e;
     }
-    return new Http1Server(name, s, Objects.requireNonNull(limits, "limits"));
+    return new Http1Server(name, s, Objects.requireNonNull(limits, "limits"), tls);
   }
 
   /** The bound address, with the real port. */
   public InetSocketAddress address() {
     return (InetSocketAddress) listener.getLocalSocketAddress();
   }
+
+  /** Whether the server speaks HTTPS. */
+  public boolean tls() {
+    return tls.isPresent();
+  }
+
+  /** Connections refused on an HTTPS port so far: plaintext ones, and failed TLS handshakes. */
+  public TlsRefusals tlsRefusals() {
+    return new TlsRefusals(plaintextRefused.sum(), handshakesFailed.sum());
+  }
+
+  /**
+   * @param plaintext     connections that did not start with a TLS handshake
+   * @param handshake     TLS handshakes that failed (client certificate missing, untrusted or expired,
+   *                      or the client refused the server's)
+   */
+  public record TlsRefusals(long plaintext, long handshake) {}
 
   /** Starts accepting connections and answering their requests with {@code handler}. */
   public void start(Handler handler) {
@@ -93,10 +138,14 @@ public final class Http1Server implements AutoCloseable {
     }
   }
 
-  private void serve(Socket socket, Handler handler) {
-    try (socket) {
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout(limits.idleTimeoutMs());
+  private void serve(Socket raw, Handler handler) {
+    try (raw) {
+      raw.setTcpNoDelay(true);
+      raw.setSoTimeout(limits.idleTimeoutMs());
+      Socket socket = tls.isPresent() ? handshake(raw, tls.get()) : raw;
+      if (socket == null) {
+        return;
+      }
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
       RequestReader reader = new RequestReader(in, out, limits);
@@ -121,10 +170,60 @@ public final class Http1Server implements AutoCloseable {
     } catch (EOFException | SocketException e) {
       // the client went away or close() closed the socket: nothing to answer
     } catch (IOException e) {
-      LOG.debug("{}: connection from {} ended: {}", name, socket.getRemoteSocketAddress(), e.toString());
+      LOG.debug("{}: connection from {} ended: {}", name, raw.getRemoteSocketAddress(), e.toString());
     } finally {
-      open.remove(socket);
+      open.remove(raw);
     }
+  }
+
+  /**
+   * The server side of a TLS handshake; null (after answering, logging and counting) when the
+   * client speaks plaintext or the handshake fails. The first byte is read unbuffered so that the
+   * TLS engine is handed exactly what was consumed.
+   */
+  private SSLSocket handshake(Socket raw, HttpTls t) throws IOException {
+    int first = raw.getInputStream().read();
+    if (first < 0) {
+      return null;
+    }
+    if (first != TLS_HANDSHAKE_RECORD) {
+      plaintextRefused.increment();
+      warnOnce(raw, "refused a plaintext connection from {} on an HTTPS port (first byte 0x{}; use https://)",
+          String.format("%02x", first));
+      raw.getOutputStream().write(PLAINTEXT_ANSWER);
+      raw.shutdownOutput();
+      return null;
+    }
+    SSLSocket s = (SSLSocket) t.context().getSocketFactory()
+        .createSocket(raw, new java.io.ByteArrayInputStream(new byte[] {(byte) first}), true);
+    s.setUseClientMode(false);
+    s.setEnabledProtocols(new String[] {"TLSv1.3"});
+    s.setNeedClientAuth(t.clientAuth());
+    try {
+      s.startHandshake();
+      return s;
+    } catch (SSLException e) {
+      handshakesFailed.increment();
+      warnOnce(raw, "refused a TLS connection from {}: {}", describe(e));
+      return null;
+    }
+  }
+
+  private void warnOnce(Socket raw, String format, String detail) {
+    String host = String.valueOf(raw.getInetAddress());
+    if (warned.add(host + " " + format)) {
+      LOG.warn("{}: " + format + " (repeats from this host logged at DEBUG)", name, raw.getRemoteSocketAddress(), detail);
+    } else {
+      LOG.debug("{}: " + format, name, raw.getRemoteSocketAddress(), detail);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root == e || root.getMessage() == null ? e.getMessage() : e.getMessage() + " (" + root.getMessage() + ")";
   }
 
   private void answer(Handler handler, Request request, Response response) throws IOException {

@@ -5,7 +5,8 @@
  * header fields, Content-Length and chunked bodies, {@code Expect: 100-continue}, size limits from
  * {@link io.refraft.impl.http.HttpLimits}); {@link io.refraft.impl.http.Response} writes a response's
  * head and body in one socket write. Persistent connections and pipelining are the HTTP/1.1
- * defaults; there is no HTTP/2, TLS or server-side compression.
+ * defaults; HTTPS (TLS 1.3, optional client certificates) with {@link io.refraft.impl.http.HttpTls}; there is no
+ * HTTP/2 or server-side compression.
  *
  * <p>It exists because the JDK's {@code com.sun.net.httpserver} spent more CPU per request than the
  * Raft path behind it (BENCHMARKS.md, "The node"). Must not depend on any other

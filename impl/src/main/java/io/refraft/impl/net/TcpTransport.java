@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,14 @@ import org.slf4j.LoggerFactory;
  * answering with another id, or a dial in the wrong direction is refused: logged at WARN with the
  * values, counted by {@link Refusal}, and the connection closed.
  *
+ * <p><b>TLS.</b> Bound with an {@link SSLContext}, every connection is mutual TLS 1.3 before the
+ * Hello ({@link PeerTls}): an acceptor reads the first byte and refuses a plaintext peer
+ * ({@link Refusal#NOT_TLS}); a certificate the CA did not sign, or an expired one, fails the TLS
+ * handshake ({@link Refusal#TLS_CERTIFICATE}); after the Hello the certificate must be the claimed
+ * node id's ({@link Refusal#CERTIFICATE_IDENTITY}). Without TLS, an acceptor that receives a TLS
+ * handshake refuses it ({@link Refusal#TLS_ON_PLAINTEXT_PORT}). All of this happens before the
+ * connection is installed, so no frame of a refused peer reaches the receiver.
+ *
  * <p><b>Failures.</b> A length prefix over {@code maxFrameBytes} or any other framing error closes
  * that connection only (logged at WARN, counted in {@link PeerStats#malformedFrames()}); the dialer
  * reconnects after a jittered exponential backoff ({@link Backoff}).
@@ -58,6 +69,7 @@ public final class TcpTransport implements Transport {
   private final ServerSocket server;
   private final Map<String, PeerLink> links;
   private final Hello hello;
+  private final Optional<PeerTls> tls;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
@@ -67,8 +79,9 @@ public final class TcpTransport implements Transport {
   private volatile Receiver receiver;
 
   private TcpTransport(TransportConfig config, PeerAddresses addresses, RandomGenerator random,
-      ServerSocket server) {
+      ServerSocket server, Optional<SSLContext> tls) {
     this.config = config;
+    this.tls = tls.map(PeerTls::new);
     this.addresses = addresses;
     this.random = random;
     this.server = server;
@@ -92,7 +105,18 @@ public final class TcpTransport implements Transport {
    */
   public static TcpTransport bind(TransportConfig config, PeerAddresses addresses, RandomGenerator random)
       throws IOException {
+    return bind(config, addresses, random, Optional.empty());
+  }
+
+  /**
+   * {@link #bind(TransportConfig, PeerAddresses, RandomGenerator)}, with mutual TLS on every
+   * connection when {@code tls} is present: its key managers present this node's certificate, its
+   * trust managers hold the CA every peer's certificate must chain to.
+   */
+  public static TcpTransport bind(TransportConfig config, PeerAddresses addresses, RandomGenerator random,
+      Optional<SSLContext> tls) throws IOException {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(addresses, "addresses");
     Objects.requireNonNull(random, "random");
     ServerSocket server = new ServerSocket();
@@ -104,7 +128,7 @@ public final class TcpTransport implements Transport {
       server.close();
       throw new IOException(config.nodeId() + ": cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
-    return new TcpTransport(config, addresses, random, server);
+    return new TcpTransport(config, addresses, random, server, tls);
   }
 
   /** The bound listening address (with the real port when the config asked for port 0). */
@@ -187,6 +211,11 @@ public final class TcpTransport implements Transport {
     return m;
   }
 
+  /** Whether connections are mutual TLS. */
+  public boolean tls() {
+    return tls.isPresent();
+  }
+
   /** Sends dropped because the destination is not a configured peer. */
   public long droppedUnknownPeer() {
     return droppedUnknownPeer.sum();
@@ -256,12 +285,27 @@ public final class TcpTransport implements Transport {
     }
   }
 
-  private void acceptHandshake(Socket s) {
+  private void acceptHandshake(Socket raw) {
+    Socket s = raw;
     try {
-      configure(s);
+      configure(raw);
+      Optional<SSLSocket> ssl = Optional.empty();
+      if (tls.isPresent()) {
+        ssl = Optional.of(tls.get().accept(raw));
+        s = ssl.get();
+      }
       BufferedInputStream in = new BufferedInputStream(s.getInputStream(), Connection.BUFFER_BYTES);
       BufferedOutputStream out = new BufferedOutputStream(s.getOutputStream(), Connection.BUFFER_BYTES);
-      Hello theirs = exchange(in, out);
+      Hello theirs;
+      if (ssl.isPresent()) {
+        // Over TLS the acceptor answers only a Hello its certificate backs, so a dialer with
+        // another node's certificate never gets as far as installing a connection.
+        theirs = receiveHello(in);
+        PeerTls.checkIdentity(ssl.get(), theirs.nodeId(), "claims");
+        sendHello(out);
+      } else {
+        theirs = exchange(in, out);
+      }
       PeerLink link = links.get(theirs.nodeId());
       if (link == null) {
         throw new HandshakeException(Refusal.UNKNOWN_NODE,
@@ -273,11 +317,17 @@ public final class TcpTransport implements Transport {
       }
       install(link, s, in, out);
     } catch (HandshakeException e) {
-      refuse(e, "from " + s.getRemoteSocketAddress(), "from " + s.getInetAddress());
+      refuse(e, "from " + raw.getRemoteSocketAddress(), "from " + raw.getInetAddress());
       closeQuietly(s);
+      closeQuietly(raw);
+    } catch (SSLException e) {
+      refuse(PeerTls.refusal(e), "from " + raw.getRemoteSocketAddress(), "from " + raw.getInetAddress());
+      closeQuietly(s);
+      closeQuietly(raw);
     } catch (IOException e) {
-      log.debug("{}: handshake from {} failed: {}", config.nodeId(), s.getRemoteSocketAddress(), e.toString());
+      log.debug("{}: handshake from {} failed: {}", config.nodeId(), raw.getRemoteSocketAddress(), e.toString());
       closeQuietly(s);
+      closeQuietly(raw);
     }
   }
 
@@ -307,12 +357,21 @@ public final class TcpTransport implements Transport {
       log.debug("{}: no address for {} yet", config.nodeId(), link.id);
       return null;
     }
-    Socket s = new Socket();
+    Socket raw = new Socket();
+    Socket s = raw;
     try {
-      s.connect(address.get(), Math.toIntExact(config.connectTimeout().toMillis()));
-      configure(s);
+      raw.connect(address.get(), Math.toIntExact(config.connectTimeout().toMillis()));
+      configure(raw);
+      Optional<SSLSocket> ssl = Optional.empty();
+      if (tls.isPresent()) {
+        ssl = Optional.of(tls.get().dial(raw, address.get()));
+        s = ssl.get();
+      }
       BufferedInputStream in = new BufferedInputStream(s.getInputStream(), Connection.BUFFER_BYTES);
       BufferedOutputStream out = new BufferedOutputStream(s.getOutputStream(), Connection.BUFFER_BYTES);
+      if (ssl.isPresent()) {
+        PeerTls.checkIdentity(ssl.get(), link.id, "was dialed as"); // before this node says who it is
+      }
       Hello theirs = exchange(in, out);
       if (!theirs.nodeId().equals(link.id)) {
         throw new HandshakeException(Refusal.UNEXPECTED_NODE,
@@ -321,10 +380,15 @@ public final class TcpTransport implements Transport {
       return install(link, s, in, out);
     } catch (HandshakeException e) {
       refuse(e, "to " + link.id + " at " + address.get(), "to " + link.id);
+    } catch (SSLException e) {
+      // In TLS 1.3 a server's refusal of this node's certificate arrives after the client's
+      // handshake completed, as an alert on the first read: here, while reading the peer's Hello.
+      refuse(PeerTls.refusal(e), "to " + link.id + " at " + address.get(), "to " + link.id);
     } catch (IOException e) {
       log.debug("{}: dialing {} at {} failed: {}", config.nodeId(), link.id, address.get(), e.toString());
     }
     closeQuietly(s);
+    closeQuietly(raw);
     return null;
   }
 
@@ -336,8 +400,25 @@ public final class TcpTransport implements Transport {
 
   /** Sends our handshake, reads and checks theirs (the checks both directions share). */
   private Hello exchange(BufferedInputStream in, BufferedOutputStream out) throws IOException {
+    sendHello(out);
+    if (tls.isEmpty()) {
+      in.mark(1);
+      int first = in.read();
+      in.reset();
+      if (first == PeerTls.HANDSHAKE_RECORD) {
+        throw new HandshakeException(Refusal.TLS_ON_PLAINTEXT_PORT,
+            "a TLS handshake arrived at this plaintext port: the peer runs with --peer-cert, this node without");
+      }
+    }
+    return receiveHello(in);
+  }
+
+  private void sendHello(BufferedOutputStream out) throws IOException {
     FrameCodec.write(out, hello.encode());
     out.flush();
+  }
+
+  private Hello receiveHello(BufferedInputStream in) throws IOException {
     byte[] body;
     try {
       body = FrameCodec.read(in, Hello.MAX_BYTES);

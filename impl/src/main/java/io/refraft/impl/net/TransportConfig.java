@@ -95,6 +95,11 @@ public record TransportConfig(
         backoffMin, backoffMax, connectTimeout, handshakeTimeout);
   }
 
+  public TransportConfig withHandshakeTimeout(Duration timeout) {
+    return new TransportConfig(nodeId, clusterId, peers, listen, queueCapacity, maxFrameBytes,
+        backoffMin, backoffMax, connectTimeout, timeout);
+  }
+
   /** Whether this node dials {@code peer}: the node with the smaller id dials (see TcpTransport). */
   public boolean dials(String peer) {
     return nodeId.compareTo(peer) < 0;

@@ -128,7 +128,24 @@ final class HttpApi {
     o.put("appliedDigest", Long.toHexString(node.stateMachine().digest()));
     o.put("droppedMessages", node.driver().droppedMessages());
     o.put("malformedMessages", node.driver().malformedMessages());
+    tls(o, node);
     return o;
+  }
+
+  /**
+   * {@code peerRefusals}: peer connections refused by reason (TLS ones included, see Refusal);
+   * {@code tls}: what is encrypted and the HTTPS port's refusals.
+   */
+  private static void tls(ObjectNode o, NodeServer node) {
+    ObjectNode refusals = o.putObject("peerRefusals");
+    node.transport().refusals().forEach((reason, n) -> refusals.put(reason.name(), n));
+    ObjectNode t = o.putObject("tls");
+    t.put("peer", node.transport().tls());
+    t.put("client", node.http().tls());
+    t.put("clientAuth", node.settings().tls().client().map(c -> c.trustedCa().isPresent()).orElse(false));
+    var http = node.http().tlsRefusals();
+    t.put("clientPlaintextRefused", http.plaintext());
+    t.put("clientHandshakesFailed", http.handshake());
   }
 
   private static void propose(Request req, Response res, NodeServer node) throws IOException {

@@ -2,6 +2,7 @@ package io.refraft.impl.server;
 
 import io.refraft.impl.http.Http1Server;
 import io.refraft.impl.http.HttpLimits;
+import io.refraft.impl.http.HttpTls;
 import io.refraft.impl.metrics.NodeMetrics;
 import io.refraft.impl.net.PeerAddresses;
 import io.refraft.impl.net.TcpTransport;
@@ -13,6 +14,9 @@ import io.refraft.impl.node.SystemClock;
 import io.refraft.impl.node.TraceSink;
 import io.refraft.impl.storage.FileStorage;
 import io.refraft.impl.storage.Storage;
+import io.refraft.impl.tls.SslContexts;
+import io.refraft.impl.tls.TlsFileException;
+import io.refraft.impl.tls.TlsFiles;
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
 import java.io.IOException;
@@ -23,10 +27,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
+  private static final java.time.Duration TLS_HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final NodeSettings settings;
   private final FileStorage storage;
@@ -80,13 +87,16 @@ public final class NodeServer implements AutoCloseable {
   /** {@link #start(NodeSettings, Consumer)}, with every collaborator wrapped by {@code d} as it is built. */
   public static NodeServer start(NodeSettings s, Decorators d, Consumer<Throwable> onFatal)
       throws StartupException {
+    // Certificates are read before anything is opened: a bad file must not leave a half-started node.
+    Optional<SSLContext> peerTls = sslContext(s.tls().peer());
+    Optional<SSLContext> clientTls = sslContext(s.tls().client());
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       FileStorage storage = openStorage(s);
       opened.add(storage);
-      TcpTransport transport = bindTransport(s);
+      TcpTransport transport = bindTransport(s, peerTls);
       opened.add(transport);
-      Http1Server http = bindHttp(s);
+      Http1Server http = bindHttp(s, clientTls.map(c -> new HttpTls(c, s.tls().client().orElseThrow().trustedCa().isPresent())));
       opened.add(http);
       SystemClock clock = new SystemClock("timers-" + s.id());
       opened.add(clock);
@@ -121,7 +131,8 @@ public final class NodeServer implements AutoCloseable {
       NodeServer server = new NodeServer(s, storage, transport, clock, driver, d.answers(kv), applied, http, trace,
           metrics);
       http.start(metrics.http(d.http(HttpApi.handler(server))));
-      LOG.info("{} started: peers on {}, clients on http://{}:{}, data in {}", s.id(), transport.localAddress(),
+      LOG.info("{} started: peers on {}{}, clients on {}://{}:{}, data in {}", s.id(), transport.localAddress(),
+          peerTls.isPresent() ? " (mutual TLS)" : "", clientTls.isPresent() ? "https" : "http",
           s.client().getHostString(), http.address().getPort(), s.data());
       return server;
     } catch (StartupException | RuntimeException e) {
@@ -158,7 +169,18 @@ public final class NodeServer implements AutoCloseable {
     }
   }
 
-  private static TcpTransport bindTransport(NodeSettings s) throws StartupException {
+  private static Optional<SSLContext> sslContext(Optional<TlsFiles> files) throws StartupException {
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SslContexts.of(files.get()));
+    } catch (TlsFileException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  private static TcpTransport bindTransport(NodeSettings s, Optional<SSLContext> tls) throws StartupException {
     Map<String, InetSocketAddress> peers = new HashMap<>();
     s.members().forEach((id, addr) -> {
       if (!id.equals(s.id())) {
@@ -167,16 +189,21 @@ public final class NodeServer implements AutoCloseable {
     });
     InetSocketAddress listen = s.members().get(s.id());
     TransportConfig config = TransportConfig.of(s.id().name(), s.clusterId(), peers.keySet(), listen);
+    if (tls.isPresent()) {
+      // A node's first TLS handshakes run cold (class loading, unoptimized elliptic-curve code) and
+      // took several seconds on a loaded 2-core machine; 1 s cut them off again and again.
+      config = config.withHandshakeTimeout(TLS_HANDSHAKE_TIMEOUT);
+    }
     try {
-      return TcpTransport.bind(config, PeerAddresses.of(peers), new SplittableRandom());
+      return TcpTransport.bind(config, PeerAddresses.of(peers), new SplittableRandom(), tls);
     } catch (IOException e) {
       throw new StartupException("cannot listen for peers on " + hostPort(listen) + ": " + e.getMessage(), e);
     }
   }
 
-  private static Http1Server bindHttp(NodeSettings s) throws StartupException {
+  private static Http1Server bindHttp(NodeSettings s, Optional<HttpTls> tls) throws StartupException {
     try {
-      return Http1Server.bind(s.id().name(), s.client(), HttpLimits.withMaxBody(s.maxRequestBytes()));
+      return Http1Server.bind(s.id().name(), s.client(), HttpLimits.withMaxBody(s.maxRequestBytes()), tls);
     } catch (IOException e) {
       throw new StartupException("cannot listen for clients on " + hostPort(s.client()) + ": " + e.getMessage(), e);
     }
@@ -221,6 +248,11 @@ public final class NodeServer implements AutoCloseable {
   /** The KV service as clients' requests see it. */
   KvAnswers answers() {
     return answers;
+  }
+
+  /** The HTTP API's server, for its TLS counters. */
+  Http1Server http() {
+    return http;
   }
 
   /** The HTTP API's bound address (the real port when the settings asked for port 0). */

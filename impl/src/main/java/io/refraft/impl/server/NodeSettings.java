@@ -1,6 +1,7 @@
 package io.refraft.impl.server;
 
 import io.refraft.impl.node.Timing;
+import io.refraft.impl.tls.NodeTls;
 import io.refraft.spec.NodeId;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -20,10 +21,11 @@ import java.util.TreeMap;
  * @param peerClients members' HTTP base URLs, for redirects; may be empty
  * @param trace       where to write this node's trace (traces/FORMAT.md), if anywhere
  * @param maxRequestBytes the largest HTTP request body the KV API accepts (larger: 413)
+ * @param tls         TLS for peers and clients ({@link NodeTls#NONE}: plaintext)
  */
 public record NodeSettings(
     NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data, String clusterId,
-    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes) {
+    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes, NodeTls tls) {
 
   /** 1 MiB: {@code CommandCodec.MAX_COMMAND_BYTES}, the largest command the log accepts. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -43,6 +45,13 @@ public record NodeSettings(
     if (maxRequestBytes < 1) {
       throw new IllegalArgumentException("the request size limit must be >= 1 byte, got " + maxRequestBytes);
     }
+    Objects.requireNonNull(tls, "tls");
+  }
+
+  /** Plaintext settings. */
+  public NodeSettings(NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data,
+      String clusterId, Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes) {
+    this(id, members, client, data, clusterId, timing, peerClients, trace, maxRequestBytes, NodeTls.NONE);
   }
 
   /** Settings with the default request size limit. */

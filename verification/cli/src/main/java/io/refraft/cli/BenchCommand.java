@@ -79,9 +79,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   private enum Mix { PUT, GET, HALF, TXN }
 
+  @picocli.CommandLine.Mixin ClientTlsOptions tls;
+
   @Override
   public Integer call() throws Exception {
     Mix m = validate();
+    tls.apply();
     BenchApi target = BenchApi.of(api);
     long s = seed != null ? seed : new SplittableRandom().nextLong();
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
@@ -164,8 +167,8 @@ public final class BenchCommand implements Callable<Integer> {
       } catch (java.net.URISyntaxException ex) {
         throw new UserError("--endpoints: '" + e + "' is not a URL: " + ex.getMessage());
       }
-      check("http".equals(u.getScheme()) && u.getHost() != null && u.getPort() > 0,
-          "--endpoints: '" + e + "' must look like http://HOST:PORT");
+      check(("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null && u.getPort() > 0,
+          "--endpoints: '" + e + "' must look like http(s)://HOST:PORT");
     }
     return m;
   }

@@ -40,6 +40,11 @@ public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--trace", description = "each node appends its steps to DIR/traces/nI.trace.ndjson (traces/FORMAT.md); check them with 'refraft verify-trace --run DIR/traces'")
   boolean trace;
 
+  @Option(names = "--tls", description = "make a throwaway CA and certificates in DIR/tls (again at every start) and run "
+      + "the nodes with mutual TLS between peers and HTTPS requiring client certificates; clients use "
+      + "--cacert DIR/tls/ca.pem --cert DIR/tls/client.pem --key DIR/tls/client.key")
+  boolean tls;
+
   @Option(names = "--node-args", paramLabel = "ARGS", split = " ",
       description = "extra arguments for every node, e.g. \"--heartbeat-ms 50 --election-ms 100-200\"")
   List<String> nodeArgs = new ArrayList<>();
@@ -71,6 +76,12 @@ public final class ClusterCommand implements Callable<Integer> {
     LocalCluster cluster = new LocalCluster(dir, clientPorts, peerPorts, System.getProperty("java.class.path"), nodeJvm,
         nodeArgs);
     cluster.trace(trace);
+    if (tls) {
+      cluster.tls();
+      cluster.clientTls().ifPresent(javax.net.ssl.SSLContext::setDefault); // for this command's own /status calls
+      out.println("TLS: clients use --cacert " + dir.resolve("tls/ca.pem") + " --cert " + dir.resolve("tls/client.pem")
+          + " --key " + dir.resolve("tls/client.key"));
+    }
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       done.countDown();

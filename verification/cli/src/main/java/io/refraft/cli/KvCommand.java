@@ -54,18 +54,21 @@ public final class KvCommand implements Runnable {
         description = "give up after this long over all attempts (default: ${DEFAULT-VALUE})")
     long timeoutMs;
 
+    @Mixin ClientTlsOptions tls;
+
     RefraftClient client() {
+      tls.apply();
       List<URI> urls = new ArrayList<>();
       for (String u : endpoints.split(",", -1)) {
         String url = u.strip().replaceAll("/+$", "");
         try {
           URI uri = URI.create(url);
-          if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+          if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
             throw new IllegalArgumentException("not an http URL");
           }
           urls.add(uri);
         } catch (IllegalArgumentException e) {
-          throw new UserError("--endpoints: '" + u + "' is not an http://HOST:PORT URL");
+          throw new UserError("--endpoints: '" + u + "' is not an http(s)://HOST:PORT URL");
         }
       }
       if (timeoutMs < 1) {

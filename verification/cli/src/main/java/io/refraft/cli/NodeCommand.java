@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
     description = {"Run one refraft node: Raft over TCP with its peers, a write-ahead log in --data, and an HTTP API "
         + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, GET /log?from=&to=, "
         + "GET|PUT|DELETE /kv/KEY, POST /kv/KEY/cas|append, POST /txn, POST /session) on --client.",
-        "Exit 2: bad arguments, a port in use, an unusable data directory; 1: the node failed while running."})
+        "Exit 2: bad arguments, a port in use, an unusable data directory, a certificate or key file that cannot be used; 1: the node failed while running."})
 public final class NodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -74,6 +75,8 @@ public final class NodeCommand implements Callable<Integer> {
       description = "stop when the parent process exits (set by 'refraft cluster' so no node outlives it)")
   boolean exitWithParent;
 
+  @Mixin NodeTlsOptions tls;
+
   /** The planted bugs' wrappers, parsed with the settings (after the other options, as always). */
   private Decorators planted = Decorators.NONE;
 
@@ -94,7 +97,7 @@ public final class NodeCommand implements Callable<Integer> {
     }
     InetSocketAddress c = server.clientAddress();
     spec.commandLine().getOut().println("{\"id\":" + Json.q(id) + ",\"client\":"
-        + Json.q("http://" + c.getHostString() + ":" + c.getPort()) + ",\"peer\":"
+        + Json.q((settings.tls().client().isPresent() ? "https://" : "http://") + c.getHostString() + ":" + c.getPort()) + ",\"peer\":"
         + Json.q(server.transport().localAddress().getHostString() + ":" + server.transport().localAddress().getPort())
         + ",\"data\":" + Json.q(data.toString()) + "}");
     spec.commandLine().getOut().flush();
@@ -144,7 +147,7 @@ public final class NodeCommand implements Callable<Integer> {
     planted = InjectedBug.all(bugs());
     try {
       return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
-          java.util.Optional.ofNullable(trace), maxRequestBytes);
+          java.util.Optional.ofNullable(trace), maxRequestBytes, tls.settings());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

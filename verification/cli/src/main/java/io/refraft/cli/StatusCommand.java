@@ -23,18 +23,21 @@ public final class StatusCommand implements Callable<Integer> {
       description = "node base URLs, e.g. http://127.0.0.1:7001,http://127.0.0.1:7002")
   String endpoints;
 
+  @picocli.CommandLine.Mixin ClientTlsOptions tls;
+
   @Override
   public Integer call() {
+    tls.apply();
     List<String> urls = new ArrayList<>();
     for (String u : endpoints.split(",", -1)) {
       String url = u.strip().replaceAll("/+$", "");
       try {
         URI uri = URI.create(url);
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
           throw new IllegalArgumentException("not an http URL");
         }
       } catch (IllegalArgumentException e) {
-        throw new UserError("--endpoints: '" + u + "' is not an http://HOST:PORT URL");
+        throw new UserError("--endpoints: '" + u + "' is not an http(s)://HOST:PORT URL");
       }
       urls.add(url);
     }

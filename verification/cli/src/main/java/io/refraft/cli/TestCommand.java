@@ -77,6 +77,10 @@ public final class TestCommand implements Callable<Integer> {
       description = "extra arguments for every node, e.g. \"--heartbeat-ms 50 --election-ms 100-200\"")
   List<String> nodeArgs = new ArrayList<>();
 
+  @Option(names = "--tls", description = "run the nodes with mutual TLS between peers and HTTPS with client certificates "
+      + "for the clients, from a throwaway CA made in OUT/tls")
+  boolean tls;
+
   @Option(names = "--node-classpath", hidden = true, paramLabel = "CP",
       description = "class path of the node JVMs (default: this JVM's)")
   String nodeClassPath;
@@ -92,7 +96,7 @@ public final class TestCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     ProgressLog log = new ProgressLog(stdout);
     log.line("refraft test: " + cfg.nodes() + " nodes, " + cfg.workload() + ", " + cfg.seconds() + " s, seed "
-        + cfg.seed() + ", output " + cfg.out());
+        + cfg.seed() + ", output " + cfg.out() + (cfg.tls() ? ", TLS" : ""));
     RunResult result;
     try {
       result = new HarnessRun(cfg, log).run();
@@ -162,7 +166,7 @@ public final class TestCommand implements Callable<Integer> {
     String cp = nodeClassPath != null ? nodeClassPath : System.getProperty("java.class.path");
     TestConfig cfg;
     try {
-      cfg = new TestConfig(nodes, seconds, workload, nemeses, rate, concurrency, bugs, dir, s, cp, nodeArgs);
+      cfg = new TestConfig(nodes, seconds, workload, nemeses, rate, concurrency, bugs, dir, s, cp, nodeArgs, tls);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -123,6 +123,13 @@ public final class HarnessRun {
     // short runs with restarts: nodes compile with C1 only, so each answers at full speed soon after it starts
     LocalCluster c = new LocalCluster(cfg.out(), clients, peers, cfg.classPath(), LocalCluster.FAST_START_JVM, args);
     c.trace(true);
+    if (cfg.tls()) {
+      c.tls();
+      // Every HTTP client of the run (workload clients, the nemesis's admin calls) is built after
+      // this and picks the context up as the JVM's default: they trust the run's CA and present
+      // its client certificate.
+      javax.net.ssl.SSLContext.setDefault(c.clientTls().orElseThrow());
+    }
     return c;
   }
 

@@ -1,5 +1,9 @@
 package io.refraft.verification.harness;
 
+import io.refraft.impl.tls.SslContexts;
+import io.refraft.impl.tls.ThrowawayCa;
+import io.refraft.impl.tls.TlsFileException;
+import io.refraft.impl.tls.TlsFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * N node processes on the loopback interface, each a separate JVM running {@code refraft node} with
@@ -62,6 +67,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Process[] processes;
   private final boolean[] paused;
   private boolean trace;
+  private Optional<TlsFiles> clientCertificate = Optional.empty();
+  private Path caPem;
 
   /** @param jvmOptions every node's JVM flags, e.g. {@link #NODE_JVM} or {@link #FAST_START_JVM} */
   public LocalCluster(Path dir, int[] clientPorts, int[] peerPorts, String classPath, List<String> jvmOptions,
@@ -84,6 +91,39 @@ public final class LocalCluster implements AutoCloseable {
     trace = on;
   }
 
+  /**
+   * Makes a throwaway CA in {@code dir/tls} and a certificate for every node and one for clients
+   * ({@link ThrowawayCa}); from the next start on, nodes speak mutual TLS to each other and HTTPS
+   * with required client certificates, and {@link #url} is https. Clients use {@link #clientTls()}.
+   */
+  public synchronized void tls() throws IOException {
+    Path tlsDir = dir.resolve("tls");
+    ThrowawayCa ca = ThrowawayCa.create(tlsDir, "refraft local cluster CA", 30);
+    for (int i = 0; i < size(); i++) {
+      ca.issue(id(i), 30);
+    }
+    clientCertificate = Optional.of(ca.issue("client", 30));
+    caPem = ca.caPem();
+  }
+
+  /** The CA, certificate and key a client of a {@link #tls()} cluster uses; empty without TLS. */
+  public synchronized Optional<TlsFiles> clientCertificate() {
+    return clientCertificate;
+  }
+
+  /** An {@link SSLContext} that trusts the cluster's CA and presents the client certificate. */
+  public synchronized Optional<SSLContext> clientTls() {
+    if (clientCertificate.isEmpty()) {
+      return Optional.empty();
+    }
+    TlsFiles c = clientCertificate.get();
+    try {
+      return Optional.of(SslContexts.client(Optional.of(caPem), Optional.of(c.cert()), Optional.of(c.key())));
+    } catch (TlsFileException e) {
+      throw new IllegalStateException("the certificates just made in " + caPem.getParent() + " do not load: " + e.getMessage(), e);
+    }
+  }
+
   public Path traceFile(int i) {
     return traceDir().resolve(id(i) + ".trace.ndjson");
   }
@@ -101,8 +141,8 @@ public final class LocalCluster implements AutoCloseable {
     return "n" + (i + 1);
   }
 
-  public String url(int i) {
-    return "http://127.0.0.1:" + clientPorts[i];
+  public synchronized String url(int i) {
+    return (clientCertificate.isPresent() ? "https" : "http") + "://127.0.0.1:" + clientPorts[i];
   }
 
   public Path dataDir(int i) {
@@ -139,6 +179,12 @@ public final class LocalCluster implements AutoCloseable {
         "--exit-with-parent"));
     if (trace) {
       cmd.addAll(List.of("--trace", traceFile(i).toString()));
+    }
+    if (caPem != null) {
+      String cert = caPem.resolveSibling(id(i) + ".pem").toString();
+      String key = caPem.resolveSibling(id(i) + ".key").toString();
+      cmd.addAll(List.of("--peer-cert", cert, "--peer-key", key, "--peer-trusted-ca", caPem.toString(),
+          "--client-cert", cert, "--client-key", key, "--client-trusted-ca", caPem.toString()));
     }
     cmd.addAll(extraArgs);
     File log = logFile(i).toFile();

@@ -20,9 +20,16 @@ import java.util.Set;
  * @param seed         seeds the nemesis schedule and the clients' choices
  * @param classPath    the class path the node JVMs run with
  * @param nodeArgs     extra arguments for every node
+ * @param tls          whether the nodes speak mutual TLS and HTTPS with client certificates ({@link LocalCluster#tls()})
  */
 public record TestConfig(int nodes, int seconds, String workload, Set<FaultKind> nemeses, double rate,
-    int concurrency, List<String> bugs, Path out, long seed, String classPath, List<String> nodeArgs) {
+    int concurrency, List<String> bugs, Path out, long seed, String classPath, List<String> nodeArgs, boolean tls) {
+  /** A plaintext run. */
+  public TestConfig(int nodes, int seconds, String workload, Set<FaultKind> nemeses, double rate,
+      int concurrency, List<String> bugs, Path out, long seed, String classPath, List<String> nodeArgs) {
+    this(nodes, seconds, workload, nemeses, rate, concurrency, bugs, out, seed, classPath, nodeArgs, false);
+  }
+
   public TestConfig {
     if (nodes < 1 || nodes > 9) {
       throw new IllegalArgumentException("--nodes must be 1..9, got " + nodes);
