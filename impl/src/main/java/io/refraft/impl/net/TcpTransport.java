@@ -241,6 +241,9 @@ public final class TcpTransport implements Transport {
     threads.forEach(Thread::interrupt);
     long deadline = System.nanoTime() + CLOSE_JOIN_TIMEOUT.toNanos();
     for (Thread t : threads) {
+      if (t.getState() == Thread.State.NEW) {
+        continue; // spawned as the transport closed, not started yet: it sees CLOSED and ends
+      }
       try {
         if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
           log.warn("{}: thread {} did not stop within {}", config.nodeId(), t.getName(), CLOSE_JOIN_TIMEOUT);
@@ -257,8 +260,13 @@ public final class TcpTransport implements Transport {
     return state.get() == State.RUNNING;
   }
 
+  /**
+   * Peer threads are platform threads, a few per peer: on virtual threads they shared the carriers
+   * (one per core) with the HTTP API's connections, and 64 clients' TLS handshakes held both carriers
+   * of a 2-core machine long enough for heartbeats to arrive late and leadership to move.
+   */
   private void spawn(String name, Runnable body) {
-    Thread t = Thread.ofVirtual().name("refraft-net-" + config.nodeId() + "-" + name).unstarted(() -> {
+    Thread t = Thread.ofPlatform().daemon().name("refraft-net-" + config.nodeId() + "-" + name).unstarted(() -> {
       try {
         body.run();
       } finally {
