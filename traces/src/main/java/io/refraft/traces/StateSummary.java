@@ -3,10 +3,10 @@ package io.refraft.traces;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Role;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A node's state after a step, as much of it as any implementation can report (FORMAT.md §5.4).
@@ -65,7 +65,7 @@ public record StateSummary(long term, Optional<NodeId> vote, RoleName role, long
     if (!(r instanceof Role.Leader l)) {
       return Map.of();
     }
-    Map<NodeId, Long> m = new TreeMap<>();
+    Map<NodeId, Long> m = new HashMap<>();
     l.progress().forEach((peer, p) -> m.put(peer, p.match()));
     return m;
   }

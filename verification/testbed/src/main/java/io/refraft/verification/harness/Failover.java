@@ -3,10 +3,8 @@ package io.refraft.verification.harness;
 import io.refraft.verification.fault.FaultKind;
 import io.refraft.verification.fault.PartitionShape;
 import io.refraft.verification.history.History;
-import io.refraft.verification.history.Keyword;
 import io.refraft.verification.history.Op;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,10 +111,5 @@ record Failover(List<Window> windows) {
       }
     }
     return false;
-  }
-
-  @Override
-  public String toString() {
-    return Arrays.toString(windows.toArray());
   }
 }

@@ -1,5 +1,6 @@
 package io.refraft.verification.harness;
 
+import io.refraft.impl.storage.DiskFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -61,8 +62,7 @@ final class NodeDisks implements AutoCloseable {
         written += ch.write(chunk);
       }
     } catch (IOException e) {
-      String m = e.getMessage();
-      if (m == null || !m.contains("No space left on device")) {
+      if (!DiskFullException.isNoSpace(e)) {
         throw e;
       }
     }
