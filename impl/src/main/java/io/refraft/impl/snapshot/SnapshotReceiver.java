@@ -137,6 +137,7 @@ public final class SnapshotReceiver implements AutoCloseable {
 
   private void run() {
     long tick = Math.min(settings.abandonAfter().toNanos(), TimeUnit.SECONDS.toNanos(1));
+    long lastCheck = System.nanoTime();
     try {
       while (true) {
         Event e = events.poll(tick, TimeUnit.NANOSECONDS);
@@ -147,7 +148,11 @@ public final class SnapshotReceiver implements AutoCloseable {
           queuedBytes.addAndGet(-a.bytes());
           handle(a.from(), a.frame());
         }
-        abandonSilent(System.nanoTime());
+        long now = System.nanoTime();
+        if (now - lastCheck >= tick) {
+          lastCheck = now;
+          abandonSilent(now);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -178,12 +183,13 @@ public final class SnapshotReceiver implements AutoCloseable {
 
   private void offer(String from, Offer o) {
     Long last = completed.get(from);
-    if (last != null && last == o.transferId()) {
-      transport.send(from, TransferCodec.done(o.transferId())); // our Done was lost
+    if (last != null && last == o.transferId() && o.epoch() > 0) {
+      transport.send(from, TransferCodec.done(o.transferId())); // a re-offer: our Done was lost
       return;
     }
     Incoming in = active.get(from);
-    if (in == null || in.id != o.transferId()) {
+    // Resume only the same content: an id used again for another file starts from 0.
+    if (in == null || in.id != o.transferId() || in.total != o.totalBytes() || in.fileCrc != o.fileCrc()) {
       if (in != null) {
         abandon(in, "replaced by transfer " + o.transferId() + " from " + from);
       }

@@ -97,19 +97,22 @@ public final class SnapshotShipper implements AutoCloseable {
 
   /**
    * Starts streaming {@code file} to {@code peer}; a transfer to the same peer still running is
-   * cancelled (its future fails with {@link CancellationException}). The receiver's node gets
-   * {@code request} with the verified file. The file must not change until the future completes.
+   * cancelled (its future fails with {@link CancellationException}), unless it has the same id and
+   * file: then this is a repeat, the running transfer goes on and the returned future completes with
+   * it. The receiver's node gets {@code request} with the verified file. The file must not change
+   * until the future completes. An id may be used again for the same peer once its transfer ended
+   * (the snapshot's index is a good id: a repeat for the same snapshot joins the running transfer).
    *
    * @return completes once the receiver has verified, synced and handed on the whole file; fails
    *     with {@link TransferFailedException} (the receiver aborted, or the file could not be read) or
    *     {@link CancellationException}
    */
   public CompletableFuture<Void> ship(String peer, long transferId, Path file, byte[] request) {
-    Outgoing t = new Outgoing(Objects.requireNonNull(peer, "peer"), transferId, Objects.requireNonNull(file, "file"),
-        Objects.requireNonNull(request, "request").clone());
     if (transferId < 0) {
       throw new IllegalArgumentException("transfer id must be >= 0, got " + transferId);
     }
+    Outgoing t = new Outgoing(Objects.requireNonNull(peer, "peer"), transferId, Objects.requireNonNull(file, "file"),
+        Objects.requireNonNull(request, "request").clone());
     if (closed) {
       t.done.completeExceptionally(new CancellationException(self + ": snapshot shipper closed"));
     } else {
@@ -205,8 +208,21 @@ public final class SnapshotShipper implements AutoCloseable {
   }
 
   private void start(Outgoing t) {
-    Outgoing old = transfers.remove(t.peer);
+    Outgoing old = transfers.get(t.peer);
+    if (old != null && old.id == t.id && old.file.equals(t.file)) {
+      // A repeat (the leader sends InstallSnapshot again while the follower still needs it): the
+      // running transfer goes on; restarting it would never let a large file finish.
+      old.done.whenComplete((ok, e) -> {
+        if (e == null) {
+          t.done.complete(null);
+        } else {
+          t.done.completeExceptionally(e);
+        }
+      });
+      return;
+    }
     if (old != null) {
+      transfers.remove(t.peer);
       cancel(old, "replaced by transfer " + t.id);
     }
     try {

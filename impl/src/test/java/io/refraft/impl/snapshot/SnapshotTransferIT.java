@@ -284,6 +284,21 @@ class SnapshotTransferIT {
   }
 
   @Test
+  void shipping_the_same_transfer_again_joins_the_running_one_and_an_empty_file_arrives_too() throws Exception {
+    Map<String, Node> n = cluster("n1", "n2");
+    Path file = randomFile("snap", 16L * MIB);
+    CompletableFuture<Void> first = n.get("n1").transfers().ship("n2", 4, file, request("install 4"));
+    CompletableFuture<Void> again = n.get("n1").transfers().ship("n2", 4, file, request("install 4 again"));
+    assertArrives(n.get("n2"), "n1", file, request("install 4"));
+    CompletableFuture.allOf(first, again).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(16L * MIB, n.get("n1").transfers().shipperStats().bytesSent(), "sent once");
+    Path empty = Files.createFile(tmp.resolve("empty"));
+    n.get("n1").transfers().ship("n2", 4, empty, request("install 4, empty")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertArrives(n.get("n2"), "n1", empty, request("install 4, empty"));
+    assertEquals(2, n.get("n2").transfers().receiverStats().installed(), "the id may be used again once done");
+  }
+
+  @Test
   void concurrent_transfers_to_two_peers_both_arrive() throws Exception {
     Map<String, Node> n = cluster("n1", "n2", "n3");
     Path a = randomFile("a", 24L * MIB);
