@@ -332,6 +332,24 @@ class SnapshotTransferIT {
   }
 
   @Test
+  void a_transfer_whose_sender_falls_silent_is_abandoned_and_its_partial_file_deleted() throws Exception {
+    AtomicBoolean silent = new AtomicBoolean();
+    UnaryOperator<Transport> fallSilent = t -> HookedTransport.onSend(t, (to, payload) -> {
+      if (HookedTransport.chunkOffset(payload) >= MIB) {
+        silent.set(true);
+      }
+      return !silent.get();
+    });
+    TransferSettings quickToAbandon = SETTINGS.withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300));
+    Map<String, Node> n = cluster(quickToAbandon, Map.of("n1", fallSilent), "n1", "n2");
+    n.get("n1").transfers().ship("n2", 1, randomFile("snap", 8L * MIB), request("install 1"));
+    await(() -> n.get("n2").transfers().receiverStats().abandoned() == 1, "n2 abandoned the silent transfer");
+    assertEquals(List.of(), partFiles(n.get("n2")));
+    assertEquals(MIB, n.get("n2").transfers().receiverStats().bytesWritten());
+    assertTrue(n.get("n2").received().isEmpty());
+  }
+
+  @Test
   void a_receiver_at_its_limit_of_transfers_refuses_another() throws Exception {
     UnaryOperator<Transport> stall = t -> HookedTransport.onSend(t, (to, payload) ->
         HookedTransport.chunkOffset(payload) < MIB);
