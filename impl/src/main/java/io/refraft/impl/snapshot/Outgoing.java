@@ -31,7 +31,10 @@ final class Outgoing {
   /** The end of the furthest chunk ever sent: a chunk below it is sent again. */
   long highestSent;
   boolean awaitingResume = true;
+  /** The last ack, resume or (re-)offer: what the retransmission timeout counts from. */
   long lastMovedNanos;
+  /** The last ack or resume from the receiver: what giving up counts from. */
+  long lastHeardNanos;
 
   Outgoing(String peer, long id, Path file, byte[] request) {
     this.peer = peer;

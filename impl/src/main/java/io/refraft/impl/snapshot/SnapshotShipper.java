@@ -233,6 +233,7 @@ public final class SnapshotShipper implements AutoCloseable {
       return;
     }
     transfers.put(t.peer, t);
+    t.lastHeardNanos = System.nanoTime();
     log.info("{}: sending snapshot transfer {} to {}: {} bytes from {}", self, t.id, t.peer, t.total, t.file);
     offer(t, System.nanoTime());
   }
@@ -255,6 +256,7 @@ public final class SnapshotShipper implements AutoCloseable {
           t.acked = a.offset();
           t.next = Math.max(t.next, t.acked);
           t.lastMovedNanos = System.nanoTime();
+          t.lastHeardNanos = t.lastMovedNanos;
         }
       }
       case Resume r -> resume(t, r);
@@ -291,11 +293,20 @@ public final class SnapshotShipper implements AutoCloseable {
     t.epoch++;
     t.awaitingResume = false;
     t.lastMovedNanos = System.nanoTime();
+    t.lastHeardNanos = t.lastMovedNanos;
   }
 
   private void retransmitStalled(long now) {
-    for (Outgoing t : transfers.values()) {
-      if (now - t.lastMovedNanos >= settings.retransmitAfter().toNanos()) {
+    for (Outgoing t : new ArrayList<>(transfers.values())) {
+      if (now - t.lastHeardNanos > settings.abandonAfter().toNanos()) {
+        // The receiver would have abandoned its partial file by now; holding the file open for a
+        // peer that is gone helps nobody. The leader ships again when the follower still needs it.
+        transfers.remove(t.peer);
+        t.close();
+        transport.send(t.peer, TransferCodec.cancel(t.id));
+        fail(t, new TransferFailedException(self + ": gave up snapshot transfer " + t.id + " to " + t.peer
+            + " at " + t.acked + " of " + t.total + " bytes: nothing heard for " + settings.abandonAfter()));
+      } else if (now - t.lastMovedNanos >= settings.retransmitAfter().toNanos()) {
         timeouts.increment();
         log.debug("{}: snapshot transfer {} to {} stalled at {} of {}: offering again", self, t.id, t.peer,
             t.acked, t.total);

@@ -15,7 +15,8 @@ import java.util.Objects;
  *     in the transport's queue and how long a Raft message queued behind them waits
  * @param retransmitAfter the sender offers again (and resumes where the receiver says) when nothing
  *     moved for this long
- * @param abandonAfter the receiver deletes a partial file after this long without a valid frame
+ * @param abandonAfter the receiver deletes a partial file after this long without a valid frame, and
+ *     the sender gives up after this long without an answer
  * @param maxIncoming transfers a receiver runs at once (one per sending peer at most)
  * @param maxIncomingBytes sum of the sizes of the transfers a receiver runs at once
  */

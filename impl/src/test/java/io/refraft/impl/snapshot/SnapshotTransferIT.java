@@ -332,7 +332,7 @@ class SnapshotTransferIT {
   }
 
   @Test
-  void a_transfer_whose_sender_falls_silent_is_abandoned_and_its_partial_file_deleted() throws Exception {
+  void a_transfer_cut_off_for_good_is_abandoned_by_both_sides_and_the_partial_file_deleted() throws Exception {
     AtomicBoolean silent = new AtomicBoolean();
     UnaryOperator<Transport> fallSilent = t -> HookedTransport.onSend(t, (to, payload) -> {
       if (HookedTransport.chunkOffset(payload) >= MIB) {
@@ -342,8 +342,12 @@ class SnapshotTransferIT {
     });
     TransferSettings quickToAbandon = SETTINGS.withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300));
     Map<String, Node> n = cluster(quickToAbandon, Map.of("n1", fallSilent), "n1", "n2");
-    n.get("n1").transfers().ship("n2", 1, randomFile("snap", 8L * MIB), request("install 1"));
+    CompletableFuture<Void> done = n.get("n1").transfers().ship("n2", 1, randomFile("snap", 8L * MIB),
+        request("install 1"));
     await(() -> n.get("n2").transfers().receiverStats().abandoned() == 1, "n2 abandoned the silent transfer");
+    ExecutionException e = assertThrows(ExecutionException.class, () -> done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("gave up snapshot transfer 1 to n2 at 1048576 of 8388608 bytes"),
+        "the sender, hearing nothing either, gave up: " + e.getCause().getMessage());
     assertEquals(List.of(), partFiles(n.get("n2")));
     assertEquals(MIB, n.get("n2").transfers().receiverStats().bytesWritten());
     assertTrue(n.get("n2").received().isEmpty());
