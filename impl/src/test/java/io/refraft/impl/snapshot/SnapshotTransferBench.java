@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * the default {@link TransferSettings}, for files of the given sizes: from {@code ship} to the
  * receiver's callback (file CRC pass, chunks, per-chunk CRC32C, writes, the final fsync and rename
  * included), while a 100-byte "heartbeat" goes the same way every 5 ms and its delay is recorded. A
- * measurement, not a test: {@code bin/refraft-tool snapshot-xfer-bench [DIR] [MB ...]}
+ * measurement, not a test: {@code bin/refraft-tool snapshot-xfer-bench [--chunks KIB WINDOW] [DIR] [MB ...]}
  * (default: a temporary directory, 100 and 1000 MB). The last line is one JSON object.
  */
 public final class SnapshotTransferBench {
@@ -45,20 +45,30 @@ public final class SnapshotTransferBench {
   private SnapshotTransferBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].startsWith("-")) {
+    TransferSettings settings = TransferSettings.defaults();
+    List<String> rest = new ArrayList<>(List.of(args));
+    try {
+      if (rest.size() >= 3 && rest.get(0).equals("--chunks")) {
+        settings = settings.withChunks(Integer.parseInt(rest.get(1)) << 10, Integer.parseInt(rest.get(2)));
+        rest = rest.subList(3, rest.size());
+      }
+    } catch (IllegalArgumentException e) {
+      usage("--chunks KIB WINDOW: " + e.getMessage());
+    }
+    if (!rest.isEmpty() && rest.get(0).startsWith("-")) {
       usage("");
     }
-    Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("snapshot-transfer-bench");
+    Path dir = !rest.isEmpty() ? Path.of(rest.get(0)) : Files.createTempDirectory("snapshot-transfer-bench");
     List<Long> sizes = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
+    for (int i = 1; i < rest.size(); i++) {
       try {
-        long mb = Long.parseLong(args[i]);
+        long mb = Long.parseLong(rest.get(i));
         if (mb < 1 || mb > 100_000) {
-          usage("size " + args[i] + " is not in 1..100000 MB");
+          usage("size " + rest.get(i) + " is not in 1..100000 MB");
         }
         sizes.add(mb * 1_000_000L);
       } catch (NumberFormatException e) {
-        usage("size " + args[i] + " is not a number of MB");
+        usage("size " + rest.get(i) + " is not a number of MB");
       }
     }
     if (sizes.isEmpty()) {
@@ -66,12 +76,12 @@ public final class SnapshotTransferBench {
     }
     List<Result> results = new ArrayList<>();
     for (long size : sizes) {
-      results.add(run(Files.createDirectories(dir), size));
+      results.add(run(Files.createDirectories(dir), size, settings));
     }
     StringBuilder json = new StringBuilder("{\"benchmark\":\"snapshot-transfer-loopback\",\"java\":\"")
         .append(Runtime.version()).append("\",\"cpus\":").append(Runtime.getRuntime().availableProcessors())
-        .append(",\"chunkBytes\":").append(TransferSettings.defaults().chunkBytes())
-        .append(",\"windowChunks\":").append(TransferSettings.defaults().windowChunks()).append(",\"results\":[");
+        .append(",\"chunkBytes\":").append(settings.chunkBytes())
+        .append(",\"windowChunks\":").append(settings.windowChunks()).append(",\"results\":[");
     for (int i = 0; i < results.size(); i++) {
       Result r = results.get(i);
       json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
@@ -85,11 +95,12 @@ public final class SnapshotTransferBench {
     if (!problem.isEmpty()) {
       System.err.println("snapshot-xfer-bench: " + problem);
     }
-    System.err.println("usage: snapshot-xfer-bench [DIR] [MB ...]   (default: a temporary directory, 100 and 1000 MB)");
+    System.err.println("usage: snapshot-xfer-bench [--chunks KIB WINDOW] [DIR] [MB ...]   (default: 256 KiB chunks,"
+        + " 16 in flight, a temporary directory, 100 and 1000 MB)");
     System.exit(2);
   }
 
-  private static Result run(Path dir, long size) throws Exception {
+  private static Result run(Path dir, long size, TransferSettings settings) throws Exception {
     Path file = dir.resolve("bench-" + size + ".snapshot");
     write(file, size);
     Map<String, InetSocketAddress> directory = new ConcurrentHashMap<>();
@@ -97,8 +108,8 @@ public final class SnapshotTransferBench {
     try (TcpTransport t1 = bind("n1", "n2", addresses, directory); TcpTransport t2 = bind("n2", "n1", addresses, directory)) {
       LinkedBlockingQueue<ReceivedSnapshot> received = new LinkedBlockingQueue<>();
       LinkedBlockingQueue<Long> pings = new LinkedBlockingQueue<>();
-      try (SnapshotTransfers s1 = SnapshotTransfers.open("n1", t1, dir.resolve("n1-in"), TransferSettings.defaults(), r -> {});
-          SnapshotTransfers s2 = SnapshotTransfers.open("n2", t2, dir.resolve("n2-in"), TransferSettings.defaults(), received::add)) {
+      try (SnapshotTransfers s1 = SnapshotTransfers.open("n1", t1, dir.resolve("n1-in"), settings, r -> {});
+          SnapshotTransfers s2 = SnapshotTransfers.open("n2", t2, dir.resolve("n2-in"), settings, received::add)) {
         Transport raft1 = s1.raftTransport();
         raft1.start((from, payload) -> {});
         s2.raftTransport().start((from, payload) -> pings.add(System.nanoTime()));
