@@ -299,6 +299,49 @@ class SnapshotTransferIT {
   }
 
   @Test
+  void with_frames_lost_and_corrupted_at_random_in_both_directions_the_file_still_arrives_intact() throws Exception {
+    SplittableRandom lossy = new SplittableRandom(seed);
+    AtomicInteger lost = new AtomicInteger();
+    AtomicInteger corrupted = new AtomicInteger();
+    AtomicInteger frames = new AtomicInteger(); // the 7th frame is lost and the 11th chunk corrupted, whatever the seed
+    AtomicInteger chunks = new AtomicInteger();
+    // Both hooks run on one thread each (the shipper's, the receiver's); the random source is shared,
+    // so it is used under a lock.
+    java.util.function.BiPredicate<String, byte[]> chaos = (to, payload) -> {
+      if (!TransferCodec.isTransfer(payload)) {
+        return true;
+      }
+      synchronized (lossy) {
+        boolean chunk = payload[1] == TransferCodec.CHUNK;
+        int k = frames.incrementAndGet();
+        double r = k == 7 ? 0 : chunk && chunks.incrementAndGet() == 11 ? 0.04 : lossy.nextDouble();
+        if (r < 0.03) {
+          lost.incrementAndGet();
+          return false;
+        }
+        if (r < 0.05 && chunk) {
+          corrupted.incrementAndGet();
+          payload[TransferCodec.CHUNK_HEADER + lossy.nextInt(payload.length - TransferCodec.CHUNK_HEADER)] ^= 1;
+        }
+        return true;
+      }
+    };
+    TransferSettings quick = SETTINGS.withChunks(64 << 10, 8).withTimeouts(Duration.ofMillis(150), Duration.ofSeconds(30));
+    Map<String, Node> n = cluster(quick, Map.of("n1", t -> HookedTransport.onSend(t, chaos),
+        "n2", t -> HookedTransport.onSend(t, chaos)), "n1", "n2");
+    Path file = randomFile("snap", 12L * MIB + 3);
+    CompletableFuture<Void> done = n.get("n1").transfers().ship("n2", 1, file, request("install 1"));
+    assertArrives(n.get("n2"), "n1", file, request("install 1"));
+    done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    SnapshotReceiver.Stats got = n.get("n2").transfers().receiverStats();
+    assertTrue(lost.get() > 0 && corrupted.get() > 0);
+    System.out.println("lost " + lost + ", corrupted " + corrupted + "; " + got + "; "
+        + n.get("n1").transfers().shipperStats());
+    assertEquals(corrupted.get(), got.corruptChunks(), "every corrupt chunk was caught");
+    assertEquals(12L * MIB + 3, got.bytesWritten(), "nothing written twice, nothing corrupt written");
+  }
+
+  @Test
   void concurrent_transfers_to_two_peers_both_arrive() throws Exception {
     Map<String, Node> n = cluster("n1", "n2", "n3");
     Path a = randomFile("a", 24L * MIB);
