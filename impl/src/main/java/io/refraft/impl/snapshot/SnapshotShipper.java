@@ -175,6 +175,7 @@ public final class SnapshotShipper implements AutoCloseable {
       stopAll();
     } catch (RuntimeException e) {
       log.error("{}: snapshot shipper failed; its transfers are cancelled", self, e);
+      closed = true; // later ships fail at once rather than wait for a thread that is gone
       stopAll();
     }
   }
@@ -325,7 +326,9 @@ public final class SnapshotShipper implements AutoCloseable {
         t.read(frame, TransferCodec.CHUNK_HEADER, length, t.next);
       } catch (IOException e) {
         transfers.remove(t.peer);
-        cancel(t, "cannot read " + t.file + ": " + e.getMessage());
+        t.close();
+        transport.send(t.peer, TransferCodec.cancel(t.id));
+        fail(t, new TransferFailedException(self + ": snapshot transfer " + t.id + " to " + t.peer + ": " + e.getMessage()));
         return;
       }
       TransferCodec.seal(frame);

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * else to the driver's receiver, so the driver never sees a transfer frame.
  *
  * <p>A frame with the transfer tag that does not decode is counted per peer and dropped with a WARN
- * naming the peer; nothing is thrown into the transport.
+ * naming the peer (the 1st, 2nd, 4th, 8th ... of a peer; the others at DEBUG); nothing is thrown into
+ * the transport.
  */
 public final class SnapshotTransfers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotTransfers.class);
@@ -118,8 +119,14 @@ public final class SnapshotTransfers implements AutoCloseable {
     } catch (MalformedTransferException e) {
       LongAdder n = malformed.computeIfAbsent(from, k -> new LongAdder());
       n.increment();
-      log.warn("{}: dropped a malformed snapshot-transfer frame of {} bytes from {}: {} ({} from {} so far)", self,
-          payload.length, from, e.getMessage(), n.sum(), from);
+      long count = n.sum();
+      // WARN at the 1st, 2nd, 4th, 8th ...: a peer that sends garbage cannot flood the log.
+      if ((count & (count - 1)) == 0) {
+        log.warn("{}: dropped a malformed snapshot-transfer frame of {} bytes from {}: {} ({} from {} so far)", self,
+            payload.length, from, e.getMessage(), count, from);
+      } else {
+        log.debug("{}: dropped a malformed snapshot-transfer frame from {}: {}", self, from, e.getMessage());
+      }
       return;
     }
     if (f.toReceiver()) {

@@ -426,6 +426,16 @@ class SnapshotTransferIT {
   }
 
   @Test
+  void a_file_that_cannot_be_read_fails_the_transfer_naming_it() throws Exception {
+    Map<String, Node> n = cluster("n1", "n2");
+    Path missing = tmp.resolve("no-such-snapshot");
+    CompletableFuture<Void> done = n.get("n1").transfers().ship("n2", 1, missing, request("install 1"));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertInstanceOf(TransferFailedException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("cannot send snapshot " + missing + " to n2"), e.getCause().getMessage());
+  }
+
+  @Test
   void files_an_earlier_process_left_in_the_receivers_directory_are_deleted_at_start() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("n2-incoming"));
     Files.write(dir.resolve("incoming-3.part"), new byte[10]);
