@@ -215,7 +215,8 @@ public final class SnapshotReceiver implements AutoCloseable {
       bytes += other.total;
     }
     AbortReason refusal = active.size() >= settings.maxIncoming() ? AbortReason.BUSY
-        : bytes > settings.maxIncomingBytes() ? AbortReason.TOO_LARGE : null;
+        : bytes > settings.maxIncomingBytes() ? AbortReason.TOO_LARGE
+        : o.totalBytes() > usableSpace() ? AbortReason.NO_SPACE : null;
     if (refusal == null) {
       Path part = dir.resolve(PREFIX + (++fileSeq) + ".part");
       try {
@@ -370,6 +371,15 @@ public final class SnapshotReceiver implements AutoCloseable {
   private void syncDirectory() throws IOException {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
+    }
+  }
+
+  /** Bytes free for this process in the directory's file system; unknown counts as enough. */
+  private long usableSpace() {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // writing will tell
     }
   }
 

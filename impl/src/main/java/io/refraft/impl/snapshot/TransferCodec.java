@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  * kind 4  Ack     offset:i63
  * kind 5  Resume  epoch:i31 offset:i63
  * kind 6  Done
- * kind 7  Abort   reason:u8 (1 busy, 2 too large, 3 checksum, 4 I/O)
+ * kind 7  Abort   reason:u8 (1 busy, 2 too large, 3 checksum, 4 I/O, 5 no space)
  * </pre>
  *
  * <p>A Raft message's first byte is its codec version ({@code MessageCodec.VERSION}, 1), so a

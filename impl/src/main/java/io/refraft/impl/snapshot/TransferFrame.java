@@ -68,7 +68,8 @@ public sealed interface TransferFrame {
     BUSY(1, "the receiver already runs its maximum of concurrent transfers"),
     TOO_LARGE(2, "the receiver's limit on bytes in transfer would be exceeded"),
     CHECKSUM(3, "the whole file's CRC32C did not match the offer's"),
-    IO(4, "the receiver could not write or hand on the file");
+    IO(4, "the receiver could not write or hand on the file"),
+    NO_SPACE(5, "the receiver's disk has no room for the file");
 
     final int code;
     final String meaning;
