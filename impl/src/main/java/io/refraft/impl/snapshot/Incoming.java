@@ -18,9 +18,12 @@ import java.util.zip.CRC32C;
 final class Incoming {
   final String from;
   final long id;
+  /** The run being received: a run of the same id and content that restarted resumes this file. */
+  long nonce;
   final long total;
   final int fileCrc;
-  final byte[] request;
+  /** The request of the latest run ({@code nonce}): that is what the sender wants delivered. */
+  byte[] request;
   final Path part;
   private final FileChannel channel;
   private final CRC32C crc = new CRC32C();
@@ -31,19 +34,20 @@ final class Incoming {
   int resumedEpoch = -1;
   long lastHeardNanos;
 
-  private Incoming(String from, long id, long total, int fileCrc, byte[] request, Path part, FileChannel channel) {
+  private Incoming(String from, TransferFrame.Offer o, Path part, FileChannel channel) {
     this.from = from;
-    this.id = id;
-    this.total = total;
-    this.fileCrc = fileCrc;
-    this.request = request;
+    this.id = o.transferId();
+    this.nonce = o.nonce();
+    this.total = o.totalBytes();
+    this.fileCrc = o.fileCrc();
+    this.request = o.request();
     this.part = part;
     this.channel = channel;
   }
 
   static Incoming create(String from, TransferFrame.Offer o, Path part) throws IOException {
     FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new Incoming(from, o.transferId(), o.totalBytes(), o.fileCrc(), o.request(), part, ch);
+    return new Incoming(from, o, part, ch);
   }
 
   /** Appends a verified chunk's data at {@code verified}. */

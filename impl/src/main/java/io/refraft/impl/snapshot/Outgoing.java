@@ -20,6 +20,8 @@ final class Outgoing {
   final long id;
   final Path file;
   final byte[] request;
+  /** Unique to this run of the transfer ({@link TransferFrame.Offer#nonce()}). */
+  final long nonce;
   final CompletableFuture<Void> done = new CompletableFuture<>();
 
   FileChannel channel;
@@ -36,8 +38,9 @@ final class Outgoing {
   /** The last ack or resume from the receiver: what giving up counts from. */
   long lastHeardNanos;
 
-  Outgoing(String peer, long id, Path file, byte[] request) {
+  Outgoing(String peer, long id, long nonce, Path file, byte[] request) {
     this.peer = peer;
+    this.nonce = nonce;
     this.id = id;
     this.file = file;
     this.request = request;

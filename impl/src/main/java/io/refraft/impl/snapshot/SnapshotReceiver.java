@@ -54,6 +54,9 @@ public final class SnapshotReceiver implements AutoCloseable {
 
   private record Stop() implements Event {}
 
+  /** The run of a transfer that was handed on: a re-offer of it means our Done was lost. */
+  private record Finished(long transferId, long nonce) {}
+
   /** Counters since start. */
   public record Stats(long chunksWritten, long bytesWritten, long corruptChunks, long resumesSent,
       long duplicateChunks, long staleFrames, long droppedFull, long installed, long abandoned, long refused,
@@ -68,7 +71,7 @@ public final class SnapshotReceiver implements AutoCloseable {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final long maxQueuedBytes;
   private final Map<String, Incoming> active = new HashMap<>(); // the receiver's thread only
-  private final Map<String, Long> completed = new HashMap<>(); // the last transfer done, per peer
+  private final Map<String, Finished> completed = new HashMap<>(); // the last transfer done, per peer
   private final Thread thread;
   private long fileSeq;
   private final LongAdder chunksWritten = new LongAdder();
@@ -182,8 +185,7 @@ public final class SnapshotReceiver implements AutoCloseable {
   }
 
   private void offer(String from, Offer o) {
-    Long last = completed.get(from);
-    if (last != null && last == o.transferId() && o.epoch() > 0) {
+    if (new Finished(o.transferId(), o.nonce()).equals(completed.get(from))) {
       transport.send(from, TransferCodec.done(o.transferId())); // a re-offer: our Done was lost
       return;
     }
@@ -197,6 +199,12 @@ public final class SnapshotReceiver implements AutoCloseable {
       if (in == null) {
         return;
       }
+    }
+    if (in.nonce != o.nonce()) {
+      in.nonce = o.nonce(); // the sender ran the same transfer again: its epochs start anew
+      in.request = o.request();
+      in.lastEpoch = 0;
+      in.resumedEpoch = -1;
     }
     in.lastHeardNanos = System.nanoTime();
     in.lastEpoch = Math.max(in.lastEpoch, o.epoch());
@@ -322,7 +330,7 @@ public final class SnapshotReceiver implements AutoCloseable {
   }
 
   private void handOn(Incoming in, Path file) {
-    completed.put(in.from, in.id);
+    completed.put(in.from, new Finished(in.id, in.nonce));
     try {
       consumer.accept(new ReceivedSnapshot(in.from, in.id, in.request, file));
     } catch (RuntimeException e) {

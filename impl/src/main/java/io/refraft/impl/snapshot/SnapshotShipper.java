@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,8 @@ public final class SnapshotShipper implements AutoCloseable {
   private final TransferSettings settings;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final AtomicInteger pendingReplies = new AtomicInteger();
+  /** Offer nonces: random at start, so a restarted sender's runs differ from the earlier process's. */
+  private final AtomicLong nonces = new AtomicLong(new SplittableRandom().nextLong());
   private final Map<String, Outgoing> transfers = new HashMap<>(); // the shipper's thread only
   private final Thread thread;
   private volatile boolean closed;
@@ -98,8 +102,8 @@ public final class SnapshotShipper implements AutoCloseable {
   /**
    * Starts streaming {@code file} to {@code peer}; a transfer to the same peer still running is
    * cancelled (its future fails with {@link CancellationException}), unless it has the same id and
-   * file: then this is a repeat, the running transfer goes on and the returned future completes with
-   * it. The receiver's node gets {@code request} with the verified file. The file must not change
+   * file: then this is a repeat, the running transfer goes on (with the request it started with) and
+   * the returned future completes with it. The receiver's node gets {@code request} with the verified file. The file must not change
    * until the future completes. An id may be used again for the same peer once its transfer ended
    * (the snapshot's index is a good id: a repeat for the same snapshot joins the running transfer).
    *
@@ -111,8 +115,8 @@ public final class SnapshotShipper implements AutoCloseable {
     if (transferId < 0) {
       throw new IllegalArgumentException("transfer id must be >= 0, got " + transferId);
     }
-    Outgoing t = new Outgoing(Objects.requireNonNull(peer, "peer"), transferId, Objects.requireNonNull(file, "file"),
-        Objects.requireNonNull(request, "request").clone());
+    Outgoing t = new Outgoing(Objects.requireNonNull(peer, "peer"), transferId, nonces.getAndIncrement(),
+        Objects.requireNonNull(file, "file"), Objects.requireNonNull(request, "request").clone());
     if (closed) {
       t.done.completeExceptionally(new CancellationException(self + ": snapshot shipper closed"));
     } else {
@@ -242,7 +246,7 @@ public final class SnapshotShipper implements AutoCloseable {
   private void offer(Outgoing t, long now) {
     t.awaitingResume = true;
     t.lastMovedNanos = now;
-    transport.send(t.peer, TransferCodec.offer(t.id, t.epoch, t.total, t.fileCrc, t.request));
+    transport.send(t.peer, TransferCodec.offer(t.id, t.nonce, t.epoch, t.total, t.fileCrc, t.request));
   }
 
   private void reply(String from, TransferFrame f) {

@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * frame   = tag:u8 (= 0xF5) kind:u8 transferId:i63 body
- * kind 1  Offer   epoch:i31 totalBytes:i63 fileCrc:u32 request:(the rest, 0.. bytes)
+ * kind 1  Offer   nonce:u64 epoch:i31 totalBytes:i63 fileCrc:u32 request:(the rest, 0.. bytes)
  * kind 2  Chunk   epoch:i31 offset:i63 crc:u32 data:(the rest, 1.. bytes)
  * kind 3  Cancel
  * kind 4  Ack     offset:i63
@@ -48,15 +48,15 @@ public final class TransferCodec {
   public static final int CHUNK_HEADER = HEAD + 4 + 8 + 4;
   private static final int CHUNK_CRC_AT = HEAD + 4 + 8;
   /** Bytes of an offer frame before its request. */
-  public static final int OFFER_HEADER = HEAD + 4 + 8 + 4;
+  public static final int OFFER_HEADER = HEAD + 8 + 4 + 8 + 4;
 
   /** Whether {@code payload} is a transfer frame (else: a Raft message for the driver). */
   public static boolean isTransfer(byte[] payload) {
     return payload.length > 0 && payload[0] == TAG;
   }
 
-  public static byte[] offer(long id, int epoch, long totalBytes, int fileCrc, byte[] request) {
-    return head(OFFER_HEADER + request.length, OFFER, id).putInt(epoch).putLong(totalBytes).putInt(fileCrc)
+  public static byte[] offer(long id, long nonce, int epoch, long totalBytes, int fileCrc, byte[] request) {
+    return head(OFFER_HEADER + request.length, OFFER, id).putLong(nonce).putInt(epoch).putLong(totalBytes).putInt(fileCrc)
         .put(request).array();
   }
 
@@ -110,7 +110,7 @@ public final class TransferCodec {
 
   public static byte[] encode(TransferFrame f) {
     return switch (f) {
-      case Offer o -> offer(o.transferId(), o.epoch(), o.totalBytes(), o.fileCrc(), o.request());
+      case Offer o -> offer(o.transferId(), o.nonce(), o.epoch(), o.totalBytes(), o.fileCrc(), o.request());
       case Chunk c -> c.frame().clone();
       case Cancel c -> cancel(c.transferId());
       case Ack a -> ack(a.transferId(), a.offset());
@@ -162,12 +162,13 @@ public final class TransferCodec {
   }
 
   private static Offer decodeOffer(ByteBuffer in, long id, byte[] bytes) throws MalformedTransferException {
+    long nonce = fixed(in, 8, "nonce").getLong();
     int epoch = epoch(in);
     long total = nonNegative(in, "totalBytes");
     int fileCrc = fixed(in, 4, "fileCrc").getInt();
     byte[] request = new byte[in.remaining()];
     in.get(request);
-    return new Offer(id, epoch, total, fileCrc, request);
+    return new Offer(id, nonce, epoch, total, fileCrc, request);
   }
 
   private static Chunk decodeChunk(ByteBuffer in, long id, byte[] bytes) throws MalformedTransferException {

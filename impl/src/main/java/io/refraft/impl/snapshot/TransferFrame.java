@@ -29,8 +29,13 @@ public sealed interface TransferFrame {
     };
   }
 
-  /** "I have {@code totalBytes} for you whose CRC32C is {@code fileCrc}; from where do I send?" */
-  record Offer(long transferId, int epoch, long totalBytes, int fileCrc, byte[] request) implements TransferFrame {
+  /**
+   * "I have {@code totalBytes} for you whose CRC32C is {@code fileCrc}; from where do I send?"
+   * {@code nonce} tells apart two runs of the same transfer id (a snapshot shipped again): only a
+   * re-offer of the run that finished is answered with {@link Done}.
+   */
+  record Offer(long transferId, long nonce, int epoch, long totalBytes, int fileCrc, byte[] request)
+      implements TransferFrame {
     public Offer {
       Objects.requireNonNull(request, "request");
     }

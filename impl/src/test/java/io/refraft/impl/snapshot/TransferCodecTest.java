@@ -34,8 +34,8 @@ class TransferCodecTest {
   @Test
   void every_frame_decodes_to_what_was_encoded_and_reencodes_to_the_same_bytes() throws Exception {
     List<byte[]> frames = List.of(
-        TransferCodec.offer(7, 3, 1L << 40, 0xCAFEBABE, new byte[] {1, 2, 3}),
-        TransferCodec.offer(0, 0, 0, 0, new byte[0]),
+        TransferCodec.offer(7, -5, 3, 1L << 40, 0xCAFEBABE, new byte[] {1, 2, 3}),
+        TransferCodec.offer(0, 0, 0, 0, 0, new byte[0]),
         chunkOf(7, 2, 262144, new byte[] {9, 8, 7, 6}),
         TransferCodec.cancel(7),
         TransferCodec.ack(7, 1234),
@@ -48,6 +48,7 @@ class TransferCodecTest {
     }
     Offer o = (Offer) TransferCodec.decode(frames.get(0));
     assertEquals(1L << 40, o.totalBytes());
+    assertEquals(-5, o.nonce());
     assertEquals(0xCAFEBABE, o.fileCrc());
     assertArrayEquals(new byte[] {1, 2, 3}, o.request());
     Chunk c = (Chunk) TransferCodec.decode(frames.get(2));
@@ -101,7 +102,7 @@ class TransferCodecTest {
     byte[] encoded = MessageCodec.encode(1, m);
     assertFalse(TransferCodec.isTransfer(encoded));
     assertFalse(TransferCodec.isTransfer(new byte[0]));
-    byte[] offer = TransferCodec.offer(1, 0, 10, 0, encoded);
+    byte[] offer = TransferCodec.offer(1, 0, 0, 10, 0, encoded);
     assertEquals(0, MessageCodec.type(offer), "the metrics count a transfer frame as no message type");
     assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(offer));
   }
