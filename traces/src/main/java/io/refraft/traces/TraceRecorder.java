@@ -91,14 +91,10 @@ public final class TraceRecorder {
     List<TracedMessage> sent = new ArrayList<>(4);
     List<ReadAnswer> reads = new ArrayList<>(0);
     long sentSeq = firstSentSeq;
-    long applied = 0;
+    long applied = t.appliedThrough();
     for (Output o : t.outputs()) {
       if (o instanceof Output.Send(Message m)) {
         sent.add(new TracedMessage(new MessageId(self, m.to(), sentSeq++), m));
-      } else if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
-        applied = Math.max(applied, a.firstIndex() + a.entries().size() - 1);
-      } else if (o instanceof Output.RestoreSnapshot r) {
-        applied = Math.max(applied, r.snapshot().index());
       }
       ReadAnswer.of(o).ifPresent(reads::add);
     }

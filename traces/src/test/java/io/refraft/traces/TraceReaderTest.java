@@ -17,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +153,28 @@ class TraceReaderTest {
         + "\"voteGranted\":true,\"preVote\":false,\"success\":true}";
     e = malformed(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"sent\":[" + wrong + "]") + "\n");
     assertTrue(e.reason().contains("field 'success' does not belong to a RequestVoteResponse"), e.getMessage());
+  }
+
+  /** Revision 5: snapshots in messages, persisted records and the TakeSnapshot input read back; a bad digest names its field. */
+  @Test
+  void snapshots_read_back_and_a_malformed_one_names_the_field() throws Exception {
+    String snap = "{\"index\":2,\"term\":1,\"digest\":\"00000000000000ff\"}";
+    String msg = "{\"id\":\"n1/n2/1\",\"type\":\"InstallSnapshotRequest\",\"from\":\"n1\",\"to\":\"n2\",\"term\":1,"
+        + "\"snapshot\":" + snap + "}";
+    List<TraceStep> steps = read(HEADER + "\n" + STEP.replace("\"sent\":[]", "\"persisted\":{\"snapshot\":" + snap
+        + "},\"sent\":[" + msg + "]") + "\n");
+    io.refraft.spec.Snapshot expected = new io.refraft.spec.Snapshot(2, 1, 0xff);
+    assertEquals(Optional.of(new io.refraft.spec.Output.SaveSnapshot(expected)), steps.get(0).persisted().orElseThrow()
+        .snapshot());
+    assertEquals(expected, ((io.refraft.spec.Message.InstallSnapshotRequest) steps.get(0).sent().get(0).message())
+        .snapshot());
+    assertEquals(new TraceInput.TakeSnapshot(3), read(HEADER + "\n" + STEP.replace("{\"type\":\"ElectionTimeout\"}",
+        "{\"type\":\"TakeSnapshot\",\"index\":3}") + "\n").get(0).input());
+    TraceFormatException e = malformed(HEADER + "\n" + STEP.replace("\"sent\":[]",
+        "\"persisted\":{\"snapshot\":" + snap.replace("00000000000000ff", "xyz") + "},\"sent\":[]") + "\n");
+    assertTrue(e.reason().contains("persisted.snapshot.digest' must be 16 lowercase hex digits"), e.getMessage());
+    e = malformed(HEADER + "\n" + STEP.replace("{\"type\":\"ElectionTimeout\"}", "{\"type\":\"TakeSnapshot\"}") + "\n");
+    assertTrue(e.reason().contains("a TakeSnapshot input needs 'index' >= 1"), e.getMessage());
   }
 
   @Test

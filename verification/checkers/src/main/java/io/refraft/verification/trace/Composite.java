@@ -84,11 +84,7 @@ record Composite(Stepping stepping, NodeState before, List<Input> inputs, List<T
   long appliedThrough() {
     long through = 0;
     for (Transition t : parts) {
-      for (Output o : t.outputs()) {
-        if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
-          through = Math.max(through, a.firstIndex() + a.entries().size() - 1);
-        }
-      }
+      through = Math.max(through, t.appliedThrough());
     }
     return through;
   }

@@ -150,6 +150,9 @@ public final class CorpusGenerator {
         "a follower misses five entries and catches up in batches of two with conflict hints"));
     out.add(valid("check-quorum-step-down", CorpusScenarios.checkQuorumStepDown(),
         "a cut-off leader steps down after an election timeout without hearing from a quorum"));
+    out.add(valid("snapshot-install-3", CorpusScenarios.snapshotInstall(),
+        "3 nodes: leader and one follower compact; the follower that missed the entries catches up by InstallSnapshot "
+        + "and restarts from the snapshot"));
     out.add(valid("read-index-3", CorpusScenarios.readIndex(),
         "3 nodes: a ReadIndex read at the leader served after a round of heartbeats; a read at a follower rejected"));
     out.add(valid("crash-loses-unobserved-steps", LostStepScenarios.followerLosesAppends(3,
@@ -371,6 +374,13 @@ public final class CorpusGenerator {
           Optional.of(List.of(io.refraft.spec.Action.AppendEntries)), s.state(), s.persisted(), s.sent()) : null);
       return c.propose("n1", "a").deliverAll();
     }));
+    out.add(bug("snapshot-wrong-digest", Kind.PERSISTED,
+        "a leader writes a snapshot whose digest is not that of the entries it replaced (FORMAT.md 6.1)", () -> {
+          ScriptedCluster c = new ScriptedCluster(Config.ofSize(3));
+          c.edit(s -> s.input() instanceof TraceInput.TakeSnapshot && s.persisted().flatMap(Persisted::snapshot).isPresent()
+              ? withPersisted(s, withDigest(s.persisted().get(), 1)) : null);
+          return CorpusScenarios.snapshotInstall(c);
+        }));
     out.add(bug("grants-vote-to-stale-log", Kind.STATE,
         "a voter grants its vote to a candidate whose log is behind its own (§5.4.1)", () -> {
           ScriptedCluster c = new ScriptedCluster(Config.ofSize(3).withPreVote(false).withCheckQuorum(false));
@@ -378,6 +388,13 @@ public final class CorpusGenerator {
           return c.bug(Bugs.grantsToStaleLog()).timeout("n2").deliverAll();
         }));
     return out;
+  }
+
+  /** {@code p} with its snapshot's digest changed by {@code delta}. */
+  private static Persisted withDigest(Persisted p, long delta) {
+    io.refraft.spec.Snapshot s = p.snapshot().orElseThrow().snapshot();
+    return new Persisted(p.hardState(), Optional.of(new io.refraft.spec.Output.SaveSnapshot(
+        new io.refraft.spec.Snapshot(s.index(), s.term(), s.digest() + delta))), p.log());
   }
 
   /** The log-conflict-repair run with {@code bug} armed before the partition heals. */

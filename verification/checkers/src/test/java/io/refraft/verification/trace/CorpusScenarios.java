@@ -154,6 +154,29 @@ final class CorpusScenarios {
     return c.propose("n1", "b").deliverAll().heartbeat("n1").deliverAll();
   }
 
+  /**
+   * A follower misses three entries that the leader and the other follower then compact; it
+   * catches up by InstallSnapshot (thesis §5.1) and AppendEntries after it, and restarts from the
+   * snapshot it installed.
+   */
+  static ScriptedCluster snapshotInstall() {
+    return snapshotInstall(new ScriptedCluster(Config.ofSize(3)));
+  }
+
+  static ScriptedCluster snapshotInstall(ScriptedCluster c) {
+    c.timeout("n1").deliverAll();
+    c.isolate("n3");
+    for (int i = 1; i <= 3; i++) {
+      c.propose("n1", "v" + i).deliverAll();
+    }
+    c.heartbeat("n1").deliverAll();
+    c.snapshot("n1").snapshot("n2");
+    c.propose("n1", "v4").deliverAll();
+    c.heal();
+    c.heartbeat("n1").deliverAll().heartbeat("n1").deliverAll();
+    return c.restart("n3").heartbeat("n1").deliverAll();
+  }
+
   /** A follower misses five entries and catches up in batches of two using the conflict hints. */
   static ScriptedCluster laggingFollower() {
     ScriptedCluster c = new ScriptedCluster(Config.ofSize(3).withMaxBatch(2));

@@ -32,7 +32,12 @@ final class MutantTraces {
   private MutantTraces() {}
 
   /** Mutant, and the model options that make its counterexample short (reads in the bounds). */
-  private record Run(Mutant mutant, Bounds bounds, boolean preVote, boolean checkQuorum, boolean noop, Faults faults) {}
+  private record Run(Mutant mutant, Bounds bounds, boolean preVote, boolean checkQuorum, boolean noop, Faults faults,
+      boolean symmetry) {
+    Run(Mutant mutant, Bounds bounds, boolean preVote, boolean checkQuorum, boolean noop, Faults faults) {
+      this(mutant, bounds, preVote, checkQuorum, noop, faults, false);
+    }
+  }
 
   static List<Case> cases() {
     List<Run> runs = List.of(
@@ -59,12 +64,22 @@ final class MutantTraces {
         // As 'refraft spec check --mutant match-index-regress' runs it: a duplicated acknowledgement arrives
         // late; the leader's reported matchIndex (FORMAT.md 5.3, match) shows the regression.
         new Run(Mutant.MATCH_INDEX_REGRESS, new Bounds(3, 1, 1, 2, 2, -1, 0, 0), false, false, true,
-            new Faults(false, true, false)));
+            new Faults(false, true, false)),
+        // The snapshot mutants as 'refraft spec check --mutant NAME' runs them (Mutant.settings, snapshots on),
+        // with symmetry: their counterexamples are 10 to 20 steps deep.
+        new Run(Mutant.SNAPSHOT_UNCOMMITTED, new Bounds(3, 1, 1, 2, 1, -1, 0, 0, true), false, false, false,
+            Faults.NONE, true),
+        new Run(Mutant.INSTALL_STALE_SNAPSHOT, new Bounds(3, 1, 1, 2, 2, -1, 0, 0, true), false, false, false,
+            new Faults(false, true, false), true),
+        new Run(Mutant.DISCARD_LOG_AFTER_SNAPSHOT, new Bounds(3, 1, 1, 3, 2, -1, 0, 0, true), false, false, false,
+            new Faults(false, true, true), true),
+        new Run(Mutant.COMPACT_WITHOUT_SNAPSHOT_TERM, new Bounds(3, 1, 2, 2, 1, -1, 0, 0, true), false, false, false,
+            Faults.NONE, true));
     List<Case> out = new ArrayList<>();
     for (Run r : runs) {
       RaftModel model = RaftModel.of(r.bounds(), r.preVote(), r.checkQuorum(), 1, r.noop(), r.faults(),
           Optional.of(r.mutant()));
-      ModelChecker.Result res = new ModelChecker(model, r.bounds(), false, 1).run(() -> 0L);
+      ModelChecker.Result res = new ModelChecker(model, r.bounds(), r.symmetry(), 1).run(() -> 0L);
       ModelChecker.Counterexample cx = res.counterexample().orElseThrow(
           () -> new IllegalStateException("no counterexample for mutant " + r.mutant().cliName()));
       String text = ClusterTraces.counterexample(cx, "refraft spec check --mutant " + r.mutant().cliName());
@@ -95,7 +110,7 @@ final class MutantTraces {
           kind = Kind.SENT;
         } else if (!reads(spec).equals(reads(mutant))) {
           kind = Kind.READS;
-        } else if (appliedThrough(spec) != appliedThrough(mutant)) {
+        } else if (spec.appliedThrough() != mutant.appliedThrough()) {
           kind = Kind.APPLIED;
         }
         if (kind != null) {
@@ -106,16 +121,6 @@ final class MutantTraces {
       c = s.next();
     }
     throw new IllegalStateException("mutant " + m.cliName() + ": counterexample never deviates from the spec");
-  }
-
-  private static long appliedThrough(Transition t) {
-    long through = 0;
-    for (Output o : t.outputs()) {
-      if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
-        through = Math.max(through, a.firstIndex() + a.entries().size() - 1);
-      }
-    }
-    return through;
   }
 
   private static List<Output> reads(Transition t) {

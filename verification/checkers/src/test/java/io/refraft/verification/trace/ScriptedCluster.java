@@ -252,6 +252,12 @@ final class ScriptedCluster {
     return this;
   }
 
+  /** {@code node} compacts its log through everything it has applied (thesis §5.1). */
+  ScriptedCluster snapshot(String node) {
+    step(node, new Input.TakeSnapshot(node(node).applied()));
+    return this;
+  }
+
   ScriptedCluster restart(String node) {
     step(node, new Input.Restart(node(node).durable()));
     return this;
