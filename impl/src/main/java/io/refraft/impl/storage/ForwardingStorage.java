@@ -39,6 +39,11 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    storage.saveSnapshot(meta, body);
+  }
+
+  @Override
   public void saveMeta(Meta meta) throws IOException {
     storage.saveMeta(meta);
   }

@@ -51,7 +51,8 @@ public interface Storage extends AutoCloseable {
   /**
    * Removes the record at {@code index} and every record after it (Raft §5.3: a conflicting
    * entry and all that follow it are deleted). A no-op for the log's contents when
-   * {@code index} is past the last record.
+   * {@code index} is past the last record. {@code index} must be above the snapshot's index: a
+   * snapshot holds committed entries only.
    *
    * <p>Durable when it returns, together with everything appended or saved before it: it
    * implies {@link #sync()}. Otherwise a record appended later over the same bytes could reach
@@ -67,6 +68,28 @@ public interface Storage extends AutoCloseable {
   default void truncateFrom(long index, Runnable beforeVisible) throws IOException {
     beforeVisible.run();
     truncateFrom(index);
+  }
+
+  /**
+   * Makes a snapshot durable and compacts the log (Raft §7): durable when it returns, together with
+   * everything appended or saved before it, which becomes durable first (it implies {@link #sync()}).
+   * So a snapshot never reaches the disk ahead of the term and vote that preceded it: etcd #5664 saved
+   * a snapshot before its hard state and could not restart ("commit out of range").
+   *
+   * <p>Then the log is compacted. When it holds the snapshot's last entry (same index and term), the
+   * records up to {@code meta.index()} may be deleted and the later ones are kept (Figure 13, rule 6);
+   * otherwise the log does not continue the snapshot and every record is deleted. Appends then
+   * continue the log's last record, or start at {@code meta.index() + 1} when none is left. At most
+   * one older snapshot is kept.
+   *
+   * <p>Crash semantics: {@link #load()} after a crash inside this call returns either the state before
+   * it or the snapshot with the records after it that continue it, never a mix.
+   *
+   * @throws IllegalArgumentException when {@code meta.index()} is not above the current snapshot's
+   * @throws UnsupportedOperationException from a storage that keeps no snapshots
+   */
+  default void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no snapshots");
   }
 
   /** Buffers a new term and vote; durable when {@link #sync()} returns. Idempotent. */
