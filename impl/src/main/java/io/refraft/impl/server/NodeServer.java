@@ -163,7 +163,7 @@ public final class NodeServer implements AutoCloseable {
       throw new StartupException("data directory " + s.data() + " is not a writable directory", null);
     }
     try {
-      return FileStorage.open(s.data());
+      return FileStorage.open(s.data(), FileStorage.Options.defaults().withRepair(s.repair()));
     } catch (IOException e) {
       throw new StartupException("cannot open data directory " + s.data() + ": " + e.getMessage(), e);
     }
