@@ -281,7 +281,13 @@ public final class FileStorage implements Storage {
 
   /** The newest durable snapshot's file, which a leader streams to a follower that needs it (owner's thread). */
   public Optional<Path> snapshotFile() {
-    return snapshot().map(s -> dir.resolve(SnapshotFile.name(s.index())));
+    return snapshot().flatMap(s -> snapshotFile(s.index()));
+  }
+
+  @Override
+  public Optional<Path> snapshotFile(long index) {
+    Path file = dir.resolve(SnapshotFile.name(index));
+    return Files.exists(file) ? Optional.of(file) : Optional.empty();
   }
 
   @Override

@@ -44,6 +44,11 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public java.util.Optional<java.nio.file.Path> snapshotFile(long index) {
+    return storage.snapshotFile(index);
+  }
+
+  @Override
   public void saveMeta(Meta meta) throws IOException {
     storage.saveMeta(meta);
   }

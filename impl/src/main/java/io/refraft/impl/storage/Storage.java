@@ -1,7 +1,9 @@
 package io.refraft.impl.storage;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A node's durable state: the Raft log and the term/vote metadata (paper Figure 2, "Persistent
@@ -90,6 +92,14 @@ public interface Storage extends AutoCloseable {
    */
   default void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no snapshots");
+  }
+
+  /**
+   * The file of the durable snapshot at {@code index}, when this storage keeps files and still has
+   * it (the newest and one older are kept): what a leader streams to a follower.
+   */
+  default Optional<Path> snapshotFile(long index) {
+    return Optional.empty();
   }
 
   /** Buffers a new term and vote; durable when {@link #sync()} returns. Idempotent. */
