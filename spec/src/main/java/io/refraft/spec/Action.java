@@ -45,5 +45,13 @@ public enum Action {
   /** A quorum acknowledged a read's round after it arrived: the read is ready (thesis §6.4, step 3). */
   ConfirmRead,
   /** A read refused: this server is not the leader, or stopped leading before confirming it. */
-  RejectRead
+  RejectRead,
+  /** The server compacts its log through an applied index into a snapshot (thesis §5.1). */
+  TakeSnapshot,
+  /** A leader sends its snapshot to a peer that needs entries it has compacted (thesis §5.1). */
+  InstallSnapshot,
+  /** A follower installs a leader's snapshot, keeping the entries that follow it when they match (Figure 5.3). */
+  HandleInstallSnapshotRequest,
+  /** A leader records that a peer holds its snapshot. */
+  HandleInstallSnapshotResponse
 }

@@ -37,8 +37,9 @@ final class Effects {
   }
 
   /**
-   * The transition from {@code before} to {@code after}: writes first (hard state, then the log
-   * suffix), then sends, then newly applied entries, then timer and proposal results. A restart
+   * The transition from {@code before} to {@code after}: writes first (hard state, then a new
+   * snapshot, then the log suffix), then sends, then newly applied entries (after restoring an
+   * installed snapshot they need), then timer and proposal results. A restart
    * writes and applies nothing: it starts from what was durable.
    *
    * <p>A leader's AppendEntries requests leave at once (thesis §10.2.1: its term is durable since
@@ -52,21 +53,35 @@ final class Effects {
   Transition finish(NodeState before, NodeState after, boolean restart) {
     List<Output> out = new ArrayList<>(sends.size() + late.size() + 3);
     if (!restart) {
-      if (after.term() != before.term() || !after.votedFor().equals(before.votedFor())) {
-        out.add(new Output.HardState(after.term(), after.votedFor()));
-      }
-      addLogSuffix(before.log(), after.log(), out);
+      out.addAll(before.durable().writesTo(after.durable()));
     }
     after = release(after, out);
     if (!restart) {
-      long appliedBefore = Math.min(before.commitIndex(), before.sync().lastIndex());
-      long appliedAfter = Math.min(after.commitIndex(), after.sync().lastIndex());
-      if (appliedAfter > appliedBefore) {
-        out.add(new Output.Apply(appliedBefore + 1, after.log().slice(appliedBefore + 1, appliedAfter + 1)));
-      }
+      addApplied(before.applied(), after, out);
     }
     out.addAll(late);
     return new Transition(after, out, actions);
+  }
+
+  /**
+   * What the state machine must do to go from {@code appliedBefore} to what {@code after} has
+   * applied: apply the entries in between, or, when some of them are compacted into {@code after}'s
+   * snapshot (an installed snapshot, just made durable), restore the snapshot and apply the rest.
+   */
+  private static void addApplied(long appliedBefore, NodeState after, List<Output> out) {
+    long appliedAfter = after.applied();
+    if (appliedAfter <= appliedBefore) {
+      return;
+    }
+    long from = appliedBefore + 1;
+    Snapshot snap = after.log().snapshot();
+    if (from <= snap.index()) {
+      out.add(new Output.RestoreSnapshot(snap));
+      from = snap.index() + 1;
+    }
+    if (appliedAfter >= from) {
+      out.add(new Output.Apply(from, after.log().slice(from, appliedAfter + 1)));
+    }
   }
 
   /** Sends what may leave now, in order, and holds the rest in {@code s}'s {@link Sync}. */
@@ -87,7 +102,8 @@ final class Effects {
     }
     List<Sync.Held> keep = new ArrayList<>(waiting.size());
     for (Sync.Held h : waiting) {
-      boolean stillThere = h.index() <= s.log().lastIndex() && s.log().term(h.index()) == h.logTerm();
+      // An index since compacted cannot be checked; such a message goes the way of a lost one.
+      boolean stillThere = s.log().matches(h.index(), h.logTerm());
       if (!stillThere) {
         continue;
       }
@@ -108,7 +124,7 @@ final class Effects {
   static Transition merge(List<Transition> parts) {
     List<Output> writes = new ArrayList<>();
     List<Output> sent = new ArrayList<>();
-    List<Output.Apply> applies = new ArrayList<>();
+    List<Output> applies = new ArrayList<>();
     List<Output> rest = new ArrayList<>();
     List<Action> acts = new ArrayList<>();
     for (Transition t : parts) {
@@ -118,6 +134,7 @@ final class Effects {
           case Output.Persist p -> writes.add(p);
           case Output.Send m -> sent.add(m);
           case Output.Apply a -> join(applies, a);
+          case Output.RestoreSnapshot r -> applies.add(r);
           case Output.ResetElectionTimer r -> {
             if (!rest.contains(RESET)) {
               rest.add(0, RESET);
@@ -138,9 +155,8 @@ final class Effects {
     return new Transition(parts.get(parts.size() - 1).next(), out, acts);
   }
 
-  private static void join(List<Output.Apply> applies, Output.Apply a) {
-    if (!applies.isEmpty()) {
-      Output.Apply last = applies.get(applies.size() - 1);
+  private static void join(List<Output> applies, Output.Apply a) {
+    if (!applies.isEmpty() && applies.get(applies.size() - 1) instanceof Output.Apply last) {
       if (last.firstIndex() + last.entries().size() == a.firstIndex()) {
         List<Entry> both = new ArrayList<>(last.entries());
         both.addAll(a.entries());
@@ -149,23 +165,5 @@ final class Effects {
       }
     }
     applies.add(a);
-  }
-
-  /**
-   * Logs change only at their end (appends, and truncation of a conflicting suffix, §5.3), so the
-   * first difference is found by walking back from the shorter end over the changed entries only.
-   */
-  private static void addLogSuffix(Log before, Log after, List<Output> out) {
-    if (before == after) {
-      return;
-    }
-    long i = Math.min(before.lastIndex(), after.lastIndex());
-    while (i >= 1 && !before.entry(i).equals(after.entry(i))) {
-      i--;
-    }
-    long from = i + 1;
-    if (from <= Math.max(before.lastIndex(), after.lastIndex())) {
-      out.add(new Output.LogSuffix(from, after.slice(from, after.lastIndex() + 1)));
-    }
   }
 }

@@ -29,6 +29,8 @@ final class Election {
       case RequestVoteResponse r -> r.preVote() && r.voteGranted();
       case Message.AppendEntriesRequest r -> false;
       case Message.AppendEntriesResponse r -> false;
+      case Message.InstallSnapshotRequest r -> false;
+      case Message.InstallSnapshotResponse r -> false;
     };
   }
 
@@ -213,11 +215,16 @@ final class Election {
     return s.withRole(Follower.UNKNOWN_LEADER);
   }
 
-  /** raft.tla Restart: durable state survives; role, commitIndex and leader state start afresh. */
+  /**
+   * raft.tla Restart: durable state survives; role, commitIndex and leader state start afresh. A
+   * snapshot holds only committed entries, so commitIndex starts at its index (thesis §5.1: the
+   * state machine is restored from it).
+   */
   static NodeState restart(NodeState s, DurableState d, Effects fx) {
     fx.action(Action.Restart);
     fx.resetElectionTimer();
-    return new NodeState(s.self(), s.config(), d.term(), d.votedFor(), d.log(), 0, Follower.UNKNOWN_LEADER);
+    return new NodeState(s.self(), s.config(), d.term(), d.votedFor(), d.log(), d.log().snapshot().index(),
+        Follower.UNKNOWN_LEADER);
   }
 
   static Set<NodeId> plus(Set<NodeId> set, NodeId id) {

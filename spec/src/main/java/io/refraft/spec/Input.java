@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public sealed interface Input
     permits Input.MessageReceived, Input.ElectionTimeout, Input.HeartbeatTimeout, Input.ClientPropose,
-        Input.ReadIndexRequest, Input.Restart, Input.Persisted {
+        Input.ReadIndexRequest, Input.Restart, Input.Persisted, Input.TakeSnapshot {
 
   /** A message arrived from the network, addressed to this server. */
   record MessageReceived(Message message) implements Input {
@@ -65,6 +65,22 @@ public sealed interface Input
    * {@code requestId} is the driver's, echoed in the answer; the protocol does not interpret it.
    */
   record ReadIndexRequest(long requestId) implements Input {}
+
+  /**
+   * The driver's state machine has applied entries through {@code index} and captured its state
+   * there: the server compacts its log through it (thesis §5.1), replacing entries 1..index by a
+   * {@link Snapshot}. Only what is applied may be compacted ({@code index <= }
+   * {@link NodeState#applied()}) and a snapshot never moves back, so a request for an index not
+   * above the current snapshot's, or beyond what is applied, changes nothing. When and how often is
+   * the driver's policy.
+   */
+  record TakeSnapshot(long index) implements Input {
+    public TakeSnapshot {
+      if (index < 1) {
+        throw new IllegalArgumentException("a snapshot's index must be >= 1, got " + index);
+      }
+    }
+  }
 
   /**
    * The server crashed and came back with what it had made durable: term, vote and log. Volatile

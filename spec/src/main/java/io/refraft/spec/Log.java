@@ -5,17 +5,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A server's log: a persistent (immutable, structurally shared) vector of {@link Entry}, indexed
- * from 1 as in the paper (index 0 is the empty prefix, of term 0).
+ * A server's log: a {@link Snapshot} of a prefix (thesis §5.1; none until the server compacts)
+ * followed by a persistent (immutable, structurally shared) vector of {@link Entry}, indexed from
+ * 1 as in the paper (index 0 is the empty prefix, of term 0). Entries 1..{@code snapshot.index} are
+ * compacted: only their last term and their digest remain; asking for one is a bug and throws.
  *
  * <p>A 32-way trie with a tail, as in Bagwell's hash array mapped tries and Clojure's vectors:
  * {@link #append} and {@link #truncateAfter} copy O(log32 n) nodes, never the whole log, and two
  * versions share every untouched node and every entry by reference. A log of a million entries
  * is three levels deep.
  *
- * <p>Invariants: (1) {@code size >= 0}; (2) the trie holds exactly {@code tailOffset(size)}
- * entries and {@code tail} the remaining {@code size - tailOffset(size)} (1 to 32 when size > 0);
- * (3) no node is ever mutated after construction.
+ * <p>Invariants: (1) {@code size >= 0} entries follow the snapshot, at indexes
+ * {@code snapshot.index + 1 ..}; (2) the trie holds exactly {@code tailOffset(size)} of them and
+ * {@code tail} the remaining {@code size - tailOffset(size)} (1 to 32 when size > 0); (3) no node is
+ * ever mutated after construction; (4) the first entry's term is at least the snapshot's.
  */
 public final class Log {
   private static final int BITS = 5;
@@ -25,14 +28,16 @@ public final class Log {
   private static final Entry[] EMPTY_TAIL = new Entry[0];
 
   /** The empty log. */
-  public static final Log EMPTY = new Log(0, BITS, EMPTY_NODE, EMPTY_TAIL);
+  public static final Log EMPTY = new Log(Snapshot.NONE, 0, BITS, EMPTY_NODE, EMPTY_TAIL);
 
+  private final Snapshot snapshot;
   private final int size;
   private final int shift;
   private final Object[] root;
   private final Entry[] tail;
 
-  private Log(int size, int shift, Object[] root, Entry[] tail) {
+  private Log(Snapshot snapshot, int size, int shift, Object[] root, Entry[] tail) {
+    this.snapshot = snapshot;
     this.size = size;
     this.shift = shift;
     this.root = root;
@@ -44,26 +49,61 @@ public final class Log {
     return EMPTY.appendAll(entries);
   }
 
-  /** Index of the last entry, 0 when empty. */
-  public long lastIndex() {
+  /**
+   * A log that starts with {@code snapshot} and holds {@code after} at indexes
+   * {@code snapshot.index + 1 ..}: what a server recovers from a snapshot and the entries written
+   * after it.
+   */
+  public static Log restored(Snapshot snapshot, List<Entry> after) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    if (!after.isEmpty() && after.get(0).term() < snapshot.term()) {
+      throw new IllegalArgumentException("entry of term " + after.get(0).term() + " after " + snapshot);
+    }
+    return new Log(snapshot, 0, BITS, EMPTY_NODE, EMPTY_TAIL).appendAll(after);
+  }
+
+  /** The snapshot this log starts with; {@link Snapshot#NONE} when nothing is compacted. */
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Index of the first entry the log holds (not compacted): {@code snapshot().index() + 1}. */
+  public long firstIndex() {
+    return snapshot.index() + 1;
+  }
+
+  /** Entries held after the snapshot. */
+  public int entryCount() {
     return size;
+  }
+
+  /** Index of the last entry, 0 when empty; the snapshot's index when it holds no entry after it. */
+  public long lastIndex() {
+    return snapshot.index() + size;
   }
 
   /** Term of the last entry, 0 when empty. */
   public long lastTerm() {
-    return size == 0 ? 0 : tail[tail.length - 1].term();
+    return size == 0 ? snapshot.term() : tail[tail.length - 1].term();
   }
 
+  /** Whether the log has no entry at all, compacted or not. */
   public boolean isEmpty() {
-    return size == 0;
+    return lastIndex() == 0;
   }
 
-  /** The entry at {@code index} (1-based). */
+  /** Whether the term at {@code index} is known: the snapshot's last index, or an entry held. */
+  public boolean hasTerm(long index) {
+    return index >= snapshot.index() && index <= lastIndex();
+  }
+
+  /** The entry at {@code index} (1-based), which must be held: after the snapshot, at most the last. */
   public Entry entry(long index) {
-    if (index < 1 || index > size) {
-      throw new IndexOutOfBoundsException("log index " + index + " outside 1.." + size);
+    if (index <= snapshot.index() || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("log index " + index + " outside " + firstIndex() + ".." + lastIndex()
+          + (index >= 1 && index <= snapshot.index() ? " (compacted into " + snapshot + ")" : ""));
     }
-    int i = (int) (index - 1);
+    int i = (int) (index - firstIndex());
     if (i >= tailOffset(size)) {
       return tail[i & MASK];
     }
@@ -74,23 +114,74 @@ public final class Log {
     return (Entry) node[i & MASK];
   }
 
-  /** Term of the entry at {@code index}; 0 for index 0. */
+  /**
+   * Term of the entry at {@code index}; 0 for index 0, the snapshot's term at its index.
+   *
+   * @throws IndexOutOfBoundsException when {@code index} is compacted (below the snapshot's) or beyond the last
+   */
   public long term(long index) {
-    return index == 0 ? 0 : entry(index).term();
+    return index == snapshot.index() ? snapshot.term() : entry(index).term();
   }
 
-  /** True when the log has an entry at {@code index} of term {@code term} (index 0 matches term 0). */
+  /**
+   * True when the log has an entry at {@code index} of term {@code term} (index 0 matches term 0,
+   * the snapshot's index its term). An index below the snapshot's is not known here and matches
+   * nothing: callers that can meet one decide what a compacted (committed) entry means to them.
+   */
   public boolean matches(long index, long term) {
-    return index == 0 ? term == 0 : index <= size && entry(index).term() == term;
+    return hasTerm(index) && term(index) == term;
+  }
+
+  /** The digest of entries 1..{@code index} ({@link Snapshot#digest}); {@code index} not compacted. */
+  public long digestThrough(long index) {
+    if (index < snapshot.index() || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("digest through " + index + " outside " + snapshot.index() + ".." + lastIndex());
+    }
+    long d = snapshot.digest();
+    for (long i = firstIndex(); i <= index; i++) {
+      d = Snapshot.extend(d, entry(i));
+    }
+    return d;
+  }
+
+  /**
+   * This log compacted through {@code index}: a snapshot of entries 1..index (its digest computed
+   * here) and the entries after it. {@code index} must not be below the current snapshot's.
+   */
+  public Log compact(long index) {
+    if (index == snapshot.index()) {
+      return this;
+    }
+    return compactTo(new Snapshot(index, term(index), digestThrough(index)));
+  }
+
+  /**
+   * This log with {@code s} in place of its entries through {@code s.index()}, keeping the entries
+   * after it (thesis §5.1, Figure 5.3 step 6: "if existing log entry has same index and term as
+   * snapshot's last included entry, retain log entries following it"). The log must hold an entry
+   * (or its snapshot's last) at {@code s.index()} of {@code s.term()}.
+   */
+  public Log compactTo(Snapshot s) {
+    if (!matches(s.index(), s.term())) {
+      throw new IllegalArgumentException(s + " does not match " + this);
+    }
+    if (s.equals(snapshot)) {
+      return this;
+    }
+    return restored(s, slice(s.index() + 1, lastIndex() + 1));
   }
 
   /**
    * The first index holding an entry of {@code term}, or 0 when there is none. Terms never
-   * decrease along a log (§5.3), so this is a binary search.
+   * decrease along a log (§5.3), so this is a binary search. When the term began before the
+   * snapshot, the snapshot's index: the earliest index of it the log still knows.
    */
   public long firstIndexOfTerm(long term) {
-    long lo = 1;
-    long hi = size;
+    if (snapshot.index() > 0 && snapshot.term() == term) {
+      return snapshot.index();
+    }
+    long lo = firstIndex();
+    long hi = lastIndex();
     long found = 0;
     while (lo <= hi) {
       long mid = (lo + hi) >>> 1;
@@ -107,11 +198,14 @@ public final class Log {
     return found;
   }
 
-  /** The last index holding an entry of {@code term}, or 0 when there is none (binary search). */
+  /**
+   * The last index holding an entry of {@code term}, or 0 when there is none (binary search); the
+   * snapshot's index when the term ends there.
+   */
   public long lastIndexOfTerm(long term) {
-    long lo = 1;
-    long hi = size;
-    long found = 0;
+    long lo = firstIndex();
+    long hi = lastIndex();
+    long found = snapshot.index() > 0 && snapshot.term() == term ? snapshot.index() : 0;
     while (lo <= hi) {
       long mid = (lo + hi) >>> 1;
       long t = entry(mid).term();
@@ -134,8 +228,8 @@ public final class Log {
    * was copied twice (to an array, then defensively), which the simulator's profile showed.
    */
   public List<Entry> slice(long from, long to) {
-    if (from < 1 || to < from || to > size + 1L) {
-      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside 1.." + size);
+    if (from < firstIndex() || to < from || to > lastIndex() + 1) {
+      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside " + firstIndex() + ".." + lastIndex());
     }
     int n = (int) (to - from);
     return switch (n) {
@@ -161,7 +255,7 @@ public final class Log {
     if (size - tailOffset(size) < WIDTH) {
       Entry[] newTail = Arrays.copyOf(tail, tail.length + 1);
       newTail[tail.length] = e;
-      return new Log(size + 1, shift, root, newTail);
+      return new Log(snapshot, size + 1, shift, root, newTail);
     }
     // The tail is full: push it into the trie, growing a level when the root is full.
     Object[] newRoot;
@@ -172,7 +266,7 @@ public final class Log {
     } else {
       newRoot = pushTail(size, shift, root, tail);
     }
-    return new Log(size + 1, newShift, newRoot, new Entry[] {e});
+    return new Log(snapshot, size + 1, newShift, newRoot, new Entry[] {e});
   }
 
   /** This log with {@code entries} appended in order. */
@@ -184,26 +278,29 @@ public final class Log {
     return log;
   }
 
-  /** The prefix of this log up to and including {@code index} (0 gives the empty log). */
+  /**
+   * The prefix of this log up to and including {@code index} (0 gives the empty log; the
+   * snapshot's index, the snapshot alone).
+   */
   public Log truncateAfter(long index) {
-    if (index < 0 || index > size) {
-      throw new IndexOutOfBoundsException("truncate after " + index + " outside 0.." + size);
+    if (index < snapshot.index() || index > lastIndex()) {
+      throw new IndexOutOfBoundsException("truncate after " + index + " outside " + snapshot.index() + ".." + lastIndex());
     }
-    int n = (int) index;
+    int n = (int) (index - snapshot.index());
     if (n == size) {
       return this;
     }
     if (n == 0) {
-      return EMPTY;
+      return snapshot.index() == 0 ? EMPTY : new Log(snapshot, 0, BITS, EMPTY_NODE, EMPTY_TAIL);
     }
     int newTailOffset = tailOffset(n);
     if (newTailOffset == tailOffset(size)) {
-      return new Log(n, shift, root, Arrays.copyOf(tail, n - newTailOffset));
+      return new Log(snapshot, n, shift, root, Arrays.copyOf(tail, n - newTailOffset));
     }
     Entry[] leaf = leafFor(n - 1);
     Entry[] newTail = Arrays.copyOf(leaf, n - newTailOffset);
     if (newTailOffset == 0) {
-      return new Log(n, BITS, EMPTY_NODE, newTail);
+      return new Log(snapshot, n, BITS, EMPTY_NODE, newTail);
     }
     Object[] newRoot = trim(root, shift, newTailOffset);
     int newShift = shift;
@@ -211,7 +308,7 @@ public final class Log {
       newRoot = (Object[]) newRoot[0];
       newShift -= BITS;
     }
-    return new Log(n, newShift, newRoot, newTail);
+    return new Log(snapshot, n, newShift, newRoot, newTail);
   }
 
   private static int tailOffset(int size) {
@@ -265,11 +362,41 @@ public final class Log {
    * when one is a prefix of the other. Exact, and cheap for two versions of one log: subtries and
    * leaves shared by reference are skipped without looking at their entries, so comparing a log
    * with its successor after an append or a truncation costs O(log32 n + 32), not O(n).
+   *
+   * <p>Logs that start with different snapshots are compared through the later snapshot: when the
+   * other log's entries up to it have its term and digest, the comparison goes on after it; when
+   * they do not, or the compacted prefixes cannot be told apart (one log is shorter than the other's
+   * snapshot, or both snapshots end at one index), the answer is the first index after the earlier
+   * snapshot: where the two may first differ, as far as this log can tell.
    */
   public long firstDifference(Log other) {
     if (this == other) {
-      return size + 1L;
+      return lastIndex() + 1;
     }
+    if (!snapshot.equals(other.snapshot)) {
+      return firstDifferenceAcrossSnapshots(other);
+    }
+    return snapshot.index() + firstDifferenceOfEntries(other);
+  }
+
+  private long firstDifferenceAcrossSnapshots(Log other) {
+    Log lo = snapshot.index() <= other.snapshot.index() ? this : other;
+    Log hi = lo == this ? other : this;
+    Snapshot s = hi.snapshot;
+    if (lo.snapshot.index() == s.index() || !lo.matches(s.index(), s.term()) || lo.digestThrough(s.index()) != s.digest()) {
+      return lo.snapshot.index() == s.index() ? 1 : lo.snapshot.index() + 1;
+    }
+    long n = Math.min(lastIndex(), other.lastIndex());
+    for (long i = s.index() + 1; i <= n; i++) {
+      if (!lo.entry(i).equals(hi.entry(i))) {
+        return i;
+      }
+    }
+    return n + 1;
+  }
+
+  /** {@link #firstDifference} for logs with one snapshot, counted from the first entry after it (1). */
+  private long firstDifferenceOfEntries(Log other) {
     int n = Math.min(size, other.size);
     int trie = Math.min(tailOffset(size), tailOffset(other.size));
     int from = 0;
@@ -334,13 +461,14 @@ public final class Log {
     if (this == o) {
       return true;
     }
-    return o instanceof Log other && other.size == size && firstDifference(other) > size;
+    return o instanceof Log other && other.size == size && other.snapshot.equals(snapshot)
+        && firstDifference(other) > lastIndex();
   }
 
   @Override
   public int hashCode() {
-    int h = 1;
-    for (long i = 1; i <= size; i++) {
+    int h = snapshot.index() == 0 ? 1 : snapshot.hashCode();
+    for (long i = firstIndex(); i <= lastIndex(); i++) {
       h = 31 * h + entry(i).hashCode();
     }
     return h;
@@ -349,7 +477,10 @@ public final class Log {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("[");
-    for (long i = 1; i <= size; i++) {
+    if (snapshot.index() > 0) {
+      sb.append(snapshot).append(size > 0 ? " |" : "");
+    }
+    for (long i = firstIndex(); i <= lastIndex(); i++) {
       if (i > 1) {
         sb.append(' ');
       }

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public sealed interface Message
     permits Message.RequestVoteRequest, Message.RequestVoteResponse, Message.AppendEntriesRequest,
-        Message.AppendEntriesResponse {
+        Message.AppendEntriesResponse, Message.InstallSnapshotRequest, Message.InstallSnapshotResponse {
 
   NodeId from();
 
@@ -101,6 +101,37 @@ public sealed interface Message
     public AppendEntriesResponse(NodeId from, NodeId to, long term, boolean success, long matchIndex,
         long conflictIndex, long conflictTerm) {
       this(from, to, term, success, matchIndex, conflictIndex, conflictTerm, 0);
+    }
+  }
+
+  /**
+   * InstallSnapshot (thesis §5.1, Figure 5.3): a leader sends its snapshot to a follower that needs
+   * entries it has compacted. The spec sees the whole snapshot as its metadata; the state
+   * machine's bytes travel beside the message, in chunks, as the driver sees fit, and the follower's
+   * driver steps the message once it holds all of them, verified.
+   */
+  record InstallSnapshotRequest(NodeId from, NodeId to, long term, Snapshot snapshot) implements Message {
+    public InstallSnapshotRequest {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
+      Objects.requireNonNull(snapshot, "snapshot");
+      if (snapshot.index() == 0 || snapshot.term() > term) {
+        throw new IllegalArgumentException("an InstallSnapshotRequest carries a snapshot of index >= 1 and term <= "
+            + term + ", got " + snapshot);
+      }
+    }
+  }
+
+  /**
+   * The answer to an {@link InstallSnapshotRequest}: {@code matchIndex} is the last index the
+   * follower now holds in agreement with the leader (the snapshot's, or its own commit index when
+   * that was further), 0 for a request of a stale term.
+   */
+  record InstallSnapshotResponse(NodeId from, NodeId to, long term, long matchIndex) implements Message {
+    public InstallSnapshotResponse {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
+      checkNonNegative("matchIndex", matchIndex);
     }
   }
 

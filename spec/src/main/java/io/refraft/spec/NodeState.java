@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p>Invariants, checked on construction: (1) {@code self} is a member of {@code config};
  * (2) {@code term >= 0}; (3) the log holds no entry of a term above {@code term};
- * (4) {@code 0 <= commitIndex <= log.lastIndex()}; (5) a candidate or leader has voted for itself;
+ * (4) {@code log.snapshot().index() <= commitIndex <= log.lastIndex()} (only committed entries are
+ * compacted); (5) a candidate or leader has voted for itself;
  * (6) what is confirmed durable is no more than there is: {@code sync.term <= term},
  * {@code sync.lastIndex <= log.lastIndex()}.
  */
@@ -34,8 +35,9 @@ public record NodeState(
     if (log.lastTerm() > term) {
       throw new IllegalArgumentException("log holds term " + log.lastTerm() + " beyond currentTerm " + term);
     }
-    if (commitIndex < 0 || commitIndex > log.lastIndex()) {
-      throw new IllegalArgumentException("commitIndex " + commitIndex + " outside 0.." + log.lastIndex());
+    if (commitIndex < log.snapshot().index() || commitIndex > log.lastIndex()) {
+      throw new IllegalArgumentException("commitIndex " + commitIndex + " outside " + log.snapshot().index() + ".."
+          + log.lastIndex());
     }
     if ((role instanceof Role.Candidate || role instanceof Role.Leader) && !votedFor.equals(Optional.of(self))) {
       throw new IllegalArgumentException("a candidate or leader has voted for itself, votedFor=" + votedFor);
@@ -109,6 +111,19 @@ public record NodeState(
     }
     long keep = Math.min(sync.lastIndex(), log.firstDifference(newLog) - 1);
     return keep == sync.lastIndex() ? sync : sync.withLastIndex(keep);
+  }
+
+  /**
+   * This state with its log compacted to {@code compacted} (the same entries, a later snapshot of
+   * what was durable): storage confirmed every compacted entry, so what is durable stays so.
+   */
+  NodeState withCompactedLog(Log compacted) {
+    return new NodeState(self, config, term, votedFor, compacted, commitIndex, role, sync);
+  }
+
+  /** The index the state machine has applied: committed entries are applied once durable here. */
+  public long applied() {
+    return Math.min(commitIndex, sync.lastIndex());
   }
 
   NodeState withCommitIndex(long newCommit) {

@@ -16,15 +16,32 @@ import java.util.Optional;
  */
 public sealed interface Output
     permits Output.Persist, Output.Send, Output.Apply, Output.ResetElectionTimer, Output.ProposalAccepted,
-        Output.ProposalRejected, Output.ReadReady, Output.ReadRejected {
+        Output.ProposalRejected, Output.ReadReady, Output.ReadRejected, Output.RestoreSnapshot {
 
   /** Make part of the durable state durable. */
-  sealed interface Persist extends Output permits HardState, LogSuffix {}
+  sealed interface Persist extends Output permits HardState, SaveSnapshot, LogSuffix {}
 
   /** Replace the durable {@code currentTerm} and {@code votedFor}. */
   record HardState(long term, Optional<NodeId> votedFor) implements Persist {
     public HardState {
       Objects.requireNonNull(votedFor, "votedFor");
+    }
+  }
+
+  /**
+   * Make {@code snapshot} durable, in place of the log's entries through its index: a snapshot this
+   * server took ({@link Input.TakeSnapshot}: the state machine's state at that index) or one a
+   * leader sent ({@link Message.InstallSnapshotRequest}: the data that came with it). Once durable,
+   * entries up to its index may be deleted; the entries after it stay unless a {@link LogSuffix}
+   * of the same transition replaces them. A snapshot whose index the log did not hold with its term
+   * replaces the whole log: a {@code LogSuffix(snapshot.index + 1, ...)} follows it.
+   */
+  record SaveSnapshot(Snapshot snapshot) implements Persist {
+    public SaveSnapshot {
+      Objects.requireNonNull(snapshot, "snapshot");
+      if (snapshot.index() == 0) {
+        throw new IllegalArgumentException("no snapshot to save");
+      }
     }
   }
 
@@ -52,6 +69,16 @@ public sealed interface Output
   record Apply(long firstIndex, List<Entry> entries) implements Output {
     public Apply {
       entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * Reset the state machine to {@code snapshot}'s content (an installed snapshot, now durable);
+   * the next {@link Apply} continues at {@code snapshot.index() + 1}.
+   */
+  record RestoreSnapshot(Snapshot snapshot) implements Output {
+    public RestoreSnapshot {
+      Objects.requireNonNull(snapshot, "snapshot");
     }
   }
 

@@ -7,8 +7,11 @@ import io.refraft.spec.Input.MessageReceived;
 import io.refraft.spec.Input.Persisted;
 import io.refraft.spec.Input.ReadIndexRequest;
 import io.refraft.spec.Input.Restart;
+import io.refraft.spec.Input.TakeSnapshot;
 import io.refraft.spec.Message.AppendEntriesRequest;
 import io.refraft.spec.Message.AppendEntriesResponse;
+import io.refraft.spec.Message.InstallSnapshotRequest;
+import io.refraft.spec.Message.InstallSnapshotResponse;
 import io.refraft.spec.Message.RequestVoteRequest;
 import io.refraft.spec.Message.RequestVoteResponse;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ import java.util.function.BiFunction;
  * The Raft protocol as one pure function: {@code step(state, input) -> (next, outputs, actions)}.
  *
  * <p>Dispatch only: the rules live in {@link Election} (terms, votes, roles),
- * {@link Replication} (log replication and commitment), {@link ReadIndex} (linearizable reads,
+ * {@link Replication} (log replication and commitment), {@link Compaction} (snapshots and
+ * InstallSnapshot), {@link ReadIndex} (linearizable reads,
  * settled at the end of every step) and {@link Effects} (what must be written, what may be sent
  * now and what waits for the disk; see {@link Sync}). Every switch is exhaustive over sealed
  * types with no default, so a new input or message fails compilation until it is handled.
@@ -85,6 +89,7 @@ public final class Raft {
       case ReadIndexRequest(long requestId) -> ReadIndex.request(state, requestId, fx);
       case Restart(DurableState recovered) -> Election.restart(state, recovered, fx);
       case Persisted p -> persisted(state, p, fx);
+      case TakeSnapshot(long index) -> Compaction.takeSnapshot(state, index, fx);
     };
     if (!(input instanceof Restart)) {
       // Reads pending at a crash died with the process that held them: nobody is left to answer.
@@ -108,8 +113,8 @@ public final class Raft {
     }
     // A write of a log since replaced (a conflicting suffix truncated after it was written) proves
     // nothing about the current one; the write that replaced it is confirmed later, in order.
-    if (p.lastIndex() > sync.lastIndex() && p.lastIndex() <= s.log().lastIndex()
-        && s.log().term(p.lastIndex()) == p.lastTerm()) {
+    // A write that ended below the snapshot proves nothing about the snapshot, which is written later.
+    if (p.lastIndex() > sync.lastIndex() && s.log().matches(p.lastIndex(), p.lastTerm())) {
       sync = sync.withLastIndex(p.lastIndex());
     }
     NodeState next = s.withSync(sync);
@@ -147,6 +152,8 @@ public final class Raft {
       case RequestVoteResponse r -> Election.handleRequestVoteResponse(s, r, fx);
       case AppendEntriesRequest r -> Replication.handleAppendEntriesRequest(s, r, fx);
       case AppendEntriesResponse r -> Replication.handleAppendEntriesResponse(s, r, fx);
+      case InstallSnapshotRequest r -> Compaction.handleInstallSnapshotRequest(s, r, fx);
+      case InstallSnapshotResponse r -> Compaction.handleInstallSnapshotResponse(s, r, fx);
     };
   }
 }

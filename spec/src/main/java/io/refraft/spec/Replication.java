@@ -62,6 +62,9 @@ final class Replication {
   static NodeState appendEntries(NodeState s, Leader l, NodeId peer, Effects fx) {
     Progress p = l.progressOf(peer);
     long prev = p.next() - 1;
+    if (prev < s.log().snapshot().index()) {
+      return Compaction.sendSnapshot(s, l, peer, fx);
+    }
     long last = s.log().lastIndex();
     long count = Math.min(s.config().maxBatch(), last - prev);
     List<Entry> entries = s.log().slice(prev + 1, prev + 1 + count);
@@ -111,6 +114,9 @@ final class Replication {
     fx.resetElectionTimer();
     s = s.withRole(new Follower(Optional.of(r.from())));
     Log log = s.log();
+    if (r.prevLogIndex() < log.snapshot().index()) {
+      r = Compaction.trimToSnapshot(r, log.snapshot());
+    }
     if (r.prevLogIndex() > log.lastIndex()) {
       fx.send(new AppendEntriesResponse(s.self(), r.from(), s.term(), false, 0, log.lastIndex() + 1, 0, r.round()));
       return s;

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * What every transition's outputs promise ({@link Output}): every Persist precedes every Send
  * (Figure 2: "Respond to RPCs" only after "updating stable storage"); the Persists turn the old
  * durable state into the new one exactly; Apply carries exactly the newly committed entries, in
- * order. Checked on every step of seeded random walks of the cluster model with every fault on.
+ * order, after restoring an installed snapshot when they follow one. Checked on every step of seeded
+ * random walks of the cluster model with every fault on, half of them with snapshots.
  */
 class RaftOutputsTest {
   private static final List<Payload> VALUES = List.of(Payload.Data.of((byte) 1), Payload.Data.of((byte) 2));
@@ -36,7 +37,8 @@ class RaftOutputsTest {
     for (int walk = 0; walk < 60; walk++) {
       Cluster c = Cluster.initial(configs[walk % configs.length]);
       for (int depth = 0; depth < 150; depth++) {
-        List<Event> events = c.events(VALUES, c.network().size() > 12 ? new Faults(true, false, true) : Faults.ALL, 8);
+        List<Event> events = c.events(VALUES, c.network().size() > 12 ? new Faults(true, false, true) : Faults.ALL, 8,
+            walk % 2 == 1);
         Event e = events.get(r.nextInt(events.size()));
         Cluster.Step step = c.next(e, Raft::step).orElseThrow();
         if (step.transition().isPresent()) {
@@ -60,8 +62,19 @@ class RaftOutputsTest {
     DurableState durable = before.durable();
     List<Entry> applied = new ArrayList<>();
     long firstApplied = -1;
+    long restored = -1;
     for (Output o : t.outputs()) {
       switch (o) {
+        case Output.SaveSnapshot ss -> {
+          assertFalse(sent, where + ": SaveSnapshot after a Send in " + t.outputs());
+          Snapshot snap = ss.snapshot();
+          durableLog = durableLog.matches(snap.index(), snap.term()) ? durableLog.compactTo(snap)
+              : Log.restored(snap, List.of());
+        }
+        case Output.RestoreSnapshot rs -> {
+          assertTrue(applied.isEmpty(), where + ": a snapshot restored after entries applied: " + t.outputs());
+          restored = rs.snapshot().index();
+        }
         case Output.HardState h -> {
           assertFalse(sent, where + ": HardState after a Send in " + t.outputs());
           durable = new DurableState(h.term(), h.votedFor(), durableLog);
@@ -92,7 +105,13 @@ class RaftOutputsTest {
     }
     assertEquals(after.durable(), new DurableState(durable.term(), durable.votedFor(), durableLog),
         where + ": the persists must turn the old durable state into the new one");
-    if (after.commitIndex() > before.commitIndex()) {
+    if (restored >= 0) {
+      assertTrue(restored > before.commitIndex(), where + ": restored a snapshot at " + restored + " not beyond commit "
+          + before.commitIndex());
+      assertEquals(after.log().snapshot().index(), restored, where);
+      assertEquals(after.commitIndex() > restored ? after.log().slice(restored + 1, after.commitIndex() + 1) : List.of(),
+          applied, where);
+    } else if (after.commitIndex() > before.commitIndex()) {
       assertEquals(before.commitIndex() + 1, firstApplied, where);
       assertEquals(after.log().slice(before.commitIndex() + 1, after.commitIndex() + 1), applied, where);
     } else {

@@ -225,6 +225,7 @@ final class Decoder {
     Optional<NodeId> peer = Optional.empty();
     List<Payload> payloads = null;
     Long requestId = null;
+    long index = -1;
     long[] durable = {-1, -1, -1}; // a Persisted input's term, lastIndex and lastTerm
     Optional<NodeId> vote = null;
     for (String f = p.field(); f != null; f = p.field()) {
@@ -238,6 +239,7 @@ final class Decoder {
         case "peer" -> peer = Optional.of(p.nodeId(f));
         case "payloads" -> payloads = payloads(p);
         case "requestId" -> requestId = p.integer("input.requestId");
+        case "index" -> index = p.integer("input.index");
         default -> p.unknown(f, "'input'");
       }
     }
@@ -267,16 +269,23 @@ final class Decoder {
       }
       case "Restart" -> new TraceInput.Restart();
       case "Persisted" -> persistedInput(durable, vote);
+      case "TakeSnapshot" -> {
+        if (index < 1) {
+          throw new Bad("a TakeSnapshot input needs 'index' >= 1");
+        }
+        yield new TraceInput.TakeSnapshot(index);
+      }
       default -> throw new Bad("unknown input type '" + TraceFormatException.excerpt(type)
           + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, ReadIndexRequest, Restart, "
-          + "Persisted)");
+          + "Persisted, TakeSnapshot)");
     };
     boolean durableFields = durable[0] >= 0 || durable[1] >= 0 || durable[2] >= 0 || vote != null;
     if ((durableFields && !(in instanceof TraceInput.Persisted))
         || (message != null && !(in instanceof TraceInput.MessageReceived))
         || (peer.isPresent() && !(in instanceof TraceInput.HeartbeatTimeout))
         || (payloads != null && !(in instanceof TraceInput.ClientPropose))
-        || (requestId != null && !(in instanceof TraceInput.ReadIndexRequest))) {
+        || (requestId != null && !(in instanceof TraceInput.ReadIndexRequest))
+        || (index >= 0 && !(in instanceof TraceInput.TakeSnapshot))) {
       throw new Bad("'input' of type " + type + " has a field that belongs to another input type");
     }
     return in;
@@ -415,9 +424,17 @@ final class Decoder {
 
   private static Persisted persistedFields(LineParser p) throws IOException {
     Optional<Output.HardState> hard = Optional.empty();
+    Optional<Output.SaveSnapshot> snap = Optional.empty();
     Optional<Output.LogSuffix> log = Optional.empty();
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
+        case "snapshot" -> {
+          io.refraft.spec.Snapshot s = snapshot(p, "persisted.snapshot");
+          if (s.index() == 0) {
+            throw new Bad("'persisted.snapshot' needs 'index' >= 1");
+          }
+          snap = Optional.of(new Output.SaveSnapshot(s));
+        }
         case "hardState" -> {
           p.startObject("'persisted.hardState'");
           long term = -1;
@@ -453,7 +470,38 @@ final class Decoder {
         default -> p.unknown(f, "'persisted'");
       }
     }
-    return new Persisted(hard, log);
+    return new Persisted(hard, snap, log);
+  }
+
+  /**
+   * A snapshot's metadata (FORMAT.md §6): {@code {"index": i, "term": t, "digest": "16 hex digits"}},
+   * the digest as {@link io.refraft.spec.Snapshot} defines it.
+   */
+  static io.refraft.spec.Snapshot snapshot(LineParser p, String where) throws IOException {
+    p.startObject("'" + where + "'");
+    long index = -1;
+    long term = -1;
+    String digest = null;
+    for (String g = p.field(); g != null; g = p.field()) {
+      switch (g) {
+        case "index" -> index = p.nonNegative(where + ".index");
+        case "term" -> term = p.nonNegative(where + ".term");
+        case "digest" -> digest = p.string(where + ".digest");
+        default -> p.unknown(g, "'" + where + "'");
+      }
+    }
+    if (index < 0 || term < 0 || digest == null) {
+      throw new Bad("'" + where + "' needs index, term and digest");
+    }
+    if (digest.length() != 16 || !digest.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw new Bad("'" + where + ".digest' must be 16 lowercase hex digits, got '" + TraceFormatException.excerpt(digest)
+          + "'");
+    }
+    try {
+      return new io.refraft.spec.Snapshot(index, term, Long.parseUnsignedLong(digest, 16));
+    } catch (IllegalArgumentException e) {
+      throw new Bad("'" + where + "': " + e.getMessage());
+    }
   }
 
   private static List<ReadAnswer> reads(LineParser p) throws IOException {

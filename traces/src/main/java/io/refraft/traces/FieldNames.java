@@ -17,7 +17,8 @@ final class FieldNames {
       "description", "seq", "time", "input", "actions", "state", "persisted", "sent", "reads", "type", "message", "peer",
       "payloads", "requestId", "data", "term", "id", "from", "to", "lastLogIndex", "lastLogTerm", "voteGranted",
       "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex", "conflictTerm",
-      "round", "vote", "role", "commitIndex", "leader", "hardState", "log", "result", "readIndex"};
+      "round", "vote", "role", "commitIndex", "leader", "hardState", "log", "result", "readIndex",
+      "snapshot", "index", "digest"};
   static final TokenNames KNOWN = new TokenNames(NAMES);
   private static final byte[][] BYTES = new byte[NAMES.length][];
   private static final Map<String, Integer> INDEX = new HashMap<>();

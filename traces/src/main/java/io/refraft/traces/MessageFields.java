@@ -32,6 +32,7 @@ final class MessageFields {
   private long matchIndex = -1;
   private long conflictIndex = -1;
   private long conflictTerm = -1;
+  private io.refraft.spec.Snapshot snapshot;
   /** Optional (FORMAT.md §6): 0 when absent, allowed on AppendEntries only. */
   private long round;
   private boolean roundSeen;
@@ -40,7 +41,7 @@ final class MessageFields {
 
   private static final List<String> SPECIFIC = List.of("lastLogIndex", "lastLogTerm", "preVote", "voteGranted",
       "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex",
-      "conflictTerm");
+      "conflictTerm", "snapshot");
 
   void read(LineParser p, String f, String where) throws IOException {
     switch (f) {
@@ -70,6 +71,7 @@ final class MessageFields {
       case "matchIndex" -> matchIndex = p.nonNegative(mark(9, f));
       case "conflictIndex" -> conflictIndex = p.nonNegative(mark(10, f));
       case "conflictTerm" -> conflictTerm = p.nonNegative(mark(11, f));
+      case "snapshot" -> snapshot = Decoder.snapshot(p, mark(12, where + ".snapshot"));
       case "round" -> {
         round = p.nonNegative(f);
         roundSeen = true;
@@ -116,8 +118,17 @@ final class MessageFields {
         yield wrap(where, () -> new Message.AppendEntriesResponse(from, to, term, success, matchIndex, conflictIndex,
             conflictTerm, round));
       }
+      case "InstallSnapshotRequest" -> {
+        only(where, type, "snapshot");
+        yield wrap(where, () -> new Message.InstallSnapshotRequest(from, to, term, snapshot));
+      }
+      case "InstallSnapshotResponse" -> {
+        only(where, type, "matchIndex");
+        yield wrap(where, () -> new Message.InstallSnapshotResponse(from, to, term, matchIndex));
+      }
       default -> throw new Bad("'" + where + "': unknown message type '" + TraceFormatException.excerpt(type)
-          + "' (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest, AppendEntriesResponse)");
+          + "' (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest, AppendEntriesResponse, "
+          + "InstallSnapshotRequest, InstallSnapshotResponse)");
     };
     try {
       return new TracedMessage(mid, m);

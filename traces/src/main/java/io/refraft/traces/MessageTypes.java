@@ -12,6 +12,8 @@ final class MessageTypes {
       case Message.RequestVoteResponse r -> "RequestVoteResponse";
       case Message.AppendEntriesRequest r -> "AppendEntriesRequest";
       case Message.AppendEntriesResponse r -> "AppendEntriesResponse";
+      case Message.InstallSnapshotRequest r -> "InstallSnapshotRequest";
+      case Message.InstallSnapshotResponse r -> "InstallSnapshotResponse";
     };
   }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
  */
 public sealed interface TraceInput
     permits TraceInput.MessageReceived, TraceInput.ElectionTimeout, TraceInput.HeartbeatTimeout,
-        TraceInput.ClientPropose, TraceInput.ReadIndexRequest, TraceInput.Restart, TraceInput.Persisted {
+        TraceInput.ClientPropose, TraceInput.ReadIndexRequest, TraceInput.Restart, TraceInput.Persisted,
+        TraceInput.TakeSnapshot {
 
   /** The tag written as {@code input.type}. */
   String type();
@@ -108,6 +109,20 @@ public sealed interface TraceInput
     }
   }
 
+  /** The node compacted its log through {@code index}, which its state machine had applied (revision 5). */
+  record TakeSnapshot(long index) implements TraceInput {
+    public TakeSnapshot {
+      if (index < 1) {
+        throw new IllegalArgumentException("a TakeSnapshot input's index must be >= 1, got " + index);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "TakeSnapshot";
+    }
+  }
+
   /** The trace input for a spec input (a restart's recovered state is not part of the trace). */
   static TraceInput of(Input in, TracedMessage received) {
     return switch (in) {
@@ -118,6 +133,7 @@ public sealed interface TraceInput
       case Input.ReadIndexRequest r -> new ReadIndexRequest(r.requestId());
       case Input.Restart r -> new Restart();
       case Input.Persisted p -> new Persisted(p.term(), p.votedFor(), p.lastIndex(), p.lastTerm());
+      case Input.TakeSnapshot t -> new TakeSnapshot(t.index());
     };
   }
 }

@@ -301,6 +301,7 @@ public final class TraceReader implements AutoCloseable {
       case TraceInput.ClientPropose p -> { }
       case TraceInput.ReadIndexRequest r -> { }
       case TraceInput.Restart r -> { }
+      case TraceInput.TakeSnapshot t -> { }
       case TraceInput.Persisted p -> {
         if (p.vote().isPresent()) {
           member(p.vote().get(), "input.vote");

@@ -97,11 +97,13 @@ public final class TraceRecorder {
         sent.add(new TracedMessage(new MessageId(self, m.to(), sentSeq++), m));
       } else if (o instanceof Output.Apply a && !a.entries().isEmpty()) {
         applied = Math.max(applied, a.firstIndex() + a.entries().size() - 1);
+      } else if (o instanceof Output.RestoreSnapshot r) {
+        applied = Math.max(applied, r.snapshot().index());
       }
       ReadAnswer.of(o).ifPresent(reads::add);
     }
     Persisted persisted = input instanceof Input.Restart ? Persisted.NOTHING
-        : between(before.durable(), t.next().durable());
+        : Persisted.of(before.durable().writesTo(t.next().durable()));
     return new TraceStep(self, seq, time, TraceInput.of(input, received), Optional.of(t.actions()),
         StateSummary.of(t.next()), Optional.of(persisted), sent, reads,
         applied > 0 ? OptionalLong.of(applied) : OptionalLong.empty());
@@ -131,29 +133,5 @@ public final class TraceRecorder {
       inFlight.remove(m);
     }
     return id;
-  }
-
-  /**
-   * What turns durable state {@code a} into {@code b}: the hard state when term or vote changed,
-   * and the log from its first changed index (logs change only at their end, §5.3).
-   */
-  private static Persisted between(DurableState a, DurableState b) {
-    Optional<Output.HardState> hard = a.term() != b.term() || !a.votedFor().equals(b.votedFor())
-        ? Optional.of(new Output.HardState(b.term(), b.votedFor())) : Optional.empty();
-    Log x = a.log();
-    Log y = b.log();
-    Optional<Output.LogSuffix> suffix = Optional.empty();
-    if (x != y) {
-      long i = Math.min(x.lastIndex(), y.lastIndex());
-      while (i >= 1 && !x.entry(i).equals(y.entry(i))) {
-        i--;
-      }
-      long from = i + 1;
-      if (from <= Math.max(x.lastIndex(), y.lastIndex())) {
-        List<Entry> entries = from <= y.lastIndex() ? y.slice(from, y.lastIndex() + 1) : List.of();
-        suffix = Optional.of(new Output.LogSuffix(from, entries));
-      }
-    }
-    return new Persisted(hard, suffix);
   }
 }

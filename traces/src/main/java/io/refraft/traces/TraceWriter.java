@@ -158,6 +158,7 @@ public final class TraceWriter implements AutoCloseable {
       }
       case TraceInput.ReadIndexRequest r -> g.writeNumberField("requestId", r.requestId());
       case TraceInput.Restart r -> { }
+      case TraceInput.TakeSnapshot t -> g.writeNumberField("index", t.index());
       case TraceInput.Persisted p -> {
         g.writeNumberField("term", p.term());
         g.writeFieldName("vote");
@@ -218,6 +219,9 @@ public final class TraceWriter implements AutoCloseable {
       nullableId("vote", h.votedFor());
       g.writeEndObject();
     }
+    if (p.snapshot().isPresent()) {
+      snapshot(p.snapshot().get().snapshot());
+    }
     if (p.log().isPresent()) {
       Output.LogSuffix l = p.log().get();
       g.writeObjectFieldStart("log");
@@ -264,7 +268,18 @@ public final class TraceWriter implements AutoCloseable {
           g.writeNumberField("round", r.round());
         }
       }
+      case Message.InstallSnapshotRequest r -> snapshot(r.snapshot());
+      case Message.InstallSnapshotResponse r -> g.writeNumberField("matchIndex", r.matchIndex());
     }
+    g.writeEndObject();
+  }
+
+  /** {@code "snapshot": {"index", "term", "digest"}}, the digest as 16 lowercase hex digits. */
+  private void snapshot(io.refraft.spec.Snapshot s) throws IOException {
+    g.writeObjectFieldStart("snapshot");
+    g.writeNumberField("index", s.index());
+    g.writeNumberField("term", s.term());
+    g.writeStringField("digest", String.format("%016x", s.digest()));
     g.writeEndObject();
   }
 

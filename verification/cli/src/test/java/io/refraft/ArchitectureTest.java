@@ -166,6 +166,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void snapshot_transfer_knows_only_the_transport_and_files() {
+    classes().that().resideInAPackage("io.refraft.impl.snapshot..")
+        .should().onlyDependOnClassesThat()
+        .resideInAnyPackage("io.refraft.impl.snapshot..", "io.refraft.impl.net..", "java..", "org.slf4j..")
+        .because("the request travels as opaque bytes: the driver and storage decide what a snapshot is")
+        .check(classes);
+  }
+
+  @Test
   void metrics_are_counted_around_the_measured_parts_not_inside_them() {
     noClasses().that().resideInAnyPackage("io.refraft.impl.node..", "io.refraft.impl.storage..",
             "io.refraft.impl.net..", "io.refraft.impl.http..", "io.refraft.impl.codec..", "io.refraft.impl.kv..")

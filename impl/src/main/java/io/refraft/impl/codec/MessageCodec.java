@@ -22,10 +22,15 @@ import java.util.List;
  * type 2  RequestVoteResponse   voteGranted:bool preVote:bool
  * type 3  AppendEntriesRequest  prevLogIndex:i63 prevLogTerm:i63 leaderCommit:i63 round:i63 count:u32 entry*count
  * type 4  AppendEntriesResponse success:bool matchIndex:i63 conflictIndex:i63 conflictTerm:i63 round:i63
+ * type 5  InstallSnapshotRequest  lastIncludedIndex:i63 lastIncludedTerm:i63 digest:u64
+ * type 6  InstallSnapshotResponse matchIndex:i63
  * entry   = term:i63 (>= 1) payload
  * payload = 0 (no-op) | 1 length:u32 bytes
  * bool    = 0 | 1
  * </pre>
+ *
+ * <p>An InstallSnapshotRequest carries the snapshot's metadata only (the spec's view of it); the
+ * state machine's bytes travel beside it.
  *
  * <p>{@code seq} numbers the sender's messages; {@code from/to/seq} is the message id a trace
  * records on both sides (traces/FORMAT.md §2.2), so the receiver can name the message it got.
@@ -44,10 +49,12 @@ public final class MessageCodec {
   static final int REQUEST_VOTE_RESPONSE = 2;
   static final int APPEND_ENTRIES_REQUEST = 3;
   static final int APPEND_ENTRIES_RESPONSE = 4;
+  static final int INSTALL_SNAPSHOT_REQUEST = 5;
+  static final int INSTALL_SNAPSHOT_RESPONSE = 6;
 
   /** Message type names by the type byte of their encoding; 0, "unknown", is no known type. */
   public static final List<String> TYPE_NAMES = List.of("unknown", "RequestVoteRequest", "RequestVoteResponse",
-      "AppendEntriesRequest", "AppendEntriesResponse");
+      "AppendEntriesRequest", "AppendEntriesResponse", "InstallSnapshotRequest", "InstallSnapshotResponse");
 
   /**
    * The type byte of an encoded message of this version (an index into {@link #TYPE_NAMES}), or 0 when
@@ -93,6 +100,9 @@ public final class MessageCodec {
       }
       case AppendEntriesResponse r -> buf.put(bool(r.success())).putLong(r.matchIndex())
           .putLong(r.conflictIndex()).putLong(r.conflictTerm()).putLong(r.round());
+      case Message.InstallSnapshotRequest r -> buf.putLong(r.snapshot().index()).putLong(r.snapshot().term())
+          .putLong(r.snapshot().digest());
+      case Message.InstallSnapshotResponse r -> buf.putLong(r.matchIndex());
     }
     if (buf.hasRemaining()) {
       throw new IllegalStateException("size computed for " + m + " is off by " + buf.remaining());
@@ -129,6 +139,9 @@ public final class MessageCodec {
         case APPEND_ENTRIES_REQUEST -> appendEntriesRequest(in, from, to, term);
         case APPEND_ENTRIES_RESPONSE -> new AppendEntriesResponse(from, to, term, in.bool("success"),
             in.u63("matchIndex"), in.u63("conflictIndex"), in.u63("conflictTerm"), in.u63("round"));
+        case INSTALL_SNAPSHOT_REQUEST -> new Message.InstallSnapshotRequest(from, to, term,
+            new io.refraft.spec.Snapshot(in.u63("lastIncludedIndex"), in.u63("lastIncludedTerm"), in.u64("digest")));
+        case INSTALL_SNAPSHOT_RESPONSE -> new Message.InstallSnapshotResponse(from, to, term, in.u63("matchIndex"));
         default -> throw new MalformedMessageException("unknown message type " + type, 1);
       };
     } catch (IllegalArgumentException e) {
@@ -162,6 +175,8 @@ public final class MessageCodec {
       case RequestVoteResponse r -> REQUEST_VOTE_RESPONSE;
       case AppendEntriesRequest r -> APPEND_ENTRIES_REQUEST;
       case AppendEntriesResponse r -> APPEND_ENTRIES_RESPONSE;
+      case Message.InstallSnapshotRequest r -> INSTALL_SNAPSHOT_REQUEST;
+      case Message.InstallSnapshotResponse r -> INSTALL_SNAPSHOT_RESPONSE;
     };
   }
 
@@ -177,6 +192,8 @@ public final class MessageCodec {
         yield n;
       }
       case AppendEntriesResponse r -> 33;
+      case Message.InstallSnapshotRequest r -> 24;
+      case Message.InstallSnapshotResponse r -> 8;
     };
   }
 

@@ -454,6 +454,9 @@ public final class Driver {
         case Output.ProposalRejected r -> proposals.rejected(r, proposing);
         case Output.ReadReady r -> reads.ready(r);
         case Output.ReadRejected r -> reads.rejected(r);
+        // Unreachable while the node neither steps TakeSnapshot nor accepts InstallSnapshotRequest (Mailbox).
+        case Output.SaveSnapshot s -> throw new IllegalStateException(self + ": no snapshot support for " + s);
+        case Output.RestoreSnapshot r -> throw new IllegalStateException(self + ": no snapshot support for " + r);
       }
     }
   }

@@ -79,6 +79,13 @@ final class Mailbox {
       LOG.warn("{}: dropping a message from connection {} addressed {} -> {}", self, from, m.from(), m.to());
       return;
     }
+    if (m instanceof Message.InstallSnapshotRequest) {
+      // No snapshot data comes with the message on this path, and this node takes no snapshot yet:
+      // installing one would leave the state machine behind the log. Dropped like any lost message.
+      malformedMessages.incrementAndGet();
+      LOG.warn("{}: dropping an InstallSnapshotRequest from {}: this node does not install snapshots", self, from);
+      return;
+    }
     if (queuedMessages.incrementAndGet() > MAX_QUEUED_MESSAGES) {
       queuedMessages.decrementAndGet();
       droppedMessages.incrementAndGet();

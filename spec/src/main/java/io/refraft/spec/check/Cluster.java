@@ -119,12 +119,18 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
     return events(values, faults, 0);
   }
 
+  /** Every event enabled here, without snapshots. */
+  public List<Event> events(List<Payload> values, Faults faults, int maxReads) {
+    return events(values, faults, maxReads, false);
+  }
+
   /**
    * Every event enabled here, in a deterministic order: per server, then per message in flight.
    * A read may arrive at a leader while fewer than {@code maxReads} have arrived in total (a read
-   * at any other server is rejected at once and changes nothing but the ghost).
+   * at any other server is rejected at once and changes nothing but the ghost). With
+   * {@code snapshots}, a server that applied entries beyond its snapshot may compact through them.
    */
-  public List<Event> events(List<Payload> values, Faults faults, int maxReads) {
+  public List<Event> events(List<Payload> values, Faults faults, int maxReads, boolean snapshots) {
     List<Event> out = new ArrayList<>();
     List<NodeId> members = config().members();
     for (NodeState s : nodes) {
@@ -146,6 +152,9 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
         if (ghost.reads().size() < maxReads) {
           out.add(new Event.Read(id));
         }
+      }
+      if (snapshots && s.applied() > s.log().snapshot().index()) {
+        out.add(new Event.TakeSnapshot(id));
       }
       if (faults.restart()) {
         out.add(new Event.Crash(id));
@@ -179,6 +188,8 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
           Optional.of(stepNode(event, n, Input.ClientPropose.of(v), network, step));
       case Event.Read(NodeId n) -> Optional.of(stepNode(event, n,
           new Input.ReadIndexRequest(ghost.reads().size() + 1), network, step));
+      case Event.TakeSnapshot(NodeId n) -> Optional.of(stepNode(event, n,
+          new Input.TakeSnapshot(Math.max(1, node(n).applied())), network, step));
       case Event.Crash(NodeId n) -> Optional.of(stepNode(event, n,
           new Input.Restart(disk(n).durable()), network, step));
       case Event.Persist(NodeId n) -> disk(n).pending().isEmpty() ? Optional.empty()
@@ -224,7 +235,7 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
     if (after.isLeader() && (!before.isLeader() || before.term() != after.term())) {
       g = g.withLeader(after.term(), id);
     }
-    if (after.commitIndex() > g.committed().size()) {
+    if (after.commitIndex() > g.committed().size() && after.log().firstIndex() <= g.committed().size() + 1) {
       g = g.withCommitted(after.log().slice(g.committed().size() + 1, after.commitIndex() + 1), after.term());
     }
     return new Step(event, Optional.of(id), Optional.of(input), Optional.of(t), new Cluster(ns, ds, net.plus(sent), g));

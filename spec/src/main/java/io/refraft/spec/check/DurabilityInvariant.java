@@ -28,6 +28,7 @@ public enum DurabilityInvariant {
       Message m = send.message();
       return switch (m) {
         case Message.AppendEntriesRequest r -> Optional.empty();
+        case Message.InstallSnapshotRequest r -> Optional.empty(); // a leader's request, as AppendEntries
         case Message.RequestVoteRequest r -> r.preVote() ? Optional.empty()
             : termDurable(server, d, r.term(), m).or(() -> lastEntryDurable(server, d, r.lastLogIndex(),
                 r.lastLogTerm(), m));
@@ -45,15 +46,28 @@ public enum DurabilityInvariant {
         }
         case Message.AppendEntriesResponse r -> termDurable(server, d, r.term(), m)
             .or(() -> r.success() ? prefixDurable(server, d, r.matchIndex(), m) : Optional.empty());
+        case Message.InstallSnapshotResponse r -> termDurable(server, d, r.term(), m)
+            .or(() -> r.matchIndex() > 0 ? prefixDurable(server, d, r.matchIndex(), m) : Optional.empty());
       };
     }
   },
 
-  /** A server applies only entries its disk holds: a state machine that survives a crash must find them in its log. */
+  /**
+   * A server applies only entries its disk holds, and restores only a snapshot its disk holds: a
+   * state machine that survives a crash must find them in its log.
+   */
   AppliedIsDurable {
     @Override
     Optional<String> violation(Cluster after, NodeState server, Output.Apply apply) {
-      long last = apply.firstIndex() + apply.entries().size() - 1;
+      return durableThrough(after, server, apply.firstIndex() + apply.entries().size() - 1);
+    }
+
+    @Override
+    Optional<String> violation(Cluster after, NodeState server, Output.RestoreSnapshot restore) {
+      return durableThrough(after, server, restore.snapshot().index());
+    }
+
+    private Optional<String> durableThrough(Cluster after, NodeState server, long last) {
       Log disk = after.disk(server.self()).durable().log();
       if (last > disk.lastIndex() || disk.firstDifference(server.log()) <= last) {
         return Optional.of(server.self() + " applied through index " + last + " but its disk holds "
@@ -71,6 +85,10 @@ public enum DurabilityInvariant {
     return Optional.empty();
   }
 
+  Optional<String> violation(Cluster after, NodeState server, Output.RestoreSnapshot restore) {
+    return Optional.empty();
+  }
+
   /** The first property the step broke, checking each output of the stepping server against its disk after the step. */
   public static Optional<Invariant.Violation> check(Cluster.Step step) {
     if (step.node().isEmpty() || step.transition().isEmpty()) {
@@ -80,7 +98,8 @@ public enum DurabilityInvariant {
     for (Output o : step.transition().get().outputs()) {
       for (DurabilityInvariant inv : values()) {
         Optional<String> v = o instanceof Output.Send s ? inv.violation(step.next(), server, s)
-            : o instanceof Output.Apply a ? inv.violation(step.next(), server, a) : Optional.<String>empty();
+            : o instanceof Output.Apply a ? inv.violation(step.next(), server, a)
+            : o instanceof Output.RestoreSnapshot r ? inv.violation(step.next(), server, r) : Optional.<String>empty();
         if (v.isPresent()) {
           return Optional.of(new Invariant.Violation(inv.name(), v.get()));
         }

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Event
     permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Read, Event.Crash, Event.Persist, Event.Deliver,
-        Event.Drop, Event.Duplicate {
+        Event.Drop, Event.Duplicate, Event.TakeSnapshot {
 
   /** raft.tla Timeout (and, for a leader with check-quorum, its periodic check). */
   record Timeout(NodeId node) implements Event {
@@ -59,6 +59,16 @@ public sealed interface Event
    */
   record Persist(NodeId node) implements Event {
     public Persist {
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /**
+   * {@code node} compacts its log through everything it has applied (thesis §5.1; not in raft.tla):
+   * {@link io.refraft.spec.Input.TakeSnapshot} at {@link io.refraft.spec.NodeState#applied()}.
+   */
+  record TakeSnapshot(NodeId node) implements Event {
+    public TakeSnapshot {
       Objects.requireNonNull(node, "node");
     }
   }

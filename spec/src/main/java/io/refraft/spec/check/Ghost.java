@@ -52,6 +52,35 @@ public record Ghost(List<Elected> leaders, List<Committed> committed, int restar
     }
   }
 
+  /**
+   * The digest of the committed entries 1..{@code index} ({@link io.refraft.spec.Snapshot#digest}),
+   * to compare a snapshot with the committed log it replaced; {@code index} at most the committed length.
+   */
+  public long digestThrough(long index) {
+    long d = io.refraft.spec.Snapshot.EMPTY_DIGEST;
+    for (int i = 0; i < index; i++) {
+      d = io.refraft.spec.Snapshot.extend(d, committed.get(i).entry());
+    }
+    return d;
+  }
+
+  /**
+   * Why {@code s} is not the committed prefix through its index (in term and digest), or empty when
+   * it is; {@link io.refraft.spec.Snapshot#NONE} always is.
+   */
+  public java.util.Optional<String> snapshotDisagreement(io.refraft.spec.Snapshot s) {
+    if (s.index() == 0) {
+      return java.util.Optional.empty();
+    }
+    if (s.index() > committed.size()) {
+      return java.util.Optional.of(s + " reaches beyond the committed prefix " + committed.size());
+    }
+    if (committed.get((int) s.index() - 1).entry().term() != s.term() || digestThrough(s.index()) != s.digest()) {
+      return java.util.Optional.of(s + " differs from the committed entries 1.." + s.index() + " it replaced");
+    }
+    return java.util.Optional.empty();
+  }
+
   Ghost withLeader(long term, NodeId leader) {
     Elected e = new Elected(term, leader);
     if (leaders.contains(e)) {

@@ -80,19 +80,53 @@ public enum Invariant {
         for (int j = i + 1; j < ns.size(); j++) {
           Log a = ns.get(i).log();
           Log b = ns.get(j).log();
+          // Terms are known in both logs from the later snapshot's index on; what lies before it is
+          // compared through the snapshot's digest (Log.firstDifference).
+          long floor = Math.max(a.snapshot().index(), b.snapshot().index());
           long k = Math.min(a.lastIndex(), b.lastIndex());
-          while (k >= 1 && a.term(k) != b.term(k)) {
+          if (k < floor) {
+            continue; // one log ends inside the other's snapshot: SnapshotCommitted covers the compacted prefix
+          }
+          while (k > floor && a.term(k) != b.term(k)) {
             k--;
           }
-          if (a.firstDifference(b) > k) {
+          if (k == 0 || a.term(k) != b.term(k)) {
+            continue;
+          }
+          long x = a.firstDifference(b);
+          if (x > k) {
             continue; // identical up through k (compared block by block, shared blocks skipped)
           }
-          for (long x = k; x >= 1; x--) {
-            if (!a.entry(x).equals(b.entry(x))) {
-              return Optional.of(ns.get(i).self() + " and " + ns.get(j).self() + " agree on the term at index "
-                  + k + " but differ at index " + x + ": " + a.entry(x) + " vs " + b.entry(x));
+          for (long y = k; y > floor && y >= x; y--) {
+            if (!a.entry(y).equals(b.entry(y))) {
+              x = y; // the highest differing index, next to the agreeing term
+              break;
             }
           }
+          return Optional.of(ns.get(i).self() + " and " + ns.get(j).self() + " agree on the term at index " + k
+              + " but differ at index " + x + ": " + describe(a, x) + " vs " + describe(b, x));
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * Thesis §5.1: a snapshot replaces committed entries only, and exactly them. Every server's
+   * snapshot, and every snapshot its disk holds or will hold, is the committed prefix through its
+   * index, in term and digest (the ghost log is what it replaced).
+   */
+  SnapshotCommitted {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      Ghost g = c.ghost();
+      for (int i = 0; i < c.nodes().size(); i++) {
+        NodeState s = c.nodes().get(i);
+        Cluster.Disk disk = c.disks().get(i);
+        Optional<String> v = g.snapshotDisagreement(s.log().snapshot())
+            .or(() -> g.snapshotDisagreement(disk.durable().log().snapshot()));
+        if (v.isPresent()) {
+          return Optional.of(s.self() + ": " + v.get());
         }
       }
       return Optional.empty();
@@ -101,7 +135,8 @@ public enum Invariant {
 
   /**
    * §5.4, Figure 3 Leader Completeness: an entry committed in a term is present in the logs of the
-   * leaders of every higher term.
+   * leaders of every higher term (a compacted one in the leader's snapshot, which
+   * {@link #SnapshotCommitted} compares with the committed prefix).
    */
   LeaderCompleteness {
     @Override
@@ -111,7 +146,7 @@ public enum Invariant {
         if (!s.isLeader()) {
           continue;
         }
-        for (int i = 0; i < committed.size(); i++) {
+        for (int i = (int) s.log().snapshot().index(); i < committed.size(); i++) {
           Ghost.Committed e = committed.get(i);
           long index = i + 1;
           if (e.inTerm() < s.term() && (s.log().lastIndex() < index || !s.log().entry(index).equals(e.entry()))) {
@@ -126,15 +161,20 @@ public enum Invariant {
 
   /**
    * §5.4.3, Figure 3 State Machine Safety: no two servers apply different entries at one index —
-   * every server's committed prefix agrees with the first-committed history.
+   * every server's committed prefix agrees with the first-committed history (its snapshot, through
+   * the snapshot's digest).
    */
   StateMachineSafety {
     @Override
     public Optional<String> violation(Cluster c) {
       List<Ghost.Committed> committed = c.ghost().committed();
       for (NodeState s : c.nodes()) {
+        Optional<String> snap = c.ghost().snapshotDisagreement(s.log().snapshot());
+        if (snap.isPresent()) {
+          return Optional.of(s.self() + " committed " + snap.get());
+        }
         long upTo = Math.min(s.commitIndex(), committed.size());
-        for (long index = 1; index <= upTo; index++) {
+        for (long index = s.log().firstIndex(); index <= upTo; index++) {
           Entry mine = s.log().entry(index);
           Entry first = committed.get((int) index - 1).entry();
           if (!mine.equals(first)) {
@@ -157,13 +197,19 @@ public enum Invariant {
     public Optional<String> violation(Cluster c) {
       List<Ghost.Committed> committed = c.ghost().committed();
       int quorum = c.config().quorum();
+      boolean[] snapshotHolds = new boolean[c.disks().size()];
+      for (int k = 0; k < snapshotHolds.length; k++) {
+        snapshotHolds[k] = c.ghost().snapshotDisagreement(c.disks().get(k).durable().log().snapshot()).isEmpty();
+      }
       for (int i = committed.size() - 1; i >= 0; i--) {
         long index = i + 1;
         Entry e = committed.get(i).entry();
         int holders = 0;
-        for (Cluster.Disk d : c.disks()) {
-          Log log = d.durable().log();
-          if (log.lastIndex() >= index && log.entry(index).equals(e)) {
+        for (int k = 0; k < snapshotHolds.length; k++) {
+          Log log = c.disks().get(k).durable().log();
+          boolean held = index <= log.snapshot().index() ? snapshotHolds[k]
+              : log.lastIndex() >= index && log.entry(index).equals(e);
+          if (held) {
             holders++;
           }
         }
@@ -214,6 +260,12 @@ public enum Invariant {
           + " beyond the committed prefix " + committed);
     }
     return Optional.empty();
+  }
+
+  /** The entry at {@code index}, or that it is compacted. */
+  private static String describe(Log log, long index) {
+    return index < log.firstIndex() ? "compacted into " + log.snapshot() : index > log.lastIndex() ? "none"
+        : log.entry(index).toString();
   }
 
   /** What is wrong in {@code c}, or empty when this property holds. */

@@ -69,13 +69,33 @@ public enum StepInvariant {
       if (before.log().firstDifference(after.log()) > before.log().lastIndex()) {
         return Optional.empty(); // before's log is a prefix of after's (cheap: the versions share structure)
       }
-      for (long i = before.log().lastIndex(); i >= 1; i--) {
+      long floor = Math.max(before.log().snapshot().index(), after.log().snapshot().index());
+      for (long i = before.log().lastIndex(); i > floor; i--) {
         if (!before.log().entry(i).equals(after.log().entry(i))) {
           return Optional.of("leader " + after.self() + " overwrote index " + i + ": " + before.log().entry(i)
               + " became " + after.log().entry(i));
         }
       }
-      return Optional.empty();
+      return Optional.of("leader " + after.self() + " replaced entries through " + floor + " by "
+          + after.log().snapshot() + ", which differs from them");
+    }
+  },
+
+  /**
+   * Thesis §5.1: a server's snapshot never moves back while it runs (it replaces committed entries,
+   * which stay committed). A restart may recover an older one: the newer was not yet durable.
+   */
+  MonotonicSnapshot {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      if (input instanceof Input.Restart) {
+        return Optional.empty();
+      }
+      long was = before.log().snapshot().index();
+      long now = after.log().snapshot().index();
+      return now < was
+          ? Optional.of(after.self() + "'s snapshot went from index " + was + " to " + now)
+          : Optional.empty();
     }
   },
 
@@ -113,6 +133,7 @@ public enum StepInvariant {
         return Optional.empty();
       }
       boolean response = m instanceof io.refraft.spec.Message.AppendEntriesResponse
+          || m instanceof io.refraft.spec.Message.InstallSnapshotResponse
           || (m instanceof io.refraft.spec.Message.RequestVoteResponse r && !(r.preVote() && r.voteGranted()));
       return response && after.term() < m.term()
           ? Optional.of(after.self() + " stayed in term " + after.term() + " after a response of term " + m.term())

@@ -19,9 +19,12 @@ import io.refraft.spec.NodeState;
  * @param maxPending  writes a server may have asked for and not yet seen durable, 0..4; 0 is
  *     synchronous persistence (each step's writes are durable before its messages leave, as in
  *     raft.tla), above 0 each write completes as an event of its own
+ * @param snapshots   servers may compact what they applied into a snapshot, and leaders send
+ *     snapshots to followers that need compacted entries (thesis chapter 5); {@code maxLog} bounds
+ *     the last index, compacted entries included
  */
 public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts, int reads,
-    int maxPending) {
+    int maxPending, boolean snapshots) {
   public Bounds {
     check("servers", servers, 1, 7);
     check("values", values, 0, 4);
@@ -31,6 +34,12 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
     check("max-restarts", maxRestarts, -1, 16);
     check("reads", reads, 0, 4);
     check("max-pending", maxPending, 0, 4);
+  }
+
+  /** Bounds without snapshots. */
+  public Bounds(int servers, int values, int maxTerm, int maxLog, int maxMsgs, int maxRestarts, int reads,
+      int maxPending) {
+    this(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, reads, maxPending, false);
   }
 
   /** Bounds with synchronous persistence. */
@@ -50,7 +59,12 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
 
   /** These bounds with {@code n} writes pending at most (0: synchronous persistence). */
   public Bounds withMaxPending(int n) {
-    return new Bounds(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, reads, n);
+    return new Bounds(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, reads, n, snapshots);
+  }
+
+  /** These bounds with snapshots on or off. */
+  public Bounds withSnapshots(boolean on) {
+    return new Bounds(servers, values, maxTerm, maxLog, maxMsgs, maxRestarts, reads, maxPending, on);
   }
 
   private static void check(String name, int v, int lo, int hi) {
@@ -85,6 +99,6 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
   public String toJson() {
     return "{\"servers\":" + servers + ",\"values\":" + values + ",\"max_term\":" + maxTerm + ",\"max_log\":" + maxLog
         + ",\"max_msgs\":" + maxMsgs + ",\"max_restarts\":" + maxRestarts + ",\"reads\":" + reads
-        + ",\"max_pending\":" + maxPending + "}";
+        + ",\"max_pending\":" + maxPending + (snapshots ? ",\"snapshots\":true" : "") + "}";
   }
 }

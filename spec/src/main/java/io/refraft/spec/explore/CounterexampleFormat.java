@@ -49,6 +49,7 @@ public final class CounterexampleFormat {
       case Event.Deliver d -> "Deliver " + message(d.message());
       case Event.Drop d -> "Drop " + message(d.message());
       case Event.Duplicate d -> "Duplicate " + message(d.message());
+      case Event.TakeSnapshot t -> "TakeSnapshot " + t.node();
     };
   }
 
@@ -65,6 +66,10 @@ public final class CounterexampleFormat {
       case Message.AppendEntriesResponse r -> "AppendEntriesResponse(term=" + r.term() + " success=" + r.success()
           + (r.success() ? " match=" + r.matchIndex() : " conflict=" + r.conflictIndex() + "/" + r.conflictTerm())
           + round(r.round()) + ")";
+      case Message.InstallSnapshotRequest r -> "InstallSnapshotRequest(term=" + r.term() + " snapshot=" + r.snapshot().index()
+          + "/" + r.snapshot().term() + ")";
+      case Message.InstallSnapshotResponse r -> "InstallSnapshotResponse(term=" + r.term() + " match=" + r.matchIndex()
+          + ")";
     };
   }
 

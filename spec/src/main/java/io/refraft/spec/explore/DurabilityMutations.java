@@ -116,8 +116,11 @@ final class DurabilityMutations {
           r.matchIndex(), r.conflictIndex(), r.conflictTerm(), r.round());
       case Message.RequestVoteResponse r -> r.preVote() ? r
           : new Message.RequestVoteResponse(r.from(), r.to(), s.term(), r.voteGranted(), false);
+      case Message.InstallSnapshotResponse r -> new Message.InstallSnapshotResponse(r.from(), r.to(), s.term(),
+          r.matchIndex());
       case Message.AppendEntriesRequest r -> r;
       case Message.RequestVoteRequest r -> r;
+      case Message.InstallSnapshotRequest r -> r;
     };
     return Raft.stepAsync(s, new Input.MessageReceived(same));
   }

@@ -282,12 +282,19 @@ final class Fingerprint {
       }
       case Message.AppendEntriesResponse r -> absorb(absorb(absorb(absorb(absorb(absorb(19, r.term()),
           r.success() ? 1 : 0), r.matchIndex()), r.conflictIndex()), r.conflictTerm()), r.round());
+      case Message.InstallSnapshotRequest r -> absorb(absorb(absorb(absorb(23, r.term()), r.snapshot().index()),
+          r.snapshot().term()), r.snapshot().digest());
+      case Message.InstallSnapshotResponse r -> absorb(absorb(29, r.term()), r.matchIndex());
     };
   }
 
   private static long log(Log log) {
     long h = absorb(0x106L, log.lastIndex());
-    for (long i = 1; i <= log.lastIndex(); i++) {
+    io.refraft.spec.Snapshot snap = log.snapshot();
+    if (snap.index() > 0) {
+      h = absorb(absorb(absorb(h, snap.index()), snap.term()), snap.digest());
+    }
+    for (long i = log.firstIndex(); i <= log.lastIndex(); i++) {
       h = absorb(h, entry(log.entry(i)));
     }
     return h;

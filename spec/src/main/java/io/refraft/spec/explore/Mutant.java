@@ -263,6 +263,42 @@ public enum Mutant {
     Transition step(NodeState s, Input in) {
       return DurabilityMutations.readBeforeTermCommit(s, in);
     }
+  },
+
+  /** A server compacts entries it has not committed into its snapshot. */
+  SNAPSHOT_UNCOMMITTED("snapshot-uncommitted", "compacts entries beyond commitIndex into a snapshot (thesis §5.1: "
+      + "only applied entries are compacted)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return SnapshotMutations.snapshotUncommitted(s, in);
+    }
+  },
+
+  /** A follower installs a snapshot older than its commit index, losing committed entries. */
+  INSTALL_STALE_SNAPSHOT("install-stale-snapshot", "installs a snapshot older than its commit index and drops the "
+      + "committed entries after it (Figure 5.3: a snapshot no newer than the log changes nothing)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return SnapshotMutations.installStaleSnapshot(s, in);
+    }
+  },
+
+  /** A follower discards its whole log on InstallSnapshot, even the entries that follow a matching snapshot. */
+  DISCARD_LOG_AFTER_SNAPSHOT("discard-log-after-snapshot", "discards the entries that follow a snapshot it matches "
+      + "(Figure 5.3 rule 6: retain log entries following it)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return SnapshotMutations.discardLogAfterSnapshot(s, in);
+    }
+  },
+
+  /** A server takes 0 for the term of its snapshot's last entry when it has no entry after it. */
+  COMPACT_WITHOUT_SNAPSHOT_TERM("compact-without-snapshot-term", "forgets the snapshot's last term after compaction: "
+      + "compares logs and sends prevLogTerm as if it were 0 (thesis §5.1: lastIncludedTerm is kept; camunda #13093)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return SnapshotMutations.compactWithoutSnapshotTerm(s, in);
+    }
   };
 
   private final String cliName;
@@ -292,9 +328,16 @@ public enum Mutant {
    * @param maxPending  writes pending per server at most (0: synchronous persistence)
    * @param maxMsgs     messages in flight at most
    * @param values      distinct client values
+   * @param snapshots   servers compact their logs and leaders send snapshots
    */
   public record Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
-      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values) {}
+      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots) {
+    /** Settings without snapshots. */
+    public Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
+        io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values) {
+      this(maxTerm, maxLog, preVote, checkQuorum, leaderNoop, faults, reads, maxPending, maxMsgs, values, false);
+    }
+  }
 
   /**
    * The Figure 8 bug needs four terms (an entry of term 1, a competing one of term 2, the buggy
@@ -335,6 +378,17 @@ public enum Mutant {
       // Persistence mutants need writes that complete after the step: the defaults (one write pending at most).
       case VOTE_BEFORE_PERSIST, ACK_BEFORE_PERSIST, LEADER_COUNTS_ITSELF_BEFORE_PERSIST, APPLY_BEFORE_PERSIST ->
           Optional.empty();
+      // Snapshot mutants: snapshots on; synchronous persistence keeps the counterexamples short.
+      case SNAPSHOT_UNCOMMITTED -> Optional.of(new Settings(1, 2, false, false, false, io.refraft.spec.check.Faults.NONE,
+          0, 0, 1, 1, true));
+      case INSTALL_STALE_SNAPSHOT -> Optional.of(new Settings(1, 2, false, false, false,
+          new io.refraft.spec.check.Faults(false, true, false), 0, 0, 2, 1, true));
+      // The follower must hold entries after the snapshot that were committed with its acknowledgement
+      // while its own commit index is below the snapshot's: it restarted, and a duplicate snapshot arrives.
+      case DISCARD_LOG_AFTER_SNAPSHOT -> Optional.of(new Settings(1, 3, false, false, false,
+          new io.refraft.spec.check.Faults(false, true, true), 0, 0, 2, 1, true));
+      case COMPACT_WITHOUT_SNAPSHOT_TERM -> Optional.of(new Settings(2, 2, false, false, false,
+          io.refraft.spec.check.Faults.NONE, 0, 0, 1, 1, true));
     };
   }
 

@@ -25,9 +25,10 @@ import java.util.Optional;
  * @param reads  how many client reads arrive in total (at leaders)
  * @param asyncPersistence whether writes complete as events of their own ({@link Raft#stepAsync});
  *     otherwise each step is synchronous ({@link Raft#synchronously}), as in raft.tla
+ * @param snapshots whether servers compact their logs ({@link io.refraft.spec.check.Event.TakeSnapshot})
  */
 public record RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant, int reads,
-    boolean asyncPersistence) {
+    boolean asyncPersistence, boolean snapshots) {
   public RaftModel {
     Objects.requireNonNull(config, "config");
     values = List.copyOf(values);
@@ -40,12 +41,12 @@ public record RaftModel(Config config, List<Payload> values, Faults faults, Opti
 
   /** A model without reads, with synchronous persistence. */
   public RaftModel(Config config, List<Payload> values, Faults faults, Optional<Mutant> mutant) {
-    this(config, values, faults, mutant, 0, false);
+    this(config, values, faults, mutant, 0, false, false);
   }
 
   /** Every event enabled in {@code c} under this model. */
   public List<io.refraft.spec.check.Event> events(io.refraft.spec.check.Cluster c) {
-    return c.events(values, faults, reads);
+    return c.events(values, faults, reads, snapshots);
   }
 
   /**
@@ -63,7 +64,7 @@ public record RaftModel(Config config, List<Payload> values, Faults faults, Opti
     for (int v = 1; v <= bounds.values(); v++) {
       values.add(Payload.Data.of((byte) v));
     }
-    return new RaftModel(config, values, faults, mutant, bounds.reads(), bounds.maxPending() > 0);
+    return new RaftModel(config, values, faults, mutant, bounds.reads(), bounds.maxPending() > 0, bounds.snapshots());
   }
 
   /** One step of one server under this model's step function. */

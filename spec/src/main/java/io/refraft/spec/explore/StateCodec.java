@@ -288,7 +288,25 @@ final class StateCodec {
         w.varint(q.conflictTerm());
         w.varint(q.round());
       }
+      case Message.InstallSnapshotRequest q -> {
+        header(4, m, w);
+        snapshot(q.snapshot(), w);
+      }
+      case Message.InstallSnapshotResponse q -> {
+        header(5, m, w);
+        w.varint(q.matchIndex());
+      }
     }
+  }
+
+  private static void snapshot(io.refraft.spec.Snapshot s, Bytes.Writer w) {
+    w.varint(s.index());
+    w.varint(s.term());
+    w.fixed64(s.digest());
+  }
+
+  private static io.refraft.spec.Snapshot readSnapshot(Bytes.Reader r) {
+    return new io.refraft.spec.Snapshot(r.varint(), r.varint(), r.fixed64());
   }
 
   private void header(int tag, Message m, Bytes.Writer w) {
@@ -323,6 +341,8 @@ final class StateCodec {
       }
       case 3 -> new Message.AppendEntriesResponse(from, to, term, r.get() != 0, r.varint(), r.varint(), r.varint(),
           r.varint());
+      case 4 -> new Message.InstallSnapshotRequest(from, to, term, readSnapshot(r));
+      case 5 -> new Message.InstallSnapshotResponse(from, to, term, r.varint());
       default -> throw new IllegalStateException("unknown message tag " + tag);
     };
   }
@@ -371,23 +391,30 @@ final class StateCodec {
     return new Ghost(leaders, committed, restarts, reads);
   }
 
+  /** The number of entries after the snapshot, doubled, plus 1 when a snapshot follows; then the entries. */
   private void log(Log log, Bytes.Writer w) {
-    w.varint(log.lastIndex());
-    for (long i = 1; i <= log.lastIndex(); i++) {
+    boolean snap = log.snapshot().index() > 0;
+    w.varint(((long) log.entryCount() << 1) | (snap ? 1 : 0));
+    if (snap) {
+      snapshot(log.snapshot(), w);
+    }
+    for (long i = log.firstIndex(); i <= log.lastIndex(); i++) {
       entry(log.entry(i), w);
     }
   }
 
   private Log readLog(Bytes.Reader r) {
-    int n = r.int32();
-    if (n == 0) {
+    long head = r.varint();
+    int n = (int) (head >>> 1);
+    io.refraft.spec.Snapshot snap = (head & 1) != 0 ? readSnapshot(r) : io.refraft.spec.Snapshot.NONE;
+    if (n == 0 && snap.index() == 0) {
       return Log.EMPTY;
     }
     List<Entry> entries = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       entries.add(readEntry(r));
     }
-    return Log.of(entries);
+    return Log.restored(snap, entries);
   }
 
   /** The term, then 0 for a no-op or 1 + the length and the bytes of a data payload. */

@@ -35,7 +35,8 @@ class ModelCheckerTest {
     Bounds d = Bounds.defaults();
     Mutant.Settings s = mutant.settings().orElse(new Mutant.Settings(d.maxTerm(), d.maxLog(), true, true, true,
         Faults.ALL, d.reads(), d.maxPending(), d.maxMsgs(), d.values()));
-    bounds[0] = new Bounds(3, s.values(), s.maxTerm(), s.maxLog(), s.maxMsgs(), -1, s.reads(), s.maxPending());
+    bounds[0] = new Bounds(3, s.values(), s.maxTerm(), s.maxLog(), s.maxMsgs(), -1, s.reads(), s.maxPending(),
+        s.snapshots());
     return RaftModel.of(bounds[0], s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(), Optional.of(mutant));
   }
 
@@ -56,7 +57,7 @@ class ModelCheckerTest {
     assertTrue(again.isPresent(), "replay of " + mutant + "'s counterexample violates " + cx.violation());
     // The correct protocol takes the same events without violating anything.
     RaftModel correct = new RaftModel(m.config(), m.values(), m.faults(), Optional.empty(), m.reads(),
-        m.asyncPersistence());
+        m.asyncPersistence(), m.snapshots());
     Cluster c = Cluster.initial(correct.config());
     for (Cluster.Step s : cx.steps()) {
       Optional<Cluster.Step> next = c.next(s.event(), correct::step);
@@ -76,7 +77,9 @@ class ModelCheckerTest {
       "FORGET_TERM_ON_RESTART,MonotonicTerm", "LOSE_LOG_TAIL_ON_RESTART,QuorumCommitted",
       "MATCH_INDEX_REGRESS,MonotonicMatchIndex", "IGNORE_HIGHER_TERM_IN_RESPONSE,AdoptsHigherTerm",
       "COUNT_STALE_VOTES,ElectionSafety", "TRUNCATE_WITHOUT_CONFLICT,QuorumCommitted",
-      "READ_BEFORE_TERM_COMMIT,ReadLinearizable"})
+      "READ_BEFORE_TERM_COMMIT,ReadLinearizable", "SNAPSHOT_UNCOMMITTED,SnapshotCommitted",
+      "INSTALL_STALE_SNAPSHOT,QuorumCommitted", "DISCARD_LOG_AFTER_SNAPSHOT,QuorumCommitted",
+      "COMPACT_WITHOUT_SNAPSHOT_TERM,LeaderCompleteness"})
   void when_a_mutant_runs_with_its_settings_then_its_invariant_fails(Mutant mutant, String invariant) {
     Bounds[] b = new Bounds[1];
     RaftModel m = modelFor(mutant, b);

@@ -94,6 +94,7 @@ final class ScenarioFormat {
           + " log=" + r.recovered().log().lastIndex() + "/" + r.recovered().log().lastTerm() + ")";
       case Input.Persisted p -> node + " Persisted(term=" + p.term() + " vote=" + opt(p.votedFor()) + " log="
           + p.lastIndex() + "/" + p.lastTerm() + ")";
+      case Input.TakeSnapshot t -> node + " TakeSnapshot(" + t.index() + ")";
     };
   }
 
@@ -109,6 +110,10 @@ final class ScenarioFormat {
       case Message.AppendEntriesResponse r -> "AppendEntriesResponse(term=" + r.term()
           + (r.success() ? " ok match=" + r.matchIndex() : " reject hint=" + r.conflictIndex() + "/" + r.conflictTerm())
           + round(r.round()) + ")";
+      case Message.InstallSnapshotRequest r -> "InstallSnapshot(term=" + r.term() + " snapshot=" + r.snapshot().index()
+          + "/" + r.snapshot().term() + ")";
+      case Message.InstallSnapshotResponse r -> "InstallSnapshotResponse(term=" + r.term() + " match=" + r.matchIndex()
+          + ")";
     };
   }
 
@@ -130,6 +135,8 @@ final class ScenarioFormat {
       case Output.ProposalRejected r -> "proposal rejected: leader " + opt(r.leader());
       case Output.ReadReady r -> "read " + r.requestId() + " ready at index " + r.readIndex();
       case Output.ReadRejected r -> "read " + r.requestId() + " rejected: leader " + opt(r.leader());
+      case Output.SaveSnapshot s -> "persist snapshot " + s.snapshot().index() + "/" + s.snapshot().term();
+      case Output.RestoreSnapshot r -> "restore snapshot " + r.snapshot().index() + "/" + r.snapshot().term();
     };
   }
 

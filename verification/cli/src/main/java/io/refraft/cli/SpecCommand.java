@@ -63,6 +63,8 @@ final class SpecCommand implements Runnable {
     Integer reads;
     @Option(names = "--max-pending", description = "Writes a server may have asked for before storage confirms them "
         + "(0..4); 0 is synchronous persistence. Default: 1 (raft-tla profile: 0).") Integer maxPending;
+    @Option(names = "--snapshots", description = "on|off: servers compact what they applied into snapshots and leaders "
+        + "send InstallSnapshot. Default: off.") String snapshots;
 
     /** The mutant named by --mutant, if any. */
     Optional<Mutant> mutant() {
@@ -92,6 +94,7 @@ final class SpecCommand implements Runnable {
       maxPending = maxPending == null ? x.maxPending() : maxPending;
       maxMsgs = maxMsgs == null ? x.maxMsgs() : maxMsgs;
       values = values == null ? x.values() : values;
+      snapshots = snapshots == null ? (x.snapshots() ? "on" : "off") : snapshots;
       if (faults == null) {
         Faults f = x.faults();
         faults = f.equals(Faults.NONE) ? "none"
@@ -113,7 +116,7 @@ final class SpecCommand implements Runnable {
         int pending = or(maxPending, "raft-tla".equals(profile) ? 0 : d.maxPending());
         return new Bounds(or(servers, d.servers()), or(values, d.values()), or(maxTerm, d.maxTerm()),
             or(maxLog, d.maxLog()), or(maxMsgs, d.maxMsgs()), or(maxRestarts, d.maxRestarts()), or(reads, d.reads()),
-            pending);
+            pending, onOff("--snapshots", snapshots, false));
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }

@@ -8,6 +8,7 @@ import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
 import io.refraft.spec.Role;
+import io.refraft.spec.Snapshot;
 import io.refraft.traces.Persisted;
 import io.refraft.traces.ReadAnswer;
 import io.refraft.traces.StateSummary;
@@ -148,6 +149,19 @@ final class Comparison {
     field("durable.vote", name(next.votedFor()), name(vote), diffs);
     Log was = before.log();
     Log want = next.log();
+    Snapshot snap = want.snapshot();
+    boolean snapshotWritten = !snap.equals(was.snapshot());
+    if (snapshotWritten || p.snapshot().isPresent()) {
+      String expected = snapshotWritten ? describe(snap) : "none";
+      String observed = p.snapshot().map(w -> describe(w.snapshot())).orElse("none");
+      if (!expected.equals(observed)) {
+        diffs.add(new FieldDiff("persisted.snapshot", expected, observed));
+        return;
+      }
+      // The durable log the suffix applies to: the snapshot in place of what it replaces (all of
+      // it when it did not match), as storage holds it.
+      was = was.matches(snap.index(), snap.term()) ? was.compactTo(snap) : Log.restored(snap, List.of());
+    }
     long from = GlobalChecks.firstDifference(was, want);
     Output.LogSuffix suffix = p.log().orElse(null);
     if (suffix != null) {
@@ -170,6 +184,11 @@ final class Comparison {
         return;
       }
     }
+  }
+
+  /** A snapshot as the trace writes it: index/term and the digest. */
+  private static String describe(Snapshot s) {
+    return s.index() + "/" + s.term() + " digest " + String.format("%016x", s.digest());
   }
 
   private static void sent(List<Message> expected, List<TracedMessage> observed, List<Message> matched,

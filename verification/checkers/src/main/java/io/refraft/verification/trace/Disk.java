@@ -17,14 +17,16 @@ import java.util.Optional;
  * term durable before entries written earlier, as a meta file beside the log does; the spec holds
  * every reply until both are confirmed, so nobody can tell). A {@code Persisted} step confirms a
  * prefix of each; a crash keeps the confirmed state and any prefix of the rest, the log's last
- * write possibly torn (a prefix of its entries, as a power loss leaves them). Nothing else is lost,
- * and nothing that was never written comes back.
+ * write possibly torn (a prefix of its entries, as a power loss leaves them). A snapshot is one
+ * write in the log's stream, whole or not at all (a file renamed into place). Nothing else is
+ * lost, and nothing that was never written comes back.
  */
 final class Disk {
   private Output.HardState hard;
   private Log log;
   private final List<Output.HardState> pendingHard = new ArrayList<>();
-  private final List<Output.LogSuffix> pendingLog = new ArrayList<>();
+  /** Log writes in order: {@link Output.SaveSnapshot} and {@link Output.LogSuffix}. */
+  private final List<Output.Persist> pendingLog = new ArrayList<>();
 
   Disk(DurableState durable) {
     restarted(durable);
@@ -33,6 +35,7 @@ final class Disk {
   /** A step handed {@code w} to storage. */
   void wrote(Persisted w) {
     w.hardState().ifPresent(pendingHard::add);
+    w.snapshot().ifPresent(pendingLog::add);
     w.log().ifPresent(pendingLog::add);
   }
 
@@ -56,7 +59,7 @@ final class Disk {
     log = l.log();
     pendingLog.subList(0, l.writes()).clear();
     if (l.kept() >= 0) {
-      Output.LogSuffix w = pendingLog.get(0);
+      Output.LogSuffix w = (Output.LogSuffix) pendingLog.get(0); // only a suffix is torn
       pendingLog.set(0, new Output.LogSuffix(w.firstIndex() + l.kept(), w.entries().subList(l.kept(), w.entries().size())));
     }
     return Optional.empty();
@@ -133,7 +136,12 @@ final class Disk {
     Log l = log;
     out.add(new LogState(l, 0, -1));
     for (int k = 0; k < pendingLog.size(); k++) {
-      Output.LogSuffix w = pendingLog.get(k);
+      if (pendingLog.get(k) instanceof Output.SaveSnapshot(io.refraft.spec.Snapshot snap)) {
+        l = l.matches(snap.index(), snap.term()) ? l.compactTo(snap) : Log.restored(snap, List.of());
+        out.add(new LogState(l, k + 1, -1));
+        continue;
+      }
+      Output.LogSuffix w = (Output.LogSuffix) pendingLog.get(k);
       Log base = l.truncateAfter(Math.min(l.lastIndex(), w.firstIndex() - 1));
       for (int m = 0; m < w.entries().size(); m++) {
         out.add(new LogState(base.appendAll(w.entries().subList(0, m)), k, m));

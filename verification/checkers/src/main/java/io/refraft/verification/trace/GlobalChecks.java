@@ -7,6 +7,7 @@ import io.refraft.spec.Log;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
+import io.refraft.spec.Snapshot;
 import io.refraft.spec.Transition;
 import io.refraft.spec.check.Cluster;
 import io.refraft.spec.check.Ghost;
@@ -50,6 +51,8 @@ final class GlobalChecks {
   private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
   private final List<Ghost.Elected> leaders = new ArrayList<>();
   private final List<Ghost.Committed> committed = new ArrayList<>();
+  /** {@code digests[k]}: the digest of committed entries 1..k+1 ({@link Snapshot#digest}), to check snapshots at once. */
+  private long[] digests = new long[16];
   private int restarts;
   /**
    * The reads not yet answered, by node and request id. A read is checked against ReadLinearizable
@@ -226,7 +229,8 @@ final class GlobalChecks {
         return Optional.of(new Invariant.Violation(Invariant.ElectionSafety.name(), "two leaders in term "
             + after.term() + ": " + prev + " and " + after.self()));
       }
-      for (int k = 0; k < committed.size(); k++) {
+      // Entries compacted into the leader's snapshot are checked with the snapshot (snapshot(), below).
+      for (int k = (int) after.log().snapshot().index(); k < committed.size(); k++) {
         Ghost.Committed c = committed.get(k);
         if (c.inTerm() < after.term() && (after.log().lastIndex() <= k || !after.log().entry(k + 1).equals(c.entry()))) {
           return Optional.of(new Invariant.Violation(Invariant.LeaderCompleteness.name(), "leader " + after.self()
@@ -239,7 +243,7 @@ final class GlobalChecks {
     if (after.commitIndex() < before.commitIndex()) {
       from = after.commitIndex() + 1; // a restart forgets commitIndex; nothing new is committed
     }
-    for (long index = from; index <= after.commitIndex(); index++) {
+    for (long index = Math.max(from, after.log().firstIndex()); index <= after.commitIndex(); index++) {
       Entry mine = after.log().entry(index);
       if (index <= committed.size()) {
         Entry first = committed.get((int) index - 1).entry();
@@ -247,9 +251,39 @@ final class GlobalChecks {
           return Optional.of(new Invariant.Violation(Invariant.StateMachineSafety.name(), after.self() + " committed "
               + mine + " at index " + index + " where " + first + " was committed before"));
         }
-      } else {
-        committed.add(new Ghost.Committed(mine, after.term()));
+      } else if (index == committed.size() + 1) {
+        commit(mine, after.term());
       }
+    }
+    return snapshot(before, after);
+  }
+
+  private void commit(Entry e, long inTerm) {
+    int k = committed.size();
+    if (k == digests.length) {
+      digests = java.util.Arrays.copyOf(digests, k * 2);
+    }
+    digests[k] = Snapshot.extend(k == 0 ? Snapshot.EMPTY_DIGEST : digests[k - 1], e);
+    committed.add(new Ghost.Committed(e, inTerm));
+  }
+
+  /**
+   * SnapshotCommitted (and State Machine Safety for what a snapshot replaced) when the step changed
+   * the node's snapshot: it must be the committed prefix through its index, in term and digest.
+   */
+  private Optional<Invariant.Violation> snapshot(NodeState before, NodeState after) {
+    Snapshot s = after.log().snapshot();
+    if (s.equals(before.log().snapshot()) || s.index() == 0) {
+      return Optional.empty();
+    }
+    if (s.index() > committed.size()) {
+      return Optional.of(new Invariant.Violation(Invariant.SnapshotCommitted.name(), after.self() + ": " + s
+          + " reaches beyond the committed prefix " + committed.size()));
+    }
+    int k = (int) s.index() - 1;
+    if (committed.get(k).entry().term() != s.term() || digests[k] != s.digest()) {
+      return Optional.of(new Invariant.Violation(Invariant.SnapshotCommitted.name(), after.self() + ": " + s
+          + " differs from the committed entries 1.." + s.index() + " it replaced"));
     }
     return Optional.empty();
   }
@@ -266,15 +300,18 @@ final class GlobalChecks {
         continue;
       }
       Log other = nodes[j].log();
+      // Below the later snapshot, the logs hold committed entries only, each snapshot checked
+      // against the committed prefix when it was taken or installed (snapshot(), above).
+      long floor = Math.max(after.snapshot().index(), other.snapshot().index());
       long top = Math.min(after.lastIndex(), other.lastIndex());
       long k = top;
-      while (k >= f && after.term(k) != other.term(k)) {
+      while (k >= Math.max(f, floor) && k >= 1 && after.term(k) != other.term(k)) {
         k--;
       }
-      if (k < f) {
+      if (k < Math.max(f, floor) || k < 1) {
         continue;
       }
-      for (long x = k; x >= 1; x--) {
+      for (long x = k; x > floor; x--) {
         if (!after.entry(x).equals(other.entry(x))) {
           return Optional.of(new Invariant.Violation(Invariant.LogMatching.name(), nodes[i].self() + " and "
               + nodes[j].self() + " agree on the term at index " + k + " but differ at index " + x));
@@ -297,7 +334,8 @@ final class GlobalChecks {
       Entry e = committed.get((int) index - 1).entry();
       int holders = 0;
       for (NodeState s : nodes) {
-        if (s.log().lastIndex() >= index && s.log().entry(index).equals(e)) {
+        Log l = s.log();
+        if (index <= l.snapshot().index() || (l.lastIndex() >= index && l.entry(index).equals(e))) {
           holders++;
         }
       }

@@ -338,6 +338,7 @@ final class Replayer {
       case TraceInput.ClientPropose p -> new Input.ClientPropose(p.payloads());
       case TraceInput.ReadIndexRequest r -> new Input.ReadIndexRequest(r.requestId());
       case TraceInput.Restart r -> new Input.Restart(st.durable());
+      case TraceInput.TakeSnapshot t -> new Input.TakeSnapshot(t.index());
       case TraceInput.Persisted p -> throw new IllegalArgumentException(
           "a Persisted step needs the header's persistence 'async' (checked by the reader)");
     };

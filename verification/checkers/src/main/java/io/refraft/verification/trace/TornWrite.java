@@ -36,8 +36,8 @@ public final class TornWrite {
    * With no entries kept this is a new term alone: a crash between the meta file and the records.
    */
   public static NodeState state(NodeState st, Persisted written, long lastIndex) {
-    if (written.log().isEmpty()) {
-      return null;
+    if (written.log().isEmpty() || written.snapshot().isPresent()) {
+      return null; // a snapshot is written whole or not at all (Disk): no torn state comes from its step
     }
     Output.LogSuffix write = written.log().get();
     long kept = lastIndex - (write.firstIndex() - 1);

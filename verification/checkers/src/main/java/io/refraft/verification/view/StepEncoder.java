@@ -227,6 +227,8 @@ final class StepEncoder implements StepObserver {
       case Message.RequestVoteResponse r -> r.preVote() ? "pVr" : "RVr";
       case Message.AppendEntriesRequest a -> "AEq";
       case Message.AppendEntriesResponse a -> "AEr";
+      case Message.InstallSnapshotRequest s -> "ISq";
+      case Message.InstallSnapshotResponse s -> "ISr";
     };
   }
 
@@ -246,7 +248,10 @@ final class StepEncoder implements StepObserver {
         .num(leader.isPresent() ? index(leader.get()) : -1);
   }
 
-  /** 0 when the log is unchanged, else [k, e...]: keep the first k entries, then append e (term; -term for a no-op). */
+  /**
+   * 0 when the log is unchanged, else [k, e...]: keep the first k entries, then append e (term; -term
+   * for a no-op; 0 for an entry compacted into a snapshot the page has not seen).
+   */
   private void logDelta(Log before, Log after) {
     if (before == after) {
       b.ch('0');
@@ -259,6 +264,10 @@ final class StepEncoder implements StepObserver {
     }
     b.ch('[').num(keep);
     for (long i = keep + 1; i <= after.lastIndex(); i++) {
+      if (i < after.firstIndex()) {
+        b.ch(',').num(0);
+        continue;
+      }
       Entry e = after.entry(i);
       b.ch(',').num(e.payload() instanceof Payload.NoOp ? -e.term() : e.term());
     }

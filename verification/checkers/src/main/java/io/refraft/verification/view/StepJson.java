@@ -157,6 +157,10 @@ final class StepJson {
         yield "read " + r.requestId();
       }
       case TraceInput.Restart r -> "restart";
+      case TraceInput.TakeSnapshot t -> {
+        b.ascii("\"index\":").num(t.index());
+        yield "snapshot through " + t.index();
+      }
       case TraceInput.Persisted p -> {
         b.ascii("\"term\":").num(p.term()).ascii(",\"vote\":");
         id(b, p.vote());
@@ -198,6 +202,10 @@ final class StepJson {
     } else {
       b.ch('0');
     }
+    if (p.snapshot().isPresent()) {
+      b.ch(',').ch('[').num(p.snapshot().get().snapshot().index()).ch(',').num(p.snapshot().get().snapshot().term())
+          .ch(']');
+    }
     b.ch(']');
   }
 
@@ -210,7 +218,8 @@ final class StepJson {
     Message m = tm.message();
     int from = index.applyAsInt(tm.id().from());
     int to = index.applyAsInt(tm.id().to());
-    if (from < 0 || to < 0 || !m.from().equals(tm.id().from()) || !m.to().equals(tm.id().to())) {
+    if (from < 0 || to < 0 || !m.from().equals(tm.id().from()) || !m.to().equals(tm.id().to())
+        || m instanceof Message.InstallSnapshotRequest || m instanceof Message.InstallSnapshotResponse) {
       named(b, tm);
       return;
     }
@@ -226,6 +235,8 @@ final class StepJson {
       }
       case Message.AppendEntriesResponse a -> b.bool(a.success()).ch(',').num(a.matchIndex()).ch(',')
           .num(a.conflictIndex()).ch(',').num(a.conflictTerm()).ch(',').num(a.round());
+      case Message.InstallSnapshotRequest s -> throw new IllegalStateException("written named");
+      case Message.InstallSnapshotResponse s -> throw new IllegalStateException("written named");
     }
     b.ch(']');
   }
@@ -261,6 +272,10 @@ final class StepJson {
             .ascii(",\"conflictTerm\":").num(a.conflictTerm());
         round(b, a.round());
       }
+      case Message.InstallSnapshotRequest s -> b.ascii(",\"snapshot\":{\"index\":").num(s.snapshot().index())
+          .ascii(",\"term\":").num(s.snapshot().term()).ascii(",\"digest\":")
+          .str(String.format("%016x", s.snapshot().digest())).ch('}');
+      case Message.InstallSnapshotResponse s -> b.ascii(",\"matchIndex\":").num(s.matchIndex());
     }
     b.ch('}');
   }

@@ -211,6 +211,10 @@ final class SimTraceSink implements TraceSink {
         digest.add(7);
         digest.add(p.lastIndex());
       }
+      case Input.TakeSnapshot t -> {
+        digest.add(8);
+        digest.add(t.index());
+      }
     }
     // Plain loops and no Optional chains: this runs on every step of every seed.
     for (int k = 0; k < actions.size(); k++) {
@@ -256,6 +260,12 @@ final class SimTraceSink implements TraceSink {
       Output.HardState h = p.hardState().get();
       digest.add(h.term());
       digest.add(name(h.votedFor()));
+    }
+    if (p.snapshot().isPresent()) {
+      io.refraft.spec.Snapshot snap = p.snapshot().get().snapshot();
+      digest.add(snap.index());
+      digest.add(snap.term());
+      digest.add(snap.digest());
     }
     if (p.log().isPresent()) {
       Output.LogSuffix l = p.log().get();
