@@ -4,9 +4,12 @@ import io.refraft.spec.Entry;
 import io.refraft.spec.Message;
 import io.refraft.spec.Message.AppendEntriesRequest;
 import io.refraft.spec.Message.AppendEntriesResponse;
+import io.refraft.spec.Message.InstallSnapshotRequest;
+import io.refraft.spec.Message.InstallSnapshotResponse;
 import io.refraft.spec.Message.RequestVoteRequest;
 import io.refraft.spec.Message.RequestVoteResponse;
 import io.refraft.spec.NodeId;
+import io.refraft.spec.Snapshot;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +25,15 @@ import java.util.List;
  * type 2  RequestVoteResponse   voteGranted:bool preVote:bool
  * type 3  AppendEntriesRequest  prevLogIndex:i63 prevLogTerm:i63 leaderCommit:i63 round:i63 count:u32 entry*count
  * type 4  AppendEntriesResponse success:bool matchIndex:i63 conflictIndex:i63 conflictTerm:i63 round:i63
+ * type 5  InstallSnapshotRequest  snapshotIndex:i63 (>= 1) snapshotTerm:i63 snapshotDigest:i64
+ * type 6  InstallSnapshotResponse matchIndex:i63
  * entry   = term:i63 (>= 1) payload
  * payload = 0 (no-op) | 1 length:u32 bytes
  * bool    = 0 | 1
  * </pre>
+ *
+ * <p>An InstallSnapshotRequest carries the snapshot's metadata only: its data travels beside it as
+ * a file ({@code impl.snapshot}), and the receiving driver steps the message once it holds it.
  *
  * <p>{@code seq} numbers the sender's messages; {@code from/to/seq} is the message id a trace
  * records on both sides (traces/FORMAT.md §2.2), so the receiver can name the message it got.
@@ -44,10 +52,12 @@ public final class MessageCodec {
   static final int REQUEST_VOTE_RESPONSE = 2;
   static final int APPEND_ENTRIES_REQUEST = 3;
   static final int APPEND_ENTRIES_RESPONSE = 4;
+  static final int INSTALL_SNAPSHOT_REQUEST = 5;
+  static final int INSTALL_SNAPSHOT_RESPONSE = 6;
 
   /** Message type names by the type byte of their encoding; 0, "unknown", is no known type. */
   public static final List<String> TYPE_NAMES = List.of("unknown", "RequestVoteRequest", "RequestVoteResponse",
-      "AppendEntriesRequest", "AppendEntriesResponse");
+      "AppendEntriesRequest", "AppendEntriesResponse", "InstallSnapshotRequest", "InstallSnapshotResponse");
 
   /**
    * The type byte of an encoded message of this version (an index into {@link #TYPE_NAMES}), or 0 when
@@ -93,6 +103,9 @@ public final class MessageCodec {
       }
       case AppendEntriesResponse r -> buf.put(bool(r.success())).putLong(r.matchIndex())
           .putLong(r.conflictIndex()).putLong(r.conflictTerm()).putLong(r.round());
+      case InstallSnapshotRequest r -> buf.putLong(r.snapshot().index()).putLong(r.snapshot().term())
+          .putLong(r.snapshot().digest());
+      case InstallSnapshotResponse r -> buf.putLong(r.matchIndex());
     }
     if (buf.hasRemaining()) {
       throw new IllegalStateException("size computed for " + m + " is off by " + buf.remaining());
@@ -129,6 +142,9 @@ public final class MessageCodec {
         case APPEND_ENTRIES_REQUEST -> appendEntriesRequest(in, from, to, term);
         case APPEND_ENTRIES_RESPONSE -> new AppendEntriesResponse(from, to, term, in.bool("success"),
             in.u63("matchIndex"), in.u63("conflictIndex"), in.u63("conflictTerm"), in.u63("round"));
+        case INSTALL_SNAPSHOT_REQUEST -> new InstallSnapshotRequest(from, to, term,
+            new Snapshot(in.u63("snapshot index"), in.u63("snapshot term"), in.i64("snapshot digest")));
+        case INSTALL_SNAPSHOT_RESPONSE -> new InstallSnapshotResponse(from, to, term, in.u63("matchIndex"));
         default -> throw new MalformedMessageException("unknown message type " + type, 1);
       };
     } catch (IllegalArgumentException e) {
@@ -162,6 +178,8 @@ public final class MessageCodec {
       case RequestVoteResponse r -> REQUEST_VOTE_RESPONSE;
       case AppendEntriesRequest r -> APPEND_ENTRIES_REQUEST;
       case AppendEntriesResponse r -> APPEND_ENTRIES_RESPONSE;
+      case InstallSnapshotRequest r -> INSTALL_SNAPSHOT_REQUEST;
+      case InstallSnapshotResponse r -> INSTALL_SNAPSHOT_RESPONSE;
     };
   }
 
@@ -177,6 +195,8 @@ public final class MessageCodec {
         yield n;
       }
       case AppendEntriesResponse r -> 33;
+      case InstallSnapshotRequest r -> 24;
+      case InstallSnapshotResponse r -> 8;
     };
   }
 

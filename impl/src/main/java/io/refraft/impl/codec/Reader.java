@@ -64,6 +64,17 @@ final class Reader {
     return v;
   }
 
+  /** Any 64-bit integer (a digest). */
+  long i64(String what) throws MalformedMessageException {
+    need(8, what);
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (bytes[pos + i] & 0xff);
+    }
+    pos += 8;
+    return v;
+  }
+
   /** A non-negative 64-bit integer (terms, indexes): the sign bit set is malformed. */
   long u63(String what) throws MalformedMessageException {
     need(8, what);

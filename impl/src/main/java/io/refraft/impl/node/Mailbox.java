@@ -5,6 +5,7 @@ import io.refraft.impl.codec.MessageCodec;
 import io.refraft.spec.Config;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,5 +108,24 @@ final class Mailbox {
 
   long malformedMessages() {
     return malformedMessages.get();
+  }
+
+  /** Takes everything left and fails what a client waits on (proposals, reads, forced snapshots). */
+  void failWaiting(Exception cause) {
+    List<Mail> left = new ArrayList<>();
+    drainTo(left);
+    for (Mail m : left) {
+      switch (m) {
+        case Mail.Propose p -> p.result().completeExceptionally(cause);
+        case Mail.Read r -> r.result().completeExceptionally(cause);
+        case Mail.TakeSnapshot t -> t.result().completeExceptionally(cause);
+        case Mail.SnapshotArrived a -> a.file().toFile().delete(); // nobody will install it
+        case Mail.Deliver d -> { }
+        case Mail.ElectionFired e -> { }
+        case Mail.HeartbeatFired h -> { }
+        case Mail.Synced y -> { }
+        case Mail.Stop x -> { }
+      }
+    }
   }
 }
