@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = {"Run one refraft node: Raft over TCP with its peers, a write-ahead log in --data, and an HTTP API "
-        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, GET /log?from=&to=, "
+        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, POST /admin/snapshot, GET /log?from=&to=, "
         + "GET|PUT|DELETE /kv/KEY, POST /kv/KEY/cas|append, POST /txn, POST /session) on --client.",
         "Exit 2: bad arguments, a port in use, an unusable or corrupt data directory (the message names the file and byte offset), a certificate or key file that cannot be used; 1: the node failed while running."})
 public final class NodeCommand implements Callable<Integer> {
