@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * client sessions for exactly-once retries (thesis §6.3).
  *
  * <p>Contract (the node's state-machine interface): {@link #apply} is called with consecutive
- * indexes from 1, each exactly once in this object's lifetime, with the committed entry's payload
+ * indexes from 1 (or from a {@link #restore restored} snapshot's index + 1), each exactly once in this object's lifetime, with the committed entry's payload
  * (empty for the leader's no-op). It is deterministic: the same sequence of entries gives the same
  * results and byte-identical {@link #snapshot}s on every node. Not thread-safe: one thread
  * applies; {@link #read} must run on that same thread (the node serves ReadIndex reads there, once
@@ -129,6 +129,29 @@ public final class KvStateMachine {
   /** The canonical encoding of the whole state (see {@link Snapshots}). */
   public byte[] snapshot() {
     return Snapshots.encode(lastApplied, clock, data, sessions.all());
+  }
+
+  /**
+   * Replaces the whole state with a {@link #snapshot()}'s, sessions included, so a retry of a request
+   * the snapshot covers is answered from its session, not applied again (thesis §6.3). The next
+   * {@link #apply} continues at the snapshot's applied index + 1. The state is unchanged when the
+   * snapshot is refused.
+   *
+   * @throws MalformedSnapshotException naming the field that does not decode, or the sessions that
+   *     exceed this state machine's maximum
+   */
+  public void restore(byte[] snapshot) throws MalformedSnapshotException {
+    SnapshotReader.State s = SnapshotReader.read(snapshot);
+    if (s.sessions().size() > sessions.maxSessions()) {
+      // replicas configured differently would expire different sessions: the snapshot does not fit
+      throw new MalformedSnapshotException("sessions", "holds " + s.sessions().size() + " sessions, more than this "
+          + "state machine's maximum of " + sessions.maxSessions());
+    }
+    sessions.replaceAll(s.sessions());
+    data.clear();
+    data.putAll(s.data());
+    lastApplied = s.applied();
+    clock = s.clock();
   }
 
   private Result execute(KvOp op) {

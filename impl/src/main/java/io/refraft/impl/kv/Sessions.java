@@ -81,6 +81,20 @@ final class Sessions {
     put(new Session(clientId, s.lastSeq(), s.lastResult(), clock));
   }
 
+  /** Replaces every session with {@code restored} (a snapshot's, at most {@link #maxSessions()}). */
+  void replaceAll(java.util.Collection<Session> restored) {
+    if (restored.size() > maxSessions) {
+      throw new IllegalArgumentException(restored.size() + " sessions, more than the maximum " + maxSessions);
+    }
+    byId.clear();
+    byActivity.clear();
+    restored.forEach(this::put);
+  }
+
+  int maxSessions() {
+    return maxSessions;
+  }
+
   /** Every session, by client id. */
   Map<Long, Session> all() {
     return java.util.Collections.unmodifiableMap(byId);

@@ -1,18 +1,12 @@
 package io.refraft.impl.node;
 
-import io.refraft.impl.codec.EntryCodec;
-import io.refraft.impl.codec.MalformedMessageException;
 import io.refraft.impl.net.Transport;
 import io.refraft.impl.storage.DiskFullException;
-import io.refraft.impl.storage.LogRecord;
-import io.refraft.impl.storage.Meta;
 import io.refraft.impl.storage.Recovered;
 import io.refraft.impl.storage.Storage;
 import io.refraft.spec.Config;
 import io.refraft.spec.DurableState;
-import io.refraft.spec.Entry;
 import io.refraft.spec.Input;
-import io.refraft.spec.Log;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
@@ -112,6 +106,7 @@ public final class Driver {
   private final Mailbox mailbox;
   private final Timers timers;
   private final TurnOutputs outputs;
+  private final SnapshotTrigger snapshots = new SnapshotTrigger();
   private volatile StatusSnapshot published;
   private volatile boolean stopped;
   private Thread thread;
@@ -165,6 +160,16 @@ public final class Driver {
     outputs.firstSendSeq(seq);
   }
 
+  /**
+   * When to snapshot and compact ({@link SnapshotPolicy#NEVER} by default: only when forced) and
+   * where a leader's snapshots leave ({@link SnapshotShipping#NONE} by default). Call before
+   * {@link #recover()}.
+   */
+  public void snapshotting(SnapshotPolicy policy, SnapshotShipping shipping) {
+    snapshots.policy(policy);
+    outputs.shipping(java.util.Objects.requireNonNull(shipping, "shipping"));
+  }
+
   /** Recovers, starts the transport's receiver and the timers, and runs the state thread. */
   public synchronized void start() throws IOException {
     if (thread != null) {
@@ -194,29 +199,39 @@ public final class Driver {
    */
   public void recover() throws IOException {
     Recovered r = storage.load();
-    List<Entry> entries = new ArrayList<>(r.records().size());
-    long expected = 1;
-    for (LogRecord rec : r.records()) {
-      if (rec.index() != expected) {
-        throw new IOException("the log starts at index " + r.firstIndex() + "; this node has no snapshots, so it "
-            + "needs the log from index 1");
-      }
-      expected++;
-      try {
-        entries.add(EntryCodec.fromRecord(rec));
-      } catch (MalformedMessageException e) {
-        throw new IOException("log entry " + rec.index() + " cannot be decoded: " + e.getMessage(), e);
-      }
-    }
-    Meta m = r.meta();
-    DurableState durable = new DurableState(m.term(), Optional.ofNullable(m.votedFor()).map(NodeId::of),
-        Log.of(entries));
-    outputs.recovered(durable.log().lastIndex());
+    DurableState durable = Recovery.durableState(r, outputs);
+    long snap = durable.log().snapshot().index();
+    outputs.recovered(durable.log().lastIndex(), snap);
     step(new Input.Restart(durable), 0);
     if (trace != TraceSink.OFF) {
       trace.endTurn();
     }
     publishStatus();
+  }
+
+  /**
+   * Takes a snapshot of everything applied so far and compacts the log (at the end of the next
+   * turn). The future completes with the newest durable snapshot's index then (0: none, when
+   * nothing was applied); fails with {@link ProposalLostException} when the node stops first. Any
+   * thread.
+   */
+  public CompletableFuture<Long> snapshot() {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    mailbox.post(new Mail.TakeSnapshot(result));
+    if (stopped) {
+      result.completeExceptionally(new ProposalLostException(self + " is stopped"));
+    }
+    return result;
+  }
+
+  /**
+   * The seam from the snapshot transfer ({@code impl.snapshot}): a leader's snapshot arrived whole,
+   * with {@code request} (its encoded {@code InstallSnapshotRequest}) and {@code file} (the received
+   * snapshot file, checksums verified). The next turn reads the file, checks it against the request,
+   * deletes it and steps the request ({@link SnapshotShipping} is the leader's side). Any thread.
+   */
+  public void snapshotArrived(String from, byte[] request, java.nio.file.Path file) {
+    mailbox.post(new Mail.SnapshotArrived(from, request, file));
   }
 
   /**
@@ -373,6 +388,14 @@ public final class Driver {
               step(Input.Persisted.of(durable), 0);
             }
           }
+          case Mail.TakeSnapshot t -> snapshots.force(t.result());
+          case Mail.SnapshotArrived a -> {
+            Optional<ArrivedSnapshot> arrived = ArrivedSnapshot.read(self, a.from(), a.request(), a.file());
+            if (arrived.isPresent()) {
+              outputs.snapshotData(arrived.get().data());
+              step(new Input.MessageReceived(arrived.get().request()), arrived.get().seq());
+            }
+          }
           case Mail.Stop s -> stop = true;
         }
       }
@@ -387,6 +410,7 @@ public final class Driver {
         proposing = null;
       }
       finishTurn();
+      takeSnapshotIfWanted();
       reads.serveUpTo(outputs.lastApplied());
       publishStatus();
       if (stop) {
@@ -436,6 +460,23 @@ public final class Driver {
     outputs.applyCommitted();
   }
 
+  /**
+   * Steps {@link Input.TakeSnapshot} at the applied index when the policy says one is due or a
+   * client forced one, with the state machine's state captured first (§7: a snapshot of the
+   * state machine at exactly that index), then writes it as the turn's writes are written.
+   */
+  private void takeSnapshotIfWanted() throws IOException {
+    if (!snapshots.wanted(outputs.entriesSinceSnapshot(), outputs.bytesSinceSnapshot())) {
+      return;
+    }
+    if (outputs.lastApplied() > state.log().snapshot().index() && !diskFull && flushing == null) {
+      outputs.captureSnapshot();
+      step(new Input.TakeSnapshot(outputs.lastApplied()), 0);
+      finishTurn();
+    }
+    snapshots.completeForced(outputs.snapshotIndex());
+  }
+
   /** One spec step; {@code receivedSeq} numbers a received message (0 for other inputs). */
   private void step(Input input, long receivedSeq) throws IOException {
     Transition t = stepFunction.step(state, input);
@@ -446,7 +487,9 @@ public final class Driver {
     for (Output o : t.outputs()) {
       switch (o) {
         case Output.HardState h -> outputs.saveHardState(h);
+        case Output.SaveSnapshot s -> outputs.saveSnapshot(s);
         case Output.LogSuffix s -> outputs.persistSuffix(s);
+        case Output.RestoreSnapshot r -> outputs.apply(r);
         case Output.Send s -> outputs.send(s.message());
         case Output.Apply a -> outputs.apply(a);
         case Output.ResetElectionTimer r -> timers.armElection();
@@ -454,9 +497,6 @@ public final class Driver {
         case Output.ProposalRejected r -> proposals.rejected(r, proposing);
         case Output.ReadReady r -> reads.ready(r);
         case Output.ReadRejected r -> reads.rejected(r);
-        // Unreachable while the node neither steps TakeSnapshot nor accepts InstallSnapshotRequest (Mailbox).
-        case Output.SaveSnapshot s -> throw new IllegalStateException(self + ": no snapshot support for " + s);
-        case Output.RestoreSnapshot r -> throw new IllegalStateException(self + ": no snapshot support for " + r);
       }
     }
   }
@@ -466,15 +506,8 @@ public final class Driver {
     timers.cancelAll();
     proposals.failAll(cause);
     reads.failAll(cause);
-    List<Mail> left = new ArrayList<>();
-    mailbox.drainTo(left);
-    for (Mail m : left) {
-      if (m instanceof Mail.Propose p) {
-        p.result().completeExceptionally(cause);
-      } else if (m instanceof Mail.Read r) {
-        r.result().completeExceptionally(cause);
-      }
-    }
+    snapshots.failAll(cause);
+    mailbox.failWaiting(cause);
   }
 
   /** Publishes the turn's end state for other threads ({@link StatusSnapshot}). */

@@ -27,6 +27,12 @@ sealed interface Mail {
   /** The storage's flush that completes later ({@code Storage.syncCompletesLater}) has completed. */
   record Synced() implements Mail {}
 
+  /** A client forces a snapshot; the future gets the newest snapshot's index after it. */
+  record TakeSnapshot(CompletableFuture<Long> result) implements Mail {}
+
+  /** A leader's snapshot arrived whole: the encoded InstallSnapshotRequest and the verified file. */
+  record SnapshotArrived(String from, byte[] request, java.nio.file.Path file) implements Mail {}
+
   /** Stop the driver's loop after this turn. */
   record Stop() implements Mail {}
 }

@@ -5,6 +5,7 @@ import io.refraft.impl.codec.MessageCodec;
 import io.refraft.spec.Config;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,10 +81,10 @@ final class Mailbox {
       return;
     }
     if (m instanceof Message.InstallSnapshotRequest) {
-      // No snapshot data comes with the message on this path, and this node takes no snapshot yet:
-      // installing one would leave the state machine behind the log. Dropped like any lost message.
+      // The request comes with its data through Driver.snapshotArrived; alone on this path it has none,
+      // and installing it would leave the state machine behind the log. Dropped like any lost message.
       malformedMessages.incrementAndGet();
-      LOG.warn("{}: dropping an InstallSnapshotRequest from {}: this node does not install snapshots", self, from);
+      LOG.warn("{}: dropping an InstallSnapshotRequest from {} that came without its snapshot data", self, from);
       return;
     }
     if (queuedMessages.incrementAndGet() > MAX_QUEUED_MESSAGES) {
@@ -114,5 +115,24 @@ final class Mailbox {
 
   long malformedMessages() {
     return malformedMessages.get();
+  }
+
+  /** Takes everything left and fails what a client waits on (proposals, reads, forced snapshots). */
+  void failWaiting(Exception cause) {
+    List<Mail> left = new ArrayList<>();
+    drainTo(left);
+    for (Mail m : left) {
+      switch (m) {
+        case Mail.Propose p -> p.result().completeExceptionally(cause);
+        case Mail.Read r -> r.result().completeExceptionally(cause);
+        case Mail.TakeSnapshot t -> t.result().completeExceptionally(cause);
+        case Mail.SnapshotArrived a -> a.file().toFile().delete(); // nobody will install it
+        case Mail.Deliver d -> { }
+        case Mail.ElectionFired e -> { }
+        case Mail.HeartbeatFired h -> { }
+        case Mail.Synced y -> { }
+        case Mail.Stop x -> { }
+      }
+    }
   }
 }

@@ -33,6 +33,50 @@ public final class RecordingStateMachine implements StateMachine {
     count++;
   }
 
+  /**
+   * {@code count u64 | digest u64 | kept u32 | (index u64 | length u32 | command)*kept}: what a
+   * restore needs to continue the same count and digest (and, kept, the same list).
+   */
+  @Override
+  public synchronized byte[] snapshot() {
+    int size = 20;
+    for (Applied a : applied) {
+      size += 12 + a.command().length;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size).putLong(count).putLong(digest).putInt(applied.size());
+    for (Applied a : applied) {
+      b.putLong(a.index()).putInt(a.command().length).put(a.command());
+    }
+    return b.array();
+  }
+
+  @Override
+  public synchronized void restore(long index, byte[] snapshot) throws java.io.IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(snapshot);
+    List<Applied> restored = new ArrayList<>();
+    try {
+      long n = b.getLong();
+      long d = b.getLong();
+      for (int i = b.getInt(); i > 0; i--) {
+        long at = b.getLong();
+        byte[] command = new byte[b.getInt()];
+        b.get(command);
+        restored.add(new Applied(at, command));
+      }
+      if (b.hasRemaining() || (!keep && !restored.isEmpty())) {
+        throw new java.io.IOException("applied-commands snapshot at index " + index + ": " + b.remaining()
+            + " bytes left over, or commands kept by a recorder that keeps none");
+      }
+      count = n;
+      digest = d;
+    } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+      throw new java.io.IOException("applied-commands snapshot at index " + index + " ends early (" + snapshot.length
+          + " bytes)");
+    }
+    applied.clear();
+    applied.addAll(restored);
+  }
+
   /** FNV-style mixing: order-sensitive, so two nodes agree only if they applied the same sequence. */
   private static long mix(long digest, long index, byte[] command) {
     long h = digest * 1099511628211L ^ index;

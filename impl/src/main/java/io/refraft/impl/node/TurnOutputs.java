@@ -5,12 +5,14 @@ import io.refraft.impl.codec.MessageCodec;
 import io.refraft.impl.net.Transport;
 import io.refraft.impl.storage.LogRecord;
 import io.refraft.impl.storage.Meta;
+import io.refraft.impl.storage.SnapshotMeta;
 import io.refraft.impl.storage.Storage;
 import io.refraft.spec.Entry;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.Output;
 import io.refraft.spec.Payload;
+import io.refraft.spec.Snapshot;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +25,21 @@ import java.util.List;
  * entries are applied by {@link #applyCommitted}. Owned by the state thread.
  */
 final class TurnOutputs {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TurnOutputs.class);
   private final NodeId self;
   private final Transport transport;
   private final Storage storage;
   private final StateMachine stateMachine;
   private final TraceSink trace;
   private final Proposals proposals;
+  private SnapshotShipping shipping = SnapshotShipping.NONE;
 
   private long storedLastIndex;
+  /** The newest durable snapshot's index; payload bytes applied since it. */
+  private long snapshotIndex;
+  private long bytesSinceSnapshot;
+  /** The data of a snapshot about to be saved: the state machine's (TakeSnapshot) or a leader's (installed). */
+  private SnapshotData pendingSnapshot;
   private long lastApplied;
   private boolean dirty;
   private long syncs;
@@ -38,7 +47,14 @@ final class TurnOutputs {
   private long unsyncedEntries;
   private long nextSendSeq = 1;
   private final List<Outgoing> outbox = new ArrayList<>();
-  private final List<Output.Apply> toApply = new ArrayList<>();
+  /** {@link Output.Apply} and {@link Output.RestoreSnapshot}, in order. */
+  private final List<Output> toApply = new ArrayList<>();
+
+  /**
+   * The state machine's bytes at {@code index}: its own (captured before stepping TakeSnapshot) or
+   * a leader's (installed: {@code restoreFollows}, the state machine is then reset to it).
+   */
+  record SnapshotData(long index, byte[] body, boolean restoreFollows) {}
 
   /** A message to send and its number (the {@code seq} of its id {@code from/to/seq}). */
   private record Outgoing(long seq, Message message) {}
@@ -62,9 +78,43 @@ final class TurnOutputs {
     nextSendSeq = seq;
   }
 
-  /** The log recovered from storage ends at {@code lastIndex}. */
-  void recovered(long lastIndex) {
+  /** The log recovered from storage ends at {@code lastIndex}; the state machine holds the snapshot at {@code snapshot}. */
+  void recovered(long lastIndex, long snapshot) {
     storedLastIndex = lastIndex;
+    snapshotIndex = snapshot;
+    lastApplied = snapshot;
+  }
+
+  void shipping(SnapshotShipping s) {
+    shipping = s;
+  }
+
+  long snapshotIndex() {
+    return snapshotIndex;
+  }
+
+  /** Entries and payload bytes applied since the newest snapshot (the policy's measure). */
+  long entriesSinceSnapshot() {
+    return lastApplied - snapshotIndex;
+  }
+
+  long bytesSinceSnapshot() {
+    return bytesSinceSnapshot;
+  }
+
+  /** The data the next {@link Output.SaveSnapshot} at {@code data.index()} saves. */
+  void snapshotData(SnapshotData data) {
+    pendingSnapshot = data;
+  }
+
+  /** Captures the state machine's state as of {@link #lastApplied()}, for a TakeSnapshot at that index. */
+  void captureSnapshot() {
+    pendingSnapshot = new SnapshotData(lastApplied, stateMachine.snapshot(), false);
+  }
+
+  /** At recovery: the state machine restarts from the durable snapshot at {@code index}. */
+  void restoreRecovered(long index, byte[] body) throws IOException {
+    stateMachine.restore(index, body);
   }
 
   long lastApplied() {
@@ -82,6 +132,26 @@ final class TurnOutputs {
   void saveHardState(Output.HardState h) throws IOException {
     storage.saveMeta(new Meta(h.term(), h.votedFor().map(NodeId::name).orElse(null)));
     dirty = true;
+  }
+
+  /**
+   * Makes the snapshot durable with the data given for it ({@link #snapshotData}) and compacts the
+   * log (storage syncs what came before it first: the term is durable before the snapshot).
+   */
+  void saveSnapshot(Output.SaveSnapshot save) throws IOException {
+    Snapshot s = save.snapshot();
+    if (pendingSnapshot == null || pendingSnapshot.index() != s.index()) {
+      throw new IllegalStateException(self + ": SaveSnapshot " + s + " without its data (have "
+          + (pendingSnapshot == null ? "none" : "data at " + pendingSnapshot.index()) + ")");
+    }
+    storage.saveSnapshot(new SnapshotMeta(s.index(), s.term(), s.digest()), pendingSnapshot.body());
+    if (!pendingSnapshot.restoreFollows()) {
+      pendingSnapshot = null; // a snapshot of this state machine: nothing to restore, no copy to keep
+    }
+    storedLastIndex = Math.max(storedLastIndex, s.index());
+    snapshotIndex = s.index();
+    bytesSinceSnapshot = 0;
+    dirty = true; // the spec learns it is durable from the Persisted that follows
   }
 
   void persistSuffix(Output.LogSuffix s) throws IOException {
@@ -111,8 +181,8 @@ final class TurnOutputs {
     outbox.add(new Outgoing(nextSendSeq++, m));
   }
 
-  /** Holds newly committed entries until the turn's end. */
-  void apply(Output.Apply a) {
+  /** Holds newly committed entries, or a snapshot to restore, until the turn's end. */
+  void apply(Output a) {
     toApply.add(a);
   }
 
@@ -127,7 +197,12 @@ final class TurnOutputs {
       trace.endTurn();
     }
     for (Outgoing o : outbox) {
-      transport.send(o.message().to().name(), MessageCodec.encode(o.seq(), o.message()));
+      byte[] bytes = MessageCodec.encode(o.seq(), o.message());
+      if (o.message() instanceof Message.InstallSnapshotRequest r) {
+        shipSnapshot(o.seq(), r, bytes);
+      } else {
+        transport.send(o.message().to().name(), bytes);
+      }
     }
     outbox.clear();
   }
@@ -148,12 +223,46 @@ final class TurnOutputs {
     }
   }
 
-  /** Applies the entries the turn committed (the spec applies only what is durable here); completions follow. */
-  void applyCommitted() {
-    for (Output.Apply a : toApply) {
-      applyNow(a);
+  /**
+   * Seam to the snapshot transfer: the request goes with the leader's snapshot file, whose data the
+   * follower's driver gets beside it ({@link Driver#snapshotArrived}).
+   */
+  private void shipSnapshot(long seq, Message.InstallSnapshotRequest r, byte[] request) {
+    java.util.Optional<java.nio.file.Path> file = storage.snapshotFile(r.snapshot().index());
+    if (file.isEmpty()) {
+      // a newer snapshot replaced it since the request was made (two are kept); the spec sends again
+      LOG.warn("{}: no file for {} to send to {}; dropped", self, r.snapshot(), r.to());
+      return;
+    }
+    shipping.ship(r.to().name(), seq, request, file.get());
+  }
+
+  /**
+   * Applies the entries the turn committed and restores installed snapshots, in order (the spec
+   * applies only what is durable here); completions follow.
+   */
+  void applyCommitted() throws IOException {
+    for (Output o : toApply) {
+      if (o instanceof Output.RestoreSnapshot r) {
+        restore(r.snapshot());
+      } else {
+        applyNow((Output.Apply) o);
+      }
     }
     toApply.clear();
+  }
+
+  /** Resets the state machine to an installed snapshot (durable by now); apply continues after it. */
+  private void restore(Snapshot s) throws IOException {
+    if (pendingSnapshot == null || pendingSnapshot.index() != s.index()) {
+      throw new IllegalStateException(self + ": RestoreSnapshot " + s + " without its data");
+    }
+    stateMachine.restore(s.index(), pendingSnapshot.body());
+    pendingSnapshot = null;
+    // what waited at these indexes may or may not be what the snapshot holds: the outcome is unknown
+    proposals.truncated(lastApplied + 1, new ProposalLostException(self + " installed a snapshot at " + s.index()));
+    lastApplied = s.index();
+    bytesSinceSnapshot = 0;
   }
 
   private void applyNow(Output.Apply a) {
@@ -162,6 +271,7 @@ final class TurnOutputs {
       if (index > lastApplied) {
         if (e.payload() instanceof Payload.Data d) {
           stateMachine.apply(index, d.toByteArray());
+          bytesSinceSnapshot += d.length();
         }
         lastApplied = index;
         proposals.applied(index, e.term());

@@ -30,6 +30,6 @@ final class LoseSyncedTail extends ForwardingStorage {
     }
     storage.truncateFrom(r.lastIndex());
     fired.once();
-    return new Recovered(r.meta(), r.records().subList(0, r.records().size() - 1));
+    return new Recovered(r.meta(), r.snapshot(), r.records().subList(0, r.records().size() - 1));
   }
 }

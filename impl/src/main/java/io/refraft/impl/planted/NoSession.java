@@ -29,6 +29,16 @@ final class NoSession implements StateMachine {
     service.apply(index, stripped);
   }
 
+  @Override
+  public byte[] snapshot() {
+    return service.snapshot();
+  }
+
+  @Override
+  public void restore(long index, byte[] snapshot) throws java.io.IOException {
+    service.restore(index, snapshot);
+  }
+
   static byte[] withoutSession(byte[] command) {
     Command c;
     try {

@@ -37,8 +37,11 @@ import java.util.concurrent.TimeoutException;
  *                                      503 {"error", "leader"} when the leader's URL is not known
  *                                      ({@link LeaderRedirect}) or the outcome is unknown
  * POST /admin/block?peer=n2&amp;blocked=true|false   drop all traffic to and from n2 (tests' partitions)
- * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log (at most 10,000) and its
- *                                      commitIndex: index, term, type (noop or data), data (base64)
+ * POST /admin/snapshot                 200 {"index": N}: a snapshot of everything applied here, log compacted
+ *                                      (N the newest snapshot's index, 0 with nothing applied)
+ * GET  /log?from=1&amp;to=100                 entries [from, to) of this node's log (at most 10,000; from is
+ *                                      raised to the first entry not compacted) and its commitIndex and
+ *                                      snapshotIndex: index, term, type (noop or data), data (base64)
  * /kv/..., /txn, /session              the key-value API ({@link KvApi})
  * anything else                        404 {"error"}
  * </pre>
@@ -69,11 +72,12 @@ final class HttpApi {
             node.metrics().scrape().getBytes(StandardCharsets.UTF_8)));
         case "/propose" -> handle(req, res, "POST", () -> propose(req, res, node));
         case "/admin/block" -> handle(req, res, "POST", () -> block(req, res, node));
+        case "/admin/snapshot" -> handle(req, res, "POST", () -> snapshot(res, node));
         case "/log" -> handle(req, res, "GET", () -> log(req, res, node));
         case "/txn" -> KvApi.txn(req, res, node);
         case "/session" -> KvApi.session(req, res, node);
         default -> replyError(res, 404, "no resource " + path
-            + ": the API serves /status, /metrics, /propose, /admin/block, /log, /kv/{key}, /txn and /session");
+            + ": the API serves /status, /metrics, /propose, /admin/block, /admin/snapshot, /log, /kv/{key}, /txn and /session");
       }
     };
   }
@@ -105,6 +109,7 @@ final class HttpApi {
     o.put("commitIndex", s.commitIndex());
     o.put("lastLogIndex", s.lastLogIndex());
     o.put("lastApplied", s.lastApplied());
+    o.put("snapshotIndex", s.log().snapshot().index());
     ObjectNode peers = o.putObject("peers");
     for (NodeId peer : node.settings().members().keySet()) {
       if (peer.equals(s.id())) {
@@ -179,6 +184,21 @@ final class HttpApi {
     reply(res, r.status(), body);
   }
 
+  /** Forces a snapshot ({@code Driver.snapshot()}): answered once it is durable and the log compacted. */
+  private static void snapshot(Response res, NodeServer node) throws IOException {
+    try {
+      long index = node.driver().snapshot().get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      reply(res, 200, JSON.createObjectNode().put("index", index));
+    } catch (ExecutionException e) {
+      replyError(res, 503, "no snapshot: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      replyError(res, 503, "no snapshot within " + PROPOSE_TIMEOUT_MS + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      replyError(res, 503, "interrupted");
+    }
+  }
+
   private static void block(Request req, Response res, NodeServer node) throws IOException {
     Map<String, String> q = query(req.query());
     String peer = q.get("peer");
@@ -193,11 +213,12 @@ final class HttpApi {
   private static void log(Request req, Response res, NodeServer node) throws IOException {
     NodeStatus s = node.driver().status();
     Map<String, String> q = query(req.query());
-    long from = Math.max(1, parseLong(q, "from", 1));
+    long from = Math.max(s.log().firstIndex(), parseLong(q, "from", 1)); // compacted entries are gone
     long to = Math.min(s.log().lastIndex() + 1, parseLong(q, "to", s.log().lastIndex() + 1));
     to = Math.min(to, from + MAX_LOG_ENTRIES);
     ObjectNode o = JSON.createObjectNode();
     o.put("commitIndex", s.commitIndex());
+    o.put("snapshotIndex", s.log().snapshot().index());
     ArrayNode entries = o.putArray("entries");
     for (long i = from; i < to; i++) {
       Entry e = s.log().entry(i);

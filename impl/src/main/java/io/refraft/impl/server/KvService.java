@@ -2,8 +2,10 @@ package io.refraft.impl.server;
 
 import io.refraft.impl.kv.KvOp;
 import io.refraft.impl.kv.KvStateMachine;
+import io.refraft.impl.kv.MalformedSnapshotException;
 import io.refraft.impl.kv.Result;
 import io.refraft.impl.node.StateMachine;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -38,6 +40,28 @@ public final class KvService implements StateMachine, KvAnswers {
     int slot = (int) (index & (RING - 1));
     ringIndex[slot] = index;
     ringResult[slot] = r;
+  }
+
+  /** {@link KvStateMachine#snapshot()}: the canonical JSON of data and sessions. */
+  @Override
+  public synchronized byte[] snapshot() {
+    return kv.snapshot();
+  }
+
+  /** {@link KvStateMachine#restore}; results remembered for earlier indexes are forgotten. */
+  @Override
+  public synchronized void restore(long index, byte[] snapshot) throws IOException {
+    try {
+      kv.restore(snapshot);
+    } catch (MalformedSnapshotException e) {
+      throw new IOException("the KV snapshot at index " + index + " does not restore: " + e.getMessage(), e);
+    }
+    if (kv.lastApplied() > index) {
+      // at most index: the driver passes no no-op entries on, so trailing ones are applied only later
+      throw new IOException("the KV snapshot at index " + index + " says it was taken at index " + kv.lastApplied());
+    }
+    java.util.Arrays.fill(ringIndex, 0);
+    java.util.Arrays.fill(ringResult, null);
   }
 
   /** What applying {@code index} answered, unless it is too old to be remembered. */

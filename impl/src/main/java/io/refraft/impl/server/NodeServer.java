@@ -10,6 +10,7 @@ import io.refraft.impl.net.TransportConfig;
 import io.refraft.impl.node.Driver;
 import io.refraft.impl.node.NdjsonTraceSink;
 import io.refraft.impl.node.RecordingStateMachine;
+import io.refraft.impl.node.SnapshotShipping;
 import io.refraft.impl.node.SystemClock;
 import io.refraft.impl.node.TraceSink;
 import io.refraft.impl.storage.FileStorage;
@@ -123,6 +124,9 @@ public final class NodeServer implements AutoCloseable {
       // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
       // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
       driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
+      // Snapshot data between nodes is impl.snapshot's: its shipper goes here, its receiver calls
+      // driver.snapshotArrived; until it is wired, a follower behind the leader's snapshot stays behind.
+      driver.snapshotting(s.snapshots(), SnapshotShipping.NONE);
       try {
         driver.start();
       } catch (IOException e) {
@@ -163,7 +167,7 @@ public final class NodeServer implements AutoCloseable {
       throw new StartupException("data directory " + s.data() + " is not a writable directory", null);
     }
     try {
-      return FileStorage.open(s.data());
+      return FileStorage.open(s.data(), FileStorage.Options.defaults().withRepair(s.repair()));
     } catch (IOException e) {
       throw new StartupException("cannot open data directory " + s.data() + ": " + e.getMessage(), e);
     }

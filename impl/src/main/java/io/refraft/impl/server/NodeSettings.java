@@ -1,5 +1,6 @@
 package io.refraft.impl.server;
 
+import io.refraft.impl.node.SnapshotPolicy;
 import io.refraft.impl.node.Timing;
 import io.refraft.impl.tls.NodeTls;
 import io.refraft.spec.NodeId;
@@ -22,10 +23,14 @@ import java.util.TreeMap;
  * @param trace       where to write this node's trace (traces/FORMAT.md), if anywhere
  * @param maxRequestBytes the largest HTTP request body the KV API accepts (larger: 413)
  * @param tls         TLS for peers and clients ({@link NodeTls#NONE}: plaintext)
+ * @param repair      recover from a corrupt write-ahead log or snapshot by dropping or setting aside the
+ *                    damaged part ({@code FileStorage.Options#repair}) instead of refusing to start
+ * @param snapshots   when the node snapshots its state machine and compacts its log
  */
 public record NodeSettings(
     NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data, String clusterId,
-    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes, NodeTls tls) {
+    Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes, NodeTls tls,
+    boolean repair, SnapshotPolicy snapshots) {
 
   /** 1 MiB: {@code CommandCodec.MAX_COMMAND_BYTES}, the largest command the log accepts. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -46,6 +51,15 @@ public record NodeSettings(
       throw new IllegalArgumentException("the request size limit must be >= 1 byte, got " + maxRequestBytes);
     }
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(snapshots, "snapshots");
+  }
+
+  /** Without repair, with the default snapshot policy. */
+  public NodeSettings(NodeId id, Map<NodeId, InetSocketAddress> members, InetSocketAddress client, Path data,
+      String clusterId, Timing timing, Map<NodeId, String> peerClients, Optional<Path> trace, int maxRequestBytes,
+      NodeTls tls) {
+    this(id, members, client, data, clusterId, timing, peerClients, trace, maxRequestBytes, tls, false,
+        SnapshotPolicy.DEFAULT);
   }
 
   /** Plaintext settings. */

@@ -2,6 +2,7 @@ package io.refraft.impl.server;
 
 import io.refraft.impl.node.TraceSink;
 import io.refraft.impl.storage.ForwardingStorage;
+import io.refraft.impl.storage.SnapshotMeta;
 import io.refraft.impl.storage.Storage;
 import java.io.IOException;
 
@@ -57,6 +58,16 @@ final class TraceFirstStorage extends ForwardingStorage {
   @Override
   public void sync() throws IOException {
     storage.sync(trace::endTurn);
+  }
+
+  /**
+   * The turn's lines first, then the snapshot (which syncs what came before it): a snapshot has no
+   * later point to run the hook at, and writing the trace before every change is always allowed.
+   */
+  @Override
+  public void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    trace.endTurn();
+    storage.saveSnapshot(meta, body);
   }
 
   @Override

@@ -3,8 +3,6 @@ package io.refraft.impl.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link Storage} on a data directory: a segmented write-ahead log ({@code wal-<base index>.log}
@@ -87,6 +86,10 @@ public final class FileStorage implements Storage {
   /** Segments before this index are written, complete on disk and closed. */
   private int firstUnwritten;
   private Meta meta = Meta.INITIAL;
+  private final SnapshotStore snapshots;
+  /** The newest durable snapshot's metadata, or null. */
+  private SnapshotMeta snapshot;
+  private CrashPoint crashPoint = what -> { };
   private boolean metaDirty;
   private boolean dirDirty;
   private State state = State.OPENED;
@@ -96,6 +99,7 @@ public final class FileStorage implements Storage {
     this.dir = dir;
     this.options = options;
     this.lockChannel = lockChannel;
+    this.snapshots = new SnapshotStore(dir, options.repair());
   }
 
   /**
@@ -106,33 +110,7 @@ public final class FileStorage implements Storage {
    */
   public static FileStorage open(Path dir, Options options) throws IOException {
     Objects.requireNonNull(options, "options");
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new FileSystemException(dir.toString(), null, "the data directory is not a directory");
-    }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new FileSystemException(dir.toString(), null, "cannot create the data directory (" + e + ")");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new FileSystemException(dir.toString(), null, "the data directory is not writable");
-    }
-    Path lockPath = dir.resolve(LOCK_NAME);
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new FileSystemException(dir.toString(), null, "the data directory is not writable (" + e + ")");
-    }
-    try {
-      if (ch.tryLock() == null) {
-        ch.close();
-        throw new FileSystemException(lockPath.toString(), null, "the data directory is in use by another process");
-      }
-    } catch (OverlappingFileLockException e) {
-      ch.close();
-      throw new FileSystemException(lockPath.toString(), null, "the data directory is already open in this process");
-    }
+    FileChannel ch = DataDirectory.lock(dir, LOCK_NAME);
     return new FileStorage(dir, options, ch);
   }
 
@@ -164,13 +142,30 @@ public final class FileStorage implements Storage {
       // A leftover temporary file is a replacement that never finished; the old meta file is intact.
       Files.deleteIfExists(dir.resolve(MetaFile.TEMP_NAME));
       meta = MetaFile.read(dir);
+      Optional<StoredSnapshot> stored = snapshots.load();
+      snapshot = stored.map(StoredSnapshot::meta).orElse(null);
+      checkSnapshotTerm(stored);
       List<LogRecord> records = new ArrayList<>();
       segments.addAll(new WalRecovery(dir, options.repair()).recover(records));
+      List<LogRecord> after = new SnapshotRecovery(dir, options.repair())
+          .fit(Optional.ofNullable(snapshot), snapshots.setAsideAny(), records, segments);
       firstUnwritten = Math.max(0, segments.size() - 1);
       state = State.LOADED;
-      return new Recovered(meta, records);
+      return new Recovered(meta, stored, after);
     } catch (IOException | RuntimeException e) {
       throw fail(e);
+    }
+  }
+
+  /**
+   * Figure 2: {@code currentTerm} is at least every entry's term, and {@link #saveSnapshot} makes the
+   * term durable before the snapshot, so a snapshot of a later term than the meta file's is damage.
+   */
+  private void checkSnapshotTerm(Optional<StoredSnapshot> stored) throws StorageCorruptException {
+    if (stored.isPresent() && stored.get().meta().term() > meta.term()) {
+      Path file = stored.get().file().orElseThrow();
+      throw SnapshotFile.corrupt(file, 16, "has term " + stored.get().meta().term() + ", above the saved current "
+          + "term " + meta.term() + " of " + dir.resolve(MetaFile.NAME) + ", which is always made durable first");
     }
   }
 
@@ -198,8 +193,9 @@ public final class FileStorage implements Storage {
     if (records.isEmpty()) {
       return;
     }
-    long next = segments.isEmpty() ? records.getFirst().index() : segments.getLast().lastIndex() + 1;
-    long term = segments.isEmpty() ? 0 : segments.getLast().lastTerm;
+    long next = !segments.isEmpty() ? segments.getLast().lastIndex() + 1
+        : snapshot != null ? snapshot.index() + 1 : records.getFirst().index();
+    long term = !segments.isEmpty() ? segments.getLast().lastTerm : snapshot != null ? snapshot.term() : 0;
     for (LogRecord r : records) {
       if (r.index() != next) {
         throw new IllegalArgumentException("append must continue the log at index " + next + ", got " + r.index());
@@ -223,8 +219,10 @@ public final class FileStorage implements Storage {
   public void truncateFrom(long index, Runnable beforeVisible) throws IOException {
     requireLoaded();
     Objects.requireNonNull(beforeVisible, "beforeVisible");
-    if (index < 1) {
-      throw new IllegalArgumentException("index must be >= 1, was " + index);
+    long floor = snapshot == null ? 1 : snapshot.index() + 1;
+    if (index < floor) {
+      throw new IllegalArgumentException("index must be >= " + floor + (snapshot == null ? "" : " (the snapshot "
+          + "holds committed entries up to " + snapshot.index() + ")") + ", was " + index);
     }
     try {
       publish(beforeVisible);
@@ -243,6 +241,53 @@ public final class FileStorage implements Storage {
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
+  }
+
+  @Override
+  public void saveSnapshot(SnapshotMeta newSnapshot, byte[] body) throws IOException {
+    requireLoaded();
+    Objects.requireNonNull(body, "body");
+    if (snapshot != null && newSnapshot.index() <= snapshot.index()) {
+      throw new IllegalArgumentException("a snapshot at index " + newSnapshot.index() + " is not newer than the one at "
+          + snapshot.index());
+    }
+    try {
+      publish(() -> { }); // what came before is durable first (Storage#saveSnapshot: term order, etcd #5664)
+      forceWritten();
+      boolean continues = SnapshotRecovery.holds(segments, newSnapshot.index(), newSnapshot.term());
+      Path temp = SnapshotFile.writeTemp(dir, newSnapshot, body);
+      crashPoint.reached("snapshot written to " + temp.getFileName());
+      SnapshotFile.publish(temp, dir, newSnapshot.index());
+      snapshot = newSnapshot;
+      crashPoint.reached("snapshot renamed");
+      compact(newSnapshot.index(), continues);
+      snapshots.prune();
+      crashPoint.reached("older snapshots deleted");
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /** {@link SnapshotRecovery#compact}: deletes the segments the snapshot made useless. */
+  private void compact(long index, boolean continues) throws IOException {
+    SnapshotRecovery.compact(dir, segments, index, continues, crashPoint);
+    firstUnwritten = Math.max(0, segments.size() - 1);
+  }
+
+  /** The newest durable snapshot's metadata (owner's thread). */
+  public Optional<SnapshotMeta> snapshot() {
+    return Optional.ofNullable(snapshot);
+  }
+
+  /** The newest durable snapshot's file, which a leader streams to a follower that needs it (owner's thread). */
+  public Optional<Path> snapshotFile() {
+    return snapshot().flatMap(s -> snapshotFile(s.index()));
+  }
+
+  @Override
+  public Optional<Path> snapshotFile(long index) {
+    Path file = dir.resolve(SnapshotFile.name(index));
+    return Files.exists(file) ? Optional.of(file) : Optional.empty();
   }
 
   @Override
@@ -445,6 +490,16 @@ public final class FileStorage implements Storage {
   }
 
   // ---- hooks for the tests' FaultyStorage (impl/src/test), which simulates crashes over the same files ----
+
+  /** A point inside {@link #saveSnapshot} where a crash leaves the files as they are at that moment. */
+  interface CrashPoint {
+    void reached(String what) throws IOException;
+  }
+
+  /** Calls {@code hook} at each point of {@link #saveSnapshot} where a crash would leave different files. */
+  void crashPoints(CrashPoint hook) {
+    crashPoint = Objects.requireNonNull(hook, "hook");
+  }
 
   /**
    * Does what a sync does before its fsyncs (meta replaced, then the records written to the page

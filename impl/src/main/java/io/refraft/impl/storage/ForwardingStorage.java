@@ -39,6 +39,16 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    storage.saveSnapshot(meta, body);
+  }
+
+  @Override
+  public java.util.Optional<java.nio.file.Path> snapshotFile(long index) {
+    return storage.snapshotFile(index);
+  }
+
+  @Override
   public void saveMeta(Meta meta) throws IOException {
     storage.saveMeta(meta);
   }

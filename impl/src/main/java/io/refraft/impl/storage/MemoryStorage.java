@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link Storage} in memory, for the deterministic simulator: the same contract and crash
@@ -13,7 +14,8 @@ import java.util.Objects;
  * dies, which drops every record appended and every metadata change saved since the last
  * {@link #sync()} (or {@link #truncateFrom}), and the restarted node calls {@link #load()} again.
  * Because truncation is durable at once, the durable log is always a prefix of the buffered one,
- * so a crash is a cut at {@code syncedCount}.
+ * so a crash is a cut at {@code syncedCount}. A saved snapshot is durable at once, and the log then
+ * holds only the records after it.
  */
 public final class MemoryStorage implements Storage {
 
@@ -21,6 +23,8 @@ public final class MemoryStorage implements Storage {
   private int syncedCount;
   private Meta meta = Meta.INITIAL;
   private Meta durableMeta = Meta.INITIAL;
+  /** Durable as soon as it is saved; the log then holds only records after it. */
+  private StoredSnapshot snapshot;
   private boolean loaded;
   private boolean failed;
   private boolean failNextSync;
@@ -31,14 +35,15 @@ public final class MemoryStorage implements Storage {
       throw new IllegalStateException("load() is called once per (re)start, first");
     }
     loaded = true;
-    return new Recovered(durableMeta, log);
+    return new Recovered(durableMeta, Optional.ofNullable(snapshot), log);
   }
 
   @Override
   public void append(List<LogRecord> records) throws IOException {
     requireUsable();
-    long next = log.isEmpty() ? (records.isEmpty() ? 1 : records.getFirst().index()) : log.getLast().index() + 1;
-    long term = log.isEmpty() ? 0 : log.getLast().term();
+    long next = !log.isEmpty() ? log.getLast().index() + 1 : snapshot != null ? snapshot.meta().index() + 1
+        : records.isEmpty() ? 1 : records.getFirst().index();
+    long term = !log.isEmpty() ? log.getLast().term() : snapshot != null ? snapshot.meta().term() : 0;
     for (LogRecord r : records) {
       if (r.index() != next || r.term() < term) {
         throw new IllegalArgumentException("append must continue the log at index " + next
@@ -53,14 +58,32 @@ public final class MemoryStorage implements Storage {
   @Override
   public void truncateFrom(long index) throws IOException {
     requireUsable();
-    if (index < 1) {
-      throw new IllegalArgumentException("index must be >= 1, was " + index);
+    long floor = snapshot == null ? 1 : snapshot.meta().index() + 1;
+    if (index < floor) {
+      throw new IllegalArgumentException("index must be >= " + floor + ", was " + index);
     }
     if (!log.isEmpty() && index <= log.getLast().index()) {
       int keep = (int) Math.max(0, index - log.getFirst().index());
       log.subList(keep, log.size()).clear();
     }
     sync();
+  }
+
+  /** {@link Storage#saveSnapshot}: durable at once, after a {@link #sync()}; {@code body} is kept, not copied. */
+  @Override
+  public void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    requireUsable();
+    Objects.requireNonNull(body, "body");
+    if (snapshot != null && meta.index() <= snapshot.meta().index()) {
+      throw new IllegalArgumentException("a snapshot at index " + meta.index() + " is not newer than the one at "
+          + snapshot.meta().index());
+    }
+    sync();
+    int at = log.isEmpty() ? -1 : (int) (meta.index() - log.getFirst().index());
+    boolean continues = at >= 0 && at < log.size() && log.get(at).term() == meta.term();
+    log.subList(0, continues ? at + 1 : log.size()).clear(); // Figure 13 rule 6, or the whole log replaced
+    syncedCount = log.size();
+    snapshot = new StoredSnapshot(meta, body, Optional.empty());
   }
 
   @Override

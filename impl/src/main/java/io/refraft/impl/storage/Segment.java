@@ -59,20 +59,25 @@ final class Segment {
   void truncateBefore(long index) throws IOException {
     int keep = (int) (index - base);
     int offset = offsets[keep];
-    FileChannel ch = channel();
-    ch.truncate(offset);
+    channel().truncate(offset);
     fileBytes = offset;
     count = keep;
     if (keep > 0) {
-      ByteBuffer term = ByteBuffer.allocate(8);
-      while (term.hasRemaining()) {
-        if (ch.read(term, offsets[keep - 1] + 16L + term.position()) < 0) {
-          throw new IOException(path + ": shorter than its own index says (record " + (index - 1) + ")");
-        }
-      }
-      lastTerm = term.getLong(0);
+      lastTerm = termAt(index - 1);
     }
     dirty = true;
+  }
+
+  /** The term of the record at {@code index}, which this segment holds and has written, read from its file. */
+  long termAt(long index) throws IOException {
+    ByteBuffer term = ByteBuffer.allocate(8);
+    int frame = offsets[(int) (index - base)];
+    while (term.hasRemaining()) {
+      if (channel().read(term, frame + 16L + term.position()) < 0) {
+        throw new IOException(path + ": shorter than its own index says (record " + index + ")");
+      }
+    }
+    return term.getLong(0);
   }
 
   void closeChannel() throws IOException {

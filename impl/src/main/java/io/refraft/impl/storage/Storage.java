@@ -1,7 +1,9 @@
 package io.refraft.impl.storage;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A node's durable state: the Raft log and the term/vote metadata (paper Figure 2, "Persistent
@@ -51,7 +53,8 @@ public interface Storage extends AutoCloseable {
   /**
    * Removes the record at {@code index} and every record after it (Raft §5.3: a conflicting
    * entry and all that follow it are deleted). A no-op for the log's contents when
-   * {@code index} is past the last record.
+   * {@code index} is past the last record. {@code index} must be above the snapshot's index: a
+   * snapshot holds committed entries only.
    *
    * <p>Durable when it returns, together with everything appended or saved before it: it
    * implies {@link #sync()}. Otherwise a record appended later over the same bytes could reach
@@ -67,6 +70,36 @@ public interface Storage extends AutoCloseable {
   default void truncateFrom(long index, Runnable beforeVisible) throws IOException {
     beforeVisible.run();
     truncateFrom(index);
+  }
+
+  /**
+   * Makes a snapshot durable and compacts the log (Raft §7): durable when it returns, together with
+   * everything appended or saved before it, which becomes durable first (it implies {@link #sync()}).
+   * So a snapshot never reaches the disk ahead of the term and vote that preceded it: etcd #5664 saved
+   * a snapshot before its hard state and could not restart ("commit out of range").
+   *
+   * <p>Then the log is compacted. When it holds the snapshot's last entry (same index and term), the
+   * records up to {@code meta.index()} may be deleted and the later ones are kept (Figure 13, rule 6);
+   * otherwise the log does not continue the snapshot and every record is deleted. Appends then
+   * continue the log's last record, or start at {@code meta.index() + 1} when none is left. At most
+   * one older snapshot is kept.
+   *
+   * <p>Crash semantics: {@link #load()} after a crash inside this call returns either the state before
+   * it or the snapshot with the records after it that continue it, never a mix.
+   *
+   * @throws IllegalArgumentException when {@code meta.index()} is not above the current snapshot's
+   * @throws UnsupportedOperationException from a storage that keeps no snapshots
+   */
+  default void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no snapshots");
+  }
+
+  /**
+   * The file of the durable snapshot at {@code index}, when this storage keeps files and still has
+   * it (the newest and one older are kept): what a leader streams to a follower.
+   */
+  default Optional<Path> snapshotFile(long index) {
+    return Optional.empty();
   }
 
   /** Buffers a new term and vote; durable when {@link #sync()} returns. Idempotent. */

@@ -34,7 +34,9 @@ class MessageCodecTest {
           List.of(new Entry(4, Payload.NOOP), new Entry(5, Payload.Data.of(new byte[] {1, 2, 3})), new Entry(5, Payload.Data.of())),
           11),
       new AppendEntriesResponse(N2, NodeId.of("ü-node"), 5, true, 12, 0, 0),
-      new AppendEntriesResponse(N2, N1, 5, false, 0, 7, 3));
+      new AppendEntriesResponse(N2, N1, 5, false, 0, 7, 3),
+      new Message.InstallSnapshotRequest(N1, N2, 9, new io.refraft.spec.Snapshot(100, 8, -0x123456789abcdefL)),
+      new Message.InstallSnapshotResponse(N2, N1, 9, 100));
 
   @Test
   void every_message_round_trips_and_reencodes_to_the_same_bytes() {
@@ -166,7 +168,7 @@ class MessageCodecTest {
     NodeId from = NodeId.of("n" + r.nextInt(1, 4));
     NodeId to = NodeId.of("m" + r.nextInt(1, 4));
     long term = r.nextLong(0, Long.MAX_VALUE);
-    return switch (r.nextInt(4)) {
+    return switch (r.nextInt(6)) {
       case 0 -> new RequestVoteRequest(from, to, term, r.nextLong(0, 1000), r.nextLong(0, 1000), r.nextBoolean());
       case 1 -> new RequestVoteResponse(from, to, term, r.nextBoolean(), r.nextBoolean());
       case 2 -> {
@@ -180,6 +182,13 @@ class MessageCodecTest {
         long prev = r.nextLong(0, 1000);
         yield new AppendEntriesRequest(from, to, term, prev, r.nextLong(0, 100), entries, r.nextLong(0, prev + n + 1));
       }
+      case 4 -> {
+        long index = r.nextLong(1, 1000);
+        long leaderTerm = Math.max(1, term);
+        yield new Message.InstallSnapshotRequest(from, to, leaderTerm, new io.refraft.spec.Snapshot(index,
+            r.nextLong(1, Math.min(leaderTerm, 100) + 1), r.nextLong()));
+      }
+      case 5 -> new Message.InstallSnapshotResponse(from, to, term, r.nextLong(0, 1000));
       default -> {
         boolean ok = r.nextBoolean();
         yield new AppendEntriesResponse(from, to, term, ok, ok ? r.nextLong(0, 1000) : 0, r.nextLong(0, 1000),

@@ -72,6 +72,14 @@ public final class FaultyStorage implements Storage {
     recordDurableState();
   }
 
+  /** Durable when it returns (snapshot files are never rewritten by a simulated crash). */
+  @Override
+  public void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
+    requireUsable();
+    delegate.saveSnapshot(meta, body);
+    recordDurableState();
+  }
+
   @Override
   public void saveMeta(Meta meta) throws IOException {
     requireUsable();

@@ -79,4 +79,28 @@ class MemoryStorageTest {
     MemoryStorage s = new MemoryStorage();
     assertThrows(IllegalStateException.class, () -> s.append(range(1, 1, 1, 1)));
   }
+
+  @Test
+  void when_a_snapshot_is_saved_then_it_is_durable_with_what_preceded_it_and_the_log_keeps_what_continues_it() throws IOException {
+    MemoryStorage s = new MemoryStorage();
+    s.load();
+    s.append(range(1, 6, 1, 8));
+    s.saveMeta(new Meta(2, null));
+    s.saveSnapshot(new SnapshotMeta(4, 1, 42), new byte[] {7});
+    s.append(range(7, 7, 2, 8)); // not synced: lost
+    s.crash();
+    Recovered r = s.load();
+    assertEquals(new Meta(2, null), r.meta(), "the term saved before the snapshot is durable with it");
+    assertEquals(new SnapshotMeta(4, 1, 42), r.snapshot().orElseThrow().meta());
+    assertEquals(range(5, 6, 1, 8), r.records());
+    assertThrows(IllegalArgumentException.class, () -> s.truncateFrom(4));
+    assertThrows(IllegalArgumentException.class, () -> s.saveSnapshot(new SnapshotMeta(4, 1, 0), new byte[0]));
+    s.saveSnapshot(new SnapshotMeta(9, 2, 43), new byte[] {8}); // beyond the log: the log is replaced
+    s.crash();
+    Recovered beyond = s.load();
+    assertEquals(java.util.List.of(), beyond.records());
+    assertEquals(9, beyond.lastIndex());
+    assertThrows(IllegalArgumentException.class, () -> s.append(range(11, 11, 2, 8)));
+    s.append(range(10, 10, 2, 8));
+  }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random append/truncate/saveMeta/sync/crash sequences against a model of the {@link Storage}
+ * Random append/truncate/saveMeta/sync/saveSnapshot/crash sequences against a model of the {@link Storage}
  * contract. Seeded: set {@code -Drefraft.seed=N} to rerun one seed; every run prints its seeds.
  */
 class StorageModelTest {
@@ -33,12 +33,20 @@ class StorageModelTest {
     int beforeLastAppend;
     Meta meta = Meta.INITIAL;
     Meta durableMeta = Meta.INITIAL;
+    /** The durable snapshot (durable at once), or null; {@link #log} holds only the records after it. */
+    SnapshotMeta snapshot;
 
     long lastIndex() {
-      return log.isEmpty() ? 0 : log.getLast().index();
+      return !log.isEmpty() ? log.getLast().index() : snapshot != null ? snapshot.index() : 0;
+    }
+
+    long termAt(long index) {
+      return snapshot != null && index == snapshot.index() ? snapshot.term()
+          : log.get((int) (index - log.getFirst().index())).term();
     }
 
     void reset(Recovered r) {
+      snapshot = r.snapshot().map(StoredSnapshot::meta).orElse(null);
       log.clear();
       log.addAll(r.records());
       synced = log.size();
@@ -141,23 +149,26 @@ class StorageModelTest {
       int op = random.nextInt(100);
       if (op < 45) {
         long term = model.meta.term();
-        long from = model.log.isEmpty() ? 1 + random.nextInt(3) : model.lastIndex() + 1;
+        long from = model.log.isEmpty() && model.snapshot == null ? 1 + random.nextInt(3) : model.lastIndex() + 1;
         List<LogRecord> batch = Records.range(from, from + random.nextInt(6), term, random.nextInt(120));
         s.append(batch);
         model.beforeLastAppend = model.log.size();
         model.log.addAll(batch);
-      } else if (op < 55) {
-        long index = 1 + random.nextLong(model.lastIndex() + 2);
+      } else if (op < 53) {
+        long floor = model.snapshot == null ? 1 : model.snapshot.index() + 1;
+        long index = floor + random.nextLong(model.lastIndex() + 2 - floor);
         s.truncateFrom(index);
         model.log.removeIf(r -> r.index() >= index);
         markSynced(model);
-      } else if (op < 65) {
+      } else if (op < 63) {
         Meta m = new Meta(model.meta.term() + random.nextInt(2), random.nextBoolean() ? null : "n" + random.nextInt(5));
         s.saveMeta(m);
         model.meta = m;
-      } else if (op < 85) {
+      } else if (op < 80) {
         s.sync();
         markSynced(model);
+      } else if (op < 87) {
+        snapshot(random, model, s);
       } else {
         boolean torn = subject.crash(random);
         Recovered r = subject.reopen().load();
@@ -169,7 +180,34 @@ class StorageModelTest {
     subject.crash(random);
     Recovered r = subject.reopen().load();
     assertEquals(model.log, r.records(), "seed " + seed + " final");
+    assertEquals(model.snapshot, r.snapshot().map(StoredSnapshot::meta).orElse(null), "seed " + seed + " final");
     subject.storage().close();
+  }
+
+  /**
+   * A snapshot at a random index above the current one: mostly one the log continues (a local
+   * snapshot), sometimes one of another term at a held index or beyond the log (an installed one),
+   * which replaces the log.
+   */
+  private static void snapshot(SplittableRandom random, Model model, Storage s) throws IOException {
+    long floor = model.snapshot != null ? model.snapshot.index() + 1 : model.log.isEmpty() ? 1 : model.log.getFirst().index();
+    long index;
+    long term;
+    int kind = random.nextInt(4);
+    if (model.lastIndex() >= floor && kind < 3) {
+      index = floor + random.nextLong(model.lastIndex() + 1 - floor);
+      term = model.termAt(index) - (kind == 2 && model.termAt(index) > 0 ? 1 : 0);
+    } else {
+      index = Math.max(floor, model.lastIndex() + 1 + random.nextInt(3));
+      term = model.meta.term();
+    }
+    SnapshotMeta meta = new SnapshotMeta(index, term, random.nextLong());
+    s.saveSnapshot(meta, Records.record(index, term, random.nextInt(64)).payload());
+    markSynced(model);
+    boolean continues = index <= model.lastIndex() && model.termAt(index) == term;
+    model.log.removeIf(r -> !continues || r.index() <= index);
+    model.snapshot = meta;
+    markSynced(model);
   }
 
   private static void markSynced(Model model) {
@@ -179,6 +217,7 @@ class StorageModelTest {
   }
 
   private static void check(String where, Model model, Recovered r, boolean torn) {
+    assertEquals(model.snapshot, r.snapshot().map(StoredSnapshot::meta).orElse(null), where + ": the durable snapshot");
     int n = r.records().size();
     int least = torn ? Math.max(model.synced, model.beforeLastAppend) : model.synced;
     int most = torn ? model.log.size() : model.synced;

@@ -55,7 +55,7 @@ public final class Main implements Runnable {
       cli.addSubcommand(new NodeCommand());
     } else {
       for (Object c : new Object[] {new SpecCommand(), new CheckCommand(), new VerifyTraceCommand(), new NodeCommand(),
-          new ClusterCommand(), new StatusCommand(), new BenchCommand(), new KvCommand(), new SimulateCommand(),
+          new ClusterCommand(), new StatusCommand(), new AdminCommand(), new BenchCommand(), new KvCommand(), new SimulateCommand(),
           new TestCommand(), new ViewCommand()}) {
         cli.addSubcommand(c);
       }

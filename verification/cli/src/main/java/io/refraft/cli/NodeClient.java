@@ -50,4 +50,22 @@ final class NodeClient {
       return Optional.empty();
     }
   }
+
+  /** A node's answer: HTTP status and JSON body. */
+  record Answer(int status, JsonNode body) {}
+
+  /** POSTs an empty body to {@code path}; empty when the node does not answer within {@code timeout}. */
+  static Optional<Answer> post(String baseUrl, String path, Duration timeout) {
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+          .POST(HttpRequest.BodyPublishers.noBody()).build();
+      HttpResponse<byte[]> resp = http().send(req, HttpResponse.BodyHandlers.ofByteArray());
+      return Optional.of(new Answer(resp.statusCode(), JSON.readTree(resp.body())));
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
 }

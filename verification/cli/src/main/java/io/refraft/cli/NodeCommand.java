@@ -1,5 +1,6 @@
 package io.refraft.cli;
 
+import io.refraft.impl.node.SnapshotPolicy;
 import io.refraft.impl.node.Timing;
 import io.refraft.impl.planted.InjectedBug;
 import io.refraft.impl.server.Decorators;
@@ -26,9 +27,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = {"Run one refraft node: Raft over TCP with its peers, a write-ahead log in --data, and an HTTP API "
-        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, GET /log?from=&to=, "
+        + "(GET /status, POST /propose, POST /admin/block?peer=ID&blocked=true, POST /admin/snapshot, GET /log?from=&to=, "
         + "GET|PUT|DELETE /kv/KEY, POST /kv/KEY/cas|append, POST /txn, POST /session) on --client.",
-        "Exit 2: bad arguments, a port in use, an unusable data directory, a certificate or key file that cannot be used; 1: the node failed while running."})
+        "Exit 2: bad arguments, a port in use, an unusable or corrupt data directory (the message names the file and byte offset), a certificate or key file that cannot be used; 1: the node failed while running."})
 public final class NodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +71,20 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--inject-bug", paramLabel = "NAME[,NAME...]",
       description = "plant deliberate bugs to test the verification tools (never in production): stale-read, ack-before-commit, skip-fsync, lose-synced-tail, no-session, vote-twice")
   String injectBug;
+
+  @Option(names = "--repair",
+      description = "start despite a corrupt write-ahead log or snapshot: truncate the log at the damage, set a corrupt "
+          + "snapshot aside (renamed *.corrupt); the node then catches up from the leader. Safe only while a quorum of "
+          + "the other nodes holds what is dropped")
+  boolean repair;
+
+  @Option(names = "--snapshot-entries", defaultValue = "100000", paramLabel = "N",
+      description = "snapshot the state machine and compact the log every N applied entries (default: ${DEFAULT-VALUE})")
+  long snapshotEntries;
+
+  @Option(names = "--snapshot-bytes", defaultValue = "67108864", paramLabel = "B",
+      description = "... or every B bytes of applied entries, whichever comes first (default: ${DEFAULT-VALUE}, 64 MiB)")
+  long snapshotBytes;
 
   @Option(names = "--exit-with-parent", hidden = true,
       description = "stop when the parent process exits (set by 'refraft cluster' so no node outlives it)")
@@ -115,6 +130,14 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
+  private SnapshotPolicy snapshotPolicy() {
+    try {
+      return new SnapshotPolicy(snapshotEntries, snapshotBytes);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--snapshot-entries/--snapshot-bytes: " + e.getMessage());
+    }
+  }
+
   private java.util.Set<InjectedBug> bugs() {
     try {
       return InjectedBug.parseList(injectBug);
@@ -147,7 +170,7 @@ public final class NodeCommand implements Callable<Integer> {
     planted = InjectedBug.all(bugs());
     try {
       return new NodeSettings(self, members, Addresses.hostPort("--client", client), data, clusterId, timing, clients,
-          java.util.Optional.ofNullable(trace), maxRequestBytes, tls.settings());
+          java.util.Optional.ofNullable(trace), maxRequestBytes, tls.settings(), repair, snapshotPolicy());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
