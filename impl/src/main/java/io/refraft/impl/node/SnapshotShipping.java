@@ -22,7 +22,8 @@ public interface SnapshotShipping {
   /**
    * Sends {@code file} and {@code request} (the encoded message, {@code MessageCodec}) to {@code peer}.
    *
-   * @param transferId the request's message number ({@code seq}), unique per sender across restarts
+   * @param transferId the snapshot's index: the leader repeats the request while the data is on its way
+   *     (every heartbeat), and a repeat of the same id joins the running transfer
    */
   void ship(String peer, long transferId, byte[] request, Path file);
 }

@@ -199,7 +199,7 @@ final class TurnOutputs {
     for (Outgoing o : outbox) {
       byte[] bytes = MessageCodec.encode(o.seq(), o.message());
       if (o.message() instanceof Message.InstallSnapshotRequest r) {
-        shipSnapshot(o.seq(), r, bytes);
+        shipSnapshot(r, bytes);
       } else {
         transport.send(o.message().to().name(), bytes);
       }
@@ -227,14 +227,16 @@ final class TurnOutputs {
    * Seam to the snapshot transfer: the request goes with the leader's snapshot file, whose data the
    * follower's driver gets beside it ({@link Driver#snapshotArrived}).
    */
-  private void shipSnapshot(long seq, Message.InstallSnapshotRequest r, byte[] request) {
+  private void shipSnapshot(Message.InstallSnapshotRequest r, byte[] request) {
     java.util.Optional<java.nio.file.Path> file = storage.snapshotFile(r.snapshot().index());
     if (file.isEmpty()) {
       // a newer snapshot replaced it since the request was made (two are kept); the spec sends again
       LOG.warn("{}: no file for {} to send to {}; dropped", self, r.snapshot(), r.to());
       return;
     }
-    shipping.ship(r.to().name(), seq, request, file.get());
+    // The id is the snapshot's index: the leader repeats the request on every heartbeat while the data
+    // is on its way, and a repeat joins the running transfer (a newer snapshot replaces it).
+    shipping.ship(r.to().name(), r.snapshot().index(), request, file.get());
   }
 
   /**

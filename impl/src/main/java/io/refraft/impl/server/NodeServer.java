@@ -10,7 +10,8 @@ import io.refraft.impl.net.TransportConfig;
 import io.refraft.impl.node.Driver;
 import io.refraft.impl.node.NdjsonTraceSink;
 import io.refraft.impl.node.RecordingStateMachine;
-import io.refraft.impl.node.SnapshotShipping;
+import io.refraft.impl.snapshot.SnapshotTransfers;
+import io.refraft.impl.snapshot.TransferSettings;
 import io.refraft.impl.node.SystemClock;
 import io.refraft.impl.node.TraceSink;
 import io.refraft.impl.storage.FileStorage;
@@ -53,6 +54,7 @@ public final class NodeServer implements AutoCloseable {
   private final NodeSettings settings;
   private final FileStorage storage;
   private final TcpTransport transport;
+  private final SnapshotTransfers transfers;
   private final SystemClock clock;
   private final Driver driver;
   private final KvAnswers answers;
@@ -62,12 +64,13 @@ public final class NodeServer implements AutoCloseable {
   private final NodeMetrics metrics;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SystemClock clock,
-      Driver driver, KvAnswers answers, RecordingStateMachine applied, Http1Server http, TraceSink trace,
-      NodeMetrics metrics) {
+  private NodeServer(NodeSettings settings, FileStorage storage, TcpTransport transport, SnapshotTransfers transfers,
+      SystemClock clock, Driver driver, KvAnswers answers, RecordingStateMachine applied, Http1Server http,
+      TraceSink trace, NodeMetrics metrics) {
     this.settings = settings;
     this.storage = storage;
     this.transport = transport;
+    this.transfers = transfers;
     this.clock = clock;
     this.driver = driver;
     this.answers = answers;
@@ -97,6 +100,11 @@ public final class NodeServer implements AutoCloseable {
       opened.add(storage);
       TcpTransport transport = bindTransport(s, peerTls);
       opened.add(transport);
+      // Snapshot data travels beside the Raft messages on the same connections (impl.snapshot); a
+      // received, verified snapshot goes to the driver, which steps its InstallSnapshotRequest.
+      java.util.concurrent.atomic.AtomicReference<Driver> receiverOf = new java.util.concurrent.atomic.AtomicReference<>();
+      SnapshotTransfers transfers = openTransfers(s, transport, receiverOf);
+      opened.add(transfers);
       Http1Server http = bindHttp(s, clientTls.map(c -> new HttpTls(c, s.tls().client().orElseThrow().trustedCa().isPresent())));
       opened.add(http);
       SystemClock clock = new SystemClock("timers-" + s.id());
@@ -116,7 +124,7 @@ public final class NodeServer implements AutoCloseable {
       Storage driverStorage = trace == TraceSink.OFF ? disk : new TraceFirstStorage(disk, trace);
       Driver.Parts parts = Decorators.driverParts(d);
       Driver driver = new Driver(s.id(), config, s.timing(), clock, new SplittableRandom(),
-          metrics.transport(transport), driverStorage, applied.andThen(d.stateMachine(kv)),
+          metrics.transport(transfers.raftTransport()), driverStorage, applied.andThen(d.stateMachine(kv)),
           trace == TraceSink.OFF ? trace : d.trace(trace),
           new Driver.Parts(metrics.step(parts.step()), parts.proposals(), parts.reads()), onFatal);
       metrics.observe(driver, transport, config.members().stream().filter(m -> !m.equals(s.id()))
@@ -124,16 +132,15 @@ public final class NodeServer implements AutoCloseable {
       // Message ids (from/to/seq) must not repeat across restarts (traces/FORMAT.md §2.2): start from the
       // wall clock in ms times 2^20, above any earlier run's unless it sent over a million messages per ms.
       driver.firstMessageSeq(Math.max(1, System.currentTimeMillis() << 20));
-      // Snapshot data between nodes is impl.snapshot's: its shipper goes here, its receiver calls
-      // driver.snapshotArrived; until it is wired, a follower behind the leader's snapshot stays behind.
-      driver.snapshotting(s.snapshots(), SnapshotShipping.NONE);
+      driver.snapshotting(s.snapshots(), (peer, id, request, file) -> transfers.ship(peer, id, file, request));
+      receiverOf.set(driver); // before start: no frame arrives before the driver starts the transport
       try {
         driver.start();
       } catch (IOException e) {
         throw new StartupException("cannot recover from data directory " + s.data() + ": " + e.getMessage(), e);
       }
-      NodeServer server = new NodeServer(s, storage, transport, clock, driver, d.answers(kv), applied, http, trace,
-          metrics);
+      NodeServer server = new NodeServer(s, storage, transport, transfers, clock, driver, d.answers(kv), applied, http,
+          trace, metrics);
       http.start(metrics.http(d.http(HttpApi.handler(server))));
       LOG.info("{} started: peers on {}{}, clients on {}://{}:{}, data in {}", s.id(), transport.localAddress(),
           peerTls.isPresent() ? " (mutual TLS)" : "", clientTls.isPresent() ? "https" : "http",
@@ -181,6 +188,20 @@ public final class NodeServer implements AutoCloseable {
       return Optional.of(SslContexts.of(files.get()));
     } catch (TlsFileException e) {
       throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The snapshot transfers over {@code transport}; received snapshots land in the data directory's
+   * {@code snapshot-incoming} (the same file system as storage) and go to the driver in {@code receiverOf}.
+   */
+  private static SnapshotTransfers openTransfers(NodeSettings s, TcpTransport transport,
+      java.util.concurrent.atomic.AtomicReference<Driver> receiverOf) throws StartupException {
+    try {
+      return SnapshotTransfers.open(s.id().name(), transport, s.data().resolve("snapshot-incoming"),
+          TransferSettings.defaults(), r -> receiverOf.get().snapshotArrived(r.from(), r.request(), r.file()));
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot open " + s.data().resolve("snapshot-incoming") + ": " + e.getMessage(), e);
     }
   }
 
@@ -282,6 +303,7 @@ public final class NodeServer implements AutoCloseable {
     if (trace instanceof AutoCloseable c) {
       parts.add(c);
     }
+    parts.add(transfers);
     parts.add(transport);
     parts.add(storage);
     closeAll(parts);
