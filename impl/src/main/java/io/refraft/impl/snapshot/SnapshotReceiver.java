@@ -87,8 +87,8 @@ public final class SnapshotReceiver implements AutoCloseable {
   private final LongAdder checksumFailures = new LongAdder();
 
   /**
-   * Creates {@code dir} if needed, deletes transfer files an earlier process left in it, starts the
-   * thread. Replies go out through {@code transport}, which must be started separately.
+   * Starts the thread; touches no file until {@link #prepare()}. Replies go out through
+   * {@code transport}, which must be started separately.
    */
   public SnapshotReceiver(String self, Path dir, Transport transport, TransferSettings settings,
       Consumer<ReceivedSnapshot> consumer) throws IOException {
@@ -98,10 +98,18 @@ public final class SnapshotReceiver implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.maxQueuedBytes = 2 * settings.windowBytes() * settings.maxIncoming() + (1 << 20);
-    Files.createDirectories(dir);
-    deleteLeftovers();
     this.thread = Thread.ofPlatform().daemon().name("refraft-snapshot-receive-" + self).unstarted(this::run);
     thread.start();
+  }
+
+  /**
+   * Creates the directory if needed and deletes the transfer files an earlier process left in it;
+   * called before the first frame can arrive (when the transport starts), so a node whose start fails
+   * earlier (a corrupt data directory) leaves its directory as it was.
+   */
+  void prepare() throws IOException {
+    Files.createDirectories(dir);
+    deleteLeftovers();
   }
 
   /** A frame from {@code from}; called on a transport thread, never blocks. */

@@ -81,6 +81,11 @@ public final class SnapshotTransfers implements AutoCloseable {
       @Override
       public void start(Receiver r) {
         Objects.requireNonNull(r, "receiver");
+        try {
+          receiver.prepare();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("snapshot transfers: " + e.getMessage(), e);
+        }
         transport.start((from, payload) -> {
           if (TransferCodec.isTransfer(payload)) {
             route(from, payload);

@@ -25,7 +25,8 @@ import java.util.function.ToIntFunction;
  * <ul>
  *   <li>actions: 1 the trace names the spec's actions, 0 it names none, else the names;
  *   <li>state: 0, or the trace's state summary for a step the spec did not explain;
- *   <li>persisted: 0, or [hard state: 0 | [term, vote], log: 0 | [from, entries]];
+ *   <li>persisted: 0, or [hard state: 0 | [term, vote], log: 0 | [from, entries]] and, when a snapshot was
+ *       written, a third element [index, term, digest as 16 hex digits];
  *   <li>a message: [code, from, to, id seq, term, fields by type (see {@link #message})], nodes
  *       by index; one whose id and fields name different ends is written with its field names;
  *   <li>entries, payloads: flat, a term then the payload (base64, or 0 for a no-op).
@@ -203,8 +204,8 @@ final class StepJson {
       b.ch('0');
     }
     if (p.snapshot().isPresent()) {
-      b.ch(',').ch('[').num(p.snapshot().get().snapshot().index()).ch(',').num(p.snapshot().get().snapshot().term())
-          .ch(']');
+      io.refraft.spec.Snapshot s = p.snapshot().get().snapshot();
+      b.ch(',').ch('[').num(s.index()).ch(',').num(s.term()).ch(',').str(String.format("%016x", s.digest())).ch(']');
     }
     b.ch(']');
   }
