@@ -53,7 +53,9 @@ final class Effects {
   Transition finish(NodeState before, NodeState after, boolean restart) {
     List<Output> out = new ArrayList<>(sends.size() + late.size() + 3);
     if (!restart) {
-      out.addAll(before.durable().writesTo(after.durable()));
+      if (before.log() != after.log() || after.term() != before.term() || !after.votedFor().equals(before.votedFor())) {
+        out.addAll(before.durable().writesTo(after.durable())); // most steps write nothing: no allocation then
+      }
     }
     after = release(after, out);
     if (!restart) {
