@@ -126,6 +126,8 @@ public final class Simulation {
   long lostSyncs;
   /** Of those, the syncs a crash tore: the turn's metadata and a prefix of its records survived. */
   long tornSyncs;
+  /** Of those, the syncs inside a snapshot save: the disk kept the state before the save. */
+  long lostSnapshotSaves;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
   private final RunDigest digest = new RunDigest();
@@ -162,7 +164,8 @@ public final class Simulation {
     });
     this.nemesis = new Nemesis(this, clock, random.split(), network, n, options.faults(), options.schedule());
     this.diskRandom = random.split();
-    this.snapshotEntries = random.split().nextLong(SNAPSHOT_MIN_ENTRIES, SNAPSHOT_MAX_ENTRIES + 1);
+    // from the seed, not from the run's generator: the other draws stay as they were without snapshots
+    this.snapshotEntries = new SplittableRandom(~seed).nextLong(SNAPSHOT_MIN_ENTRIES, SNAPSHOT_MAX_ENTRIES + 1);
     this.files = new SimFiles(n);
     disks = new MemoryStorage[n];
     sinks = new SimTraceSink[n];
@@ -249,7 +252,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, tornSyncs, validator.lostSteps(), digest,
+        sinks, network, clients, nemesis, validator.fullChecks(), new long[] {lostSyncs, tornSyncs, lostSnapshotSaves}, validator.lostSteps(), digest,
         fired());
   }
 
@@ -370,6 +373,20 @@ public final class Simulation {
         // leave a log that is no prefix of its writes in order. Here the fsync completes before the
         // crash, as it would on most runs. Anything else the turn did waited for the flush (the spec
         // holds replies until Persisted), so losing its writes is what a crash does.
+        try {
+          d.completeSync();
+        } catch (IOException e) {
+          fatal.add(config.members().get(i) + ": " + e);
+        }
+      } else if (d.snapshotInTurn() && diskRandom.nextBoolean()) {
+        // the process died inside the turn's snapshot save: none of the turn's writes reached the disk
+        // (the other half: the save completed, below, as in a turn that truncated)
+        lostSyncs++;
+        lostSnapshotSaves++;
+        sinks[i].lostTurn(syncIssuedAt[i]);
+        d.crashInSave(disks[i]);
+        return;
+      } else if (d.snapshotInTurn()) {
         try {
           d.completeSync();
         } catch (IOException e) {
