@@ -15,8 +15,7 @@ import java.util.Optional;
  * {@link #sync()} (or {@link #truncateFrom}), and the restarted node calls {@link #load()} again.
  * Because truncation is durable at once, the durable log is always a prefix of the buffered one,
  * so a crash is a cut at {@code syncedCount}. A saved snapshot is durable at once, and the log then
- * holds only the records after it; a simulator whose fsyncs take time may instead crash inside the
- * save, before any of it reached the disk ({@link #crashInSnapshotSave()}).
+ * holds only the records after it.
  */
 public final class MemoryStorage implements Storage {
 
@@ -26,8 +25,6 @@ public final class MemoryStorage implements Storage {
   private Meta durableMeta = Meta.INITIAL;
   /** Durable as soon as it is saved; the log then holds only records after it. */
   private StoredSnapshot snapshot;
-  /** The durable state before the latest snapshot save, until the next sync or truncation; else null. */
-  private Durable beforeSave;
   private boolean loaded;
   private boolean failed;
   private boolean failNextSync;
@@ -81,9 +78,7 @@ public final class MemoryStorage implements Storage {
       throw new IllegalArgumentException("a snapshot at index " + meta.index() + " is not newer than the one at "
           + snapshot.meta().index());
     }
-    Durable before = new Durable(new ArrayList<>(log.subList(0, syncedCount)), durableMeta, snapshot);
     sync();
-    beforeSave = before;
     int at = log.isEmpty() ? -1 : (int) (meta.index() - log.getFirst().index());
     boolean continues = at >= 0 && at < log.size() && log.get(at).term() == meta.term();
     log.subList(0, continues ? at + 1 : log.size()).clear(); // Figure 13 rule 6, or the whole log replaced
@@ -107,7 +102,6 @@ public final class MemoryStorage implements Storage {
     }
     syncedCount = log.size();
     durableMeta = meta;
-    beforeSave = null;
   }
 
   /** Same as {@link #crash()}: a stop without sync keeps only what was synced. */
@@ -120,7 +114,6 @@ public final class MemoryStorage implements Storage {
   public void crash() {
     log.subList(Math.min(syncedCount, log.size()), log.size()).clear();
     meta = durableMeta;
-    beforeSave = null;
     loaded = false;
     failed = false;
     failNextSync = false;
@@ -141,27 +134,6 @@ public final class MemoryStorage implements Storage {
     }
     syncedCount += keep;
     durableMeta = meta;
-    crash();
-  }
-
-  /** The durable log, term/vote and snapshot at some moment. */
-  private record Durable(List<LogRecord> log, Meta meta, StoredSnapshot snapshot) {}
-
-  /**
-   * The process dies inside the latest {@link #saveSnapshot} (before the sync it starts with has
-   * finished): the disk holds the state before that call, and everything written since is lost. The
-   * save must be the last durable change: no {@link #sync()} or {@link #truncateFrom} after it.
-   */
-  public void crashInSnapshotSave() {
-    if (beforeSave == null) {
-      throw new IllegalStateException("no snapshot save since the last sync or truncation");
-    }
-    log.clear();
-    log.addAll(beforeSave.log());
-    syncedCount = log.size();
-    durableMeta = beforeSave.meta();
-    snapshot = beforeSave.snapshot();
-    beforeSave = null;
     crash();
   }
 

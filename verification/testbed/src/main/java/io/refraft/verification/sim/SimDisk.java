@@ -1,7 +1,6 @@
 package io.refraft.verification.sim;
 
 import io.refraft.impl.storage.LogRecord;
-import io.refraft.impl.storage.MemoryStorage;
 import io.refraft.impl.storage.Meta;
 import io.refraft.impl.storage.Recovered;
 import io.refraft.impl.storage.SnapshotFile;
@@ -41,7 +40,6 @@ final class SimDisk implements Storage {
   private final List<StoredSnapshot> kept = new ArrayList<>(2);
   private boolean syncPending;
   private boolean truncatedInTurn;
-  private boolean snapshotInTurn;
 
   /**
    * @param slowSync called on each fsync: true when it takes time (the simulation then completes it later)
@@ -70,9 +68,10 @@ final class SimDisk implements Storage {
   }
 
   /**
-   * Durable at once (the memory storage syncs first, then compacts). On a slow disk the node's turn
-   * waits for the fsync's duration, and a crash in that time may leave the state before the save
-   * ({@code MemoryStorage.crashInSnapshotSave}) or after it, whole either way.
+   * Durable at once like {@link #truncateFrom} (the memory storage syncs first, then compacts), and
+   * like it on a slow disk: the node's turn waits for the fsync's duration, and a crash in that time
+   * completes the turn's fsync first (the save returned, so it is on the disk). A crash inside the
+   * save is a crash before the turn's step that took the snapshot: the state before it.
    */
   @Override
   public void saveSnapshot(SnapshotMeta meta, byte[] body) throws IOException {
@@ -82,7 +81,7 @@ final class SimDisk implements Storage {
     if (kept.size() > 2) {
       Files.deleteIfExists(file(kept.removeFirst().meta().index()));
     }
-    snapshotInTurn = true;
+    truncatedInTurn = true;
     slowSync.getAsBoolean();
   }
 
@@ -143,7 +142,6 @@ final class SimDisk implements Storage {
       disk.sync();
       synced.synced();
       truncatedInTurn = false;
-      snapshotInTurn = false;
     }
   }
 
@@ -157,24 +155,12 @@ final class SimDisk implements Storage {
     return syncPending;
   }
 
-  /** Whether the turn whose sync is pending truncated the log (durable at once, before its appends). */
+  /**
+   * Whether the turn whose sync is pending truncated the log or saved a snapshot (durable at once,
+   * before its appends: the storage contract says so, and the trace validator holds it to that).
+   */
   boolean truncatedInTurn() {
     return truncatedInTurn;
-  }
-
-  /** Whether the turn whose sync is pending saved a snapshot (a crash may still undo the save: {@link #crashInSave}). */
-  boolean snapshotInTurn() {
-    return snapshotInTurn;
-  }
-
-  /**
-   * The process died inside the turn's snapshot save: the disk holds the state before it, which the
-   * known synced state forgets back to at the restart's check ({@link SyncedState#recovered} is told
-   * what the disk had before the save).
-   */
-  void crashInSave(MemoryStorage memory) {
-    synced.undoSnapshot();
-    memory.crashInSnapshotSave();
   }
 
   /** The slow fsync has finished: what it covered is durable. */
@@ -182,7 +168,6 @@ final class SimDisk implements Storage {
     if (syncPending) {
       syncPending = false;
       truncatedInTurn = false;
-      snapshotInTurn = false;
       disk.sync();
       synced.synced();
     }

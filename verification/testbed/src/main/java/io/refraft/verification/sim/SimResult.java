@@ -52,11 +52,10 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     bugFired = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(bugFired));
   }
 
-  /** @param lostTornInSave the syncs a crash lost, of those the torn ones, and those inside a snapshot save */
   static SimResult of(long seed, Simulation.Options options, Optional<String> failure, List<String> notes,
       long events, long simNanos,
       long wallNanos, SimTraceSink[] sinks, SimNetwork net, ClientLoad clients, Nemesis nemesis, long fullChecks,
-      long[] lostTornInSave, long lostSteps, RunDigest digest, Map<String, Long> bugFired) {
+      long lostSyncs, long tornSyncs, long lostSteps, RunDigest digest, Map<String, Long> bugFired) {
     Map<String, String> traces = new LinkedHashMap<>();
     for (SimTraceSink s : sinks) {
       if (s.writesText()) {
@@ -71,9 +70,8 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     c.put("partitions", nemesis.partitions);
     c.put("crashes", nemesis.crashes);
     c.put("slow_disks", nemesis.slowDisks);
-    c.put("lost_syncs", lostTornInSave[0]);
-    c.put("torn_syncs", lostTornInSave[1]);
-    c.put("lost_snapshot_saves", lostTornInSave[2]);
+    c.put("lost_syncs", lostSyncs);
+    c.put("torn_syncs", tornSyncs);
     c.put("lost_steps", lostSteps);
     c.put("snapshots_taken", java.util.Arrays.stream(sinks).mapToLong(s -> s.snapshotsTaken).sum());
     c.put("snapshots_installed", java.util.Arrays.stream(sinks).mapToLong(s -> s.snapshotsInstalled).sum());

@@ -126,8 +126,6 @@ public final class Simulation {
   long lostSyncs;
   /** Of those, the syncs a crash tore: the turn's metadata and a prefix of its records survived. */
   long tornSyncs;
-  /** Of those, the syncs inside a snapshot save: the disk kept the state before the save. */
-  long lostSnapshotSaves;
   private final List<List<RecordingStateMachine>> machines = new ArrayList<>();
   private final List<String> fatal = new ArrayList<>();
   private final RunDigest digest = new RunDigest();
@@ -252,7 +250,7 @@ public final class Simulation {
     }
 
     return SimResult.of(seed, options, failure, notes, events, clock.nanoTime(), System.nanoTime() - wallStart,
-        sinks, network, clients, nemesis, validator.fullChecks(), new long[] {lostSyncs, tornSyncs, lostSnapshotSaves}, validator.lostSteps(), digest,
+        sinks, network, clients, nemesis, validator.fullChecks(), lostSyncs, tornSyncs, validator.lostSteps(), digest,
         fired());
   }
 
@@ -369,24 +367,10 @@ public final class Simulation {
     SimDisk d = simDisks[i];
     if (d.syncPending()) {
       if (d.truncatedInTurn()) {
-        // The turn truncated the log (durable at once, before its appends): losing its appends would
-        // leave a log that is no prefix of its writes in order. Here the fsync completes before the
+        // The turn truncated the log or saved a snapshot (durable at once, before its appends): losing
+        // its appends would leave a log that is no prefix of its writes in order. Here the fsync completes before the
         // crash, as it would on most runs. Anything else the turn did waited for the flush (the spec
         // holds replies until Persisted), so losing its writes is what a crash does.
-        try {
-          d.completeSync();
-        } catch (IOException e) {
-          fatal.add(config.members().get(i) + ": " + e);
-        }
-      } else if (d.snapshotInTurn() && diskRandom.nextBoolean()) {
-        // the process died inside the turn's snapshot save: none of the turn's writes reached the disk
-        // (the other half: the save completed, below, as in a turn that truncated)
-        lostSyncs++;
-        lostSnapshotSaves++;
-        sinks[i].lostTurn(syncIssuedAt[i]);
-        d.crashInSave(disks[i]);
-        return;
-      } else if (d.snapshotInTurn()) {
         try {
           d.completeSync();
         } catch (IOException e) {

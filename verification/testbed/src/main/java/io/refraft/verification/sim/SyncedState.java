@@ -33,10 +33,6 @@ final class SyncedState {
   private final List<LogRecord> pendingRecords = new ArrayList<>();
   private Meta pendingMeta;
   private Optional<String> violation = Optional.empty();
-  /** What was durable before the latest snapshot save, until the next sync or truncation; else null. */
-  private List<LogRecord> logBeforeSave;
-  private Meta metaBeforeSave;
-  private long snapshotBeforeSave;
 
   SyncedState(String node) {
     this.node = Objects.requireNonNull(node, "node");
@@ -54,7 +50,6 @@ final class SyncedState {
 
   /** A sync returned: everything buffered since the previous one is durable. */
   void synced() {
-    logBeforeSave = null;
     for (LogRecord r : pendingRecords) {
       cut(r.index());
       log.add(r);
@@ -78,33 +73,10 @@ final class SyncedState {
    * rule 6), else none.
    */
   void savedSnapshot(SnapshotMeta m) {
-    List<LogRecord> before = List.copyOf(log);
-    Meta beforeMeta = meta;
-    long beforeSnapshot = snapshotIndex;
     synced();
-    logBeforeSave = before;
-    metaBeforeSave = beforeMeta;
-    snapshotBeforeSave = beforeSnapshot;
     boolean continues = log.stream().anyMatch(r -> r.index() == m.index() && r.term() == m.term());
     log.removeIf(r -> !continues || r.index() <= m.index());
     snapshotIndex = m.index();
-  }
-
-  /**
-   * The node crashed inside its latest snapshot save, before any of it reached the disk: what was
-   * durable before the save is what is durable now.
-   */
-  void undoSnapshot() {
-    if (logBeforeSave == null) {
-      throw new IllegalStateException("no snapshot save to undo");
-    }
-    log.clear();
-    log.addAll(logBeforeSave);
-    meta = metaBeforeSave;
-    snapshotIndex = snapshotBeforeSave;
-    pendingRecords.clear();
-    pendingMeta = null;
-    logBeforeSave = null;
   }
 
   /** Drops the durable records at {@code index} and after. */
