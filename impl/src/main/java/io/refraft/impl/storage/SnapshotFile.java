@@ -59,8 +59,11 @@ public final class SnapshotFile {
     }
   }
 
-  /** The header of a snapshot with {@code meta} and {@code body}. */
-  static byte[] header(SnapshotMeta meta, byte[] body) {
+  /**
+   * The header of a snapshot with {@code meta} and {@code body}; public for the deterministic
+   * simulator, whose in-memory disk writes the files a leader ships in this layout.
+   */
+  public static byte[] header(SnapshotMeta meta, byte[] body) {
     CRC32C bodyCrc = new CRC32C();
     bodyCrc.update(body);
     ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES);

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * The simulated network: each message gets its own delay (so messages reorder), and with the
  * enabled faults may be dropped or delivered twice; a connectivity matrix cuts links in partitions.
  * A message is dropped when its link is cut at send or at delivery time, or when the receiving node
- * is down then (a crash loses what was in its socket buffers).
+ * is down then (a crash loses what was in its socket buffers). A leader's snapshot travels the same
+ * way, its file's bytes beside its request as one message ({@link #ship}).
  */
 final class SimNetwork {
   static final long MS = 1_000_000L;
@@ -33,11 +34,22 @@ final class SimNetwork {
   private final Map<String, Integer> index = new HashMap<>();
   /** By node index; null while the node is down. */
   private final Transport.Receiver[] receivers;
+  /** By node index; null while the node is down. */
+  private final SnapshotReceiver[] snapshotReceivers;
   private final RunDigest digest;
   long sent;
   long dropped;
   long duplicated;
   long delivered;
+  long snapshotsShipped;
+  long snapshotsDelivered;
+
+  /** Where a node's incoming snapshots go. */
+  @FunctionalInterface
+  interface SnapshotReceiver {
+    /** {@code request} is the encoded InstallSnapshotRequest, {@code file} the snapshot file's bytes. */
+    void receive(String from, byte[] request, byte[] file);
+  }
 
   /** @param digest hears every message sent, as its sender encoded it */
   SimNetwork(SimClock clock, SplittableRandom random, List<String> names, boolean drops, boolean dups,
@@ -50,6 +62,7 @@ final class SimNetwork {
     this.dups = dups;
     this.cut = new boolean[names.size()][names.size()];
     this.receivers = new Transport.Receiver[names.size()];
+    this.snapshotReceivers = new SnapshotReceiver[names.size()];
     for (int i = 0; i < names.size(); i++) {
       index.put(names.get(i), i);
     }
@@ -90,6 +103,42 @@ final class SimNetwork {
   /** Node {@code name} is down: nothing reaches it until a new incarnation starts its transport. */
   void down(String name) {
     receivers[index.get(name)] = null;
+    snapshotReceivers[index.get(name)] = null;
+  }
+
+  /** Node {@code name}'s current incarnation takes the snapshots shipped to it with {@code r}. */
+  void snapshots(String name, SnapshotReceiver r) {
+    snapshotReceivers[index.get(name)] = r;
+  }
+
+  /**
+   * Sends a snapshot: lost and delayed like a message (whole or not at all: the real
+   * transfer verifies a file's checksums before it hands it over). {@code done} runs when it arrived
+   * or was lost.
+   */
+  void ship(String fromName, String toName, byte[] request, byte[] file, Runnable done) {
+    int from = index.get(fromName);
+    int to = index.get(toName);
+    snapshotsShipped++;
+    digest.add(fromName);
+    digest.add(toName);
+    digest.add(request);
+    digest.add(file.length);
+    if (cut[from][to] || (drops && random.nextDouble() < DROP_P)) {
+      dropped++;
+      done.run();
+      return;
+    }
+    clock.schedule(delay(), () -> {
+      SnapshotReceiver r = snapshotReceivers[to];
+      if (r == null || cut[from][to]) {
+        dropped++;
+      } else {
+        snapshotsDelivered++;
+        r.receive(fromName, request, file);
+      }
+      done.run();
+    });
   }
 
   /** Cuts exactly the links in {@code links}: a partition replaces the one before. */
@@ -134,11 +183,15 @@ final class SimNetwork {
   }
 
   private void schedule(int from, int to, byte[] payload) {
+    clock.schedule(delay(), () -> deliver(from, to, payload));
+  }
+
+  private long delay() {
     long delay = MS / 2 + random.nextLong(5 * MS);
     if (random.nextDouble() < SLOW_P) {
       delay += random.nextLong(60 * MS);
     }
-    clock.schedule(delay, () -> deliver(from, to, payload));
+    return delay;
   }
 
   private void deliver(int from, int to, byte[] payload) {

@@ -73,6 +73,10 @@ public record SimResult(long seed, Simulation.Options options, Optional<String> 
     c.put("lost_syncs", lostSyncs);
     c.put("torn_syncs", tornSyncs);
     c.put("lost_steps", lostSteps);
+    c.put("snapshots_taken", java.util.Arrays.stream(sinks).mapToLong(s -> s.snapshotsTaken).sum());
+    c.put("snapshots_installed", java.util.Arrays.stream(sinks).mapToLong(s -> s.snapshotsInstalled).sum());
+    c.put("snapshots_shipped", net.snapshotsShipped);
+    c.put("snapshots_delivered", net.snapshotsDelivered);
     c.put("ops_ok", clients.ok);
     c.put("ops_fail", clients.failed);
     c.put("ops_info", clients.unknown);

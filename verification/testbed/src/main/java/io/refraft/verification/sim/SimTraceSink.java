@@ -66,6 +66,11 @@ final class SimTraceSink implements TraceSink {
   private final StepValidator validator;
   private final String file;
   private RuntimeException validatorError;
+  /** Snapshots this node took of its own state machine, and those it installed from a leader. */
+  long snapshotsTaken;
+  long snapshotsInstalled;
+  /** Told the state before each step that saves a snapshot (and so compacts the log). */
+  private java.util.function.Consumer<NodeState> compacting = s -> { };
 
   private static TraceHeader header(Config config, boolean duplicates, String description) {
     return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
@@ -155,6 +160,7 @@ final class SimTraceSink implements TraceSink {
       turnWrites.clear();
     }
     last = t.next();
+    countSnapshots(before, input, t);
     TraceStep step = TraceRecorder.step(++stepSeq, OptionalLong.of(clock.nanoTime()), before, input, receivedSeq, t,
         firstSentSeq);
     nextSendSeq = Math.max(nextSendSeq, firstSentSeq + step.sent().size());
@@ -173,6 +179,24 @@ final class SimTraceSink implements TraceSink {
         writer.step(step);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** {@code c} is told the state before each step that saves a snapshot, which compacts the log. */
+  void onCompaction(java.util.function.Consumer<NodeState> c) {
+    compacting = c;
+  }
+
+  private void countSnapshots(NodeState before, Input input, Transition t) {
+    for (int k = 0; k < t.outputs().size(); k++) {
+      if (t.outputs().get(k) instanceof Output.SaveSnapshot) {
+        compacting.accept(before);
+        if (input instanceof Input.TakeSnapshot) {
+          snapshotsTaken++;
+        } else {
+          snapshotsInstalled++;
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package io.refraft.verification.sim;
 import io.refraft.impl.net.Transport;
 import io.refraft.impl.node.Driver;
 import io.refraft.impl.node.RecordingStateMachine;
+import io.refraft.impl.node.SnapshotPolicy;
 import io.refraft.impl.node.Timing;
 import io.refraft.impl.planted.Firings;
 import io.refraft.impl.planted.InjectedBug;
@@ -30,7 +31,9 @@ import java.util.SplittableRandom;
  * One deterministic run of N real {@link Driver}s, each with the real KV state machine
  * ({@link KvService}), under a seed: virtual time ({@link SimClock}), the simulated network
  * ({@link SimNetwork}), a {@link MemoryStorage} disk per node, Jepsen-style clients
- * ({@link ClientLoad}) and a nemesis on an explicit {@link Schedule}. Every random choice is drawn
+ * ({@link ClientLoad}) and a nemesis on an explicit {@link Schedule}. Nodes snapshot and compact
+ * their logs every {@link #snapshotEntries} applied entries (drawn per seed), and a leader ships its
+ * snapshot through the simulated network to a follower it has compacted past ({@link SimShipping}). Every random choice is drawn
  * from generators split off one {@link SplittableRandom} in a fixed order, and all events run on
  * the calling thread from one queue, so a seed replays exactly.
  *
@@ -46,6 +49,9 @@ public final class Simulation {
   /** A slow disk's fsync takes between these many milliseconds. */
   private static final int SLOW_FSYNC_MIN_MS = 1;
   private static final int SLOW_FSYNC_MAX_MS = 30;
+  /** Each seed snapshots every so many applied entries, drawn between these. */
+  private static final long SNAPSHOT_MIN_ENTRIES = 50;
+  private static final long SNAPSHOT_MAX_ENTRIES = 200;
 
   /**
    * @param nodes    3 or 5
@@ -93,6 +99,8 @@ public final class Simulation {
   private final Config config;
   private final SplittableRandom random;
   private final SplittableRandom diskRandom;
+  private final long snapshotEntries;
+  private final SimFiles files;
   private final SimClock clock = new SimClock();
   private final SimNetwork network;
   private final SafetyMonitor monitor;
@@ -154,6 +162,9 @@ public final class Simulation {
     });
     this.nemesis = new Nemesis(this, clock, random.split(), network, n, options.faults(), options.schedule());
     this.diskRandom = random.split();
+    // from the seed, not from the run's generator: the other draws stay as they were without snapshots
+    this.snapshotEntries = new SplittableRandom(~seed).nextLong(SNAPSHOT_MIN_ENTRIES, SNAPSHOT_MAX_ENTRIES + 1);
+    this.files = new SimFiles(n);
     disks = new MemoryStorage[n];
     sinks = new SimTraceSink[n];
     incarnation = new int[n];
@@ -168,6 +179,8 @@ public final class Simulation {
       syncedStates[i] = new SyncedState(names.get(i));
       sinks[i] = new SimTraceSink(config.members().get(i), config, clock, options.faults().contains(FaultKind.DUP),
           "refraft simulate --seed " + seed, validator, digest, writeText);
+      int node = i;
+      sinks[i].onCompaction(before -> monitor.beforeCompaction(node, before));
       machines.add(new ArrayList<>());
     }
   }
@@ -225,6 +238,8 @@ public final class Simulation {
       }
     } catch (IOException | RuntimeException e) {
       failure = Optional.of("simulator error: " + e);
+    } finally {
+      files.close();
     }
     List<String> notes = new ArrayList<>();
     if (failure.isEmpty()) {
@@ -323,12 +338,15 @@ public final class Simulation {
     RecordingStateMachine applied = new RecordingStateMachine(true);
     Transport net = network.transport(id.name());
     Transport transport = options.faults().contains(FaultKind.FSYNC_LATENCY) ? afterFsync(i, net) : net;
-    simDisks[i] = new SimDisk(planted.storage(disks[i]), () -> synced(i), syncedStates[i]);
+    simDisks[i] = new SimDisk(planted.storage(disks[i]), () -> synced(i), syncedStates[i], files.node(i));
     Driver d = new Driver(id, config, Timing.DEFAULT, clock, random.split(), transport,
         simDisks[i], applied.andThen(planted.stateMachine(kv)), planted.trace(sinks[i]),
         Decorators.driverParts(planted), e -> fatal.add(id + ": " + e));
     d.firstMessageSeq(sinks[i].nextSendSeq());
+    d.snapshotting(new SnapshotPolicy(snapshotEntries, Long.MAX_VALUE), new SimShipping(network, id.name(),
+        options.faults().contains(FaultKind.FSYNC_LATENCY) ? task -> afterTurn(i, task) : Runnable::run));
     d.startWithoutThread();
+    network.snapshots(id.name(), (from, request, file) -> d.snapshotArrived(from, request, files.received(i, file)));
     drivers[i] = d;
     services[i] = planted.answers(kv);
     machines.get(i).add(applied);
@@ -349,8 +367,8 @@ public final class Simulation {
     SimDisk d = simDisks[i];
     if (d.syncPending()) {
       if (d.truncatedInTurn()) {
-        // The turn truncated the log (durable at once, before its appends): losing its appends would
-        // leave a log that is no prefix of its writes in order. Here the fsync completes before the
+        // The turn truncated the log or saved a snapshot (durable at once, before its appends): losing
+        // its appends would leave a log that is no prefix of its writes in order. Here the fsync completes before the
         // crash, as it would on most runs. Anything else the turn did waited for the flush (the spec
         // holds replies until Persisted), so losing its writes is what a crash does.
         try {

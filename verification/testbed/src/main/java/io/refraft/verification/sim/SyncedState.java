@@ -3,6 +3,7 @@ package io.refraft.verification.sim;
 import io.refraft.impl.storage.LogRecord;
 import io.refraft.impl.storage.Meta;
 import io.refraft.impl.storage.Recovered;
+import io.refraft.impl.storage.SnapshotMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,9 @@ import java.util.Optional;
 
 /**
  * What the simulator itself knows reached one node's disk, kept across the node's incarnations from
- * the calls the driver made to its storage ({@link SimDisk} reports them): the term, vote and log as
- * of the last {@code sync()} or {@code truncateFrom()} that returned. At every restart the whole
+ * the calls the driver made to its storage ({@link SimDisk} reports them): the term, vote, snapshot
+ * and log as of the last {@code sync()}, {@code truncateFrom()} or {@code saveSnapshot()} that
+ * returned. At every restart the whole
  * recovered durable state is checked against it ({@link #recovered}): storage's crash semantics
  * (the {@code Storage} contract) allow a restart to lose only what was not yet synced.
  *
@@ -25,6 +27,8 @@ final class SyncedState {
   /** The durable log, in index order (consecutive indexes). */
   private final List<LogRecord> log = new ArrayList<>();
   private Meta meta = Meta.INITIAL;
+  /** The durable snapshot's index (0: none); the log holds only records after it. */
+  private long snapshotIndex;
   /** Written and not yet synced: records appended, and the last term/vote saved (null: none). */
   private final List<LogRecord> pendingRecords = new ArrayList<>();
   private Meta pendingMeta;
@@ -63,6 +67,18 @@ final class SyncedState {
     cut(index);
   }
 
+  /**
+   * A snapshot save returned: everything buffered before it is durable, then the snapshot, and the
+   * log is compacted: the records after it are kept when the log holds its last entry (Figure 13,
+   * rule 6), else none.
+   */
+  void savedSnapshot(SnapshotMeta m) {
+    synced();
+    boolean continues = log.stream().anyMatch(r -> r.index() == m.index() && r.term() == m.term());
+    log.removeIf(r -> !continues || r.index() <= m.index());
+    snapshotIndex = m.index();
+  }
+
   /** Drops the durable records at {@code index} and after. */
   private void cut(long index) {
     while (!log.isEmpty() && log.getLast().index() >= index) {
@@ -72,8 +88,9 @@ final class SyncedState {
 
   /**
    * The node restarted and its storage recovered {@code r}: the recovered term is at least the
-   * synced one, with the synced vote when the term is the same, and the recovered log holds every
-   * synced record, entry by entry (index, term and payload). It may hold more (a crash may keep a
+   * synced one, with the synced vote when the term is the same, the recovered snapshot is at least
+   * the saved one, and the recovered log holds every synced record the snapshot does not cover,
+   * entry by entry (index, term and payload). It may hold more (a crash may keep a
    * prefix of the unsynced records, or the metadata saved in the sync it tore), so {@code r}
    * becomes the known durable state from here on. The first failure is kept ({@link #violation}).
    */
@@ -87,6 +104,7 @@ final class SyncedState {
     log.clear();
     log.addAll(r.records());
     meta = r.meta();
+    snapshotIndex = r.snapshotIndex();
   }
 
   private Optional<String> check(Recovered r) {
@@ -98,8 +116,15 @@ final class SyncedState {
       return fail("recovered the vote " + (m.votedFor() == null ? "for nobody" : "for " + m.votedFor()) + " in term "
           + m.term() + ", but the vote for " + meta.votedFor() + " was synced");
     }
+    if (r.snapshotIndex() < snapshotIndex) {
+      return fail("recovered " + (r.snapshotIndex() == 0 ? "no snapshot" : "the snapshot at " + r.snapshotIndex())
+          + ", but the snapshot at " + snapshotIndex + " was saved");
+    }
     for (LogRecord s : log) {
       long i = s.index();
+      if (i <= r.snapshotIndex()) {
+        continue; // a synced record the recovered snapshot covers
+      }
       if (i < r.firstIndex() || i > r.lastIndex()) {
         return fail("recovered a log of indexes " + r.firstIndex() + ".." + r.lastIndex() + " without the synced entry "
             + i + " (term " + s.term() + ")");

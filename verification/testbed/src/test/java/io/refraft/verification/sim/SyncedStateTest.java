@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.refraft.impl.storage.LogRecord;
 import io.refraft.impl.storage.Meta;
 import io.refraft.impl.storage.Recovered;
+import io.refraft.impl.storage.SnapshotMeta;
+import io.refraft.impl.storage.StoredSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -96,5 +98,40 @@ class SyncedStateTest {
     String first = s.violation().orElseThrow();
     s.recovered(new Recovered(new Meta(0, null), List.of()));
     assertEquals(first, s.violation().orElseThrow());
+  }
+
+  private static Recovered withSnapshot(Meta meta, long index, long term, List<LogRecord> after) {
+    return new Recovered(meta, Optional.of(new StoredSnapshot(new SnapshotMeta(index, term, 7), new byte[0],
+        Optional.empty())), after);
+  }
+
+  @Test
+  void a_snapshot_save_makes_the_writes_before_it_durable_and_compacts_the_entries_it_covers() {
+    SyncedState s = syncedThreeWroteFour(); // entry 4 and term 3 become durable with the save
+    s.savedSnapshot(new SnapshotMeta(2, 2, 7));
+    s.recovered(withSnapshot(new Meta(3, null), 2, 2, List.of(rec(3, 2), rec(4, 2))));
+    assertEquals(Optional.empty(), s.violation());
+    SyncedState lacking = syncedThreeWroteFour();
+    lacking.savedSnapshot(new SnapshotMeta(2, 2, 7));
+    lacking.recovered(withSnapshot(new Meta(3, null), 2, 2, List.of(rec(3, 2))));
+    assertTrue(lacking.violation().orElseThrow().contains("without the synced entry 4 (term 2)"),
+        lacking.violation().toString());
+  }
+
+  @Test
+  void a_restart_that_recovers_an_older_snapshot_or_none_fails_the_check() {
+    SyncedState s = syncedThreeWroteFour();
+    s.savedSnapshot(new SnapshotMeta(3, 2, 7));
+    s.recovered(new Recovered(new Meta(3, null), log(4, 2)));
+    assertTrue(s.violation().orElseThrow().contains("recovered no snapshot, but the snapshot at 3 was saved"),
+        s.violation().toString());
+  }
+
+  @Test
+  void a_snapshot_the_log_does_not_continue_replaces_the_whole_log() {
+    SyncedState s = syncedThreeWroteFour();
+    s.savedSnapshot(new SnapshotMeta(5, 3, 7)); // a leader's snapshot: entries 1..4 of term 2 are gone
+    s.recovered(withSnapshot(new Meta(3, null), 5, 3, List.of()));
+    assertEquals(Optional.empty(), s.violation());
   }
 }
