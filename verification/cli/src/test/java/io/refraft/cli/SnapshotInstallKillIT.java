@@ -1,0 +1,287 @@
+package io.refraft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.refraft.impl.client.RefraftClient;
+import io.refraft.verification.harness.LocalCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * kill -9 in the middle of an InstallSnapshot transfer, on real node processes: a follower is
+ * stopped, the others take about 24 MB of writes and compact their logs past it, so the leader must
+ * stream it a snapshot of that size when it returns (impl.snapshot: 256 KiB chunks into
+ * {@code DATA/snapshot-incoming/incoming-N.part}). The moment that partial file appears, the test
+ * kills the follower (first case) or the leader (second case) with SIGKILL; the partial file left
+ * behind proves the kill fell inside the transfer. After the restarts every acknowledged write
+ * must be readable on every node, the follower's snapshot must be past the compaction point, and
+ * the partial file must never be installed: the restarted follower deletes it at start (its log
+ * says so) and its state comes from a whole, checked snapshot. Tracing is off (the production order).
+ */
+class SnapshotInstallKillIT {
+  /** 64 KiB values (the KV limit): 384 of them make a 24 MiB state, a transfer of a few hundred ms on loopback. */
+  private static final int VALUE_BYTES = 64 * 1024;
+  private static final int BIG_KEYS = 384;
+  private ClusterFixture f;
+
+  @BeforeEach
+  void start(TestInfo info) throws Exception {
+    System.out.println("SnapshotInstallKillIT." + info.getDisplayName());
+    f = new ClusterFixture(3);
+    f.cluster.trace(false);
+    f.startAll();
+    f.awaitUp(30_000);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    f.close();
+  }
+
+  /** The value written to {@code key}: its name repeated to 64 KiB, so a wrong or cut value shows. */
+  private static String value(String key) {
+    StringBuilder sb = new StringBuilder(VALUE_BYTES);
+    while (sb.length() < VALUE_BYTES) {
+      sb.append(key).append(';');
+    }
+    return sb.substring(0, VALUE_BYTES);
+  }
+
+  private RefraftClient client(List<Integer> nodes) {
+    return new RefraftClient(nodes.stream().map(i -> URI.create(f.cluster.url(i))).toList(), Duration.ofSeconds(5),
+        Duration.ofSeconds(20), true);
+  }
+
+  @Test
+  void a_follower_killed_while_it_receives_a_snapshot_loses_no_acknowledged_write() throws Exception {
+    withLogs(() -> {
+      Setup s = followerDownOthersCompacted();
+      f.cluster.start(s.follower());
+      Path part = awaitPartialSnapshot(s.follower());
+      f.cluster.kill(s.follower()); // SIGKILL in the middle of the transfer
+      assertTrue(Files.exists(part), part + ": the kill fell after the transfer ended, not inside it");
+      f.cluster.start(s.follower());
+      awaitCaughtUp(s.acked(), f.all());
+      assertTrue(Files.readString(f.cluster.logFile(s.follower())).contains("deleting " + part),
+          LocalCluster.id(s.follower()) + " did not delete the partial " + part + " it was killed with");
+      assertPastCompaction(s.follower(), s.compactedTo());
+      assertNoTransferLeft(s.follower());
+      assertEveryWriteOnEveryNode(s.acked());
+    });
+  }
+
+  @Test
+  void the_leader_killed_while_it_ships_a_snapshot_loses_no_acknowledged_write() throws Exception {
+    withLogs(() -> {
+      Setup s = followerDownOthersCompacted();
+      f.cluster.start(s.follower());
+      Path part = awaitPartialSnapshot(s.follower());
+      f.cluster.kill(s.leader()); // SIGKILL of the sender in the middle of the transfer
+      assertTrue(Files.exists(part), part + ": the transfer ended before the leader was killed");
+      int other = 3 - s.leader() - s.follower();
+      // The other node compacted too: it leads now (the follower's log is behind), and only a
+      // snapshot of its own brings the follower back; the partial file of the dead leader is never installed.
+      f.awaitLeader(List.of(other), 20_000);
+      try (RefraftClient c = client(List.of(other))) {
+        for (int k = 0; k < 10; k++) {
+          c.put("after-" + k, "a" + k);
+          s.acked().put("after-" + k, "a" + k);
+        }
+      }
+      awaitCaughtUp(s.acked(), List.of(other, s.follower()));
+      assertPastCompaction(s.follower(), s.compactedTo());
+      f.cluster.start(s.leader());
+      awaitCaughtUp(s.acked(), f.all());
+      assertEveryWriteOnEveryNode(s.acked());
+    });
+  }
+
+  private record Setup(int leader, int follower, long compactedTo, Map<String, String> acked) {}
+
+  /**
+   * A few writes on all three nodes, then a follower killed and cut off (so no queued append reaches
+   * it later), about 24 MB of writes on the other two, both snapshotted past the follower's log.
+   */
+  private Setup followerDownOthersCompacted() throws Exception {
+    int leader = f.awaitLeader(f.all(), 20_000);
+    int follower = (leader + 1) % 3;
+    Map<String, String> acked = new TreeMap<>();
+    try (RefraftClient c = client(List.of(leader))) {
+      for (int k = 0; k < 5; k++) {
+        c.put("early-" + k, "e" + k);
+        acked.put("early-" + k, "e" + k);
+      }
+    }
+    long followerLast = f.status(follower).orElseThrow().path("lastLogIndex").asLong();
+    f.cluster.kill(follower);
+    for (int i : f.all()) {
+      if (i != follower) {
+        f.block(i, follower, true); // drops the appends queued for it, which would spare it the snapshot
+      }
+    }
+    writeBig(leader, acked);
+    long compactedTo = Long.MAX_VALUE;
+    for (int i : f.all()) {
+      if (i != follower) {
+        ClusterFixture.await(LocalCluster.id(i) + " applying every write", 20_000,
+            () -> f.status(i).map(st -> st.path("lastApplied").asLong()).orElse(0L)
+                >= f.status(leader).map(st -> st.path("commitIndex").asLong()).orElse(Long.MAX_VALUE));
+        compactedTo = Math.min(compactedTo, snapshot(i));
+      }
+    }
+    assertTrue(compactedTo > followerLast + BIG_KEYS, "compacted to " + compactedTo + ", the follower's log ends at "
+        + followerLast);
+    for (int i : f.all()) {
+      if (i != follower) {
+        f.block(i, follower, false);
+      }
+    }
+    return new Setup(leader, follower, compactedTo, acked);
+  }
+
+  /** {@link #BIG_KEYS} puts of 64 KiB from 4 threads (the leader batches them), each recorded once acknowledged. */
+  private void writeBig(int leader, Map<String, String> acked) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<List<String>>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int first = t;
+        done.add(pool.submit(() -> {
+          List<String> keys = new ArrayList<>();
+          try (RefraftClient c = client(List.of(leader))) {
+            for (int k = first; k < BIG_KEYS; k += 4) {
+              c.put("big-" + k, value("big-" + k));
+              keys.add("big-" + k);
+            }
+          }
+          return keys;
+        }));
+      }
+      for (Future<List<String>> d : done) {
+        for (String k : d.get(60, TimeUnit.SECONDS)) {
+          acked.put(k, value(k));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {@code POST /admin/snapshot}: the index of the node's snapshot, its log compacted up to it. */
+  private long snapshot(int i) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(f.cluster.url(i) + "/admin/snapshot"))
+            .timeout(Duration.ofSeconds(20)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), LocalCluster.id(i) + ": " + r.body());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("index").asLong();
+  }
+
+  /** Waits for the receiver's partial file of a transfer to {@code node} (a condition, polled every ms). */
+  private Path awaitPartialSnapshot(int node) throws IOException {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      Optional<Path> part = partial(dir);
+      if (part.isPresent()) {
+        return part.get();
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    throw new AssertionError(LocalCluster.id(node) + " received no snapshot within 30 s of its restart");
+  }
+
+  private static Optional<Path> partial(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".part")).findFirst();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Waits until each of {@code nodes} applied the last acknowledged write (the highest index any of them committed). */
+  private void awaitCaughtUp(Map<String, String> acked, List<Integer> nodes) {
+    ClusterFixture.await("every acknowledged write applied on " + nodes, 30_000, () -> {
+      long commit = 0;
+      for (int i : nodes) {
+        commit = Math.max(commit, f.status(i).map(s -> s.path("commitIndex").asLong()).orElse(0L));
+      }
+      for (int i : nodes) {
+        if (f.status(i).map(s -> s.path("lastApplied").asLong()).orElse(0L) < commit) {
+          return false;
+        }
+      }
+      return commit > 0 && acked.size() > 0;
+    });
+  }
+
+  private void assertPastCompaction(int follower, long compactedTo) {
+    JsonNode st = f.status(follower).orElseThrow(() -> new AssertionError(LocalCluster.id(follower) + " does not answer"));
+    assertTrue(st.path("snapshotIndex").asLong() >= compactedTo, LocalCluster.id(follower) + " has the snapshot at "
+        + st.path("snapshotIndex") + ", not past the compaction point " + compactedTo + ": " + st);
+    assertTrue(st.path("snapshotsInstalled").asLong() >= 1, LocalCluster.id(follower) + " installed no snapshot: " + st);
+  }
+
+  /** The installed transfer's files are gone: the partial one deleted at start, the received one after its install. */
+  private void assertNoTransferLeft(int node) throws IOException {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> left = files.toList();
+      assertEquals(List.of(), left, LocalCluster.id(node) + " still has transfer files");
+    }
+  }
+
+  /** Reads every acknowledged key on each node alone (a stale read of its own state machine). */
+  private void assertEveryWriteOnEveryNode(Map<String, String> acked) {
+    for (int i : f.all()) {
+      try (RefraftClient c = client(List.of(i))) {
+        for (Map.Entry<String, String> e : acked.entrySet()) {
+          String got = c.getStale(e.getKey()).map(JsonNode::asText).orElse(null);
+          if (!e.getValue().equals(got)) {
+            throw new AssertionError(LocalCluster.id(i) + " lost the acknowledged write of " + e.getKey() + ": expected "
+                + abbreviate(e.getValue()) + ", read " + (got == null ? "nothing" : abbreviate(got)));
+          }
+        }
+      }
+    }
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() <= 40 ? v : v.substring(0, 40) + "... (" + v.length() + " chars)";
+  }
+
+  private void withLogs(Body body) throws Exception {
+    try {
+      body.run();
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
+    }
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+}
