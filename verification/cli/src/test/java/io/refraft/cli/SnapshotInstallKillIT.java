@@ -42,11 +42,15 @@ class SnapshotInstallKillIT {
   /** 64 KiB values (the KV limit): 384 of them make a 24 MiB state, a transfer of a few hundred ms on loopback. */
   private static final int VALUE_BYTES = 64 * 1024;
   private static final int BIG_KEYS = 384;
+  /** Four 256 KiB chunks: the kill comes once chunks are being written, not merely when the offer arrives. */
+  private static final long MID_TRANSFER_BYTES = 1 << 20;
   private ClusterFixture f;
+  private long t0;
 
   @BeforeEach
   void start(TestInfo info) throws Exception {
     System.out.println("SnapshotInstallKillIT." + info.getDisplayName());
+    t0 = System.nanoTime();
     f = new ClusterFixture(3);
     f.cluster.trace(false);
     f.startAll();
@@ -79,9 +83,12 @@ class SnapshotInstallKillIT {
       f.cluster.start(s.follower());
       Path part = awaitPartialSnapshot(s.follower());
       f.cluster.kill(s.follower()); // SIGKILL in the middle of the transfer
-      assertTrue(Files.exists(part), part + ": the kill fell after the transfer ended, not inside it");
+      phase("killed the follower " + LocalCluster.id(s.follower()) + " with " + size(part) + " of "
+          + s.snapshotBytes() + " bytes in " + part);
+      assertPartial(part, s, "after the follower's kill");
       f.cluster.start(s.follower());
       awaitCaughtUp(s.acked(), f.all());
+      phase("every node caught up");
       assertTrue(Files.readString(f.cluster.logFile(s.follower())).contains("deleting " + part),
           LocalCluster.id(s.follower()) + " did not delete the partial " + part + " it was killed with");
       assertPastCompaction(s.follower(), s.compactedTo());
@@ -97,11 +104,14 @@ class SnapshotInstallKillIT {
       f.cluster.start(s.follower());
       Path part = awaitPartialSnapshot(s.follower());
       f.cluster.kill(s.leader()); // SIGKILL of the sender in the middle of the transfer
-      assertTrue(Files.exists(part), part + ": the transfer ended before the leader was killed");
+      assertPartial(part, s, "after the leader's kill");
+      phase("killed the leader " + LocalCluster.id(s.leader()) + " while " + LocalCluster.id(s.follower()) + " had "
+          + size(part) + " of " + s.snapshotBytes() + " bytes in " + part);
       int other = 3 - s.leader() - s.follower();
       // The other node compacted too: it leads now (the follower's log is behind), and only a
       // snapshot of its own brings the follower back; the partial file of the dead leader is never installed.
       f.awaitLeader(List.of(other), 20_000);
+      phase(LocalCluster.id(other) + " leads");
       try (RefraftClient c = client(List.of(other))) {
         for (int k = 0; k < 10; k++) {
           c.put("after-" + k, "a" + k);
@@ -110,13 +120,16 @@ class SnapshotInstallKillIT {
       }
       awaitCaughtUp(s.acked(), List.of(other, s.follower()));
       assertPastCompaction(s.follower(), s.compactedTo());
+      phase(LocalCluster.id(s.follower()) + " caught up from " + LocalCluster.id(other));
       f.cluster.start(s.leader());
       awaitCaughtUp(s.acked(), f.all());
+      phase("every node caught up");
       assertEveryWriteOnEveryNode(s.acked());
     });
   }
 
-  private record Setup(int leader, int follower, long compactedTo, Map<String, String> acked) {}
+  /** @param snapshotBytes the size of the leader's snapshot file, which the transfer copies */
+  private record Setup(int leader, int follower, long compactedTo, long snapshotBytes, Map<String, String> acked) {}
 
   /**
    * A few writes on all three nodes, then a follower killed and cut off (so no queued append reaches
@@ -139,16 +152,24 @@ class SnapshotInstallKillIT {
         f.block(i, follower, true); // drops the appends queued for it, which would spare it the snapshot
       }
     }
+    phase("wrote the early keys; " + LocalCluster.id(follower) + " killed and cut off");
     writeBig(leader, acked);
+    phase("wrote " + BIG_KEYS + " values of 64 KiB");
     long compactedTo = Long.MAX_VALUE;
+    long snapshotBytes = 0;
     for (int i : f.all()) {
       if (i != follower) {
         ClusterFixture.await(LocalCluster.id(i) + " applying every write", 20_000,
             () -> f.status(i).map(st -> st.path("lastApplied").asLong()).orElse(0L)
                 >= f.status(leader).map(st -> st.path("commitIndex").asLong()).orElse(Long.MAX_VALUE));
-        compactedTo = Math.min(compactedTo, snapshot(i));
+        long index = snapshot(i);
+        compactedTo = Math.min(compactedTo, index);
+        if (i == leader) {
+          snapshotBytes = Files.size(f.cluster.dataDir(i).resolve(String.format("snap-%020d.snap", index)));
+        }
       }
     }
+    phase("the others compacted to " + compactedTo);
     assertTrue(compactedTo > followerLast + BIG_KEYS, "compacted to " + compactedTo + ", the follower's log ends at "
         + followerLast);
     for (int i : f.all()) {
@@ -156,7 +177,7 @@ class SnapshotInstallKillIT {
         f.block(i, follower, false);
       }
     }
-    return new Setup(leader, follower, compactedTo, acked);
+    return new Setup(leader, follower, compactedTo, snapshotBytes, acked);
   }
 
   /** {@link #BIG_KEYS} puts of 64 KiB from 4 threads (the leader batches them), each recorded once acknowledged. */
@@ -197,18 +218,40 @@ class SnapshotInstallKillIT {
     return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("index").asLong();
   }
 
-  /** Waits for the receiver's partial file of a transfer to {@code node} (a condition, polled every ms). */
+  /**
+   * Waits for the receiver's partial file of a transfer to {@code node} to hold at least
+   * {@link #MID_TRANSFER_BYTES} (chunks written, more to come; a condition polled every ms).
+   */
   private Path awaitPartialSnapshot(int node) throws IOException {
     Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       Optional<Path> part = partial(dir);
-      if (part.isPresent()) {
+      if (part.isPresent() && size(part.get()) >= MID_TRANSFER_BYTES) {
         return part.get();
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
     throw new AssertionError(LocalCluster.id(node) + " received no snapshot within 30 s of its restart");
+  }
+
+  /** The file's size; 0 once it is gone (renamed when complete, or deleted). */
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The kill fell inside the transfer: the partial file is still there, shorter than the snapshot
+   * file it is a copy of.
+   */
+  private static void assertPartial(Path part, Setup s, String when) {
+    long size = size(part);
+    assertTrue(Files.exists(part) && size < s.snapshotBytes(), part + " holds " + size + " of the snapshot's "
+        + s.snapshotBytes() + " bytes " + when + ": the transfer was not in progress");
   }
 
   private static Optional<Path> partial(Path dir) throws IOException {
@@ -271,6 +314,11 @@ class SnapshotInstallKillIT {
 
   private static String abbreviate(String v) {
     return v.length() <= 40 ? v : v.substring(0, 40) + "... (" + v.length() + " chars)";
+  }
+
+  /** A progress line with the time since the test began, for a slow run's log. */
+  private void phase(String what) {
+    System.out.printf(java.util.Locale.ROOT, "  %6.2f s: %s%n", (System.nanoTime() - t0) / 1e9, what);
   }
 
   private void withLogs(Body body) throws Exception {
