@@ -58,7 +58,7 @@ public sealed interface Fault {
 
   /**
    * The target goes down ({@code kill}: kill -9, else cut off from every other node), the others
-   * compact their logs past it, and it comes back to catch up by InstallSnapshot ({@link Compaction}).
+   * compact their logs past it, and it comes back to catch up by InstallSnapshot ({@link CompactNemesis}).
    */
   record Compact(Target target, boolean kill) implements Fault {
     public Compact {

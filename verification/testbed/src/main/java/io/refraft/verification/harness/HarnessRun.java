@@ -85,6 +85,8 @@ public final class HarnessRun {
       boolean recovered = await(RECOVERY, () -> allUp(cluster, admin) && admin.leader() >= 0);
       nemesis.finishCatchUps();
       if (cfg.nemeses().contains(FaultKind.COMPACT)) {
+        nemesis.catchUps().stream().filter(c -> c.outcome() == SnapshotCatchUp.Outcome.NOT_CAUGHT_UP)
+            .forEach(c -> log.line("compaction: not-caught-up: " + c.detail()));
         log.line(catchUpLine(nemesis.catchUps()));
       }
       Liveness live = finalPhase(workload, rec, endpoints(cluster), clients.freshProcess(), healedAt, recovered);

@@ -29,7 +29,7 @@ final class NemesisRunner implements Runnable {
   private final ProgressLog progress;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final List<NemesisEvent> events = new ArrayList<>();
-  private final Compaction compaction;
+  private final CompactNemesis compaction;
 
   NemesisRunner(LocalCluster cluster, Admin admin, Optional<NodeDisks> disks, Recorder recorder,
       NemesisSchedule schedule, ProgressLog progress) {
@@ -39,7 +39,7 @@ final class NemesisRunner implements Runnable {
     this.recorder = recorder;
     this.schedule = schedule;
     this.progress = progress;
-    this.compaction = new Compaction(cluster, admin, recorder::now);
+    this.compaction = new CompactNemesis(cluster, admin, recorder::now);
   }
 
   /** Makes {@link #run} heal the active fault and return at once. */
@@ -51,7 +51,7 @@ final class NemesisRunner implements Runnable {
     return List.copyOf(events);
   }
 
-  /** What each compact fault achieved ({@link Compaction}); complete once {@link #finishCatchUps} returned. */
+  /** What each compact fault achieved ({@link CompactNemesis}); complete once {@link #finishCatchUps} returned. */
   List<SnapshotCatchUp> catchUps() {
     return compaction.outcomes();
   }
@@ -161,14 +161,13 @@ final class NemesisRunner implements Runnable {
    * Every node snapshots (so a killed node restarts from a snapshot of its own and the log after
    * it), then the target goes down (kill -9, or cut off from every other node). The heal has the
    * others apply past the target's last entry and snapshot, which compacts their logs past it,
-   * brings it back, and watches for its InstallSnapshot ({@link Compaction#watch}).
+   * brings it back, and watches for its InstallSnapshot ({@link CompactNemesis#watch}).
    */
   private Runnable compact(Fault.Compact c) throws InterruptedException {
     int i = resolve(c.target());
     String what = Fault.describe(c).replace("leader", LocalCluster.id(i) + " (leader)");
     String own = compaction.snapshotAll();
     long last = compaction.lastIndex(i);
-    long installed = c.kill() ? 0 : compaction.installed(i); // a restarted process counts from 0
     Set<PartitionShape.Link> links = new java.util.LinkedHashSet<>();
     for (int j = 0; j < cluster.size(); j++) {
       if (j != i) {
@@ -187,7 +186,9 @@ final class NemesisRunner implements Runnable {
     return () -> {
       try {
         long downLast = c.kill() ? last : Math.max(last, compaction.lastIndex(i));
-        Compaction.Point p = compaction.compactPast(i, downLast, this::paused);
+        CompactNemesis.Point p = compaction.compactPast(i, downLast, this::paused);
+        // a restarted process counts from 0; a node cut off installs nothing until it is reconnected
+        long installed = c.kill() ? 0 : compaction.installed(i);
         recorder.nemesis(Keyword.of("compact"), p.detail());
         note(at, p.detail());
         if (c.kill()) {
@@ -196,7 +197,7 @@ final class NemesisRunner implements Runnable {
           setBlocked(links, false);
           end(at, Keyword.of("stop-partition"), LocalCluster.id(i));
         }
-        compaction.watch(new Compaction.Down(i, c.kill(), downLast, installed), p, recorder.now(), this::paused)
+        compaction.watch(new CompactNemesis.Down(i, c.kill(), downLast, installed), p, recorder.now(), this::paused)
             .ifPresent(r -> {
               progress.line(String.format(java.util.Locale.ROOT, "nemesis %7.2f s: %s: %s", recorder.now() / 1e9,
                   r.outcome().flag(), r.detail()));

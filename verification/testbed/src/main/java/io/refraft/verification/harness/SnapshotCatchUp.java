@@ -23,7 +23,7 @@ public record SnapshotCatchUp(String node, boolean kill, long lastIndex, long co
     CAUGHT_UP,
     /**
      * Every other node had compacted past its last entry, so a snapshot was its only way back, and it
-     * installed none within {@link Compaction#WATCH} of its return: the run is invalid.
+     * installed none within {@link CompactNemesis#WATCH} of its return: the run is invalid.
      */
     NOT_CAUGHT_UP,
     /**

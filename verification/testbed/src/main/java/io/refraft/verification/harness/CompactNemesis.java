@@ -17,9 +17,11 @@ import java.util.function.LongSupplier;
  * is counted by the node itself ({@code /status} {@code snapshotsInstalled}, leaders' snapshots
  * installed since the process started; its own snapshots do not count).
  */
-final class Compaction {
+final class CompactNemesis {
   /** How long a node has to install a snapshot once it is back: a JVM start under load, an election, the transfer. */
   static final Duration WATCH = Duration.ofSeconds(30);
+  /** The least a watch cut short by the run's end gets after the final heal. */
+  private static final Duration FINISH = Duration.ofSeconds(10);
   /** How long the others get to apply past the down node's last entry before they snapshot. */
   private static final Duration PAST = Duration.ofSeconds(5);
   /** A snapshot captures the whole state machine on the node's state thread. */
@@ -45,7 +47,7 @@ final class Compaction {
   private final List<SnapshotCatchUp> outcomes = new ArrayList<>();
   private final List<Watch> unfinished = new ArrayList<>();
 
-  Compaction(LocalCluster cluster, Admin admin, LongSupplier now) {
+  CompactNemesis(LocalCluster cluster, Admin admin, LongSupplier now) {
     this.cluster = cluster;
     this.admin = admin;
     this.now = now;
@@ -115,14 +117,15 @@ final class Compaction {
 
   /**
    * Once {@code d} is back ({@code backAtNanos}): polls it until it reports a snapshot installed,
-   * for up to {@link #WATCH}. A compaction that did not pass its last entry is not watched. When
+   * for up to {@link #WATCH}. A compaction that did not pass its last entry is not watched, nor a
+   * node whose count could not be read before its return ({@code installedBefore} -1). When
    * the run stops first, the watch is finished by {@link #finish}, after the final heal, and this
    * returns empty.
    */
   Optional<SnapshotCatchUp> watch(Down d, Point p, long backAtNanos, Pause pause) throws InterruptedException {
-    if (d.lastIndex() < 0 || p.index() <= d.lastIndex()) {
+    if (d.lastIndex() < 0 || d.installedBefore() < 0 || p.index() <= d.lastIndex()) {
       return Optional.of(record(new SnapshotCatchUp(LocalCluster.id(d.node()), d.kill(), d.lastIndex(), p.index(),
-          SnapshotCatchUp.Outcome.NOT_EXERCISED, Double.NaN, p.index() == 0 || d.lastIndex() < 0
+          SnapshotCatchUp.Outcome.NOT_EXERCISED, Double.NaN, p.index() == 0 || d.lastIndex() < 0 || d.installedBefore() < 0
               ? "not exercised: " + p.detail() + " (a node did not answer)"
               : "not exercised: the others compacted to " + p.index() + ", not past " + LocalCluster.id(d.node())
                   + "'s last index " + d.lastIndex() + ", so it could catch up from their logs")));
@@ -143,7 +146,10 @@ final class Compaction {
     return Optional.of(record(notCaughtUp(w)));
   }
 
-  /** Finishes the watches the run's end interrupted, each for what is left of its {@link #WATCH}. */
+  /**
+   * Finishes the watches the run's end interrupted, each for what is left of its {@link #WATCH}
+   * but at least {@link #FINISH} (the final heal and recovery may have used it up).
+   */
   void finish() throws InterruptedException {
     List<Watch> left;
     synchronized (this) {
@@ -151,8 +157,9 @@ final class Compaction {
       unfinished.clear();
     }
     for (Watch w : left) {
+      long until = Math.max(w.backAtNanos() + WATCH.toNanos(), now.getAsLong() + FINISH.toNanos());
       Optional<SnapshotCatchUp> o = check(w);
-      while (o.isEmpty() && now.getAsLong() - w.backAtNanos() < WATCH.toNanos()) {
+      while (o.isEmpty() && now.getAsLong() < until) {
         TimeUnit.NANOSECONDS.sleep(POLL_NANOS);
         o = check(w);
       }
@@ -181,12 +188,15 @@ final class Compaction {
             s.get().path("snapshotIndex").asLong(), w.point().index(), d.lastIndex()))));
   }
 
-  private static SnapshotCatchUp notCaughtUp(Watch w) {
+  private SnapshotCatchUp notCaughtUp(Watch w) {
     Down d = w.down();
+    String now = admin.status(d.node()).map(s -> "its status now: snapshot index " + s.path("snapshotIndex").asLong()
+        + ", last applied " + s.path("lastApplied").asLong() + ", term " + s.path("term").asLong())
+        .orElse("it does not answer /status");
     return new SnapshotCatchUp(LocalCluster.id(d.node()), d.kill(), d.lastIndex(), w.point().index(),
         SnapshotCatchUp.Outcome.NOT_CAUGHT_UP, Double.NaN, LocalCluster.id(d.node()) + " installed no snapshot within "
             + WATCH.toSeconds() + " s of its return, though every other node had compacted to " + w.point().index()
-            + ", past its last index " + d.lastIndex() + " (" + w.point().detail() + ")");
+            + ", past its last index " + d.lastIndex() + " (" + w.point().detail() + "; " + now + ")");
   }
 
   private synchronized SnapshotCatchUp record(SnapshotCatchUp c) {
