@@ -83,14 +83,14 @@ public final class HarnessRun {
       rec.nemesis(Keyword.of("heal-all"), "all");
       log.line(String.format(java.util.Locale.ROOT, "healed everything at %.2f s; waiting for recovery", healedAt / 1e9));
       boolean recovered = await(RECOVERY, () -> allUp(cluster, admin) && admin.leader() >= 0);
-      nemesis.finishCatchUps();
+      Liveness live = finalPhase(workload, rec, endpoints(cluster), clients.freshProcess(), healedAt, recovered);
+      log.line("liveness: " + live.detail());
+      nemesis.finishCatchUps(); // after the liveness probe, which it must not delay
       if (cfg.nemeses().contains(FaultKind.COMPACT)) {
         nemesis.catchUps().stream().filter(c -> c.outcome() == SnapshotCatchUp.Outcome.NOT_CAUGHT_UP)
             .forEach(c -> log.line("compaction: not-caught-up: " + c.detail()));
         log.line(catchUpLine(nemesis.catchUps()));
       }
-      Liveness live = finalPhase(workload, rec, endpoints(cluster), clients.freshProcess(), healedAt, recovered);
-      log.line("liveness: " + live.detail());
       List<MetricsSampler.Sample> metrics = sampler.stop();
       sampler.close();
       cluster.close();

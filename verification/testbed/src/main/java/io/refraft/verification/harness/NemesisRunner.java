@@ -159,7 +159,8 @@ final class NemesisRunner implements Runnable {
 
   /**
    * Every node snapshots (so a killed node restarts from a snapshot of its own and the log after
-   * it), then the target goes down (kill -9, or cut off from every other node). The heal has the
+   * it), then the target goes down (kill -9, or cut off from every other node; its links are cut
+   * on the others in both cases). The heal has the
    * others apply past the target's last entry and snapshot, which compacts their logs past it,
    * brings it back, and watches for its InstallSnapshot ({@link CompactNemesis#watch}).
    */
@@ -174,13 +175,10 @@ final class NemesisRunner implements Runnable {
         links.add(new PartitionShape.Link(Math.min(i, j), Math.max(i, j)));
       }
     }
-    String detail;
-    if (c.kill()) {
-      detail = "exit status " + cluster.kill(i);
-    } else {
-      setBlocked(links, true);
-      detail = "cut off";
-    }
+    // Killed or not, its links are cut on the other nodes too: that drops the appends their transports
+    // queue for it (kept across reconnects), which would otherwise bring it back without a snapshot.
+    String detail = c.kill() ? "exit status " + cluster.kill(i) : "cut off";
+    setBlocked(links, true);
     int at = begin(FaultKind.COMPACT, Keyword.of(c.kill() ? "kill" : "start-partition"), LocalCluster.id(i), what,
         detail + "; snapshots before: " + own);
     return () -> {
@@ -191,10 +189,10 @@ final class NemesisRunner implements Runnable {
         long installed = c.kill() ? 0 : compaction.installed(i);
         recorder.nemesis(Keyword.of("compact"), p.detail());
         note(at, p.detail());
+        setBlocked(links, false);
         if (c.kill()) {
           restart(at, i);
         } else {
-          setBlocked(links, false);
           end(at, Keyword.of("stop-partition"), LocalCluster.id(i));
         }
         compaction.watch(new CompactNemesis.Down(i, c.kill(), downLast, installed), p, recorder.now(), this::paused)
