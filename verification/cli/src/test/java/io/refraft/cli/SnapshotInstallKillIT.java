@@ -31,9 +31,11 @@ import org.junit.jupiter.api.TestInfo;
  * kill -9 in the middle of an InstallSnapshot transfer, on real node processes: a follower is
  * stopped, the others take about 24 MB of writes and compact their logs past it, so the leader must
  * stream it a snapshot of that size when it returns (impl.snapshot: 256 KiB chunks into
- * {@code DATA/snapshot-incoming/incoming-N.part}). The moment that partial file appears, the test
- * kills the follower (first case) or the leader (second case) with SIGKILL; the partial file left
- * behind proves the kill fell inside the transfer. After the restarts every acknowledged write
+ * {@code DATA/snapshot-incoming/incoming-N.part}). Once that partial file holds 1 MiB, the test
+ * stops the transfer (the follower's link cut on the leader, then the follower frozen with SIGSTOP,
+ * so the file stands still and is checked to be at most half the snapshot), then kills
+ * the follower (first case) or the leader (second case, the follower then continued) with SIGKILL;
+ * the partial file left behind proves the kill fell inside the transfer. After the restarts every acknowledged write
  * must be readable on every node, the follower's snapshot must be past the compaction point, and
  * the partial file must never be installed: the restarted follower deletes it at start (its log
  * says so) and its state comes from a whole, checked snapshot. Tracing is off (the production order).
@@ -79,10 +81,11 @@ class SnapshotInstallKillIT {
   @Test
   void a_follower_killed_while_it_receives_a_snapshot_loses_no_acknowledged_write() throws Exception {
     withLogs(() -> {
-      Setup s = followerDownOthersCompacted();
-      f.cluster.start(s.follower());
-      Path part = awaitPartialSnapshot(s.follower());
-      f.cluster.kill(s.follower()); // SIGKILL in the middle of the transfer
+      InTransfer t = followerRestartedIntoTransfer();
+      Setup s = t.setup();
+      Path part = t.part();
+      f.cluster.kill(s.follower()); // SIGKILL (of the paused process) in the middle of the transfer
+      f.block(s.leader(), s.follower(), false);
       phase("killed the follower " + LocalCluster.id(s.follower()) + " with " + size(part) + " of "
           + s.snapshotBytes() + " bytes in " + part);
       assertPartial(part, s, "after the follower's kill");
@@ -100,11 +103,12 @@ class SnapshotInstallKillIT {
   @Test
   void the_leader_killed_while_it_ships_a_snapshot_loses_no_acknowledged_write() throws Exception {
     withLogs(() -> {
-      Setup s = followerDownOthersCompacted();
-      f.cluster.start(s.follower());
-      Path part = awaitPartialSnapshot(s.follower());
+      InTransfer t = followerRestartedIntoTransfer();
+      Setup s = t.setup();
+      Path part = t.part();
       f.cluster.kill(s.leader()); // SIGKILL of the sender in the middle of the transfer
       assertPartial(part, s, "after the leader's kill");
+      f.cluster.resume(s.follower());
       phase("killed the leader " + LocalCluster.id(s.leader()) + " while " + LocalCluster.id(s.follower()) + " had "
           + size(part) + " of " + s.snapshotBytes() + " bytes in " + part);
       int other = 3 - s.leader() - s.follower();
@@ -132,10 +136,19 @@ class SnapshotInstallKillIT {
   private record Setup(int leader, int follower, long compactedTo, long snapshotBytes, Map<String, String> acked) {}
 
   /**
-   * A few writes on all three nodes, then a follower killed and cut off (so no queued append reaches
-   * it later), about 24 MB of writes on the other two, both snapshotted past the follower's log.
+   * A follower restarted into a transfer and paused (SIGSTOP) there, its link cut on the leader: its
+   * partial file {@code part} holds {@link #MID_TRANSFER_BYTES} or more, and at most half the snapshot.
    */
-  private Setup followerDownOthersCompacted() throws Exception {
+  private record InTransfer(Setup setup, Path part) {}
+
+  /**
+   * Sets up a follower that can only catch up by snapshot, restarts it, and pauses it once its
+   * partial file holds {@link #MID_TRANSFER_BYTES}. The folder is polled every ms, but a loaded
+   * machine can deschedule the test thread for longer than the transfer takes (a few hundred ms):
+   * when the file is past half the snapshot or gone (installed unseen), the follower is resumed
+   * and the round is done again with more writes, at most 3 times.
+   */
+  private InTransfer followerRestartedIntoTransfer() throws Exception {
     int leader = f.awaitLeader(f.all(), 20_000);
     int follower = (leader + 1) % 3;
     Map<String, String> acked = new TreeMap<>();
@@ -145,6 +158,40 @@ class SnapshotInstallKillIT {
         acked.put("early-" + k, "e" + k);
       }
     }
+    for (int round = 1; ; round++) {
+      Setup s = downAndCompacted(leader, follower, acked, round);
+      f.cluster.start(follower);
+      Optional<Path> part = awaitPartialSnapshot(follower);
+      if (part.isPresent()) {
+        // Stop the transfer where it is: the leader drops what it has queued for the follower (an
+        // HTTP request: a few ms, where starting a `kill -STOP` took long enough to miss it), then the
+        // follower stands still (SIGSTOP), so its partial file can be checked and stays as it is.
+        f.block(leader, follower, true);
+        f.cluster.pause(follower);
+        long held = size(part.get());
+        // The leader keeps at most one window (4 MiB) beyond what the follower acknowledged: a file
+        // held at half the snapshot or less cannot be completed by the frames already on their way.
+        if (held > 0 && held <= s.snapshotBytes() / 2) {
+          return new InTransfer(s, part.get());
+        }
+        f.cluster.resume(follower);
+        f.block(leader, follower, false);
+      }
+      if (round == 3) {
+        throw new AssertionError("3 transfers to " + LocalCluster.id(follower) + " got past half the snapshot "
+            + "between two polls of its snapshot-incoming folder");
+      }
+      phase("the transfer to " + LocalCluster.id(follower) + " got too far unseen ("
+          + part.map(p -> p + " held " + size(p) + " bytes when it was stopped").orElse("installed") + "); once more");
+    }
+  }
+
+  /**
+   * The follower killed and cut off (so no queued append reaches it later), about 24 MB of writes
+   * ({@code r<round>-big-k}) on the other two, both snapshotted past the follower's log, its links
+   * restored.
+   */
+  private Setup downAndCompacted(int leader, int follower, Map<String, String> acked, int round) throws Exception {
     long followerLast = f.status(follower).orElseThrow().path("lastLogIndex").asLong();
     f.cluster.kill(follower);
     for (int i : f.all()) {
@@ -152,8 +199,8 @@ class SnapshotInstallKillIT {
         f.block(i, follower, true); // drops the appends queued for it, which would spare it the snapshot
       }
     }
-    phase("wrote the early keys; " + LocalCluster.id(follower) + " killed and cut off");
-    writeBig(leader, acked);
+    phase(LocalCluster.id(follower) + " killed and cut off");
+    writeBig(leader, "r" + round + "-big-", acked);
     phase("wrote " + BIG_KEYS + " values of 64 KiB");
     long compactedTo = Long.MAX_VALUE;
     long snapshotBytes = 0;
@@ -170,7 +217,7 @@ class SnapshotInstallKillIT {
       }
     }
     phase("the others compacted to " + compactedTo);
-    assertTrue(compactedTo > followerLast + BIG_KEYS, "compacted to " + compactedTo + ", the follower's log ends at "
+    assertTrue(compactedTo >= followerLast + BIG_KEYS, "compacted to " + compactedTo + ", the follower's log ends at "
         + followerLast);
     for (int i : f.all()) {
       if (i != follower) {
@@ -181,7 +228,7 @@ class SnapshotInstallKillIT {
   }
 
   /** {@link #BIG_KEYS} puts of 64 KiB from 4 threads (the leader batches them), each recorded once acknowledged. */
-  private void writeBig(int leader, Map<String, String> acked) throws Exception {
+  private void writeBig(int leader, String prefix, Map<String, String> acked) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<List<String>>> done = new ArrayList<>();
@@ -191,8 +238,8 @@ class SnapshotInstallKillIT {
           List<String> keys = new ArrayList<>();
           try (RefraftClient c = client(List.of(leader))) {
             for (int k = first; k < BIG_KEYS; k += 4) {
-              c.put("big-" + k, value("big-" + k));
-              keys.add("big-" + k);
+              c.put(prefix + k, value(prefix + k));
+              keys.add(prefix + k);
             }
           }
           return keys;
@@ -220,15 +267,20 @@ class SnapshotInstallKillIT {
 
   /**
    * Waits for the receiver's partial file of a transfer to {@code node} to hold at least
-   * {@link #MID_TRANSFER_BYTES} (chunks written, more to come; a condition polled every ms).
+   * {@link #MID_TRANSFER_BYTES} (chunks written, more to come; a condition polled every ms); empty
+   * when the node installed the snapshot before a poll saw that.
    */
-  private Path awaitPartialSnapshot(int node) throws IOException {
+  private Optional<Path> awaitPartialSnapshot(int node) throws IOException {
     Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
+    for (long polls = 1; System.nanoTime() < deadline; polls++) {
       Optional<Path> part = partial(dir);
       if (part.isPresent() && size(part.get()) >= MID_TRANSFER_BYTES) {
-        return part.get();
+        return part;
+      }
+      // now and then (a status request costs more than a look at the folder): installed already?
+      if (polls % 100 == 0 && f.status(node).map(st -> st.path("snapshotsInstalled").asLong()).orElse(0L) > 0) {
+        return Optional.empty();
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }

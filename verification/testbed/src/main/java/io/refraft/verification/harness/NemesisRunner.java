@@ -160,9 +160,9 @@ final class NemesisRunner implements Runnable {
   /**
    * Every node snapshots (so a killed node restarts from a snapshot of its own and the log after
    * it), then the target goes down (kill -9, or cut off from every other node; its links are cut
-   * on the others in both cases). The heal has the
-   * others apply past the target's last entry and snapshot, which compacts their logs past it,
-   * brings it back, and watches for its InstallSnapshot ({@link CompactNemesis#watch}).
+   * on the others in both cases). The heal has the others apply past the target's last entry and
+   * snapshot, which compacts their logs past it, brings it back, and watches for its
+   * InstallSnapshot ({@link CompactNemesis#watch}).
    */
   private Runnable compact(Fault.Compact c) throws InterruptedException {
     int i = resolve(c.target());
