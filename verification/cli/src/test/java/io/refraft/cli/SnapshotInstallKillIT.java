@@ -192,7 +192,7 @@ class SnapshotInstallKillIT {
    * restored.
    */
   private Setup downAndCompacted(int leader, int follower, Map<String, String> acked, int round) throws Exception {
-    long followerLast = f.status(follower).orElseThrow().path("lastLogIndex").asLong();
+    long followerLast = answeredStatus(follower).path("lastLogIndex").asLong();
     f.cluster.kill(follower);
     for (int i : f.all()) {
       if (i != follower) {
@@ -334,10 +334,20 @@ class SnapshotInstallKillIT {
   }
 
   private void assertPastCompaction(int follower, long compactedTo) {
-    JsonNode st = f.status(follower).orElseThrow(() -> new AssertionError(LocalCluster.id(follower) + " does not answer"));
+    JsonNode st = answeredStatus(follower);
     assertTrue(st.path("snapshotIndex").asLong() >= compactedTo, LocalCluster.id(follower) + " has the snapshot at "
         + st.path("snapshotIndex") + ", not past the compaction point " + compactedTo + ": " + st);
     assertTrue(st.path("snapshotsInstalled").asLong() >= 1, LocalCluster.id(follower) + " installed no snapshot: " + st);
+  }
+
+  /** Node {@code i}'s {@code /status}, asked again while it does not answer within its 1 s (a loaded machine), for up to 15 s. */
+  private JsonNode answeredStatus(int i) {
+    JsonNode[] got = {null};
+    ClusterFixture.await(LocalCluster.id(i) + " answering /status", 15_000, () -> {
+      got[0] = f.status(i).orElse(null);
+      return got[0] != null;
+    });
+    return got[0];
   }
 
   /** The installed transfer's files are gone: the partial one deleted at start, the received one after its install. */
