@@ -160,6 +160,8 @@ class SnapshotInstallKillIT {
     }
     for (int round = 1; ; round++) {
       Setup s = downAndCompacted(leader, follower, acked, round);
+      // the follower is down: a partial file the previous round's process left must not pass for this round's
+      deleteTransferFiles(follower);
       f.cluster.start(follower);
       Optional<Path> part = awaitPartialSnapshot(follower);
       if (part.isPresent()) {
@@ -338,6 +340,17 @@ class SnapshotInstallKillIT {
     assertTrue(st.path("snapshotIndex").asLong() >= compactedTo, LocalCluster.id(follower) + " has the snapshot at "
         + st.path("snapshotIndex") + ", not past the compaction point " + compactedTo + ": " + st);
     assertTrue(st.path("snapshotsInstalled").asLong() >= 1, LocalCluster.id(follower) + " installed no snapshot: " + st);
+  }
+
+  private void deleteTransferFiles(int node) throws IOException {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : files.toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   /** Node {@code i}'s {@code /status}, asked again while it does not answer within its 1 s (a loaded machine), for up to 15 s. */
