@@ -102,6 +102,13 @@ public final class NodeMetrics {
         + "known to hold (last log index - matchIndex)", MetricsRegistry.Type.GAUGE, List.of("peer"),
         out -> status().ifPresent(s ->
             s.progress().forEach((peer, p) -> out.add(s.lastLogIndex() - p.matchIndex(), peer.name()))));
+    registry.collect("refraft_raft_snapshots_installed_total", "Leaders' snapshots this process installed "
+        + "(InstallSnapshot, §7: the state machine reset to one)", MetricsRegistry.Type.COUNTER, List.of(), out -> {
+          Driver d = driver;
+          if (d != null) {
+            out.add(d.snapshotsInstalled());
+          }
+        });
     registry.collect("refraft_raft_inbound_dropped_total", "Messages dropped on arrival, before stepping: mailbox_full "
         + "(the driver is behind) or malformed (did not decode, or a wrong sender)", MetricsRegistry.Type.COUNTER,
         List.of("reason"), out -> {

@@ -302,6 +302,14 @@ public final class Driver {
     return mailbox.droppedMessages();
   }
 
+  /**
+   * Leaders' snapshots this process installed (InstallSnapshot, §7: its state machine reset to one)
+   * since it started; any thread. The harness counts catch-ups by snapshot with it.
+   */
+  public long snapshotsInstalled() {
+    return outputs.snapshotsInstalled();
+  }
+
   /** Messages that did not decode; any thread. */
   public long malformedMessages() {
     return mailbox.malformedMessages();

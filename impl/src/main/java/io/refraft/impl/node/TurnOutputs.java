@@ -45,6 +45,8 @@ final class TurnOutputs {
   private long syncs;
   private long entriesSynced;
   private long unsyncedEntries;
+  /** Leaders' snapshots restored by this process; written on the state thread, read by any. */
+  private volatile long snapshotsInstalled;
   private long nextSendSeq = 1;
   private final List<Outgoing> outbox = new ArrayList<>();
   /** {@link Output.Apply} and {@link Output.RestoreSnapshot}, in order. */
@@ -100,6 +102,10 @@ final class TurnOutputs {
 
   long bytesSinceSnapshot() {
     return bytesSinceSnapshot;
+  }
+
+  long snapshotsInstalled() {
+    return snapshotsInstalled;
   }
 
   /** The data the next {@link Output.SaveSnapshot} at {@code data.index()} saves. */
@@ -265,6 +271,7 @@ final class TurnOutputs {
     proposals.truncated(lastApplied + 1, new ProposalLostException(self + " installed a snapshot at " + s.index()));
     lastApplied = s.index();
     bytesSinceSnapshot = 0;
+    snapshotsInstalled++; // the state thread is the one writer
   }
 
   private void applyNow(Output.Apply a) {

@@ -110,6 +110,7 @@ final class HttpApi {
     o.put("lastLogIndex", s.lastLogIndex());
     o.put("lastApplied", s.lastApplied());
     o.put("snapshotIndex", s.log().snapshot().index());
+    o.put("snapshotsInstalled", node.driver().snapshotsInstalled());
     ObjectNode peers = o.putObject("peers");
     for (NodeId peer : node.settings().members().keySet()) {
       if (peer.equals(s.id())) {

@@ -98,6 +98,7 @@ class NodeSnapshotIT {
     nodes.set(follower, NodeServer.start(settings.get(follower), e -> { }));
     JsonNode restarted = status(nodes.get(follower));
     assertEquals(indexes[follower], restarted.path("snapshotIndex").asLong(), "recovered from its snapshot");
+    assertEquals(0, restarted.path("snapshotsInstalled").asLong(), "its own snapshot, not a leader's");
     assertTrue(restarted.path("lastApplied").asLong() >= indexes[follower]);
     assertEquals("v7", get(nodes.get(follower), "k7"), "its state restored");
     NodeServer now = await(Duration.ofSeconds(20), this::leader, "a leader");
@@ -139,6 +140,7 @@ class NodeSnapshotIT {
     JsonNode st = status(nodes.get(down));
     assertTrue(st.path("snapshotIndex").asLong() >= snap, st + ": it installed the leader's snapshot at " + snap
         + " (the entries before it are compacted everywhere else)");
+    assertTrue(st.path("snapshotsInstalled").asLong() >= 1, st + ": a leader's snapshot installed");
     assertEquals("e", get(nodes.get(down), "early"), "state from the snapshot");
     assertEquals("v29", get(nodes.get(down), "k29"));
   }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
     description = {"Jepsen-style test of a local cluster of node processes: workload clients over HTTP, a seeded nemesis"
-        + " (partitions, kill -9, SIGSTOP pauses, restarts), then Elle or linearizability on the history, the trace"
+        + " (partitions, kill -9, SIGSTOP pauses, restarts, forced compaction), then Elle or linearizability on the history, the trace"
         + " validator on every node's trace, and liveness after the last heal. Writes history.edn, history.jsonl,"
         + " traces/, node logs, results.json and index.html into --out.",
         "Exit 0: valid; 1: invalid; 3: unknown; 2: bad usage."})
@@ -51,7 +51,9 @@ public final class TestCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "partition,kill,pause,restart", paramLabel = "F[,F...]",
-      description = "partition, kill, pause, restart, disk-full (needs root: each node's data on a tmpfs of its own), comma-separated, or none (default: ${DEFAULT-VALUE})")
+      description = "partition, kill, pause, restart, disk-full (needs root: each node's data on a tmpfs of its own),"
+          + " compact (a node goes down, the others compact their logs past it, it must catch up by InstallSnapshot;"
+          + " 3+ nodes), comma-separated, or none (default: ${DEFAULT-VALUE})")
   String nemesis;
 
   @Option(names = "--rate", defaultValue = "100", paramLabel = "R",

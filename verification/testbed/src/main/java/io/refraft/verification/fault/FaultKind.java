@@ -39,7 +39,12 @@ public enum FaultKind {
    * One node's file system fills up (its data directory is a small tmpfs of its own, filled by a
    * ballast file), and later gets its space back.
    */
-  DISK_FULL;
+  DISK_FULL,
+  /**
+   * One node goes down (kill -9 or cut off), the others snapshot and compact their logs past its
+   * last entry, and it comes back: it can only catch up by InstallSnapshot.
+   */
+  COMPACT;
 
   /**
    * What the simulator injects. Iterated in this order (a schedule's draws follow it), so the
@@ -50,7 +55,7 @@ public enum FaultKind {
 
   /** What the harness's nemesis injects into real processes; iterated in this order too. */
   public static final Set<FaultKind> NEMESES =
-      Collections.unmodifiableSet(EnumSet.of(PARTITION, KILL, PAUSE, RESTART, DISK_FULL));
+      Collections.unmodifiableSet(EnumSet.of(PARTITION, KILL, PAUSE, RESTART, DISK_FULL, COMPACT));
 
   /** The name users type: {@code drop}, ..., {@code fsync-latency}, {@code kill}, .... */
   public String flag() {
@@ -86,7 +91,7 @@ public enum FaultKind {
   }
 
   /**
-   * Parses {@code refraft test --nemesis}: {@code partition,kill,pause,restart,disk-full} (any subset, exactly
+   * Parses {@code refraft test --nemesis}: {@code partition,kill,pause,restart,disk-full,compact} (any subset, exactly
    * these names) or {@code none} (the empty set).
    *
    * @throws IllegalArgumentException naming the unknown entry and listing the known ones
@@ -105,7 +110,7 @@ public enum FaultKind {
         }
       }
       if (k == null) {
-        throw new IllegalArgumentException("unknown nemesis '" + name + "'; known: partition, kill, pause, restart, disk-full, or none");
+        throw new IllegalArgumentException("unknown nemesis '" + name + "'; known: partition, kill, pause, restart, disk-full, compact, or none");
       }
       out.add(k);
     }

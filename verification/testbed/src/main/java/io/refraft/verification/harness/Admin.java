@@ -67,6 +67,25 @@ final class Admin implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code POST /admin/snapshot} on node {@code i}: the index of the snapshot it then holds, having
+   * compacted its log up to it; empty when it did not answer 200 within {@code timeout}.
+   */
+  java.util.OptionalLong snapshot(int i, Duration timeout) {
+    try {
+      URI uri = URI.create(cluster.url(i) + "/admin/snapshot");
+      HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build();
+      HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+      return resp.statusCode() == 200 ? java.util.OptionalLong.of(JSON.readTree(resp.body()).path("index").asLong())
+          : java.util.OptionalLong.empty();
+    } catch (IOException e) {
+      return java.util.OptionalLong.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   @Override
   public void close() {
     http.close();

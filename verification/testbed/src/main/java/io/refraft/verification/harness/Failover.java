@@ -57,10 +57,10 @@ record Failover(List<Window> windows) {
     return new Failover(out);
   }
 
-  /** A kill, pause or isolation aimed at the node that led when it began. */
+  /** A kill, pause, compaction or isolation aimed at the node that led when it began. */
   static boolean onLeader(NemesisEvent e) {
     return switch (e.kind()) {
-      case KILL, PAUSE -> e.what().contains("(leader)");
+      case KILL, PAUSE, COMPACT -> e.what().contains("(leader)");
       case PARTITION -> e.what().startsWith("partition " + PartitionShape.ISOLATE_LEADER.flag() + " (");
       default -> false;
     };

@@ -56,6 +56,16 @@ public sealed interface Fault {
     }
   }
 
+  /**
+   * The target goes down ({@code kill}: kill -9, else cut off from every other node), the others
+   * compact their logs past it, and it comes back to catch up by InstallSnapshot ({@link CompactNemesis}).
+   */
+  record Compact(Target target, boolean kill) implements Fault {
+    public Compact {
+      Objects.requireNonNull(target, "target");
+    }
+  }
+
   /** A short name for the timeline, e.g. {@code kill n2} or {@code partition bridge}. */
   static String describe(Fault f) {
     return switch (f) {
@@ -64,6 +74,7 @@ public sealed interface Fault {
       case Pause p -> "pause " + target(p.target());
       case Restart r -> "restart " + target(r.target());
       case DiskFull d -> "disk-full " + target(d.target());
+      case Compact c -> "compact: " + (c.kill() ? "kill -9 " : "isolate ") + target(c.target());
     };
   }
 

@@ -85,6 +85,12 @@ public final class HarnessRun {
       boolean recovered = await(RECOVERY, () -> allUp(cluster, admin) && admin.leader() >= 0);
       Liveness live = finalPhase(workload, rec, endpoints(cluster), clients.freshProcess(), healedAt, recovered);
       log.line("liveness: " + live.detail());
+      nemesis.finishCatchUps(); // after the liveness probe, which it must not delay
+      if (cfg.nemeses().contains(FaultKind.COMPACT)) {
+        nemesis.catchUps().stream().filter(c -> c.outcome() == SnapshotCatchUp.Outcome.NOT_CAUGHT_UP)
+            .forEach(c -> log.line("compaction: not-caught-up: " + c.detail()));
+        log.line(catchUpLine(nemesis.catchUps()));
+      }
       List<MetricsSampler.Sample> metrics = sampler.stop();
       sampler.close();
       cluster.close();
@@ -96,7 +102,8 @@ public final class HarnessRun {
       log.line("validating the traces ...");
       TraceCheck traces = validateTraces(cluster.traceDir());
       log.line("traces: " + (traces.valid() ? "valid" : "invalid") + " - " + traces.summary());
-      return new RunResult(cfg, history, schedule, nemesis.events(), check, traces, live, end, healedAt, metrics);
+      return new RunResult(cfg, history, schedule, nemesis.events(), check, traces, live, end, healedAt, metrics,
+          nemesis.catchUps());
     } finally {
       cluster.close();
       disks.ifPresent(NodeDisks::close);
@@ -106,6 +113,16 @@ public final class HarnessRun {
         // the JVM is shutting down already: the hook runs (or ran) anyway
       }
     }
+  }
+
+  /** The compact nemesis's tally, e.g. {@code compaction: 2 of 3 compact faults caught up by snapshot, 1 not exercised}. */
+  static String catchUpLine(List<SnapshotCatchUp> c) {
+    long caught = c.stream().filter(x -> x.outcome() == SnapshotCatchUp.Outcome.CAUGHT_UP).count();
+    long not = c.stream().filter(x -> x.outcome() == SnapshotCatchUp.Outcome.NOT_CAUGHT_UP).count();
+    long idle = c.size() - caught - not;
+    return "compaction: " + caught + " of " + c.size() + " compact faults caught up by snapshot"
+        + (not > 0 ? ", " + not + " did not catch up (invalid)" : "") + (idle > 0 ? ", " + idle + " not exercised" : "")
+        + (caught == 0 ? "; no node caught up by snapshot in this run: it tested nothing about InstallSnapshot" : "");
   }
 
   private LocalCluster cluster() throws IOException {

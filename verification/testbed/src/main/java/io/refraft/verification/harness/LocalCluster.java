@@ -49,7 +49,7 @@ public final class LocalCluster implements AutoCloseable {
    * The JVM flags a node runs with unless told otherwise, the same as {@code bin/refraft node}'s: C2
    * on (the request path runs compiled by it within seconds), the serial collector (on 2 shared cores
    * it used less CPU per put than G1: BENCHMARKS.md, "The node") and a 256 MiB starting heap, which
-   * can grow to 1 GiB (the log is kept in memory until snapshots exist).
+   * can grow to 1 GiB (the in-memory log is bounded by the snapshot policy, 100,000 entries by default).
    */
   public static final List<String> NODE_JVM = List.of("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-Xss512k");
   /**

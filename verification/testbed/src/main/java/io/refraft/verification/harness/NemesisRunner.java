@@ -29,6 +29,7 @@ final class NemesisRunner implements Runnable {
   private final ProgressLog progress;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final List<NemesisEvent> events = new ArrayList<>();
+  private final CompactNemesis compaction;
 
   NemesisRunner(LocalCluster cluster, Admin admin, Optional<NodeDisks> disks, Recorder recorder,
       NemesisSchedule schedule, ProgressLog progress) {
@@ -38,6 +39,7 @@ final class NemesisRunner implements Runnable {
     this.recorder = recorder;
     this.schedule = schedule;
     this.progress = progress;
+    this.compaction = new CompactNemesis(cluster, admin, recorder::now);
   }
 
   /** Makes {@link #run} heal the active fault and return at once. */
@@ -47,6 +49,16 @@ final class NemesisRunner implements Runnable {
 
   synchronized List<NemesisEvent> events() {
     return List.copyOf(events);
+  }
+
+  /** What each compact fault achieved ({@link CompactNemesis}); complete once {@link #finishCatchUps} returned. */
+  List<SnapshotCatchUp> catchUps() {
+    return compaction.outcomes();
+  }
+
+  /** After the final heal: finishes the watches of nodes that came back just before the run ended. */
+  void finishCatchUps() throws InterruptedException {
+    compaction.finish();
   }
 
   @Override
@@ -84,6 +96,7 @@ final class NemesisRunner implements Runnable {
   private Runnable inject(Fault f) throws InterruptedException {
     return switch (f) {
       case Fault.Partition p -> partition(p);
+      case Fault.Compact c -> compact(c);
       case Fault.Kill k -> {
         int i = resolve(k.target());
         String what = Fault.describe(f).replace("leader", LocalCluster.id(i) + " (leader)");
@@ -144,6 +157,61 @@ final class NemesisRunner implements Runnable {
     };
   }
 
+  /**
+   * Every node snapshots (so a killed node restarts from a snapshot of its own and the log after
+   * it), then the target goes down (kill -9, or cut off from every other node; its links are cut
+   * on the others in both cases). The heal has the others apply past the target's last entry and
+   * snapshot, which compacts their logs past it, brings it back, and watches for its
+   * InstallSnapshot ({@link CompactNemesis#watch}).
+   */
+  private Runnable compact(Fault.Compact c) throws InterruptedException {
+    int i = resolve(c.target());
+    String what = Fault.describe(c).replace("leader", LocalCluster.id(i) + " (leader)");
+    String own = compaction.snapshotAll();
+    long last = compaction.lastIndex(i);
+    Set<PartitionShape.Link> links = new java.util.LinkedHashSet<>();
+    for (int j = 0; j < cluster.size(); j++) {
+      if (j != i) {
+        links.add(new PartitionShape.Link(Math.min(i, j), Math.max(i, j)));
+      }
+    }
+    // Killed or not, its links are cut on the other nodes too: that drops the appends their transports
+    // queue for it (kept across reconnects), which would otherwise bring it back without a snapshot.
+    String detail = c.kill() ? "exit status " + cluster.kill(i) : "cut off";
+    setBlocked(links, true);
+    int at = begin(FaultKind.COMPACT, Keyword.of(c.kill() ? "kill" : "start-partition"), LocalCluster.id(i), what,
+        detail + "; snapshots before: " + own);
+    return () -> {
+      try {
+        long downLast = c.kill() ? last : Math.max(last, compaction.lastIndex(i));
+        CompactNemesis.Point p = compaction.compactPast(i, downLast, this::paused);
+        // a restarted process counts from 0; a node cut off installs nothing until it is reconnected
+        long installed = c.kill() ? 0 : compaction.installed(i);
+        recorder.nemesis(Keyword.of("compact"), p.detail());
+        note(at, p.detail());
+        setBlocked(links, false);
+        if (c.kill()) {
+          restart(at, i);
+        } else {
+          end(at, Keyword.of("stop-partition"), LocalCluster.id(i));
+        }
+        compaction.watch(new CompactNemesis.Down(i, c.kill(), downLast, installed), p, recorder.now(), this::paused)
+            .ifPresent(r -> {
+              progress.line(String.format(java.util.Locale.ROOT, "nemesis %7.2f s: %s: %s", recorder.now() / 1e9,
+                  r.outcome().flag(), r.detail()));
+              note(at, r.outcome().flag());
+            });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
+  /** Waits {@code nanos}; true when the run asked to stop meanwhile. */
+  private boolean paused(long nanos) throws InterruptedException {
+    return stop.await(nanos, TimeUnit.NANOSECONDS);
+  }
+
   /** Blocks or unblocks both ends of each link; retries a node that does not answer, for up to 5 s. */
   private void setBlocked(Set<PartitionShape.Link> links, boolean blocked) {
     for (PartitionShape.Link l : links) {
@@ -202,6 +270,12 @@ final class NemesisRunner implements Runnable {
     events.add(new NemesisEvent(recorder.now(), -1, kind, what, detail));
     progress.line(String.format(java.util.Locale.ROOT, "nemesis %7.2f s: %s (%s)", recorder.now() / 1e9, what, detail));
     return events.size() - 1;
+  }
+
+  /** Adds {@code text} to the detail of event {@code at}. */
+  private synchronized void note(int at, String text) {
+    NemesisEvent e = events.get(at);
+    events.set(at, new NemesisEvent(e.startNanos(), e.endNanos(), e.kind(), e.what(), e.detail() + "; " + text));
   }
 
   private synchronized void end(int at, Keyword f, String value) {

@@ -69,6 +69,9 @@ public record NemesisSchedule(long seed, List<Entry> entries) {
     if (nodes < 2) {
       cycle.remove(FaultKind.PARTITION);
     }
+    if (nodes < 3) {
+      cycle.remove(FaultKind.COMPACT); // with one of two nodes down nothing commits, so nothing compacts
+    }
     List<Entry> out = new ArrayList<>();
     long t = WARMUP_NANOS;
     int k = 0;
@@ -98,6 +101,9 @@ public record NemesisSchedule(long seed, List<Entry> entries) {
       case PAUSE -> new Fault.Pause(target(nodes, rnd));
       case RESTART -> new Fault.Restart(target(nodes, rnd));
       case DISK_FULL -> new Fault.DiskFull(target(nodes, rnd));
+      // drawn in this order: the target, then kill -9 (which also restarts it from its own snapshot
+      // and log) or isolation
+      case COMPACT -> new Fault.Compact(target(nodes, rnd), rnd.nextBoolean());
       case DROP, DUP, CRASH, FSYNC_LATENCY -> throw new IllegalStateException("not a nemesis: " + kind); // plan checked
     };
   }

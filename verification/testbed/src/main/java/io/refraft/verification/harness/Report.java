@@ -26,7 +26,8 @@ public final class Report {
 
   /**
    * The last stdout line:
-   * {@code {"valid","ops","ok","info","fail","anomalies","nemesis_events","trace_valid","report","live","seed"}}.
+   * {@code {"valid","ops","ok","info","fail","anomalies","nemesis_events","trace_valid","report","live","seed"}},
+   * and {@code snapshot_catch_ups} with the compact nemesis.
    */
   public static ObjectNode summary(RunResult r, Path report) {
     int[] c = HarnessRun.counts(r.history());
@@ -43,6 +44,9 @@ public final class Report {
     o.put("report", report.toString());
     o.put("live", r.liveness().live());
     o.put("seed", r.config().seed());
+    if (r.config().nemeses().contains(FaultKind.COMPACT)) {
+      o.put("snapshot_catch_ups", r.caughtUpBySnapshot());
+    }
     return o;
   }
 
@@ -94,7 +98,23 @@ public final class Report {
           .put("kind", e.kind().flag()).put("what", e.what()).put("detail", e.detail());
     }
     failover(o.putObject("failover"), Failover.of(r.history(), r.events()));
+    if (c.nemeses().contains(FaultKind.COMPACT)) {
+      compaction(o.putObject("compaction"), r);
+    }
     return o;
+  }
+
+  /** The compact faults: how many nodes came back by snapshot, and each fault's outcome ({@link SnapshotCatchUp}). */
+  private static void compaction(ObjectNode o, RunResult r) {
+    o.put("caught_up", r.caughtUpBySnapshot()).put("not_caught_up", r.notCaughtUp())
+        .put("summary", HarnessRun.catchUpLine(r.catchUps()));
+    ArrayNode faults = o.putArray("faults");
+    for (SnapshotCatchUp c : r.catchUps()) {
+      ObjectNode f = faults.addObject().put("node", c.node()).put("down", c.kill() ? "kill" : "isolate")
+          .put("last_index", c.lastIndex()).put("compacted_to", c.compacted()).put("outcome", c.outcome().flag());
+      putSeconds(f, "seconds", c.seconds());
+      f.put("detail", c.detail());
+    }
   }
 
   /** Per fault kind on the leader: the client-visible unavailability windows ({@link Failover}). */
@@ -144,6 +164,10 @@ public final class Report {
     row(sb, "traces against the spec", r.traces().valid() ? Validity.VALID : Validity.INVALID, r.traces().summary());
     traceViews(sb, r);
     row(sb, "liveness after the last heal", r.liveness().live() ? Validity.VALID : Validity.INVALID, r.liveness().detail());
+    if (c.nemeses().contains(FaultKind.COMPACT)) {
+      row(sb, "catch-up by snapshot", r.notCaughtUp() > 0 ? Validity.INVALID : Validity.VALID,
+          HarnessRun.catchUpLine(r.catchUps()));
+    }
     sb.append("</table>");
     sb.append(String.format(Locale.ROOT, "<p>%d operations: %d ok, %d info, %d fail; %.1f ok/s. "
         + "Latency of ok operations: p50 %s, p95 %s, p99 %s, max %s ms.</p>", n[0] + n[1] + n[2], n[0], n[1], n[2],
@@ -151,6 +175,7 @@ public final class Report {
         fmt(stats.okQuantile(1.0))));
     anomalies(sb, r);
     failoverTable(sb, Failover.of(r.history(), r.events()));
+    compactionTable(sb, r);
     sb.append("<h2>Latency</h2>").append(Svg.latency(stats, r.events(), seconds));
     sb.append("<h2>Throughput</h2>").append(Svg.throughput(stats, r.events(), seconds));
     nodeMetrics(sb, r, seconds);
@@ -239,6 +264,21 @@ public final class Report {
     f.summary().forEach((kind, s) -> sb.append(String.format(Locale.ROOT,
         "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%d</td></tr>", kind.flag(), s.faults(),
         fmt3(s.p50Seconds()), fmt3(s.maxSeconds()), s.unrecovered())));
+    sb.append("</table>");
+  }
+
+  private static void compactionTable(StringBuilder sb, RunResult r) {
+    if (r.catchUps().isEmpty()) {
+      return;
+    }
+    sb.append("<h2>Compaction</h2><p>Each compact fault: the node went down, the others compacted their logs, ")
+        .append("it came back and had to catch up by InstallSnapshot.</p><table><tr><th>node</th><th>down by</th>")
+        .append("<th>its last index</th><th>others compacted to</th><th>outcome</th><th>detail</th></tr>");
+    for (SnapshotCatchUp c : r.catchUps()) {
+      sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>",
+          c.node(), c.kill() ? "kill -9" : "isolation", c.lastIndex(), c.compacted(), c.outcome().flag(),
+          Html.escape(c.detail())));
+    }
     sb.append("</table>");
   }
 

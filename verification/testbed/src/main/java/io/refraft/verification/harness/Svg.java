@@ -36,6 +36,7 @@ public final class Svg {
       case PAUSE -> "#f7e3a1";
       case RESTART -> "#b9e3c6";
       case DISK_FULL -> "#c9d7e8";
+      case COMPACT -> "#e6c9a8";
       case DROP, DUP, CRASH, FSYNC_LATENCY -> throw new IllegalArgumentException("not a nemesis: " + k);
     };
   }

@@ -25,6 +25,6 @@ class FaultKindTest {
   void the_sets_iterate_in_the_order_the_schedules_draw_from() {
     assertEquals(List.of("drop", "dup", "partition", "crash", "fsync-latency"),
         FaultKind.SIMULATED.stream().map(FaultKind::flag).toList());
-    assertEquals(List.of("partition", "kill", "pause", "restart", "disk-full"), FaultKind.NEMESES.stream().map(FaultKind::flag).toList());
+    assertEquals(List.of("partition", "kill", "pause", "restart", "disk-full", "compact"), FaultKind.NEMESES.stream().map(FaultKind::flag).toList());
   }
 }

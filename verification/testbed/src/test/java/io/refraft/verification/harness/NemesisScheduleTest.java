@@ -85,6 +85,25 @@ class NemesisScheduleTest {
   }
 
   @Test
+  void compact_takes_a_node_down_by_kill_or_isolation_and_needs_three_nodes() {
+    long seed = seed();
+    Set<Boolean> ways = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      NemesisSchedule s = NemesisSchedule.plan(seed + i, EnumSet.of(FaultKind.COMPACT), 3, MINUTE);
+      assertTrue(s.entries().size() >= 5, "seed " + (seed + i));
+      for (NemesisSchedule.Entry e : s.entries()) {
+        Fault.Compact c = (Fault.Compact) e.fault();
+        ways.add(c.kill());
+        assertTrue(Fault.describe(c).startsWith(c.kill() ? "compact: kill -9 " : "compact: isolate "), Fault.describe(c));
+      }
+    }
+    assertEquals(Set.of(true, false), ways, "both ways of taking a node down occur");
+    assertTrue(NemesisSchedule.plan(seed, EnumSet.of(FaultKind.COMPACT), 2, MINUTE).entries().isEmpty(),
+        "with one of two nodes down nothing commits, so nothing could compact past it");
+    assertEquals(EnumSet.of(FaultKind.COMPACT, FaultKind.KILL), FaultKind.parseNemeses("compact,kill"));
+  }
+
+  @Test
   void none_plans_nothing_and_a_short_run_fits_what_it_can() {
     assertTrue(NemesisSchedule.plan(1, EnumSet.noneOf(FaultKind.class), 3, MINUTE).entries().isEmpty());
     assertTrue(NemesisSchedule.plan(1, FaultKind.NEMESES, 3, TimeUnit.SECONDS.toNanos(7)).entries().isEmpty());

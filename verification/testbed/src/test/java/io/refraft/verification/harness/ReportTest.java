@@ -98,6 +98,47 @@ class ReportTest {
     assertEquals(42, r.get("config").get("seed").asLong());
   }
 
+  /** The same run with the compact nemesis on and the given catch-ups. */
+  private RunResult withCatchUps(RunResult r, List<SnapshotCatchUp> catchUps) {
+    TestConfig c = r.config();
+    TestConfig cfg = new TestConfig(c.nodes(), c.seconds(), c.workload(), EnumSet.of(FaultKind.KILL, FaultKind.COMPACT),
+        c.rate(), c.concurrency(), c.bugs(), c.out(), c.seed(), c.classPath(), c.nodeArgs());
+    return new RunResult(cfg, r.history(), r.schedule(), r.events(), r.check(), r.traces(), r.liveness(),
+        r.workloadEndNanos(), r.healedAtNanos(), r.metrics(), catchUps);
+  }
+
+  @Test
+  void a_node_that_could_only_come_back_by_snapshot_and_did_not_makes_the_run_invalid() throws Exception {
+    SnapshotCatchUp caught = new SnapshotCatchUp("n2", true, 120, 300, SnapshotCatchUp.Outcome.CAUGHT_UP, 1.5,
+        "n2 installed a leader's snapshot");
+    SnapshotCatchUp idle = new SnapshotCatchUp("n1", false, 300, 300, SnapshotCatchUp.Outcome.NOT_EXERCISED, Double.NaN,
+        "not exercised");
+    SnapshotCatchUp stuck = new SnapshotCatchUp("n3", true, 400, 700, SnapshotCatchUp.Outcome.NOT_CAUGHT_UP, Double.NaN,
+        "n3 installed no snapshot <within 30 s>");
+    RunResult good = withCatchUps(result(valid(), true, true), List.of(caught, idle));
+    assertEquals(Validity.VALID, good.validity());
+    assertEquals(1, Report.summary(good, dir.resolve("index.html")).get("snapshot_catch_ups").asInt());
+    Report.write(good);
+    JsonNode c = new ObjectMapper().readTree(dir.resolve("results.json").toFile()).get("compaction");
+    assertEquals(1, c.get("caught_up").asInt());
+    assertEquals(List.of("caught-up", "not-exercised"), c.get("faults").findValuesAsText("outcome"));
+    assertEquals(1.5, c.get("faults").get(0).get("seconds").asDouble());
+    assertTrue(c.get("faults").get(1).get("seconds").isNull());
+
+    RunResult bad = withCatchUps(result(valid(), true, true), List.of(caught, stuck));
+    assertEquals(Validity.INVALID, bad.validity());
+    assertEquals(List.of("no-snapshot-catch-up"), bad.anomalies());
+    String html = Report.html(bad, Stats.of(bad.history()));
+    assertTrue(html.contains("n3 installed no snapshot &lt;within 30 s&gt;"), "the outcome is shown, escaped");
+
+    RunResult none = withCatchUps(result(valid(), true, true), List.of(idle));
+    assertEquals(Validity.VALID, none.validity(), "a compaction that was not needed is a note, not a failure");
+    assertTrue(HarnessRun.catchUpLine(none.catchUps()).contains("no node caught up by snapshot"),
+        HarnessRun.catchUpLine(none.catchUps()));
+    assertFalse(Report.summary(result(valid(), true, true), dir.resolve("index.html")).has("snapshot_catch_ups"),
+        "only with the compact nemesis");
+  }
+
   @Test
   void any_failing_check_makes_the_run_invalid_and_names_it() {
     Workload.Check g1c = new Workload.Check("elle", Validity.INVALID, List.of("G1c"), List.of("G1c: T1 < T2 ..."),

@@ -1,0 +1,410 @@
+package io.refraft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.refraft.impl.client.RefraftClient;
+import io.refraft.verification.harness.LocalCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * kill -9 in the middle of an InstallSnapshot transfer, on real node processes: a follower is
+ * stopped, the others take about 24 MB of writes and compact their logs past it, so the leader must
+ * stream it a snapshot of that size when it returns (impl.snapshot: 256 KiB chunks into
+ * {@code DATA/snapshot-incoming/incoming-N.part}). Once that partial file holds 1 MiB, the test
+ * stops the transfer (the follower's link cut on the leader, then the follower frozen with SIGSTOP,
+ * so the file stands still and is checked to be at most half the snapshot), then kills
+ * the follower (first case) or the leader (second case, the follower then continued) with SIGKILL;
+ * the partial file left behind proves the kill fell inside the transfer. After the restarts every acknowledged write
+ * must be readable on every node, the follower's snapshot must be past the compaction point, and
+ * the partial file must never be installed: the restarted follower deletes it at start (its log
+ * says so) and its state comes from a whole, checked snapshot. Tracing is off (the production order).
+ */
+class SnapshotInstallKillIT {
+  /** 64 KiB values (the KV limit): 384 of them make a 24 MiB state, a transfer of a few hundred ms on loopback. */
+  private static final int VALUE_BYTES = 64 * 1024;
+  private static final int BIG_KEYS = 384;
+  /** Four 256 KiB chunks: the kill comes once chunks are being written, not merely when the offer arrives. */
+  private static final long MID_TRANSFER_BYTES = 1 << 20;
+  private ClusterFixture f;
+  private long t0;
+
+  @BeforeEach
+  void start(TestInfo info) throws Exception {
+    System.out.println("SnapshotInstallKillIT." + info.getDisplayName());
+    t0 = System.nanoTime();
+    f = new ClusterFixture(3);
+    f.cluster.trace(false);
+    f.startAll();
+    f.awaitUp(30_000);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    f.close();
+  }
+
+  /** The value written to {@code key}: its name repeated to 64 KiB, so a wrong or cut value shows. */
+  private static String value(String key) {
+    StringBuilder sb = new StringBuilder(VALUE_BYTES);
+    while (sb.length() < VALUE_BYTES) {
+      sb.append(key).append(';');
+    }
+    return sb.substring(0, VALUE_BYTES);
+  }
+
+  private RefraftClient client(List<Integer> nodes) {
+    return new RefraftClient(nodes.stream().map(i -> URI.create(f.cluster.url(i))).toList(), Duration.ofSeconds(5),
+        Duration.ofSeconds(20), true);
+  }
+
+  @Test
+  void a_follower_killed_while_it_receives_a_snapshot_loses_no_acknowledged_write() throws Exception {
+    withLogs(() -> {
+      InTransfer t = followerRestartedIntoTransfer();
+      Setup s = t.setup();
+      Path part = t.part();
+      f.cluster.kill(s.follower()); // SIGKILL (of the paused process) in the middle of the transfer
+      f.block(s.leader(), s.follower(), false);
+      phase("killed the follower " + LocalCluster.id(s.follower()) + " with " + size(part) + " of "
+          + s.snapshotBytes() + " bytes in " + part);
+      assertPartial(part, s, "after the follower's kill");
+      f.cluster.start(s.follower());
+      awaitCaughtUp(s.acked(), f.all());
+      phase("every node caught up");
+      assertTrue(Files.readString(f.cluster.logFile(s.follower())).contains("deleting " + part),
+          LocalCluster.id(s.follower()) + " did not delete the partial " + part + " it was killed with");
+      assertPastCompaction(s.follower(), s.compactedTo());
+      assertNoTransferLeft(s.follower());
+      assertEveryWriteOnEveryNode(s.acked());
+    });
+  }
+
+  @Test
+  void the_leader_killed_while_it_ships_a_snapshot_loses_no_acknowledged_write() throws Exception {
+    withLogs(() -> {
+      InTransfer t = followerRestartedIntoTransfer();
+      Setup s = t.setup();
+      Path part = t.part();
+      f.cluster.kill(s.leader()); // SIGKILL of the sender in the middle of the transfer
+      assertPartial(part, s, "after the leader's kill");
+      f.cluster.resume(s.follower());
+      phase("killed the leader " + LocalCluster.id(s.leader()) + " while " + LocalCluster.id(s.follower()) + " had "
+          + size(part) + " of " + s.snapshotBytes() + " bytes in " + part);
+      int other = 3 - s.leader() - s.follower();
+      // The other node compacted too: it leads now (the follower's log is behind), and only a
+      // snapshot of its own brings the follower back; the partial file of the dead leader is never installed.
+      f.awaitLeader(List.of(other), 20_000);
+      phase(LocalCluster.id(other) + " leads");
+      try (RefraftClient c = client(List.of(other))) {
+        for (int k = 0; k < 10; k++) {
+          c.put("after-" + k, "a" + k);
+          s.acked().put("after-" + k, "a" + k);
+        }
+      }
+      awaitCaughtUp(s.acked(), List.of(other, s.follower()));
+      assertPastCompaction(s.follower(), s.compactedTo());
+      phase(LocalCluster.id(s.follower()) + " caught up from " + LocalCluster.id(other));
+      f.cluster.start(s.leader());
+      awaitCaughtUp(s.acked(), f.all());
+      phase("every node caught up");
+      assertEveryWriteOnEveryNode(s.acked());
+    });
+  }
+
+  /** @param snapshotBytes the size of the leader's snapshot file, which the transfer copies */
+  private record Setup(int leader, int follower, long compactedTo, long snapshotBytes, Map<String, String> acked) {}
+
+  /**
+   * A follower restarted into a transfer and paused (SIGSTOP) there, its link cut on the leader: its
+   * partial file {@code part} holds {@link #MID_TRANSFER_BYTES} or more, and at most half the snapshot.
+   */
+  private record InTransfer(Setup setup, Path part) {}
+
+  /**
+   * Sets up a follower that can only catch up by snapshot, restarts it, and pauses it once its
+   * partial file holds {@link #MID_TRANSFER_BYTES}. The folder is polled every ms, but a loaded
+   * machine can deschedule the test thread for longer than the transfer takes (a few hundred ms):
+   * when the file is past half the snapshot or gone (installed unseen), the follower is resumed
+   * and the round is done again with more writes, at most 3 times.
+   */
+  private InTransfer followerRestartedIntoTransfer() throws Exception {
+    int leader = f.awaitLeader(f.all(), 20_000);
+    int follower = (leader + 1) % 3;
+    Map<String, String> acked = new TreeMap<>();
+    try (RefraftClient c = client(List.of(leader))) {
+      for (int k = 0; k < 5; k++) {
+        c.put("early-" + k, "e" + k);
+        acked.put("early-" + k, "e" + k);
+      }
+    }
+    for (int round = 1; ; round++) {
+      Setup s = downAndCompacted(leader, follower, acked, round);
+      // the follower is down: a partial file the previous round's process left must not pass for this round's
+      deleteTransferFiles(follower);
+      f.cluster.start(follower);
+      Optional<Path> part = awaitPartialSnapshot(follower);
+      if (part.isPresent()) {
+        // Stop the transfer where it is: the leader drops what it has queued for the follower (an
+        // HTTP request: a few ms, where starting a `kill -STOP` took long enough to miss it), then the
+        // follower stands still (SIGSTOP), so its partial file can be checked and stays as it is.
+        f.block(leader, follower, true);
+        f.cluster.pause(follower);
+        long held = size(part.get());
+        // The leader keeps at most one window (4 MiB) beyond what the follower acknowledged: a file
+        // held at half the snapshot or less cannot be completed by the frames already on their way.
+        if (held > 0 && held <= s.snapshotBytes() / 2) {
+          return new InTransfer(s, part.get());
+        }
+        f.cluster.resume(follower);
+        f.block(leader, follower, false);
+      }
+      if (round == 3) {
+        throw new AssertionError("3 transfers to " + LocalCluster.id(follower) + " got past half the snapshot "
+            + "between two polls of its snapshot-incoming folder");
+      }
+      phase("the transfer to " + LocalCluster.id(follower) + " got too far unseen ("
+          + part.map(p -> p + " held " + size(p) + " bytes when it was stopped").orElse("installed") + "); once more");
+    }
+  }
+
+  /**
+   * The follower killed and cut off (so no queued append reaches it later), about 24 MB of writes
+   * ({@code r<round>-big-k}) on the other two, both snapshotted past the follower's log, its links
+   * restored.
+   */
+  private Setup downAndCompacted(int leader, int follower, Map<String, String> acked, int round) throws Exception {
+    long followerLast = answeredStatus(follower).path("lastLogIndex").asLong();
+    f.cluster.kill(follower);
+    for (int i : f.all()) {
+      if (i != follower) {
+        f.block(i, follower, true); // drops the appends queued for it, which would spare it the snapshot
+      }
+    }
+    phase(LocalCluster.id(follower) + " killed and cut off");
+    writeBig(leader, "r" + round + "-big-", acked);
+    phase("wrote " + BIG_KEYS + " values of 64 KiB");
+    long compactedTo = Long.MAX_VALUE;
+    long snapshotBytes = 0;
+    for (int i : f.all()) {
+      if (i != follower) {
+        ClusterFixture.await(LocalCluster.id(i) + " applying every write", 20_000,
+            () -> f.status(i).map(st -> st.path("lastApplied").asLong()).orElse(0L)
+                >= f.status(leader).map(st -> st.path("commitIndex").asLong()).orElse(Long.MAX_VALUE));
+        long index = snapshot(i);
+        compactedTo = Math.min(compactedTo, index);
+        if (i == leader) {
+          snapshotBytes = Files.size(f.cluster.dataDir(i).resolve(String.format("snap-%020d.snap", index)));
+        }
+      }
+    }
+    phase("the others compacted to " + compactedTo);
+    assertTrue(compactedTo >= followerLast + BIG_KEYS, "compacted to " + compactedTo + ", the follower's log ends at "
+        + followerLast);
+    for (int i : f.all()) {
+      if (i != follower) {
+        f.block(i, follower, false);
+      }
+    }
+    return new Setup(leader, follower, compactedTo, snapshotBytes, acked);
+  }
+
+  /** {@link #BIG_KEYS} puts of 64 KiB from 4 threads (the leader batches them), each recorded once acknowledged. */
+  private void writeBig(int leader, String prefix, Map<String, String> acked) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<List<String>>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int first = t;
+        done.add(pool.submit(() -> {
+          List<String> keys = new ArrayList<>();
+          try (RefraftClient c = client(List.of(leader))) {
+            for (int k = first; k < BIG_KEYS; k += 4) {
+              c.put(prefix + k, value(prefix + k));
+              keys.add(prefix + k);
+            }
+          }
+          return keys;
+        }));
+      }
+      for (Future<List<String>> d : done) {
+        for (String k : d.get(60, TimeUnit.SECONDS)) {
+          acked.put(k, value(k));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {@code POST /admin/snapshot}: the index of the node's snapshot, its log compacted up to it. */
+  private long snapshot(int i) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(f.cluster.url(i) + "/admin/snapshot"))
+            .timeout(Duration.ofSeconds(20)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), LocalCluster.id(i) + ": " + r.body());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("index").asLong();
+  }
+
+  /**
+   * Waits for the receiver's partial file of a transfer to {@code node} to hold at least
+   * {@link #MID_TRANSFER_BYTES} (chunks written, more to come; a condition polled every ms); empty
+   * when the node installed the snapshot before a poll saw that.
+   */
+  private Optional<Path> awaitPartialSnapshot(int node) throws IOException {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (long polls = 1; System.nanoTime() < deadline; polls++) {
+      Optional<Path> part = partial(dir);
+      if (part.isPresent() && size(part.get()) >= MID_TRANSFER_BYTES) {
+        return part;
+      }
+      // now and then (a status request costs more than a look at the folder): installed already?
+      if (polls % 100 == 0 && f.status(node).map(st -> st.path("snapshotsInstalled").asLong()).orElse(0L) > 0) {
+        return Optional.empty();
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    throw new AssertionError(LocalCluster.id(node) + " received no snapshot within 30 s of its restart");
+  }
+
+  /** The file's size; 0 once it is gone (renamed when complete, or deleted). */
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The kill fell inside the transfer: the partial file is still there, shorter than the snapshot
+   * file it is a copy of.
+   */
+  private static void assertPartial(Path part, Setup s, String when) {
+    long size = size(part);
+    assertTrue(Files.exists(part) && size < s.snapshotBytes(), part + " holds " + size + " of the snapshot's "
+        + s.snapshotBytes() + " bytes " + when + ": the transfer was not in progress");
+  }
+
+  private static Optional<Path> partial(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".part")).findFirst();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Waits until each of {@code nodes} applied the last acknowledged write (the highest index any of them committed). */
+  private void awaitCaughtUp(Map<String, String> acked, List<Integer> nodes) {
+    ClusterFixture.await("every acknowledged write applied on " + nodes, 30_000, () -> {
+      long commit = 0;
+      for (int i : nodes) {
+        commit = Math.max(commit, f.status(i).map(s -> s.path("commitIndex").asLong()).orElse(0L));
+      }
+      for (int i : nodes) {
+        if (f.status(i).map(s -> s.path("lastApplied").asLong()).orElse(0L) < commit) {
+          return false;
+        }
+      }
+      return commit > 0 && acked.size() > 0;
+    });
+  }
+
+  private void assertPastCompaction(int follower, long compactedTo) {
+    JsonNode st = answeredStatus(follower);
+    assertTrue(st.path("snapshotIndex").asLong() >= compactedTo, LocalCluster.id(follower) + " has the snapshot at "
+        + st.path("snapshotIndex") + ", not past the compaction point " + compactedTo + ": " + st);
+    assertTrue(st.path("snapshotsInstalled").asLong() >= 1, LocalCluster.id(follower) + " installed no snapshot: " + st);
+  }
+
+  private void deleteTransferFiles(int node) throws IOException {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : files.toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** Node {@code i}'s {@code /status}, asked again while it does not answer within its 1 s (a loaded machine), for up to 15 s. */
+  private JsonNode answeredStatus(int i) {
+    JsonNode[] got = {null};
+    ClusterFixture.await(LocalCluster.id(i) + " answering /status", 15_000, () -> {
+      got[0] = f.status(i).orElse(null);
+      return got[0] != null;
+    });
+    return got[0];
+  }
+
+  /** The installed transfer's files are gone: the partial one deleted at start, the received one after its install. */
+  private void assertNoTransferLeft(int node) throws IOException {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Path> left = files.toList();
+      assertEquals(List.of(), left, LocalCluster.id(node) + " still has transfer files");
+    }
+  }
+
+  /** Reads every acknowledged key on each node alone (a stale read of its own state machine). */
+  private void assertEveryWriteOnEveryNode(Map<String, String> acked) {
+    for (int i : f.all()) {
+      try (RefraftClient c = client(List.of(i))) {
+        for (Map.Entry<String, String> e : acked.entrySet()) {
+          String got = c.getStale(e.getKey()).map(JsonNode::asText).orElse(null);
+          if (!e.getValue().equals(got)) {
+            throw new AssertionError(LocalCluster.id(i) + " lost the acknowledged write of " + e.getKey() + ": expected "
+                + abbreviate(e.getValue()) + ", read " + (got == null ? "nothing" : abbreviate(got)));
+          }
+        }
+      }
+    }
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() <= 40 ? v : v.substring(0, 40) + "... (" + v.length() + " chars)";
+  }
+
+  /** A progress line with the time since the test began, for a slow run's log. */
+  private void phase(String what) {
+    System.out.printf(java.util.Locale.ROOT, "  %6.2f s: %s%n", (System.nanoTime() - t0) / 1e9, what);
+  }
+
+  private void withLogs(Body body) throws Exception {
+    try {
+      body.run();
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
+    }
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+}
