@@ -253,6 +253,20 @@ final class ClusterFixture implements AutoCloseable {
     }
   }
 
+  /** A test's body: what {@link #withLogs} runs. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code body}; a failed assertion in it comes back with the last lines of every node's log. */
+  void withLogs(Body body) throws Exception {
+    try {
+      body.run();
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + logs(), e);
+    }
+  }
+
   /** The last lines of every node's log, for a failure message. */
   String logs() {
     StringBuilder sb = new StringBuilder();

@@ -66,21 +66,11 @@ class KvFailoverIT {
     return new Answer(r.statusCode(), r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body()));
   }
 
-  private void withLogs(ClusterFixtureBody body) throws Exception {
-    try {
-      body.run();
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
-    }
-  }
 
-  private interface ClusterFixtureBody {
-    void run() throws Exception;
-  }
 
   @Test
   void a_retry_with_the_same_sequence_number_on_a_new_leader_is_not_applied_again() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       int leader = f.awaitLeader(f.all(), 10_000);
       Answer session = post(leader, "/session", null, Map.of());
       assertEquals(200, session.status(), session.body().toString());
@@ -104,7 +94,7 @@ class KvFailoverIT {
 
   @Test
   void no_acknowledged_write_is_lost_across_kill_9_of_the_leader_and_of_the_whole_cluster() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       int leader = f.awaitLeader(f.all(), 10_000);
       Map<String, String> acked = new LinkedHashMap<>();
       try (RefraftClient c = client(List.of(leader))) {

@@ -39,17 +39,7 @@ class NodeClusterIT {
     f.close();
   }
 
-  private interface Body {
-    void run() throws Exception;
-  }
 
-  private void withLogs(Body body) throws Exception {
-    try {
-      body.run();
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
-    }
-  }
 
   /** Every acknowledged (index, command) is in {@code node}'s committed log at that index. */
   private void assertHolds(int node, Map<Integer, String> acked) {
@@ -63,7 +53,7 @@ class NodeClusterIT {
 
   @Test
   void a_leader_is_elected_within_2_s_and_a_new_one_in_a_higher_term_after_kill_9() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       // "start": every node process answers HTTP (JVM start-up on a loaded 2-core machine is not Raft's time)
       long up = System.nanoTime();
       int leader = f.awaitLeader(f.all(), 2_000);
@@ -86,7 +76,7 @@ class NodeClusterIT {
 
   @Test
   void after_kill_9_of_every_node_and_a_restart_every_committed_entry_is_present() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       int leader = f.awaitLeader(f.all(), 5_000);
       Map<Integer, String> acked = f.commit(leader, "c", 20);
       for (int i : f.all()) {
@@ -105,7 +95,7 @@ class NodeClusterIT {
 
   @Test
   void a_killed_follower_restarts_and_catches_up() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       int leader = f.awaitLeader(f.all(), 5_000);
       int follower = (leader + 1) % 3;
       Map<Integer, String> acked = f.commit(leader, "e", 5);
@@ -123,7 +113,7 @@ class NodeClusterIT {
 
   @Test
   void a_leader_cut_off_from_the_majority_cannot_commit() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       int leader = f.awaitLeader(f.all(), 5_000);
       Map<Integer, String> acked = new HashMap<>(f.commit(leader, "g", 3));
       long oldTerm = f.term(leader);

@@ -80,7 +80,7 @@ class SnapshotInstallKillIT {
 
   @Test
   void a_follower_killed_while_it_receives_a_snapshot_loses_no_acknowledged_write() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       InTransfer t = followerRestartedIntoTransfer();
       Setup s = t.setup();
       Path part = t.part();
@@ -102,7 +102,7 @@ class SnapshotInstallKillIT {
 
   @Test
   void the_leader_killed_while_it_ships_a_snapshot_loses_no_acknowledged_write() throws Exception {
-    withLogs(() -> {
+    f.withLogs(() -> {
       InTransfer t = followerRestartedIntoTransfer();
       Setup s = t.setup();
       Path part = t.part();
@@ -396,15 +396,5 @@ class SnapshotInstallKillIT {
     System.out.printf(java.util.Locale.ROOT, "  %6.2f s: %s%n", (System.nanoTime() - t0) / 1e9, what);
   }
 
-  private void withLogs(Body body) throws Exception {
-    try {
-      body.run();
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\n" + f.logs(), e);
-    }
-  }
 
-  private interface Body {
-    void run() throws Exception;
-  }
 }
