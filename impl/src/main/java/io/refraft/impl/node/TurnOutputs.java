@@ -40,6 +40,12 @@ final class TurnOutputs {
   private long bytesSinceSnapshot;
   /** The data of a snapshot about to be saved: the state machine's (TakeSnapshot) or a leader's (installed). */
   private SnapshotData pendingSnapshot;
+  /**
+   * Leaders' snapshots saved and not yet restored, by index: the spec restores one once it is durable,
+   * turns later on a slow disk, and another leader's snapshot may arrive in between (it replaces
+   * {@link #pendingSnapshot}, not these).
+   */
+  private final java.util.TreeMap<Long, byte[]> toRestore = new java.util.TreeMap<>();
   private long lastApplied;
   private boolean dirty;
   private long syncs;
@@ -151,7 +157,9 @@ final class TurnOutputs {
           + (pendingSnapshot == null ? "none" : "data at " + pendingSnapshot.index()) + ")");
     }
     storage.saveSnapshot(new SnapshotMeta(s.index(), s.term(), s.digest()), pendingSnapshot.body());
-    if (!pendingSnapshot.restoreFollows()) {
+    if (pendingSnapshot.restoreFollows()) {
+      toRestore.put(s.index(), pendingSnapshot.body());
+    } else {
       pendingSnapshot = null; // a snapshot of this state machine: nothing to restore, no copy to keep
     }
     storedLastIndex = Math.max(storedLastIndex, s.index());
@@ -262,11 +270,16 @@ final class TurnOutputs {
 
   /** Resets the state machine to an installed snapshot (durable by now); apply continues after it. */
   private void restore(Snapshot s) throws IOException {
-    if (pendingSnapshot == null || pendingSnapshot.index() != s.index()) {
-      throw new IllegalStateException(self + ": RestoreSnapshot " + s + " without its data");
+    byte[] body = toRestore.get(s.index());
+    if (body == null) {
+      throw new IllegalStateException(self + ": RestoreSnapshot " + s + " without its data (saved: "
+          + toRestore.keySet() + ")");
     }
-    stateMachine.restore(s.index(), pendingSnapshot.body());
-    pendingSnapshot = null;
+    stateMachine.restore(s.index(), body);
+    toRestore.headMap(s.index(), true).clear(); // older ones are superseded
+    if (pendingSnapshot != null && pendingSnapshot.index() <= s.index()) {
+      pendingSnapshot = null;
+    }
     // what waited at these indexes may or may not be what the snapshot holds: the outcome is unknown
     proposals.truncated(lastApplied + 1, new ProposalLostException(self + " installed a snapshot at " + s.index()));
     lastApplied = s.index();

@@ -3,9 +3,14 @@ package io.refraft.impl.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.refraft.impl.codec.MessageCodec;
 import io.refraft.impl.storage.FileStorage;
+import io.refraft.impl.storage.SnapshotFile;
+import io.refraft.impl.storage.StoredSnapshot;
 import io.refraft.spec.Config;
+import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
+import io.refraft.spec.Snapshot;
 import io.refraft.traces.StateSummary.RoleName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +51,8 @@ class DriverSnapshotTest {
   private final List<Throwable> fatal = new ArrayList<>();
   private SnapshotPolicy policy = SnapshotPolicy.NEVER;
   private int shipped;
+  /** Nodes whose flushes complete only when the test says so ({@link Driver#synced}): a slow disk. */
+  private final java.util.Set<Integer> slowDisks = new java.util.HashSet<>();
 
   @BeforeEach
   void cluster() throws IOException {
@@ -100,8 +107,14 @@ class DriverSnapshotTest {
       @Override
       public void restore(long index, byte[] snapshot) { }
     };
+    io.refraft.impl.storage.Storage disk = new io.refraft.impl.storage.ForwardingStorage(storage) {
+      @Override
+      public boolean syncCompletesLater() {
+        return slowDisks.contains(i);
+      }
+    };
     Driver d = new Driver(id, config, Timing.DEFAULT, clock, new SplittableRandom(seed + i),
-        network.transport(id.name()), storage, sinceBoot.andThen(sm), TraceSink.OFF, fatal::add);
+        network.transport(id.name()), disk, sinceBoot.andThen(sm), TraceSink.OFF, fatal::add);
     d.snapshotting(policy, this::ship);
     d.startWithoutThread(); // recovery, the transport's receiver and the heartbeat timer
     drivers.set(i, d);
@@ -214,5 +227,39 @@ class DriverSnapshotTest {
     runUntil(() -> machines.get(f).count() == machines.get(l).count(), 2_000);
     assertEquals(machines.get(l).digest(), machines.get(f).digest(), "after a restart from the installed snapshot");
     assertTrue(fatal.isEmpty(), fatal.toString());
+  }
+
+  @Test
+  void an_older_snapshot_arriving_while_an_installed_one_awaits_its_flush_does_not_lose_it() throws Exception {
+    bootAll();
+    runUntil(() -> leader().isPresent(), 2_000);
+    Driver leader = leader().orElseThrow();
+    int l = drivers.indexOf(leader);
+    int f = (l + 1) % 3;
+    NodeId follower = config.members().get(f);
+    network.isolate(follower.name(), true);
+    proposeAll(leader, 30);
+    CompletableFuture<Long> older = leader.snapshot();
+    runUntil(older::isDone, 100);
+    proposeAll(leader, 5);
+    CompletableFuture<Long> newer = leader.snapshot();
+    runUntil(newer::isDone, 100);
+    slowDisks.add(f); // the follower's flushes now complete when the test says so
+    network.isolate(follower.name(), false);
+    runUntil(() -> drivers.get(f).status().log().snapshot().index() == newer.join(), 2_000);
+    assertTrue(machines.get(f).count() < machines.get(l).count(), "not restored before its flush completed");
+    // a delayed copy of the leader's older snapshot arrives while the newer one waits for its flush
+    // (a duplicate or a retransmission the network held back): the node must still restore the newer
+    StoredSnapshot s = SnapshotFile.read(storages.get(l).snapshotFile(older.join()).orElseThrow());
+    Message.InstallSnapshotRequest late = new Message.InstallSnapshotRequest(leader.status().id(), follower,
+        leader.status().term(), new Snapshot(s.meta().index(), s.meta().term(), s.meta().digest()));
+    Path copy = Files.copy(storages.get(l).snapshotFile(older.join()).orElseThrow(), tmp.resolve("late"));
+    drivers.get(f).snapshotArrived(leaderName(), MessageCodec.encode(1_000_000, late), copy);
+    runUntil(() -> true, 10);
+    slowDisks.remove(f);
+    drivers.get(f).synced();
+    runUntil(() -> !fatal.isEmpty() || machines.get(f).count() == machines.get(l).count(), 3_000);
+    assertTrue(fatal.isEmpty(), "the follower restored the snapshot it saved (seed " + seed + "): " + fatal);
+    assertEquals(machines.get(l).digest(), machines.get(f).digest(), "same state as the leader (seed " + seed + ")");
   }
 }
