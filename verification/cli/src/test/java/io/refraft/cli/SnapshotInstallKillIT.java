@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.refraft.impl.client.RefraftClient;
+import io.refraft.impl.snapshot.TransferSettings;
 import io.refraft.verification.harness.LocalCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -31,9 +32,9 @@ import org.junit.jupiter.api.TestInfo;
  * kill -9 in the middle of an InstallSnapshot transfer, on real node processes: a follower is
  * stopped, the others take about 24 MB of writes and compact their logs past it, so the leader must
  * stream it a snapshot of that size when it returns (impl.snapshot: 256 KiB chunks into
- * {@code DATA/snapshot-incoming/incoming-N.part}). Once that partial file holds 1 MiB, the test
- * stops the transfer (the follower's link cut on the leader, then the follower frozen with SIGSTOP,
- * so the file stands still and is checked to be at most half the snapshot), then kills
+ * {@code DATA/snapshot-incoming/incoming-N.part}). The follower is frozen (SIGSTOP) as the transfer
+ * begins and runs in short slices until that partial file holds 1 MiB, so the file stands still and
+ * is checked to be short of the snapshot (by more than the sender's window when the leader dies); the test then kills
  * the follower (first case) or the leader (second case, the follower then continued) with SIGKILL;
  * the partial file left behind proves the kill fell inside the transfer. After the restarts every acknowledged write
  * must be readable on every node, the follower's snapshot must be past the compaction point, and
@@ -46,6 +47,9 @@ class SnapshotInstallKillIT {
   private static final int BIG_KEYS = 384;
   /** Four 256 KiB chunks: the kill comes once chunks are being written, not merely when the offer arrives. */
   private static final long MID_TRANSFER_BYTES = 1 << 20;
+  /** What a sender has on its way unacknowledged at most (the node's transfer settings). */
+  private static final long WINDOW_BYTES = (long) TransferSettings.defaults().chunkBytes()
+      * TransferSettings.defaults().windowChunks();
   private ClusterFixture f;
   private long t0;
 
@@ -81,7 +85,7 @@ class SnapshotInstallKillIT {
   @Test
   void a_follower_killed_while_it_receives_a_snapshot_loses_no_acknowledged_write() throws Exception {
     f.withLogs(() -> {
-      InTransfer t = followerRestartedIntoTransfer();
+      InTransfer t = followerRestartedIntoTransfer(0); // killed where it stands: any partial file will do
       Setup s = t.setup();
       Path part = t.part();
       f.cluster.kill(s.follower()); // SIGKILL (of the paused process) in the middle of the transfer
@@ -103,7 +107,8 @@ class SnapshotInstallKillIT {
   @Test
   void the_leader_killed_while_it_ships_a_snapshot_loses_no_acknowledged_write() throws Exception {
     f.withLogs(() -> {
-      InTransfer t = followerRestartedIntoTransfer();
+      // the follower goes on after the leader's death: the frames on their way must not complete the file
+      InTransfer t = followerRestartedIntoTransfer(WINDOW_BYTES);
       Setup s = t.setup();
       Path part = t.part();
       f.cluster.kill(s.leader()); // SIGKILL of the sender in the middle of the transfer
@@ -136,19 +141,21 @@ class SnapshotInstallKillIT {
   private record Setup(int leader, int follower, long compactedTo, long snapshotBytes, Map<String, String> acked) {}
 
   /**
-   * A follower restarted into a transfer and paused (SIGSTOP) there, its link cut on the leader: its
-   * partial file {@code part} holds {@link #MID_TRANSFER_BYTES} or more, and at most half the snapshot.
+   * A follower restarted into a transfer and paused (SIGSTOP) there: its partial file {@code part}
+   * holds {@link #MID_TRANSFER_BYTES} or more, and is short of the snapshot by more than the margin asked.
    */
   private record InTransfer(Setup setup, Path part) {}
 
   /**
-   * Sets up a follower that can only catch up by snapshot, restarts it, and pauses it once its
-   * partial file holds {@link #MID_TRANSFER_BYTES}. The folder is polled every ms, but a loaded
-   * machine can deschedule the test thread for longer than the transfer takes (a few hundred ms):
-   * when the file is past half the snapshot or gone (installed unseen), the follower is resumed
-   * and the round is done again with more writes, at most 3 times.
+   * Sets up a follower that can only catch up by snapshot and restarts it with its link on the leader
+   * cut; once it answers, it is paused (SIGSTOP) and the link restored, so the leader's transfer
+   * queues up against a process that does not read. The follower then runs in short slices (SIGCONT,
+   * SIGSTOP, microseconds apart) until its partial file holds {@link #MID_TRANSFER_BYTES}. The file
+   * must then be short of the snapshot by more than {@code margin} bytes; on two busy cores the
+   * follower can get the CPU between the two signals for long enough to take megabytes, and such a
+   * round starts again with more writes (a larger snapshot), at most 4 times.
    */
-  private InTransfer followerRestartedIntoTransfer() throws Exception {
+  private InTransfer followerRestartedIntoTransfer(long margin) throws Exception {
     int leader = f.awaitLeader(f.all(), 20_000);
     int follower = (leader + 1) % 3;
     Map<String, String> acked = new TreeMap<>();
@@ -162,31 +169,93 @@ class SnapshotInstallKillIT {
       Setup s = downAndCompacted(leader, follower, acked, round);
       // the follower is down: a partial file the previous round's process left must not pass for this round's
       deleteTransferFiles(follower);
+      f.block(leader, follower, true);
       f.cluster.start(follower);
-      Optional<Path> part = awaitPartialSnapshot(follower);
-      if (part.isPresent()) {
-        // Stop the transfer where it is: the leader drops what it has queued for the follower (an
-        // HTTP request: a few ms, where starting a `kill -STOP` took long enough to miss it), then the
-        // follower stands still (SIGSTOP), so its partial file can be checked and stays as it is.
-        f.block(leader, follower, true);
-        f.cluster.pause(follower);
-        long held = size(part.get());
-        // The leader keeps at most one window (4 MiB) beyond what the follower acknowledged: a file
-        // held at half the snapshot or less cannot be completed by the frames already on their way.
-        if (held > 0 && held <= s.snapshotBytes() / 2) {
-          return new InTransfer(s, part.get());
-        }
-        f.cluster.resume(follower);
-        f.block(leader, follower, false);
+      answeredStatus(follower);
+      f.cluster.pause(follower);
+      f.block(leader, follower, false);
+      Optional<Path> part = sliceUntilPartial(follower, s.compactedTo());
+      long held = part.map(SnapshotInstallKillIT::size).orElse(0L);
+      if (held > 0 && held + margin < s.snapshotBytes()) {
+        return new InTransfer(s, part.get());
       }
-      if (round == 3) {
-        throw new AssertionError("3 transfers to " + LocalCluster.id(follower) + " got past half the snapshot "
-            + "between two polls of its snapshot-incoming folder");
+      f.cluster.resume(follower);
+      if (round == 4) {
+        throw new AssertionError("4 transfers to " + LocalCluster.id(follower) + " got within " + margin
+            + " bytes of the snapshot's end in one slice");
       }
-      phase("the transfer to " + LocalCluster.id(follower) + " got too far unseen ("
-          + part.map(p -> p + " held " + size(p) + " bytes when it was stopped").orElse("installed") + "); once more");
+      phase("the transfer to " + LocalCluster.id(follower) + " got too far in one slice ("
+          + part.map(p -> p + " held " + held + " bytes").orElse("installed") + "); once more");
     }
   }
+
+  /**
+   * Lets the paused {@code node} run in slices until its partial file holds {@link #MID_TRANSFER_BYTES};
+   * leaves it paused. Empty when the node installed a snapshot at {@code compactedTo} or later before that.
+   */
+  private Optional<Path> sliceUntilPartial(int node, long compactedTo) throws Exception {
+    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    boolean seen = false;
+    try (Signals signals = new Signals()) {
+      for (long slices = 1; System.nanoTime() < deadline; slices++) {
+        signals.slice(f.cluster.pid(node));
+        Optional<Path> part = partial(dir);
+        if (part.isPresent() && size(part.get()) >= MID_TRANSFER_BYTES) {
+          return part;
+        }
+        // a partial file gone, or now and then: installed? (its data directory, read while it stands still)
+        if ((seen && part.isEmpty() || slices % 1000 == 0) && installed(node, compactedTo)) {
+          return Optional.empty();
+        }
+        seen |= part.isPresent();
+      }
+    }
+    throw new AssertionError(LocalCluster.id(node) + " received no snapshot within 30 s of its restart");
+  }
+
+  /**
+   * A shell that signals with its builtin {@code kill}: a SIGCONT and a SIGSTOP microseconds apart,
+   * where starting a {@code kill} process takes milliseconds, in which a transfer on loopback moves
+   * megabytes.
+   */
+  private static final class Signals implements AutoCloseable {
+    private final Process shell;
+    private final java.io.Writer in;
+    private final java.io.BufferedReader out;
+
+    Signals() throws IOException {
+      shell = new ProcessBuilder("bash").redirectErrorStream(true).start();
+      in = new java.io.OutputStreamWriter(shell.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+      out = new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Lets the stopped process {@code pid} run for a moment, and returns once it is stopped again. */
+    void slice(long pid) throws IOException {
+      in.write("kill -CONT " + pid + "; kill -STOP " + pid + "; echo sliced\n");
+      in.flush();
+      String line = out.readLine();
+      if (!"sliced".equals(line)) {
+        throw new IOException("signalling " + pid + ": " + line);
+      }
+    }
+
+    @Override
+    public void close() {
+      shell.destroy();
+    }
+  }
+
+  /** Whether {@code node}'s data directory holds a snapshot at {@code index} or later (a whole, installed one). */
+  private boolean installed(int node, long index) throws IOException {
+    try (Stream<Path> files = Files.list(f.cluster.dataDir(node))) {
+      return files.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("snap-\\d{20}\\.snap"))
+          .anyMatch(n -> Long.parseLong(n.substring(5, 25)) >= index);
+    }
+  }
+
 
   /**
    * The follower killed and cut off (so no queued append reaches it later), about 24 MB of writes
@@ -265,28 +334,6 @@ class SnapshotInstallKillIT {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), LocalCluster.id(i) + ": " + r.body());
     return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("index").asLong();
-  }
-
-  /**
-   * Waits for the receiver's partial file of a transfer to {@code node} to hold at least
-   * {@link #MID_TRANSFER_BYTES} (chunks written, more to come; a condition polled every ms); empty
-   * when the node installed the snapshot before a poll saw that.
-   */
-  private Optional<Path> awaitPartialSnapshot(int node) throws IOException {
-    Path dir = f.cluster.dataDir(node).resolve("snapshot-incoming");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    for (long polls = 1; System.nanoTime() < deadline; polls++) {
-      Optional<Path> part = partial(dir);
-      if (part.isPresent() && size(part.get()) >= MID_TRANSFER_BYTES) {
-        return part;
-      }
-      // now and then (a status request costs more than a look at the folder): installed already?
-      if (polls % 100 == 0 && f.status(node).map(st -> st.path("snapshotsInstalled").asLong()).orElse(0L) > 0) {
-        return Optional.empty();
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-    throw new AssertionError(LocalCluster.id(node) + " received no snapshot within 30 s of its restart");
   }
 
   /** The file's size; 0 once it is gone (renamed when complete, or deleted). */

@@ -250,6 +250,14 @@ public final class LocalCluster implements AutoCloseable {
     paused[i] = false;
   }
 
+  /** The process id of node {@code i}'s current process. */
+  public synchronized long pid(int i) {
+    if (processes[i] == null) {
+      throw new IllegalStateException(id(i) + " has not been started");
+    }
+    return processes[i].pid();
+  }
+
   public synchronized boolean paused(int i) {
     return paused[i];
   }
