@@ -245,8 +245,6 @@ class TcpTransportIT {
     long outBefore = n1.stats("n2").droppedBlockedOutbound();
     long inBefore = n1.stats("n2").droppedBlockedInbound();
     long sentBefore = n2.stats("n1").sent();
-    List<Received> inbox1 = List.copyOf(inbox("n1"));
-    List<Received> inbox2 = List.copyOf(inbox("n2"));
 
     n1.blockPeer("n2", true);
     for (int i = 0; i < 10; i++) {
@@ -257,8 +255,11 @@ class TcpTransportIT {
     awaitCondition(WAIT, () -> n2.stats("n1").sent() == sentBefore + 10, () -> "n2 flushed its 10 frames");
     awaitCondition(WAIT, () -> n1.stats("n2").droppedBlockedInbound() == inBefore + 10,
         () -> "n1 dropped the 10 frames it received: " + n1.stats("n2"));
-    assertEquals(inbox1, List.copyOf(inbox("n1")), "nothing from n2 reached n1's receiver");
-    assertEquals(inbox2, List.copyOf(inbox("n2")), "nothing from n1 reached n2");
+    // (a repeat of a warm-up message may still land: deliver() sends until one copy arrived)
+    assertTrue(inbox("n1").stream().noneMatch(r -> r.text().startsWith("in-")),
+        "nothing n2 sent while blocked reached n1's receiver: " + inbox("n1"));
+    assertTrue(inbox("n2").stream().noneMatch(r -> r.text().startsWith("out-")),
+        "nothing n1 sent while blocked reached n2: " + inbox("n2"));
     assertTrue(n1.connected("n2"), "blocking keeps the connection");
 
     n1.blockPeer("n2", false);
