@@ -329,9 +329,20 @@ public enum Mutant {
    * @param maxMsgs     messages in flight at most
    * @param values      distinct client values
    * @param snapshots   servers compact their logs and leaders send snapshots
+   * @param joining     servers outside the initial configuration
+   * @param reconfig    the operator requests leaders receive
+   * @param confOnApply configurations take effect when applied
    */
   public record Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
-      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots) {
+      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots,
+      int joining, io.refraft.spec.check.Reconfig reconfig, boolean confOnApply) {
+    /** Settings of a fixed configuration. */
+    public Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
+        io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots) {
+      this(maxTerm, maxLog, preVote, checkQuorum, leaderNoop, faults, reads, maxPending, maxMsgs, values, snapshots, 0,
+          io.refraft.spec.check.Reconfig.NONE, false);
+    }
+
     /** Settings without snapshots. */
     public Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
         io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values) {
