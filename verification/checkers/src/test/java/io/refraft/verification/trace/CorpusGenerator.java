@@ -166,7 +166,8 @@ public final class CorpusGenerator {
         + "before persisting an append and restarts without it (FORMAT.md 5.4)"));
     out.add(valid("membership-learner-promoted-voter-removed", MembershipScenarios.learnerPromotedVoterRemoved(),
         "3 nodes and n4 joining (FORMAT.md revision 6): n4 added as a learner catches up, is promoted to voter, "
-        + "then n3 is removed; the leader replicates to n3 until the entry that removes it is committed"));
+        + "then n3 is removed; the leader replicates to n3 until the entry that removes it is committed; n1 and n4 "
+        + "compact, n4 restarts from a snapshot holding the configuration"));
     out.add(valid("leadership-transfer-3", MembershipScenarios.leadershipTransfer(),
         "3 nodes: n1 hands leadership to n3, which missed an entry: n1 catches it up, sends TimeoutNow, n3 campaigns "
         + "at once and n2 grants the transfer's vote within the leader's lease (thesis 3.10)"));

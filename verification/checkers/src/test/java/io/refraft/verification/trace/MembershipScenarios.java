@@ -41,7 +41,8 @@ final class MembershipScenarios {
 
   /**
    * n4 joins a 3-server cluster as a learner and catches up, is promoted to voter, and n3 is
-   * removed; the leader keeps replicating to n3 until the entry that removes it is committed.
+   * removed; the leader keeps replicating to n3 until the entry that removes it is committed. Then
+   * n1 and n4 compact their logs, and n4 restarts from its snapshot, which holds the configuration.
    */
   static ScriptedCluster learnerPromotedVoterRemoved() {
     ScriptedCluster c = new ScriptedCluster(Config.ofSize(3), "n4");
@@ -53,7 +54,11 @@ final class MembershipScenarios {
     require(c.node("n1").commitIndex() == c.node("n1").log().lastIndex(), "the removal is committed");
     c.heartbeat("n1").deliverAll().propose("n1", "b").deliverAll();
     require(c.node("n3").log().lastIndex() < c.node("n1").log().lastIndex(), "n3 no longer receives entries");
-    return c;
+    // the configuration survives compaction in the snapshot (FORMAT.md 6.1) and a restart from it
+    c.snapshot("n1").snapshot("n4").restart("n4");
+    require(c.node("n4").log().snapshot().membership().equals(java.util.Optional.of(
+        Membership.voters(ids("n1", "n2", "n4")))), "n4's snapshot holds the configuration");
+    return c.heartbeat("n1").deliverAll();
   }
 
   /**
