@@ -114,7 +114,8 @@ public enum StepInvariant {
         if (!a.progress().containsKey(e.getKey())) {
           continue; // a server the leader no longer replicates to (removed, and committed)
         }
-        long now = a.progressOf(e.getKey()).match();
+        io.refraft.spec.Role.Progress p = a.progress().get(e.getKey()); // absent: removed from the configuration
+        long now = p == null ? Long.MAX_VALUE : p.match();
         if (now < e.getValue().match()) {
           return Optional.of("leader " + after.self() + " lowered matchIndex of " + e.getKey() + " from "
               + e.getValue().match() + " to " + now);
