@@ -471,8 +471,11 @@ public enum Mutant {
       case TRANSFER_DURING_CONF_CHANGE -> reconfig(2, 0, new io.refraft.spec.check.Reconfig(true, false, true), 0);
       // A new server must catch up to count in the new majority: one joining.
       case JOINT_QUORUM_NEW_ONLY -> reconfig(2, 1, new io.refraft.spec.check.Reconfig(false, true, false), 0);
-      // Committed but unapplied needs a write that is not yet durable: asynchronous persistence.
-      case CAMPAIGN_WITH_UNAPPLIED_CONF -> reconfig(2, 0, SINGLE, 1);
+      // Committed but unapplied needs a write that is not yet durable (asynchronous persistence), and a change
+      // that commits without the follower that campaigns (a learner added, so one joining server); pre-vote
+      // keeps the campaign within term 1, and without check-quorum leaders take no timeouts.
+      case CAMPAIGN_WITH_UNAPPLIED_CONF -> Optional.of(new Settings(1, 2, true, false, true,
+          io.refraft.spec.check.Faults.NONE, 0, 1, 1, 1, false, 1, SINGLE, false));
     };
   }
 

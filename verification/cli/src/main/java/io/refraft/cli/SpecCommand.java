@@ -252,6 +252,13 @@ final class SpecCommand implements Runnable {
       RaftModel model = opts.o.model(bounds);
       checkOutDir(view);
       boolean sym = symmetry == null || ModelOptions.onOff("--symmetry", symmetry, true);
+      if (sym && !model.symmetric()) {
+        if (symmetry != null) {
+          throw new UserError("--symmetry on: servers are not interchangeable with --joining or --reconfig (a "
+              + "configuration names them); use --symmetry off");
+        }
+        sym = false; // the default, turned off: what the summary reports is what ran
+      }
       int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
       if (w < 1 || w > 64) {
         throw new UserError("--workers must be in 1..64, got " + w);
