@@ -8,8 +8,8 @@
 #       leader's commit index and rate since the last line, each node's data directory size (du) and
 #       RSS. Last line: one JSON object with the bench's figures, the peaks, the nodes' CPU time
 #       (user + system of the three JVMs, from /proc, over the bench's whole run with its warm-up) per
-#       put acknowledged in that time (ops_with_warmup), and each node's heap after a full collection
-#       at the end (used / committed MB).
+#       put acknowledged in that time (ops_with_warmup less errors), and each node's heap after a
+#       full collection at the end (used / committed MB).
 #   impl/bench/snapshot-bench.sh catchup ENTRIES [KEYS]
 #       kill -9 a follower, put ENTRIES more entries (values of 100 B over KEYS keys, default 1000000)
 #       through the leader, restart the follower with its own command line, and time from its start
@@ -131,7 +131,7 @@ if [ "$mode" = steady ]; then
   done
   result=$(tail -1 "$dir/bench.out")
   cpu_per_put=$(python3 -c 'import json,sys
-d=json.loads(sys.argv[1]); n=d.get("ops_with_warmup", 0)
+d=json.loads(sys.argv[1]); n=d.get("ops_with_warmup", 0) - d.get("errors", 0)
 print(round(float(sys.argv[2]) * 1e6 / n) if n else "null")' "$result" "$cpu")
   echo "${result%\}},\"nodesCpuSeconds\":$(printf %.1f "$cpu"),\"nodesCpuMicrosPerPut\":$cpu_per_put,\"snapshotEvery\":\"$every\",\"peakDiskMbPerNode\":$peak_disk,\"peakRssMb\":$peak_rss,\"liveHeapMbAfterGcOfCommitted\":\"${live%,}\"}"
   exit 0
