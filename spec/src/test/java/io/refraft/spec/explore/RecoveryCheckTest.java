@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The recovery check (AG EF recovered) of {@link ModelChecker#withRecovery}, end to end on small bounds. */
 class RecoveryCheckTest {
-  /** Two terms, one entry, synchronous persistence; the margin of the recovery check makes it 30 times larger. */
+  /** Two terms, one entry, synchronous persistence; the recovery check's margin makes it 35 times larger. */
   private static final Bounds SMALL = new Bounds(3, 1, 2, 1, 1, -1);
 
   @Test
