@@ -57,6 +57,7 @@ public final class ModelChecker {
   private volatile int depth;
   private boolean checkRecovery;
   private Recovery recovery;
+  private MarginSearch margin;
   private Frontier beyondQueue;
   private volatile String phase = "safety";
   private RecoveryCheck recoveryCheck;
@@ -219,6 +220,7 @@ public final class ModelChecker {
         throw new IllegalArgumentException("the recovery check needs one uninterrupted run: no checkpoints or resuming");
       }
       recovery = new Recovery(spill);
+      margin = new MarginSearch(model, bounds, fingerprint, codec, seen, recovery);
       beyondQueue = newFrontier();
       try (Recovery.Buffer b = recovery.buffer()) {
         b.state(initFp, true, Recovery.recovered(init));
@@ -357,7 +359,7 @@ public final class ModelChecker {
   private Found expandPart(AtomicLong foundAt) {
     Bytes.Writer out = new Bytes.Writer(16 << 10);
     int[] outCount = {0};
-    Waypoints way = recovery == null ? null : new Waypoints(recovery.buffer());
+    MarginSearch.Waypoints way = margin == null ? null : margin.waypoints(beyondQueue);
     try {
       while (!pausing()) {
         Frontier.Claimed claimed = current.poll();
@@ -381,7 +383,7 @@ public final class ModelChecker {
     }
   }
 
-  private Found expandChunk(Frontier.Claimed claimed, Bytes.Writer out, int[] outCount, Waypoints way) {
+  private Found expandChunk(Frontier.Claimed claimed, Bytes.Writer out, int[] outCount, MarginSearch.Waypoints way) {
     Frontier.Chunk chunk = claimed.chunk();
     Bytes.Reader r = new Bytes.Reader(chunk.data(), 0, chunk.data().length);
     long gen = 0;
@@ -483,8 +485,10 @@ public final class ModelChecker {
     next = newFrontier();
     while (!current.isEmpty()) {
       List<Future<?>> parts = new ArrayList<>();
+      Frontier from = current;
+      Frontier to = next;
       for (int w = 0; w < workers; w++) {
-        parts.add(pool.submit(this::expandBeyond));
+        parts.add(pool.submit(() -> margin.expand(from, to)));
       }
       for (Future<?> f : parts) {
         try {
@@ -513,79 +517,6 @@ public final class ModelChecker {
         + "whose log every server has committed (" + v.unrecoverable() + " of " + v.statesInside()
         + " states within the bounds cannot recover)";
     return Optional.of(new Counterexample(new Invariant.Violation(Recovery.PROPERTY, detail), init, steps));
-  }
-
-  /** One worker of {@link #checkRecovery}: the fault-free steps of the queued states beyond the bounds. */
-  private Void expandBeyond() {
-    try (Waypoints way = new Waypoints(recovery.buffer(), next)) {
-      Frontier.Claimed claimed;
-      while ((claimed = current.poll()) != null) {
-        Frontier.Chunk chunk = claimed.chunk();
-        Bytes.Reader r = new Bytes.Reader(chunk.data(), 0, chunk.data().length);
-        for (int i = 0; i < chunk.count(); i++) {
-          long fp = r.fixed64();
-          Cluster c = codec.decode(r);
-          for (Event e : model.events(c)) {
-            if (Recovery.isFault(e)) {
-              continue;
-            }
-            Optional<Cluster.Step> step = c.next(e, model::step);
-            if (step.isPresent()) {
-              way.beyond(fp, step.get().next());
-            }
-          }
-        }
-      }
-    }
-    return null;
-  }
-
-  /** One worker's share of the recovery check: its logs, and the states beyond the bounds it queues. */
-  private final class Waypoints implements AutoCloseable {
-    final Recovery.Buffer log;
-    private final Frontier target;
-    private final Bytes.Writer out = new Bytes.Writer(16 << 10);
-    private int count;
-
-    Waypoints(Recovery.Buffer log, Frontier target) {
-      this.log = log;
-      this.target = target;
-    }
-
-    Waypoints(Recovery.Buffer log) {
-      this(log, beyondQueue);
-    }
-
-    /**
-     * Logs the fault-free step from the state {@code from} to {@code succ}, which the bounds do
-     * not admit (or, beyond them, which the search has not seen); queues {@code succ} when it is
-     * new and within the margin recovery paths may use.
-     */
-    void beyond(long from, Cluster succ) {
-      if (!bounds.admits(succ, Recovery.EXTRA_TERMS, Recovery.EXTRA_ENTRIES)) {
-        return;
-      }
-      long sfp = fingerprint.of(succ);
-      if (seen.add(sfp, from)) {
-        log.state(sfp, false, Recovery.recovered(succ));
-        out.fixed64(sfp);
-        codec.encode(succ, out);
-        if (++count == Frontier.CHUNK_STATES) {
-          target.add(new Frontier.Chunk(out.toByteArray(), count));
-          out.reset();
-          count = 0;
-        }
-      }
-      log.edge(from, sfp);
-    }
-
-    @Override
-    public void close() {
-      if (count > 0) {
-        target.add(new Frontier.Chunk(out.toByteArray(), count));
-      }
-      log.close();
-    }
   }
 
   /**
