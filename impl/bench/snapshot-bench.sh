@@ -6,8 +6,10 @@
 #       `refraft bench --mix put` for SECONDS against the cluster, the nodes snapshotting every ENTRIES
 #       applied entries (default: the node's default, 100000; off: never). Every 10 s one line: the
 #       leader's commit index and rate since the last line, each node's data directory size (du) and
-#       RSS. Last line: one JSON object with the bench's figures, the peaks, and each node's heap after
-#       a full collection at the end (used / committed MB).
+#       RSS. Last line: one JSON object with the bench's figures, the peaks, the nodes' CPU time
+#       (user + system of the three JVMs, from /proc, over the bench's whole run with its warm-up) per
+#       put acknowledged in that time (ops_with_warmup less errors), and each node's heap after a
+#       full collection at the end (used / committed MB).
 #   impl/bench/snapshot-bench.sh catchup ENTRIES [KEYS]
 #       kill -9 a follower, put ENTRIES more entries (values of 100 B over KEYS keys, default 1000000)
 #       through the leader, restart the follower with its own command line, and time from its start
@@ -84,8 +86,19 @@ done
 [ -n "$lp" ] || { echo "no leader within 60 s; see $dir" >&2; exit 1; }
 eps=http://127.0.0.1:$port,http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2))
 
+# CPU seconds (user + system) the three node JVMs have used so far
+nodes_cpu() {
+  local t=0 p
+  for i in 1 2 3; do
+    p=$(node_pid $i)
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+  done
+  python3 -c "print($t / $(getconf CLK_TCK))"
+}
+
 if [ "$mode" = steady ]; then
   seconds=$2
+  cpu0=$(nodes_cpu)
   "$refraft" bench --endpoints "$eps" --mix put --duration "$seconds" >"$dir/bench.out" 2>&1 &
   bench_pid=$!
   peak_disk=0; peak_rss=0; last_commit=0; last_t=$(date +%s.%N)
@@ -106,6 +119,7 @@ if [ "$mode" = steady ]; then
     last_commit=$commit; last_t=$now
   done
   wait "$bench_pid" || true
+  cpu=$(python3 -c "print($(nodes_cpu) - $cpu0)")
   # what each node's heap holds after a full collection (jcmd GC.run), against what it has committed
   live=""
   jcmd="$(dirname "$(readlink -f "/proc/$(node_pid 1)/exe")")/jcmd"
@@ -116,7 +130,10 @@ if [ "$mode" = steady ]; then
       END { gsub(/K/, "", c); printf "%d/%d,", u / 1024, c / 1024 }')"
   done
   result=$(tail -1 "$dir/bench.out")
-  echo "${result%\}},\"snapshotEvery\":\"$every\",\"peakDiskMbPerNode\":$peak_disk,\"peakRssMb\":$peak_rss,\"liveHeapMbAfterGcOfCommitted\":\"${live%,}\"}"
+  cpu_per_put=$(python3 -c 'import json,sys
+d=json.loads(sys.argv[1]); n=d.get("ops_with_warmup", 0) - d.get("errors", 0)
+print(round(float(sys.argv[2]) * 1e6 / n) if n else "null")' "$result" "$cpu")
+  echo "${result%\}},\"nodesCpuSeconds\":$(printf %.1f "$cpu"),\"nodesCpuMicrosPerPut\":$cpu_per_put,\"snapshotEvery\":\"$every\",\"peakDiskMbPerNode\":$peak_disk,\"peakRssMb\":$peak_rss,\"liveHeapMbAfterGcOfCommitted\":\"${live%,}\"}"
   exit 0
 fi
 

@@ -75,6 +75,14 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
 
   /** True when {@code c} satisfies the state constraint. */
   public boolean admits(Cluster c) {
+    return admits(c, 0, 0);
+  }
+
+  /**
+   * True when {@code c} satisfies the state constraint with {@code extraTerms} more terms and
+   * {@code extraEntries} more log entries allowed (the margin the recovery check's paths may use).
+   */
+  public boolean admits(Cluster c, int extraTerms, int extraEntries) {
     int messages = c.network().size();
     for (NodeState s : c.nodes()) {
       messages += s.sync().held().size(); // replies waiting for the disk will be sent: they count as in flight
@@ -83,7 +91,7 @@ public record Bounds(int servers, int values, int maxTerm, int maxLog, int maxMs
       return false;
     }
     for (NodeState s : c.nodes()) {
-      if (s.term() > maxTerm || s.log().lastIndex() > maxLog) {
+      if (s.term() > maxTerm + extraTerms || s.log().lastIndex() > maxLog + extraEntries) {
         return false;
       }
     }

@@ -34,6 +34,24 @@ public final class CounterexampleFormat {
       out.add(sb.toString());
     }
     out.add("violates " + cx.violation().invariant() + ": " + cx.violation().detail());
+    if (cx.violation().invariant().equals(Recovery.PROPERTY)) {
+      Cluster last = cx.steps().isEmpty() ? cx.initial() : cx.steps().get(cx.steps().size() - 1).next();
+      out.add("the state that cannot recover:");
+      out.addAll(state(last));
+    }
+    return out;
+  }
+
+  /** Every server's state, then the messages in flight, one per line. */
+  public static List<String> state(Cluster c) {
+    List<String> out = new ArrayList<>();
+    for (NodeState n : c.nodes()) {
+      out.add("  " + summary(n));
+    }
+    c.network().inFlight().forEach((m, count) -> out.add("  in flight: " + message(m) + (count > 1 ? " x" + count : "")));
+    if (c.network().inFlight().isEmpty()) {
+      out.add("  in flight: nothing");
+    }
     return out;
   }
 

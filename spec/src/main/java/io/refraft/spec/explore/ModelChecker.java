@@ -55,6 +55,12 @@ public final class ModelChecker {
   private volatile Frontier current;
   private volatile Frontier next;
   private volatile int depth;
+  private boolean checkRecovery;
+  private Recovery recovery;
+  private MarginSearch margin;
+  private Frontier beyondQueue;
+  private volatile String phase = "safety";
+  private RecoveryCheck recoveryCheck;
 
   public ModelChecker(RaftModel model, Bounds bounds, boolean symmetry, int workers) {
     this(model, bounds, symmetry, workers, false);
@@ -100,9 +106,19 @@ public final class ModelChecker {
   /** A shortest path from the initial state to a violation, and what was violated. */
   public record Counterexample(Invariant.Violation violation, Cluster initial, List<Cluster.Step> steps) {}
 
-  /** Where the run is, for a progress line: counts, the queue, and the bytes it holds. */
+  /**
+   * Where the run is, for a progress line: counts, the queue, and the bytes it holds; {@code phase}
+   * is {@code safety} while the bounded space is explored, then {@code recovery} (see {@link #withRecovery}).
+   */
   public record Progress(long distinct, long generated, long queued, int depth, long frontierBytesInMemory,
-      long frontierBytesOnDisk, long seenBytes) {}
+      long frontierBytesOnDisk, long seenBytes, String phase) {}
+
+  /**
+   * What the recovery check did: states it explored beyond the bounds (with faults off, as
+   * waypoints of recovery paths), fault-free edges logged, states within the bounds that cannot
+   * recover, and its own time (exploring beyond the bounds and the analysis).
+   */
+  public record RecoveryCheck(long statesBeyondBounds, long edges, long unrecoverable, long nanos) {}
 
   /** Where a violation was found: the state it was reached from, and the event taken there. */
   private record Found(long ordinal, int index, int eventIndex, Cluster from, Event event,
@@ -116,6 +132,25 @@ public final class ModelChecker {
     this.memory = bytes;
     this.spill = store;
     return this;
+  }
+
+  /**
+   * Also checks, after safety holds, that recovery is always possible: from every state within
+   * the bounds some fault-free path reaches a single leader whose entries every server has
+   * committed ({@link Recovery}). Costs 16 bytes of spill store per state and per fault-free edge
+   * while exploring, and about 4 bytes per state beyond the bounds in the seen set.
+   */
+  public ModelChecker withRecovery(boolean on) {
+    if (on) {
+      requireFingerprints("the recovery check");
+    }
+    this.checkRecovery = on;
+    return this;
+  }
+
+  /** What the recovery check did, once a run with {@link #withRecovery} has finished without a safety violation. */
+  public Optional<RecoveryCheck> recoveryCheck() {
+    return Optional.ofNullable(recoveryCheck);
   }
 
   /** Where {@link #requestCheckpoint} and a stop write checkpoints. */
@@ -171,7 +206,7 @@ public final class ModelChecker {
     Frontier n = next;
     long queued = (c == null ? 0 : c.states()) + (n == null ? 0 : n.states());
     long onDisk = (c == null ? 0 : c.spilledBytes()) + (n == null ? 0 : n.spilledBytes());
-    return new Progress(distinct.get(), generated.get(), queued, depth, inMemory.get(), onDisk, seen.bytes());
+    return new Progress(distinct.get(), generated.get(), queued, depth, inMemory.get(), onDisk, seen.bytes(), phase);
   }
 
   private Frontier newFrontier() {
@@ -185,6 +220,18 @@ public final class ModelChecker {
     long initFp = fingerprint.of(init);
     current = newFrontier();
     next = newFrontier();
+    if (checkRecovery) {
+      if (checkpoints != null || resumeFrom != null) {
+        throw new IllegalArgumentException("the recovery check needs one uninterrupted run: no checkpoints or resuming");
+      }
+      recovery = new Recovery(spill);
+      margin = new MarginSearch(model, bounds, fingerprint, codec, seen, recovery);
+      beyondQueue = newFrontier();
+      try (Recovery.Buffer b = recovery.buffer()) {
+        b.state(initFp, true, Recovery.recovered(init));
+      }
+      recovery.level();
+    }
     if (resumeFrom != null) {
       restore(resumeFrom);
       resumeFrom = null;
@@ -222,6 +269,9 @@ public final class ModelChecker {
           depth++;
           current = next;
           next = newFrontier();
+          if (recovery != null) {
+            recovery.level();
+          }
         }
         if (stopRequested || distinct.get() >= stopAt) {
           checkpoint();
@@ -233,10 +283,20 @@ public final class ModelChecker {
           checkpoint();
         }
       }
+      if (recovery != null) {
+        Optional<Counterexample> stuck = checkRecovery(pool, init, nanoClock);
+        if (stuck.isPresent()) {
+          return new Result(true, distinct.get(), generated.get(), depth, nanoClock.getAsLong() - start, bounds, stuck,
+              false);
+        }
+      }
     } finally {
       pool.shutdownNow();
       current.clear();
       next.clear();
+      if (beyondQueue != null) {
+        beyondQueue.clear();
+      }
     }
     return new Result(false, distinct.get(), generated.get(), depth, nanoClock.getAsLong() - start, bounds,
         Optional.empty(), false);
@@ -304,13 +364,14 @@ public final class ModelChecker {
   private Found expandPart(AtomicLong foundAt) {
     Bytes.Writer out = new Bytes.Writer(16 << 10);
     int[] outCount = {0};
+    MarginSearch.Waypoints way = margin == null ? null : margin.waypoints(beyondQueue);
     try {
       while (!pausing()) {
         Frontier.Claimed claimed = current.poll();
         if (claimed == null || claimed.ordinal() > foundAt.get()) {
           return null; // exhausted, or a counterexample earlier in this level is already known
         }
-        Found found = expandChunk(claimed, out, outCount);
+        Found found = expandChunk(claimed, out, outCount, way);
         if (found != null) {
           foundAt.accumulateAndGet(claimed.ordinal(), Math::min);
           return found;
@@ -321,10 +382,13 @@ public final class ModelChecker {
       if (outCount[0] > 0) {
         next.add(new Frontier.Chunk(out.toByteArray(), outCount[0]));
       }
+      if (way != null) {
+        way.close();
+      }
     }
   }
 
-  private Found expandChunk(Frontier.Claimed claimed, Bytes.Writer out, int[] outCount) {
+  private Found expandChunk(Frontier.Claimed claimed, Bytes.Writer out, int[] outCount, MarginSearch.Waypoints way) {
     Frontier.Chunk chunk = claimed.chunk();
     Bytes.Reader r = new Bytes.Reader(chunk.data(), 0, chunk.data().length);
     long gen = 0;
@@ -344,11 +408,24 @@ public final class ModelChecker {
             return new Found(claimed.ordinal(), i, e, c, events.get(e), v.get());
           }
           Cluster succ = step.get().next();
+          boolean logEdge = way != null && !Recovery.isFault(events.get(e));
           if (!bounds.admits(succ)) {
+            if (logEdge) {
+              way.beyond(fp, succ);
+            }
             continue;
           }
           long sfp = fingerprint.of(succ);
-          if (isNew(succ, sfp, fp)) {
+          boolean fresh = isNew(succ, sfp, fp);
+          if (way != null) {
+            if (fresh) {
+              way.log.state(sfp, true, Recovery.recovered(succ));
+            }
+            if (logEdge) {
+              way.log.edge(fp, sfp);
+            }
+          }
+          if (fresh) {
             Optional<Invariant.Violation> sv = Invariant.check(succ);
             if (sv.isPresent()) {
               return new Found(claimed.ordinal(), i, e, c, events.get(e), sv.get());
@@ -400,6 +477,54 @@ public final class ModelChecker {
   }
 
   /**
+   * Explores, with faults off, the states beyond the bounds that recovery paths may pass through,
+   * then finds the states within the bounds that cannot recover; a counterexample is a shortest
+   * path to one of the shallowest of them.
+   */
+  private Optional<Counterexample> checkRecovery(ExecutorService pool, Cluster init,
+      java.util.function.LongSupplier nanoClock) {
+    long start = nanoClock.getAsLong();
+    phase = "recovery";
+    current = beyondQueue;
+    beyondQueue = null;
+    next = newFrontier();
+    while (!current.isEmpty()) {
+      List<Future<?>> parts = new ArrayList<>();
+      Frontier from = current;
+      Frontier to = next;
+      for (int w = 0; w < workers; w++) {
+        parts.add(pool.submit(() -> margin.expand(from, to)));
+      }
+      for (Future<?> f : parts) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("model checking interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException("model checking worker failed: " + e.getCause(), e.getCause());
+        }
+      }
+      current = next;
+      next = newFrontier();
+    }
+    Recovery.Verdict v = recovery.analyze();
+    recoveryCheck = new RecoveryCheck(recovery.statesBeyond(), recovery.edges(), v.unrecoverable(),
+        nanoClock.getAsLong() - start);
+    if (v.unrecoverable() == 0) {
+      return Optional.empty();
+    }
+    List<Cluster.Step> steps = pathTo(init, v.example());
+    String detail = "no path without drops, duplicates or restarts leads from the last state to exactly one leader "
+        + "whose log every server has committed (" + v.unrecoverable() + " of " + v.statesInside()
+        + " states within the bounds cannot recover)";
+    return Optional.of(new Counterexample(new Invariant.Violation(Recovery.PROPERTY, detail), init, steps));
+  }
+
+  /**
    * TLC's optimistic estimate of the probability that two distinct states shared a fingerprint and
    * one was never explored: {@code n·(g−n)/2⁶⁴} for n distinct states and g states generated.
    */
@@ -407,10 +532,21 @@ public final class ModelChecker {
     return (double) r.distinctStates() * Math.max(0, r.statesGenerated() - r.distinctStates()) / 0x1p64;
   }
 
-  /** Walks the parent fingerprints back to the initial state, then replays forward to recover the events. */
+  /** A shortest path to the state {@code found} was reached from, and the violating step taken there. */
   private Counterexample rebuild(Cluster init, Found found) {
+    List<Cluster.Step> steps = pathTo(init, fingerprint.of(found.from));
+    Cluster at = steps.isEmpty() ? init : steps.get(steps.size() - 1).next();
+    // The last state of the path may be a symmetric image of found.from: replay the same event kind there.
+    return lastStep(at, found, init, steps);
+  }
+
+  /**
+   * Walks the parent fingerprints from {@code target} back to the initial state, then replays
+   * forward to recover the events; the path ends in {@code target}'s state or a symmetric image of it.
+   */
+  private List<Cluster.Step> pathTo(Cluster init, long target) {
     List<Long> chain = new ArrayList<>();
-    long fp = fingerprint.of(found.from);
+    long fp = target;
     long initFp = fingerprint.of(init);
     while (fp != initFp) {
       chain.add(0, fp);
@@ -418,11 +554,11 @@ public final class ModelChecker {
     }
     List<Cluster.Step> steps = new ArrayList<>();
     Cluster at = init;
-    for (long target : chain) {
+    for (long link : chain) {
       Cluster.Step hit = null;
       for (Event e : model.events(at)) {
         Optional<Cluster.Step> s = at.next(e, model::step);
-        if (s.isPresent() && bounds.admits(s.get().next()) && fingerprint.of(s.get().next()) == target) {
+        if (s.isPresent() && bounds.admits(s.get().next()) && fingerprint.of(s.get().next()) == link) {
           hit = s.get();
           break;
         }
@@ -433,8 +569,7 @@ public final class ModelChecker {
       steps.add(hit);
       at = hit.next();
     }
-    // The last state of the path may be a symmetric image of found.from: replay the same event kind there.
-    return lastStep(at, found, init, steps);
+    return steps;
   }
 
   private Counterexample lastStep(Cluster at, Found found, Cluster init, List<Cluster.Step> steps) {

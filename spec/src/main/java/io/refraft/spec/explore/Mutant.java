@@ -292,6 +292,37 @@ public enum Mutant {
     }
   },
 
+  /**
+   * A candidate never returns to follower: a request that would make it one is ignored, and a
+   * response of a higher term raises its term (as Figure 2 requires) but leaves it a candidate of
+   * that term, voting for itself as on a timeout. Safe — ignoring a message is a drop — but a candidate that lost to a leader with
+   * entries it lacks can never catch up nor win: only the recovery check catches it.
+   */
+  NEVER_STEP_DOWN("never-step-down", "a candidate never returns to follower after losing (§5.2: a candidate that "
+      + "learns of a current leader or a newer term returns to follower state); caught by the recovery check") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      Transition t = Raft.stepAsync(s, in);
+      if (!(s.role() instanceof Role.Candidate) || !(in instanceof Input.MessageReceived(Message m))
+          || !(t.next().role() instanceof Role.Follower)) {
+        return t;
+      }
+      if (m instanceof Message.AppendEntriesRequest || m instanceof Message.RequestVoteRequest
+          || m instanceof Message.InstallSnapshotRequest) {
+        return new Transition(s, List.of(), List.of());
+      }
+      NodeState n = t.next();
+      java.util.Set<io.refraft.spec.NodeId> self = java.util.Set.of(s.self());
+      return retarget(t, copy(n, n.term(), Optional.of(s.self()), n.log(), n.commitIndex(),
+          new Role.Candidate(self, self)));
+    }
+
+    @Override
+    public boolean needsRecoveryCheck() {
+      return true;
+    }
+  },
+
   /** A server takes 0 for the term of its snapshot's last entry when it has no entry after it. */
   COMPACT_WITHOUT_SNAPSHOT_TERM("compact-without-snapshot-term", "forgets the snapshot's last term after compaction: "
       + "compares logs and sends prevLogTerm as if it were 0 (thesis §5.1: lastIncludedTerm is kept; camunda #13093)") {
@@ -461,6 +492,9 @@ public enum Mutant {
       // while its own commit index is below the snapshot's: it restarted, and a duplicate snapshot arrives.
       case DISCARD_LOG_AFTER_SNAPSHOT -> Optional.of(new Settings(1, 3, false, false, false,
           new io.refraft.spec.check.Faults(false, true, true), 0, 0, 2, 1, true));
+      // No faults needed: a candidate loses an election in term 1 to a leader whose no-op it never receives.
+      case NEVER_STEP_DOWN -> Optional.of(new Settings(2, 1, false, false, true, io.refraft.spec.check.Faults.NONE, 0,
+          0, 1, 1));
       case COMPACT_WITHOUT_SNAPSHOT_TERM -> Optional.of(new Settings(2, 2, false, false, false,
           io.refraft.spec.check.Faults.NONE, 0, 0, 1, 1, true));
       // Reconfiguration mutants: one term, no faults, synchronous persistence, the smallest logs that hold
@@ -485,6 +519,11 @@ public enum Mutant {
   private static Optional<Settings> reconfig(int maxLog, int joining, io.refraft.spec.check.Reconfig r, int pending) {
     return Optional.of(new Settings(1, maxLog, true, true, true, io.refraft.spec.check.Faults.NONE, 0, pending, 1, 1,
         false, joining, r, false));
+  }
+
+  /** Whether only the recovery check ({@code spec check --recovery on}) catches this mutant, not safety. */
+  public boolean needsRecoveryCheck() {
+    return false;
   }
 
   /** The name {@code refraft spec check --mutant} takes. */

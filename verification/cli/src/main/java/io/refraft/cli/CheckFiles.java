@@ -195,16 +195,22 @@ final class CheckFiles {
     }
   }
 
-  /** One progress line, as TLC prints them: counts, the queue, speed, depth and memory. */
+  /**
+   * One progress line, as TLC prints them: counts, the queue, speed, depth and memory, and the
+   * seconds left ({@link Eta}) once the queue shrinks; in the recovery check's phase the queue is
+   * that of the states it explores beyond the bounds.
+   */
   static void printProgress(PrintWriter err, long elapsedNanos, ModelChecker.Progress p, long distinctBefore,
-      double intervalSeconds) {
+      double intervalSeconds, Eta eta) {
     Runtime rt = Runtime.getRuntime();
     long heap = rt.totalMemory() - rt.freeMemory();
     long perSecond = Math.round((p.distinct() - distinctBefore) / intervalSeconds);
-    err.printf(Locale.ROOT, "progress %ds: depth %d, distinct %,d (%,d/s), generated %,d, queue %,d "
-        + "(%s in memory, %s on disk), seen set %s, heap in use %s%n", elapsedNanos / 1_000_000_000L, p.depth(),
-        p.distinct(), perSecond, p.generated(), p.queued(), mb(p.frontierBytesInMemory()), mb(p.frontierBytesOnDisk()),
-        mb(p.seenBytes()), mb(heap));
+    java.util.OptionalLong left = eta.next(p.phase(), p.queued(), intervalSeconds);
+    err.printf(Locale.ROOT, "progress %ds%s: depth %d, distinct %,d (%,d/s), generated %,d, queue %,d "
+        + "(%s in memory, %s on disk), seen set %s, heap in use %s%s%n", elapsedNanos / 1_000_000_000L,
+        p.phase().equals("safety") ? "" : " [" + p.phase() + "]", p.depth(), p.distinct(), perSecond, p.generated(),
+        p.queued(), mb(p.frontierBytesInMemory()), mb(p.frontierBytesOnDisk()), mb(p.seenBytes()), mb(heap),
+        left.isPresent() ? ", eta " + left.getAsLong() + "s" : "");
     err.flush();
   }
 

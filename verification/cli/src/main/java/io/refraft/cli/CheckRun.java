@@ -66,9 +66,10 @@ final class CheckRun {
       try {
         if (progressSeconds > 0) {
           long[] before = {0};
+          Eta eta = new Eta();
           timer.scheduleAtFixedRate(() -> {
             ModelChecker.Progress p = mc.progress();
-            CheckFiles.printProgress(err, System.nanoTime() - start, p, before[0], progressSeconds);
+            CheckFiles.printProgress(err, System.nanoTime() - start, p, before[0], progressSeconds, eta);
             before[0] = p.distinct();
           }, progressSeconds, progressSeconds, TimeUnit.SECONDS);
         }

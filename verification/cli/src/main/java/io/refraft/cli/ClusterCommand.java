@@ -50,7 +50,7 @@ public final class ClusterCommand implements Callable<Integer> {
   List<String> nodeArgs = new ArrayList<>();
 
   @Option(names = "--node-jvm", paramLabel = "FLAGS", split = " ",
-      description = "every node's JVM flags (default: \"-Xms256m -Xmx1g -XX:+UseSerialGC -Xss512k\", as 'refraft node')")
+      description = "every node's JVM flags (default: \"" + LocalCluster.NODE_JVM_FLAGS + "\", as 'refraft node')")
   List<String> nodeJvm = new ArrayList<>(LocalCluster.NODE_JVM);
 
   @Override

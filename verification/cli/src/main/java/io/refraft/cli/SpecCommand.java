@@ -243,6 +243,9 @@ final class SpecCommand implements Runnable {
     Integer checkpointInterval;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose checkpoint is in DIR "
         + "(same bounds, options and build; exit 2 naming what differs).") Path resume;
+    @Option(names = "--recovery", description = "on|off: after safety, check that recovery is always possible: from "
+        + "every state some path without faults reaches exactly one leader whose log every server has committed "
+        + "(spec/README.md). Default: off (on for a mutant only it catches).") String recovery;
     @Option(names = "--stop-at", paramLabel = "STATES", hidden = true, description = "Checkpoint and stop (exit 3) "
         + "once STATES distinct states are seen.") Long stopAt;
 
@@ -268,9 +271,16 @@ final class SpecCommand implements Runnable {
       if (exact && sym) {
         throw new UserError("--exact compares whole states and needs --symmetry off");
       }
+      boolean rec = recovery == null ? opts.o.mutant().map(Mutant::needsRecoveryCheck).orElse(false)
+          : ModelOptions.onOff("--recovery", recovery, false);
+      if (rec && (exact || checkpoint != null || resume != null)) {
+        throw new UserError("--recovery on needs one uninterrupted run with fingerprints: not with --exact, "
+            + "--checkpoint or --resume");
+      }
+      ModelChecker mc = new ModelChecker(model, bounds, sym, w, exact).withRecovery(rec);
       ModelChecker.Result r;
       try {
-        r = CheckRun.run(this, new ModelChecker(model, bounds, sym, w, exact));
+        r = CheckRun.run(this, mc);
       } catch (java.io.UncheckedIOException e) {
         // No verdict: spilling or checkpointing failed (a full disk); the last checkpoint stays as it was.
         spec.commandLine().getErr().println("refraft: spec check could not finish: " + e.getMessage());
@@ -300,7 +310,8 @@ final class SpecCommand implements Runnable {
       String invariant = null;
       if (r.counterexample().isPresent()) {
         ModelChecker.Counterexample cx = r.counterexample().get();
-        out.println("Counterexample (" + cx.steps().size() + " steps):");
+        out.println((cx.violation().invariant().equals("Recovery") ? "Recovery counterexample (" + cx.steps().size()
+            + " steps to a state that cannot recover):" : "Counterexample (" + cx.steps().size() + " steps):"));
         CounterexampleFormat.readable(cx).forEach(out::println);
         if (out != null && this.out != null) {
           if (writeCounterexample(this.out, cx, "refraft spec check" + opts.o.describe(bounds), out)) {
@@ -322,6 +333,10 @@ final class SpecCommand implements Runnable {
       if (invariant != null) {
         o.put("invariant", invariant);
       }
+      o.put("recovery", rec);
+      mc.recoveryCheck().ifPresent(rc -> o.putObject("recovery_check").put("states_beyond_bounds",
+          rc.statesBeyondBounds()).put("edges", rc.edges()).put("unrecoverable", rc.unrecoverable())
+          .put("seconds", seconds(rc.nanos() / 1e9)));
       return Summary.print(out, o);
     }
   }

@@ -205,6 +205,11 @@ class JsonSummaryTest {
     JsonNode bad = summary("spec check", 1, "spec", "check", "--mutant", "forget-vote-on-restart", "--workers", "1");
     assertEquals("violation", bad.get("result").asText());
     assertTrue(bad.has("invariant"));
+    assertFalse(bad.get("recovery").asBoolean());
+    JsonNode stuck = summary("spec check", 1, "spec", "check", "--mutant", "never-step-down", "--workers", "1");
+    assertEquals("Recovery", stuck.get("invariant").asText());
+    assertTrue(stuck.get("recovery").asBoolean(), "the mutant turns the recovery check on");
+    assertTrue(stuck.get("recovery_check").get("unrecoverable").asLong() > 0, stuck.toString());
     JsonNode sim = summary("spec simulate", 0, "spec", "simulate", "--steps", "2000", "--seed", "3");
     assertEquals("ok", sim.get("result").asText());
   }
