@@ -53,5 +53,19 @@ public enum Action {
   /** A follower installs a leader's snapshot, keeping the entries that follow it when they match (Figure 5.3). */
   HandleInstallSnapshotRequest,
   /** A leader records that a peer holds its snapshot. */
-  HandleInstallSnapshotResponse
+  HandleInstallSnapshotResponse,
+  /** A leader appends a configuration entry (thesis §4.1, §4.3; CCF's ChangeConfiguration). */
+  ChangeMembership,
+  /** A leader whose joint configuration with auto-leave is committed appends the simple one (etcd's auto-leave). */
+  LeaveJoint,
+  /** A leader that is no voter of its committed configuration steps down (thesis §4.2.2). */
+  StepDownRemoved,
+  /** A leader starts handing leadership to a voter (thesis §3.10). */
+  TransferLeadership,
+  /** A leader whose transfer target has its whole log sends it TimeoutNow. */
+  SendTimeoutNow,
+  /** A voter that receives TimeoutNow of its leader's term starts an election at once. */
+  HandleTimeoutNow,
+  /** A leader abandons a transfer that did not complete within an election timeout. */
+  AbortTransfer
 }

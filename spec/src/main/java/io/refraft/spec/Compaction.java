@@ -45,7 +45,7 @@ final class Compaction {
     if (sent.equals(p)) {
       return s;
     }
-    return s.withRole(new Leader(Role.with(l.progress(), peer, sent), l.recentlyActive(), l.reads()));
+    return s.withRole(l.withProgress(Role.with(l.progress(), peer, sent)));
   }
 
   /**
@@ -83,7 +83,8 @@ final class Compaction {
    * (never lower it: a duplicate or reordered answer proves no less), and send what follows.
    */
   static NodeState handleInstallSnapshotResponse(NodeState s, InstallSnapshotResponse r, Effects fx) {
-    if (r.term() < s.term() || !(s.role() instanceof Leader l) || r.matchIndex() > s.log().lastIndex()) {
+    if (r.term() < s.term() || !(s.role() instanceof Leader l) || r.matchIndex() > s.log().lastIndex()
+        || !l.progress().containsKey(r.from())) {
       fx.action(Action.DropStaleResponse);
       return s;
     }
@@ -92,7 +93,7 @@ final class Compaction {
     long match = Math.max(p.match(), r.matchIndex());
     Progress updated = new Progress(Math.max(p.next(), match + 1), match);
     Leader leader = new Leader(Role.with(l.progress(), r.from(), updated), Election.plus(l.recentlyActive(), r.from()),
-        l.reads());
+        l.reads(), l.transferee());
     NodeState next = Replication.advanceCommitIndex(s.withRole(leader), fx);
     if (next.config().eagerSend() && updated.next() <= next.log().lastIndex()) {
       next = Replication.appendEntries(next, (Leader) next.role(), r.from(), fx);

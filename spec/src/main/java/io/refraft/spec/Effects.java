@@ -96,7 +96,7 @@ final class Effects {
     waiting.addAll(sync.held());
     for (Output o : sends) {
       Message m = ((Output.Send) o).message();
-      if (m instanceof Message.AppendEntriesRequest) {
+      if (m instanceof Message.AppendEntriesRequest || m instanceof Message.TimeoutNow) {
         out.add(o);
       } else {
         waiting.add(new Sync.Held(m, s.term(), s.votedFor(), s.log().lastIndex(), s.log().lastTerm()));
@@ -146,6 +146,8 @@ final class Effects {
           case Output.ProposalRejected r -> rest.add(r);
           case Output.ReadReady r -> rest.add(r);
           case Output.ReadRejected r -> rest.add(r);
+          case Output.MembershipRejected r -> rest.add(r);
+          case Output.TransferRejected r -> rest.add(r);
         }
       }
     }

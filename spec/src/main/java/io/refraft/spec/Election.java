@@ -31,6 +31,7 @@ final class Election {
       case Message.AppendEntriesResponse r -> false;
       case Message.InstallSnapshotRequest r -> false;
       case Message.InstallSnapshotResponse r -> false;
+      case Message.TimeoutNow r -> false;
     };
   }
 
@@ -47,7 +48,7 @@ final class Election {
   /** The election timer fired. */
   static NodeState electionTimeout(NodeState s, Effects fx) {
     return switch (s.role()) {
-      case Leader l -> checkQuorum(s, l, fx);
+      case Leader l -> checkQuorum(Reconfiguration.abortTransfer(s, l, fx), fx);
       case Follower f -> startElection(s, fx);
       case PreCandidate p -> startElection(s, fx);
       case Candidate c -> startElection(s, fx);
@@ -55,6 +56,9 @@ final class Election {
   }
 
   private static NodeState startElection(NodeState s, Effects fx) {
+    if (!Reconfiguration.canCampaign(s)) {
+      return s;
+    }
     return s.config().preVote() ? becomePreCandidate(s, fx) : becomeCandidate(s, fx);
   }
 
@@ -64,7 +68,7 @@ final class Election {
     fx.resetElectionTimer();
     Set<NodeId> self = Set.of(s.self());
     NodeState next = s.withRole(new PreCandidate(self, self));
-    if (s.config().quorum() == 1) {
+    if (s.membership().isQuorum(self)) {
       return becomeCandidate(next, fx);
     }
     return s.config().eagerSend() ? requestVotesFromAll(next, fx) : next;
@@ -72,21 +76,25 @@ final class Election {
 
   /** raft.tla Timeout: a new term, a vote for itself, and requests to every peer (§5.2). */
   static NodeState becomeCandidate(NodeState s, Effects fx) {
+    return becomeCandidate(s, fx, false);
+  }
+
+  /** Campaigns in the next term; {@code transfer} when a leader's TimeoutNow asked for it. */
+  static NodeState becomeCandidate(NodeState s, Effects fx, boolean transfer) {
     fx.action(Action.BecomeCandidate);
     fx.resetElectionTimer();
     Set<NodeId> self = Set.of(s.self());
-    NodeState next = s.with(s.term() + 1, Optional.of(s.self()), s.log(), s.commitIndex(), new Candidate(self, self));
-    if (s.config().quorum() == 1) {
+    NodeState next = s.with(s.term() + 1, Optional.of(s.self()), s.log(), s.commitIndex(),
+        new Candidate(self, self, transfer));
+    if (s.membership().isQuorum(self)) {
       return maybeWin(next, fx); // its own vote counts once durable: at the Persisted that confirms it
     }
     return s.config().eagerSend() ? requestVotesFromAll(next, fx) : next;
   }
 
   private static NodeState requestVotesFromAll(NodeState s, Effects fx) {
-    for (NodeId peer : s.config().members()) {
-      if (!peer.equals(s.self())) {
-        requestVote(s, peer, fx);
-      }
+    for (NodeId peer : Reconfiguration.votersToAsk(s)) {
+      requestVote(s, peer, fx);
     }
     return s;
   }
@@ -94,6 +102,7 @@ final class Election {
   /** raft.tla RequestVote(i, j): only to a peer that has not answered yet. */
   static void requestVote(NodeState s, NodeId peer, Effects fx) {
     boolean pre;
+    boolean transfer = false;
     Set<NodeId> responded;
     switch (s.role()) {
       case PreCandidate p -> {
@@ -102,6 +111,7 @@ final class Election {
       }
       case Candidate c -> {
         pre = false;
+        transfer = c.transfer();
         responded = c.responded();
       }
       case Follower f -> {
@@ -116,7 +126,7 @@ final class Election {
     }
     fx.action(Action.RequestVote);
     long term = pre ? s.term() + 1 : s.term();
-    fx.send(new RequestVoteRequest(s.self(), peer, term, s.log().lastIndex(), s.log().lastTerm(), pre));
+    fx.send(new RequestVoteRequest(s.self(), peer, term, s.log().lastIndex(), s.log().lastTerm(), pre, transfer));
   }
 
   /**
@@ -154,7 +164,7 @@ final class Election {
       fx.action(Action.HandleRequestVoteResponse);
       PreCandidate next = new PreCandidate(plus(p.responded(), r.from()),
           r.voteGranted() ? plus(p.granted(), r.from()) : p.granted());
-      if (next.granted().size() >= s.config().quorum()) {
+      if (s.membership().isQuorum(next.granted())) {
         return becomeCandidate(s.withRole(next), fx);
       }
       return s.withRole(next);
@@ -162,7 +172,7 @@ final class Election {
     if (!r.preVote() && s.role() instanceof Candidate c && r.term() == s.term()) {
       fx.action(Action.HandleRequestVoteResponse);
       Candidate next = new Candidate(plus(c.responded(), r.from()),
-          r.voteGranted() ? plus(c.granted(), r.from()) : c.granted());
+          r.voteGranted() ? plus(c.granted(), r.from()) : c.granted(), c.transfer());
       return maybeWin(s.withRole(next), fx);
     }
     // Older term, another round, or a role this server no longer holds.
@@ -178,8 +188,13 @@ final class Election {
     if (!(s.role() instanceof Candidate c)) {
       return s;
     }
-    int votes = c.granted().size() - (c.granted().contains(s.self()) && !s.hardStateSynced() ? 1 : 0);
-    return votes >= s.config().quorum() ? becomeLeader(s, fx) : s;
+    Set<NodeId> votes = c.granted();
+    if (votes.contains(s.self()) && !s.hardStateSynced()) {
+      Set<NodeId> others = new java.util.HashSet<>(votes);
+      others.remove(s.self());
+      votes = others;
+    }
+    return s.membership().isQuorum(votes) ? becomeLeader(s, fx) : s;
   }
 
   /**
@@ -189,10 +204,8 @@ final class Election {
   static NodeState becomeLeader(NodeState s, Effects fx) {
     fx.action(Action.BecomeLeader);
     Map<NodeId, Progress> progress = new HashMap<>();
-    for (NodeId peer : s.config().members()) {
-      if (!peer.equals(s.self())) {
-        progress.put(peer, new Progress(s.log().lastIndex() + 1, 0));
-      }
+    for (NodeId peer : Reconfiguration.replicationTargets(s)) {
+      progress.put(peer, new Progress(s.log().lastIndex() + 1, 0));
     }
     NodeState next = s.withRole(new Leader(progress, Set.of(s.self())));
     if (s.config().leaderNoop()) {
@@ -203,13 +216,14 @@ final class Election {
   }
 
   /** Thesis §6.2: a leader that heard from no quorum during the last election timeout steps down. */
-  private static NodeState checkQuorum(NodeState s, Leader l, Effects fx) {
+  private static NodeState checkQuorum(NodeState s, Effects fx) {
+    Leader l = (Leader) s.role();
     if (!s.config().checkQuorum()) {
       return s;
     }
-    if (l.recentlyActive().size() >= s.config().quorum()) {
+    if (s.membership().isQuorum(l.recentlyActive())) {
       fx.action(Action.CheckQuorum);
-      return s.withRole(new Leader(l.progress(), Set.of(s.self()), l.reads()));
+      return s.withRole(new Leader(l.progress(), Set.of(s.self()), l.reads(), l.transferee()));
     }
     fx.action(Action.StepDown);
     return s.withRole(Follower.UNKNOWN_LEADER);

@@ -10,7 +10,8 @@ import java.util.Optional;
  */
 public sealed interface Input
     permits Input.MessageReceived, Input.ElectionTimeout, Input.HeartbeatTimeout, Input.ClientPropose,
-        Input.ReadIndexRequest, Input.Restart, Input.Persisted, Input.TakeSnapshot {
+        Input.ReadIndexRequest, Input.Restart, Input.Persisted, Input.TakeSnapshot, Input.ChangeMembership,
+        Input.TransferLeadership {
 
   /** A message arrived from the network, addressed to this server. */
   record MessageReceived(Message message) implements Input {
@@ -79,6 +80,35 @@ public sealed interface Input
       if (index < 1) {
         throw new IllegalArgumentException("a snapshot's index must be >= 1, got " + index);
       }
+    }
+  }
+
+  /**
+   * An operator asks the leader to append {@code next} as the cluster's configuration (thesis
+   * chapter 4). The leader accepts a configuration that is one step from its own: from a simple
+   * configuration, a simple one that differs in one server (add a voter or a learner, promote a
+   * learner, remove a server, demote a voter: thesis §4.1's single-server change) or a joint one
+   * whose outgoing voters are its voters (entering joint consensus, thesis §4.3, etcd's
+   * ConfChangeV2, for any number of changes at once); from a joint configuration, only leaving it
+   * ({@link Membership#leaveJoint}). It refuses with {@link Output.MembershipRejected} and appends
+   * nothing otherwise, or while a change is pending, before it has committed an entry of its term,
+   * or while it transfers leadership.
+   */
+  record ChangeMembership(Membership next) implements Input {
+    public ChangeMembership {
+      Objects.requireNonNull(next, "next");
+    }
+  }
+
+  /**
+   * An operator asks the leader to hand leadership to {@code target} (thesis §3.10): it stops
+   * accepting proposals, brings the target's log up to its own, and sends it
+   * {@link Message.TimeoutNow}. The transfer ends when the leader loses its role, and is abandoned at
+   * its next {@link ElectionTimeout} (the driver restarts that timer when a transfer starts).
+   */
+  record TransferLeadership(NodeId target) implements Input {
+    public TransferLeadership {
+      Objects.requireNonNull(target, "target");
     }
   }
 

@@ -26,22 +26,26 @@ public final class Log {
   private static final int MASK = WIDTH - 1;
   private static final Object[] EMPTY_NODE = new Object[0];
   private static final Entry[] EMPTY_TAIL = new Entry[0];
+  private static final long[] NO_CONFS = new long[0];
 
   /** The empty log. */
-  public static final Log EMPTY = new Log(Snapshot.NONE, 0, BITS, EMPTY_NODE, EMPTY_TAIL);
+  public static final Log EMPTY = new Log(Snapshot.NONE, 0, BITS, EMPTY_NODE, EMPTY_TAIL, NO_CONFS);
 
   private final Snapshot snapshot;
   private final int size;
   private final int shift;
   private final Object[] root;
   private final Entry[] tail;
+  /** Indexes of the configuration entries held after the snapshot, ascending; never mutated. */
+  private final long[] confs;
 
-  private Log(Snapshot snapshot, int size, int shift, Object[] root, Entry[] tail) {
+  private Log(Snapshot snapshot, int size, int shift, Object[] root, Entry[] tail, long[] confs) {
     this.snapshot = snapshot;
     this.size = size;
     this.shift = shift;
     this.root = root;
     this.tail = tail;
+    this.confs = confs;
   }
 
   /** A log holding {@code entries} at indexes 1..n. */
@@ -59,7 +63,7 @@ public final class Log {
     if (!after.isEmpty() && after.get(0).term() < snapshot.term()) {
       throw new IllegalArgumentException("entry of term " + after.get(0).term() + " after " + snapshot);
     }
-    return new Log(snapshot, 0, BITS, EMPTY_NODE, EMPTY_TAIL).appendAll(after);
+    return new Log(snapshot, 0, BITS, EMPTY_NODE, EMPTY_TAIL, NO_CONFS).appendAll(after);
   }
 
   /** The snapshot this log starts with; {@link Snapshot#NONE} when nothing is compacted. */
@@ -152,7 +156,7 @@ public final class Log {
     if (index == snapshot.index()) {
       return this;
     }
-    return compactTo(new Snapshot(index, term(index), digestThrough(index)));
+    return compactTo(new Snapshot(index, term(index), digestThrough(index), membershipAt(index)));
   }
 
   /**
@@ -252,10 +256,15 @@ public final class Log {
     if (size == Integer.MAX_VALUE) {
       throw new IllegalStateException("log full");
     }
+    long[] newConfs = confs;
+    if (e.payload() instanceof Payload.Configuration) {
+      newConfs = Arrays.copyOf(confs, confs.length + 1);
+      newConfs[confs.length] = lastIndex() + 1;
+    }
     if (size - tailOffset(size) < WIDTH) {
       Entry[] newTail = Arrays.copyOf(tail, tail.length + 1);
       newTail[tail.length] = e;
-      return new Log(snapshot, size + 1, shift, root, newTail);
+      return new Log(snapshot, size + 1, shift, root, newTail, newConfs);
     }
     // The tail is full: push it into the trie, growing a level when the root is full.
     Object[] newRoot;
@@ -266,7 +275,7 @@ public final class Log {
     } else {
       newRoot = pushTail(size, shift, root, tail);
     }
-    return new Log(snapshot, size + 1, newShift, newRoot, new Entry[] {e});
+    return new Log(snapshot, size + 1, newShift, newRoot, new Entry[] {e}, newConfs);
   }
 
   /** This log with {@code entries} appended in order. */
@@ -291,16 +300,17 @@ public final class Log {
       return this;
     }
     if (n == 0) {
-      return snapshot.index() == 0 ? EMPTY : new Log(snapshot, 0, BITS, EMPTY_NODE, EMPTY_TAIL);
+      return snapshot.index() == 0 ? EMPTY : new Log(snapshot, 0, BITS, EMPTY_NODE, EMPTY_TAIL, NO_CONFS);
     }
+    long[] newConfs = confsThrough(index);
     int newTailOffset = tailOffset(n);
     if (newTailOffset == tailOffset(size)) {
-      return new Log(snapshot, n, shift, root, Arrays.copyOf(tail, n - newTailOffset));
+      return new Log(snapshot, n, shift, root, Arrays.copyOf(tail, n - newTailOffset), newConfs);
     }
     Entry[] leaf = leafFor(n - 1);
     Entry[] newTail = Arrays.copyOf(leaf, n - newTailOffset);
     if (newTailOffset == 0) {
-      return new Log(snapshot, n, BITS, EMPTY_NODE, newTail);
+      return new Log(snapshot, n, BITS, EMPTY_NODE, newTail, newConfs);
     }
     Object[] newRoot = trim(root, shift, newTailOffset);
     int newShift = shift;
@@ -308,7 +318,51 @@ public final class Log {
       newRoot = (Object[]) newRoot[0];
       newShift -= BITS;
     }
-    return new Log(snapshot, n, newShift, newRoot, newTail);
+    return new Log(snapshot, n, newShift, newRoot, newTail, newConfs);
+  }
+
+  /** {@link #confs} without the indexes above {@code index}. */
+  private long[] confsThrough(long index) {
+    int k = confs.length;
+    while (k > 0 && confs[k - 1] > index) {
+      k--;
+    }
+    return k == confs.length ? confs : Arrays.copyOf(confs, k);
+  }
+
+  /**
+   * The index of the last configuration entry at or below {@code index} that this log holds after
+   * its snapshot; 0 when there is none (the snapshot's configuration, if any, then holds there).
+   */
+  public long lastConfigIndex(long index) {
+    for (int k = confs.length - 1; k >= 0; k--) {
+      if (confs[k] <= index) {
+        return confs[k];
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The configuration in effect at {@code index} by this log: that of its last configuration entry
+   * at or below {@code index}, else the snapshot's; empty when neither holds one (the cluster's
+   * initial configuration then holds). {@code index} must not be compacted.
+   */
+  public java.util.Optional<Membership> membershipAt(long index) {
+    long at = lastConfigIndex(index);
+    if (at > 0) {
+      return java.util.Optional.of(((Payload.Configuration) entry(at).payload()).membership());
+    }
+    return snapshot.membership();
+  }
+
+  /** How many configuration entries this log holds after index {@code index}. */
+  public int configEntriesAfter(long index) {
+    int n = 0;
+    for (int k = confs.length - 1; k >= 0 && confs[k] > index; k--) {
+      n++;
+    }
+    return n;
   }
 
   private static int tailOffset(int size) {

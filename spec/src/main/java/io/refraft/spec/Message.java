@@ -10,7 +10,8 @@ import java.util.Objects;
  */
 public sealed interface Message
     permits Message.RequestVoteRequest, Message.RequestVoteResponse, Message.AppendEntriesRequest,
-        Message.AppendEntriesResponse, Message.InstallSnapshotRequest, Message.InstallSnapshotResponse {
+        Message.AppendEntriesResponse, Message.InstallSnapshotRequest, Message.InstallSnapshotResponse,
+        Message.TimeoutNow {
 
   NodeId from();
 
@@ -21,15 +22,25 @@ public sealed interface Message
 
   /**
    * RequestVote (§5.2), or with {@code preVote} the pre-vote of thesis §9.6: the pre-candidate's
-   * {@code term} is the one it would campaign in, its own term still one less.
+   * {@code term} is the one it would campaign in, its own term still one less. With
+   * {@code transfer}, the election answers a leader's {@link TimeoutNow}: a voter grants it even
+   * while it hears from a live leader (canonical/raft #203), which leader stickiness would refuse.
    */
-  record RequestVoteRequest(NodeId from, NodeId to, long term, long lastLogIndex, long lastLogTerm, boolean preVote)
-      implements Message {
+  record RequestVoteRequest(NodeId from, NodeId to, long term, long lastLogIndex, long lastLogTerm, boolean preVote,
+      boolean transfer) implements Message {
     public RequestVoteRequest {
       checkAddress(from, to);
       checkNonNegative("term", term);
       checkNonNegative("lastLogIndex", lastLogIndex);
       checkNonNegative("lastLogTerm", lastLogTerm);
+      if (preVote && transfer) {
+        throw new IllegalArgumentException("a leadership transfer's election skips pre-vote");
+      }
+    }
+
+    /** A request of an ordinary election, not one a leader's TimeoutNow started. */
+    public RequestVoteRequest(NodeId from, NodeId to, long term, long lastLogIndex, long lastLogTerm, boolean preVote) {
+      this(from, to, term, lastLogIndex, lastLogTerm, preVote, false);
     }
   }
 
@@ -132,6 +143,18 @@ public sealed interface Message
       checkAddress(from, to);
       checkNonNegative("term", term);
       checkNonNegative("matchIndex", matchIndex);
+    }
+  }
+
+  /**
+   * A leader hands over leadership (thesis §3.10, etcd's MsgTimeoutNow): the receiver, which the
+   * leader has caught up, starts an election at once, without pre-vote, and its vote requests say
+   * so ({@link RequestVoteRequest#transfer}), so that voters within a leader's lease still answer.
+   */
+  record TimeoutNow(NodeId from, NodeId to, long term) implements Message {
+    public TimeoutNow {
+      checkAddress(from, to);
+      checkNonNegative("term", term);
     }
   }
 

@@ -8,8 +8,10 @@ import java.util.Optional;
  * {@link #durable()}). Volatile: {@code commitIndex}, the {@link Role}, and {@link Sync}: how much
  * of the durable part storage has confirmed, and the replies waiting for it.
  *
- * <p>Invariants, checked on construction: (1) {@code self} is a member of {@code config};
- * (2) {@code term >= 0}; (3) the log holds no entry of a term above {@code term};
+ * <p>{@code self} need not be a member: a server that joins the cluster later starts outside it, and
+ * a removed one stays outside it (see {@link #membership()}).
+ *
+ * <p>Invariants, checked on construction: (2) {@code term >= 0}; (3) the log holds no entry of a term above {@code term};
  * (4) {@code log.snapshot().index() <= commitIndex <= log.lastIndex()} (only committed entries are
  * compacted); (5) a candidate or leader has voted for itself;
  * (6) what is confirmed durable is no more than there is: {@code sync.term <= term},
@@ -26,9 +28,6 @@ public record NodeState(
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(sync, "sync");
-    if (!config.isMember(self)) {
-      throw new IllegalArgumentException(self + " is not a member of " + config.members());
-    }
     if (term < 0) {
       throw new IllegalArgumentException("term must be >= 0, got " + term);
     }
@@ -68,6 +67,30 @@ public record NodeState(
   /** Whether storage has confirmed the current term and vote. */
   public boolean hardStateSynced() {
     return sync.term() == term && sync.votedFor().equals(votedFor);
+  }
+
+  /**
+   * The configuration this server uses (thesis chapter 4): that of the latest configuration entry in
+   * its log, committed or not (thesis §4.1), or with {@link Config#confOnApply} the latest one it has
+   * applied (etcd-io/raft); else its snapshot's; else the initial one ({@link Config#members}).
+   */
+  public Membership membership() {
+    long bound = config.confOnApply() ? applied() : log.lastIndex();
+    return log.membershipAt(Math.max(bound, log.snapshot().index())).orElseGet(config::initialMembership);
+  }
+
+  /**
+   * The configuration before the latest configuration entry in effect here: the one a leader still
+   * replicates to until that entry commits, so that servers it removes learn of their removal.
+   */
+  public Membership previousMembership() {
+    long bound = config.confOnApply() ? applied() : log.lastIndex();
+    long at = log.lastConfigIndex(Math.max(bound, log.snapshot().index()));
+    if (at == 0) {
+      return membership();
+    }
+    return log.membershipAt(at - 1 < log.snapshot().index() ? log.snapshot().index() : at - 1)
+        .orElseGet(config::initialMembership);
   }
 
   /** What survives a crash (Figure 2, "Persistent state"). */

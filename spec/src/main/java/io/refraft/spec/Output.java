@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 public sealed interface Output
     permits Output.Persist, Output.Send, Output.Apply, Output.ResetElectionTimer, Output.ProposalAccepted,
-        Output.ProposalRejected, Output.ReadReady, Output.ReadRejected, Output.RestoreSnapshot {
+        Output.ProposalRejected, Output.ReadReady, Output.ReadRejected, Output.RestoreSnapshot,
+        Output.MembershipRejected, Output.TransferRejected {
 
   /** Make part of the durable state durable. */
   sealed interface Persist extends Output permits HardState, SaveSnapshot, LogSuffix {}
@@ -114,6 +115,43 @@ public sealed interface Output
    */
   record ReadRejected(long requestId, Optional<NodeId> leader) implements Output {
     public ReadRejected {
+      Objects.requireNonNull(leader, "leader");
+    }
+  }
+
+  /** Why a leader refused a {@link Input.ChangeMembership} or a {@link Input.TransferLeadership}. */
+  enum Refusal {
+    /** Only a leader changes the configuration or hands over leadership. */
+    NOT_LEADER,
+    /** A configuration entry above the commit index is still pending (one change at a time). */
+    CHANGE_PENDING,
+    /**
+     * The leader has not yet committed an entry of its term: until it has, an uncommitted change of a
+     * former leader may still commit (the bug Ongaro reported on raft-dev in 2015).
+     */
+    TERM_NOT_COMMITTED,
+    /** The leader is handing leadership over and accepts nothing new. */
+    TRANSFER_IN_PROGRESS,
+    /** The requested configuration is not one step from the current one, or is the current one. */
+    NOT_ONE_STEP,
+    /** The transfer's target is not a voter of the configuration (a learner, or unknown). */
+    NOT_A_VOTER,
+    /** The leader is the transfer's target. */
+    ALREADY_LEADER
+  }
+
+  /** A {@link Input.ChangeMembership} refused: nothing was appended. {@code leader} as known here. */
+  record MembershipRejected(Refusal reason, Optional<NodeId> leader) implements Output {
+    public MembershipRejected {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(leader, "leader");
+    }
+  }
+
+  /** A {@link Input.TransferLeadership} refused. {@code leader} as known here. */
+  record TransferRejected(Refusal reason, Optional<NodeId> leader) implements Output {
+    public TransferRejected {
+      Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(leader, "leader");
     }
   }

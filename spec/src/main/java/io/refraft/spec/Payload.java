@@ -7,7 +7,7 @@ import java.util.Arrays;
  * permitted subtypes; every switch over payloads is exhaustive, so the compiler finds each place
  * that must handle them.
  */
-public sealed interface Payload permits Payload.NoOp, Payload.Data {
+public sealed interface Payload permits Payload.NoOp, Payload.Data, Payload.Configuration {
 
   /** The entry a new leader appends at the start of its term so it can commit earlier ones (§5.4.2, §8). */
   record NoOp() implements Payload {
@@ -19,6 +19,21 @@ public sealed interface Payload permits Payload.NoOp, Payload.Data {
 
   /** The shared no-op payload. */
   NoOp NOOP = new NoOp();
+
+  /**
+   * A cluster configuration (thesis §4.1): the whole configuration the entry moves to, not a delta,
+   * so a server knows its configuration from its latest configuration entry alone.
+   */
+  record Configuration(Membership membership) implements Payload {
+    public Configuration {
+      java.util.Objects.requireNonNull(membership, "membership");
+    }
+
+    @Override
+    public String toString() {
+      return "conf" + membership;
+    }
+  }
 
   /**
    * A client command as opaque bytes. Immutable: {@link #of} copies its argument, {@link #wrap}

@@ -1,5 +1,6 @@
 package io.refraft.spec;
 
+import io.refraft.spec.Input.ChangeMembership;
 import io.refraft.spec.Input.ClientPropose;
 import io.refraft.spec.Input.ElectionTimeout;
 import io.refraft.spec.Input.HeartbeatTimeout;
@@ -8,6 +9,7 @@ import io.refraft.spec.Input.Persisted;
 import io.refraft.spec.Input.ReadIndexRequest;
 import io.refraft.spec.Input.Restart;
 import io.refraft.spec.Input.TakeSnapshot;
+import io.refraft.spec.Input.TransferLeadership;
 import io.refraft.spec.Message.AppendEntriesRequest;
 import io.refraft.spec.Message.AppendEntriesResponse;
 import io.refraft.spec.Message.InstallSnapshotRequest;
@@ -90,7 +92,10 @@ public final class Raft {
       case Restart(DurableState recovered) -> Election.restart(state, recovered, fx);
       case Persisted p -> persisted(state, p, fx);
       case TakeSnapshot(long index) -> Compaction.takeSnapshot(state, index, fx);
+      case ChangeMembership(Membership m) -> Reconfiguration.change(state, m, fx);
+      case TransferLeadership(NodeId target) -> Reconfiguration.transfer(state, target, fx);
     };
+    next = Reconfiguration.settle(next, fx);
     if (!(input instanceof Restart)) {
       // Reads pending at a crash died with the process that held them: nobody is left to answer.
       next = ReadIndex.settle(state, next, fx);
@@ -135,11 +140,10 @@ public final class Raft {
     if (!m.to().equals(s.self())) {
       throw new IllegalArgumentException(s.self() + " received a message addressed to " + m.to());
     }
-    if (!s.config().isMember(m.from())) {
-      throw new IllegalArgumentException(s.self() + " received a message from non-member " + m.from());
-    }
     if (m.term() > s.term()) {
-      if (m instanceof RequestVoteRequest && Election.inLease(s)) {
+      // Servers answer whoever asks, member or not (thesis §4.1); the lease keeps a removed one from
+      // disrupting (§4.2.3), but not a leader's chosen successor (canonical/raft #203).
+      if (m instanceof RequestVoteRequest r && !r.transfer() && Election.inLease(s)) {
         fx.action(Action.IgnoreVoteRequestInLease);
         return s;
       }
@@ -154,6 +158,7 @@ public final class Raft {
       case AppendEntriesResponse r -> Replication.handleAppendEntriesResponse(s, r, fx);
       case InstallSnapshotRequest r -> Compaction.handleInstallSnapshotRequest(s, r, fx);
       case InstallSnapshotResponse r -> Compaction.handleInstallSnapshotResponse(s, r, fx);
+      case Message.TimeoutNow r -> Reconfiguration.handleTimeoutNow(s, r, fx);
     };
   }
 }

@@ -37,7 +37,7 @@ final class ReadIndex {
     fx.action(Action.ReadIndex);
     long readIndex = committedInTerm(s) ? s.commitIndex() : 0;
     NodeState next = s.withRole(l.withReads(l.reads().start(requestId, readIndex)));
-    if (s.config().quorum() == 1) {
+    if (s.membership().isQuorum(java.util.Set.of(s.self()))) {
       return next; // confirmed by the leader alone: settle() serves it in this step
     }
     // etcd-io/raft broadcasts a heartbeat with the read's context at once; so does an eager leader.
@@ -89,13 +89,6 @@ final class ReadIndex {
 
   /** The highest round a quorum has acknowledged, the leader acknowledging every round it started. */
   static long confirmedRound(NodeState s, Leader l) {
-    List<NodeId> members = s.config().members();
-    long[] acked = new long[members.size()];
-    for (int i = 0; i < acked.length; i++) {
-      NodeId m = members.get(i);
-      acked[i] = m.equals(s.self()) ? l.reads().round() : l.reads().acked().getOrDefault(m, 0L);
-    }
-    Arrays.sort(acked);
-    return acked[acked.length - s.config().quorum()];
+    return s.membership().quorumIndex(m -> m.equals(s.self()) ? l.reads().round() : l.reads().acked().getOrDefault(m, 0L));
   }
 }

@@ -21,19 +21,26 @@ final class Replication {
   static NodeState heartbeat(NodeState s, Optional<NodeId> peer, Effects fx) {
     if (peer.isPresent()) {
       NodeId p = peer.get();
-      if (p.equals(s.self()) || !s.config().isMember(p)) {
-        throw new IllegalArgumentException(s.self() + ": heartbeat for " + p + ", which is not a peer");
+      if (p.equals(s.self())) {
+        throw new IllegalArgumentException(s.self() + ": heartbeat for itself");
       }
-      return sendTo(s, p, fx);
+      // The driver's timer for a peer may outlive the configuration that held it: nothing to send then.
+      boolean peerNow = s.role() instanceof Leader ? Reconfiguration.replicationTargets(s).contains(p)
+          : s.membership().isVoter(p);
+      return peerNow ? sendTo(s, p, fx) : s;
     }
     return sendToAll(s, fx);
   }
 
   static NodeState sendToAll(NodeState s, Effects fx) {
-    for (NodeId p : s.config().members()) {
-      if (!p.equals(s.self())) {
-        s = sendTo(s, p, fx);
-      }
+    List<NodeId> peers = switch (s.role()) {
+      case Leader l -> Reconfiguration.replicationTargets(s);
+      case Candidate c -> Reconfiguration.votersToAsk(s);
+      case PreCandidate p -> Reconfiguration.votersToAsk(s);
+      case Follower f -> List.of();
+    };
+    for (NodeId p : peers) {
+      s = sendTo(s, p, fx);
     }
     return s;
   }
@@ -74,15 +81,24 @@ final class Replication {
     if (count == 0) {
       return s;
     }
-    return s.withRole(new Leader(withProgress(l.progress(), peer, new Progress(p.next() + count, p.match())),
-        l.recentlyActive(), l.reads()));
+    return s.withRole(l.withProgress(withProgress(l.progress(), peer, new Progress(p.next() + count, p.match()))));
   }
 
   /** raft.tla ClientRequest: only a leader appends, in its own term (§5.3). */
   static NodeState propose(NodeState s, List<Payload> payloads, Effects fx) {
-    if (!(s.role() instanceof Leader)) {
+    if (!(s.role() instanceof Leader l)) {
       fx.reply(new Output.ProposalRejected(s.leader()));
       return s;
+    }
+    if (l.transferee().isPresent()) {
+      fx.reply(new Output.ProposalRejected(Optional.empty())); // leadership is moving: ask again shortly
+      return s;
+    }
+    for (Payload payload : payloads) {
+      if (payload instanceof Payload.Configuration) {
+        throw new IllegalArgumentException(s.self() + ": a configuration is proposed with ChangeMembership, not "
+            + "ClientPropose");
+      }
     }
     fx.action(Action.ClientRequest);
     long first = s.log().lastIndex() + 1;
@@ -163,6 +179,11 @@ final class Replication {
       fx.action(Action.DropStaleResponse);
       return s;
     }
+    if (!l.progress().containsKey(r.from())) {
+      // A server this leader no longer replicates to (removed and committed): nothing to count.
+      fx.action(Action.DropStaleResponse);
+      return s;
+    }
     if (r.success() && r.matchIndex() > s.log().lastIndex()) {
       // A leader never truncates its log, so no correct follower of its term can acknowledge an index
       // it has not sent; counting such a claim could commit what no quorum holds. Drop it.
@@ -186,8 +207,14 @@ final class Replication {
       updated = new Progress(next, p.match());
     }
     // Any answer of this term, success or not, shows the peer accepted this leader's term (§6.4).
-    Leader leader = new Leader(withProgress(l.progress(), r.from(), updated), active, l.reads().ack(r.from(), r.round()));
+    Leader leader = new Leader(withProgress(l.progress(), r.from(), updated), active, l.reads().ack(r.from(), r.round()),
+        l.transferee());
     NodeState next = advanceCommitIndex(s.withRole(leader), fx);
+    if (r.success() && leader.transferee().equals(Optional.of(r.from())) && updated.match() == next.log().lastIndex()
+        && next.role() instanceof Leader) {
+      // The transfer's target holds the leader's whole log: hand over (etcd sends it on every such answer).
+      return Reconfiguration.sendTimeoutNow(next, r.from(), fx);
+    }
     boolean more = updated.next() <= next.log().lastIndex();
     if (next.config().eagerSend() && (more || !r.success())) {
       next = appendEntries(next, (Leader) next.role(), r.from(), fx);
@@ -204,14 +231,13 @@ final class Replication {
     if (!(s.role() instanceof Leader l)) {
       return s;
     }
-    List<NodeId> members = s.config().members();
-    long[] match = new long[members.size()];
-    for (int i = 0; i < match.length; i++) {
-      NodeId m = members.get(i);
-      match[i] = m.equals(s.self()) ? s.sync().lastIndex() : l.progressOf(m).match();
-    }
-    Arrays.sort(match);
-    long quorumIndex = match[match.length - s.config().quorum()];
+    long quorumIndex = s.membership().quorumIndex(m -> {
+      if (m.equals(s.self())) {
+        return s.sync().lastIndex();
+      }
+      Progress p = l.progress().get(m);
+      return p == null ? 0 : p.match();
+    });
     if (quorumIndex > s.commitIndex() && s.log().term(quorumIndex) == s.term()) {
       fx.action(Action.AdvanceCommitIndex);
       return s.withCommitIndex(quorumIndex);

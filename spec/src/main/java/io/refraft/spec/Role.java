@@ -33,24 +33,41 @@ public sealed interface Role permits Role.Follower, Role.PreCandidate, Role.Cand
     }
   }
 
-  /** Campaigning in its current term (§5.2); raft.tla's votesResponded and votesGranted. */
-  record Candidate(Set<NodeId> responded, Set<NodeId> granted) implements Role {
+  /**
+   * Campaigning in its current term (§5.2); raft.tla's votesResponded and votesGranted.
+   * {@code transfer}: the campaign answers a leader's TimeoutNow (thesis §3.10), so its vote requests
+   * say so and voters grant them even within a leader's lease.
+   */
+  record Candidate(Set<NodeId> responded, Set<NodeId> granted, boolean transfer) implements Role {
     public Candidate {
       responded = Set.copyOf(responded);
       granted = Set.copyOf(granted);
+    }
+
+    /** A candidate of an ordinary election. */
+    public Candidate(Set<NodeId> responded, Set<NodeId> granted) {
+      this(responded, granted, false);
     }
   }
 
   /**
    * Leading its current term: per peer the replication progress (Figure 2, "Volatile state on
-   * leaders"), for check-quorum which peers were heard from since the last check, and the reads
-   * waiting for ReadIndex confirmation (thesis §6.4).
+   * leaders"), for check-quorum which peers were heard from since the last check, the reads
+   * waiting for ReadIndex confirmation (thesis §6.4), and the server it is handing leadership to,
+   * if any (thesis §3.10): while it is, it accepts no proposal.
    */
-  record Leader(Map<NodeId, Progress> progress, Set<NodeId> recentlyActive, Reads reads) implements Role {
+  record Leader(Map<NodeId, Progress> progress, Set<NodeId> recentlyActive, Reads reads,
+      Optional<NodeId> transferee) implements Role {
     public Leader {
       progress = Map.copyOf(progress);
       recentlyActive = Set.copyOf(recentlyActive);
       Objects.requireNonNull(reads, "reads");
+      Objects.requireNonNull(transferee, "transferee");
+    }
+
+    /** A leader handing leadership to nobody. */
+    public Leader(Map<NodeId, Progress> progress, Set<NodeId> recentlyActive, Reads reads) {
+      this(progress, recentlyActive, reads, Optional.empty());
     }
 
     /** A leader with no read in progress. */
@@ -59,7 +76,15 @@ public sealed interface Role permits Role.Follower, Role.PreCandidate, Role.Cand
     }
 
     public Leader withReads(Reads r) {
-      return new Leader(progress, recentlyActive, r);
+      return new Leader(progress, recentlyActive, r, transferee);
+    }
+
+    public Leader withProgress(Map<NodeId, Progress> p) {
+      return new Leader(p, recentlyActive, reads, transferee);
+    }
+
+    public Leader withTransferee(Optional<NodeId> t) {
+      return new Leader(progress, recentlyActive, reads, t);
     }
 
     public Progress progressOf(NodeId peer) {

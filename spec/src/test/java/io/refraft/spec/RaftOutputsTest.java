@@ -96,6 +96,8 @@ class RaftOutputsTest {
         case Output.ReadReady rr -> assertTrue(rr.readIndex() <= after.commitIndex(),
             where + ": read ready at " + rr.readIndex() + " beyond commitIndex " + after.commitIndex());
         case Output.ReadRejected rj -> { }
+        case Output.MembershipRejected mr -> { }
+        case Output.TransferRejected tr -> { }
       }
     }
     if (restart) {

@@ -19,6 +19,17 @@ import java.util.OptionalLong;
 public final class ClusterTraces {
   private ClusterTraces() {}
 
+  /** The servers of {@code c} outside its initial configuration (the model's joining servers), in its order. */
+  public static List<NodeId> joining(Cluster c) {
+    List<NodeId> out = new java.util.ArrayList<>();
+    for (NodeId id : c.servers()) {
+      if (!c.config().isMember(id)) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
   /** Writes {@code header} and one line per node step of the run from {@code initial}. */
   public static void write(TraceHeader header, Cluster initial, List<Cluster.Step> steps, Writer out)
       throws IOException {
@@ -57,7 +68,8 @@ public final class ClusterTraces {
     TraceHeader h = TraceHeader.of(cx.initial().config(),
         dup ? TraceHeader.NetworkModel.DUPLICATES : TraceHeader.NetworkModel.NO_DUPLICATES,
         async ? TraceHeader.Persistence.async : TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft-spec-model-checker",
-            description + "; violates " + cx.violation().invariant() + ": " + cx.violation().detail()));
+            description + "; violates " + cx.violation().invariant() + ": " + cx.violation().detail()))
+        .withJoining(joining(cx.initial()));
     StringWriter sw = new StringWriter();
     try {
       write(h, cx.initial(), cx.steps(), sw);

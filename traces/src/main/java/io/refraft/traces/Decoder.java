@@ -24,6 +24,7 @@ final class Decoder {
     String format = null;
     long version = -1;
     List<NodeId> nodes = null;
+    List<NodeId> joining = List.of();
     Optional<NodeId> node = Optional.empty();
     Config config = null;
     TraceHeader.NetworkModel network = TraceHeader.NetworkModel.NO_DUPLICATES;
@@ -33,7 +34,8 @@ final class Decoder {
       switch (f) {
         case "format" -> format = p.string(f);
         case "version" -> version = p.integer(f);
-        case "nodes" -> nodes = nodeList(p);
+        case "nodes" -> nodes = nodeList(p, "nodes");
+        case "joining" -> joining = nodeList(p, "joining");
         case "node" -> node = Optional.of(p.nodeId(f));
         case "config" -> config = config(p, nodes);
         case "network" -> network = network(p);
@@ -59,20 +61,20 @@ final class Decoder {
       throw new Bad("the header needs 'source'");
     }
     try {
-      return new TraceHeader((int) version, config, node, network, persistence, source);
+      return new TraceHeader((int) version, config, node, network, persistence, source, joining);
     } catch (IllegalArgumentException e) {
       throw new Bad(e.getMessage());
     }
   }
 
-  private static List<NodeId> nodeList(LineParser p) throws IOException {
-    p.startArray("nodes");
+  private static List<NodeId> nodeList(LineParser p, String field) throws IOException {
+    p.startArray(field);
     List<NodeId> ids = new ArrayList<>();
-    while (p.nextStringInArray("nodes")) {
+    while (p.nextStringInArray(field)) {
       try {
         ids.add(p.id(p.text()));
       } catch (IllegalArgumentException e) {
-        throw new Bad("'nodes': " + e.getMessage());
+        throw new Bad("'" + field + "': " + e.getMessage());
       }
     }
     return ids;
@@ -87,6 +89,7 @@ final class Decoder {
     Boolean checkQuorum = null;
     Boolean leaderNoop = null;
     Boolean eagerSend = null;
+    boolean confOnApply = false;
     long maxBatch = -1;
     for (String f = p.field(); f != null; f = p.field()) {
       switch (f) {
@@ -95,6 +98,7 @@ final class Decoder {
         case "leaderNoop" -> leaderNoop = p.bool(f);
         case "eagerSend" -> eagerSend = p.bool(f);
         case "maxBatch" -> maxBatch = p.integer(f);
+        case "confOnApply" -> confOnApply = p.bool(f);
         default -> p.unknown(f, "'config'");
       }
     }
@@ -105,7 +109,7 @@ final class Decoder {
       throw new Bad("'config.maxBatch' must be >= 1, got " + maxBatch);
     }
     try {
-      return new Config(nodes, preVote, checkQuorum, (int) maxBatch, leaderNoop, eagerSend);
+      return new Config(nodes, preVote, checkQuorum, (int) maxBatch, leaderNoop, eagerSend, confOnApply);
     } catch (IllegalArgumentException e) {
       throw new Bad("'nodes': " + e.getMessage());
     }
@@ -228,7 +232,12 @@ final class Decoder {
     long index = -1;
     long[] durable = {-1, -1, -1}; // a Persisted input's term, lastIndex and lastTerm
     Optional<NodeId> vote = null;
+    NodeId target = null;
+    ConfigurationFields conf = new ConfigurationFields();
     for (String f = p.field(); f != null; f = p.field()) {
+      if (conf.read(p, f, "input")) {
+        continue;
+      }
       switch (f) {
         case "type" -> type = p.tag(f);
         case "term" -> durable[0] = p.nonNegative("input.term");
@@ -240,6 +249,7 @@ final class Decoder {
         case "payloads" -> payloads = payloads(p);
         case "requestId" -> requestId = p.integer("input.requestId");
         case "index" -> index = p.integer("input.index");
+        case "target" -> target = p.nodeId("input.target");
         default -> p.unknown(f, "'input'");
       }
     }
@@ -259,6 +269,12 @@ final class Decoder {
         if (payloads == null || payloads.isEmpty()) {
           throw new Bad("a ClientPropose input needs a non-empty 'payloads'");
         }
+        for (int k = 0; k < payloads.size(); k++) {
+          if (payloads.get(k) instanceof Payload.Configuration) {
+            throw new Bad("payload " + (k + 1) + ": a ClientPropose input carries no Configuration payload (a "
+                + "configuration is asked for with a ChangeMembership input)");
+          }
+        }
         yield new TraceInput.ClientPropose(payloads);
       }
       case "ReadIndexRequest" -> {
@@ -275,9 +291,16 @@ final class Decoder {
         }
         yield new TraceInput.TakeSnapshot(index);
       }
+      case "ChangeMembership" -> new TraceInput.ChangeMembership(conf.build("'input'"));
+      case "TransferLeadership" -> {
+        if (target == null) {
+          throw new Bad("a TransferLeadership input needs 'target'");
+        }
+        yield new TraceInput.TransferLeadership(target);
+      }
       default -> throw new Bad("unknown input type '" + TraceFormatException.excerpt(type)
           + "' (MessageReceived, ElectionTimeout, HeartbeatTimeout, ClientPropose, ReadIndexRequest, Restart, "
-          + "Persisted, TakeSnapshot)");
+          + "Persisted, TakeSnapshot, ChangeMembership, TransferLeadership)");
     };
     boolean durableFields = durable[0] >= 0 || durable[1] >= 0 || durable[2] >= 0 || vote != null;
     if ((durableFields && !(in instanceof TraceInput.Persisted))
@@ -285,7 +308,9 @@ final class Decoder {
         || (peer.isPresent() && !(in instanceof TraceInput.HeartbeatTimeout))
         || (payloads != null && !(in instanceof TraceInput.ClientPropose))
         || (requestId != null && !(in instanceof TraceInput.ReadIndexRequest))
-        || (index >= 0 && !(in instanceof TraceInput.TakeSnapshot))) {
+        || (index >= 0 && !(in instanceof TraceInput.TakeSnapshot))
+        || (conf.any() && !(in instanceof TraceInput.ChangeMembership))
+        || (target != null && !(in instanceof TraceInput.TransferLeadership))) {
       throw new Bad("'input' of type " + type + " has a field that belongs to another input type");
     }
     return in;
@@ -482,11 +507,13 @@ final class Decoder {
     long index = -1;
     long term = -1;
     String digest = null;
+    Optional<io.refraft.spec.Membership> membership = Optional.empty();
     for (String g = p.field(); g != null; g = p.field()) {
       switch (g) {
         case "index" -> index = p.nonNegative(where + ".index");
         case "term" -> term = p.nonNegative(where + ".term");
         case "digest" -> digest = p.string(where + ".digest");
+        case "configuration" -> membership = Optional.of(configuration(p, where + ".configuration"));
         default -> p.unknown(g, "'" + where + "'");
       }
     }
@@ -498,10 +525,22 @@ final class Decoder {
           + "'");
     }
     try {
-      return new io.refraft.spec.Snapshot(index, term, Long.parseUnsignedLong(digest, 16));
+      return new io.refraft.spec.Snapshot(index, term, Long.parseUnsignedLong(digest, 16), membership);
     } catch (IllegalArgumentException e) {
       throw new Bad("'" + where + "': " + e.getMessage());
     }
+  }
+
+  /** A configuration as an object of its own (a snapshot's): the fields of {@link ConfigurationFields}. */
+  private static io.refraft.spec.Membership configuration(LineParser p, String where) throws IOException {
+    p.startObject("'" + where + "'");
+    ConfigurationFields conf = new ConfigurationFields();
+    for (String g = p.field(); g != null; g = p.field()) {
+      if (!conf.read(p, g, where)) {
+        p.unknown(g, "'" + where + "'");
+      }
+    }
+    return conf.build("'" + where + "'");
   }
 
   private static List<ReadAnswer> reads(LineParser p) throws IOException {

@@ -18,7 +18,8 @@ final class FieldNames {
       "payloads", "requestId", "data", "term", "id", "from", "to", "lastLogIndex", "lastLogTerm", "voteGranted",
       "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "success", "matchIndex", "conflictIndex", "conflictTerm",
       "round", "vote", "role", "commitIndex", "leader", "hardState", "log", "result", "readIndex",
-      "snapshot", "index", "digest"};
+      "snapshot", "index", "digest", "joining", "confOnApply", "target", "transfer", "voters", "outgoing", "learners",
+      "autoLeave", "configuration", "applied", "match", "lastIndex", "lastTerm"};
   static final TokenNames KNOWN = new TokenNames(NAMES);
   private static final byte[][] BYTES = new byte[NAMES.length][];
   private static final Map<String, Integer> INDEX = new HashMap<>();

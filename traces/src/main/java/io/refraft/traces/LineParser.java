@@ -122,8 +122,9 @@ final class LineParser {
 
   static {
     List<String> tags = new ArrayList<>(List.of("MessageReceived", "ElectionTimeout", "HeartbeatTimeout",
-        "ClientPropose", "ReadIndexRequest", "Restart", "Persisted", "RequestVoteRequest", "RequestVoteResponse", "AppendEntriesRequest",
-        "AppendEntriesResponse", "NoOp", "Data", "Follower", "PreCandidate", "Candidate", "Leader", "Served", "Rejected"));
+        "ClientPropose", "ReadIndexRequest", "Restart", "Persisted", "TakeSnapshot", "ChangeMembership",
+        "TransferLeadership", "InstallSnapshotRequest", "InstallSnapshotResponse", "TimeoutNow", "RequestVoteRequest", "RequestVoteResponse", "AppendEntriesRequest",
+        "AppendEntriesResponse", "NoOp", "Data", "Configuration", "Follower", "PreCandidate", "Candidate", "Leader", "Served", "Rejected"));
     for (io.refraft.spec.Action a : io.refraft.spec.Action.values()) {
       tags.add(a.name());
     }
@@ -385,24 +386,35 @@ final class LineParser {
     return p.getText();
   }
 
-  /** A payload's fields, the opening brace already read: {@code type} NoOp or Data, {@code data} base64. */
+  /**
+   * A payload's fields, the opening brace already read: {@code type} NoOp, Data ({@code data} base64)
+   * or Configuration (the fields of {@link ConfigurationFields}).
+   */
   Payload payloadBody(String where) throws IOException {
     String type = null;
     String data = null;
+    ConfigurationFields conf = new ConfigurationFields();
     for (String f = field(); f != null; f = field()) {
       switch (f) {
         case "type" -> type = tag("type");
         case "data" -> data = string("data");
         case "term" -> throw new Bad("'term' is not allowed in " + where);
-        default -> unknown(f, where);
+        default -> {
+          if (!conf.read(this, f, where)) {
+            unknown(f, where);
+          }
+        }
       }
     }
-    return payload(type, data, where);
+    return payload(type, data, conf, where);
   }
 
-  static Payload payload(String type, String data, String where) {
+  static Payload payload(String type, String data, ConfigurationFields conf, String where) {
     if (type == null) {
-      throw new Bad(where + " needs 'type' (NoOp or Data)");
+      throw new Bad(where + " needs 'type' (NoOp, Data or Configuration)");
+    }
+    if (conf.any() && (type.equals("NoOp") || type.equals("Data"))) {
+      throw new Bad(where + ": a " + type + " payload has no configuration fields " + ConfigurationFields.NAMES);
     }
     return switch (type) {
       case "NoOp" -> {
@@ -421,9 +433,19 @@ final class LineParser {
           throw new Bad(where + ": 'data' is not base64: " + e.getMessage());
         }
       }
-      default -> throw new Bad(where + ": unknown payload type '" + TraceFormatException.excerpt(type) + "' (NoOp or Data)");
+      case "Configuration" -> {
+        if (data != null) {
+          throw new Bad(where + ": a Configuration payload has no 'data'");
+        }
+        yield new Payload.Configuration(conf.build(where));
+      }
+      default -> throw new Bad(where + ": unknown payload type '" + TraceFormatException.excerpt(type)
+          + "' (NoOp, Data or Configuration)");
     };
   }
+
+  /** Read-only: no configuration field read (entries are mostly not configurations). */
+  private static final ConfigurationFields NO_CONFIGURATION = new ConfigurationFields();
 
   /** An array of entries {@code {"term":..,"type":..,"data":..}}; {@code field} is {@code where + suffix}. */
   List<Entry> entries(String where, String suffix) throws IOException {
@@ -447,18 +469,27 @@ final class LineParser {
       long term = -1;
       String type = null;
       String data = null;
+      ConfigurationFields conf = null;
+      String where = "entry " + (out.size() + 1) + " of '" + field + "'";
       for (String f = field(); f != null; f = field()) {
         switch (f) {
           case "term" -> term = integer("term");
           case "type" -> type = tag("type");
           case "data" -> data = string("data");
-          default -> unknown(f, "an entry");
+          default -> {
+            if (conf == null) {
+              conf = new ConfigurationFields();
+            }
+            if (!conf.read(this, f, where)) {
+              unknown(f, "an entry");
+            }
+          }
         }
       }
       if (term < 1) {
-        throw new Bad("entry " + (out.size() + 1) + " of '" + field + "' needs 'term' >= 1");
+        throw new Bad(where + " needs 'term' >= 1");
       }
-      out.add(new Entry(term, payload(type, data, "entry " + (out.size() + 1) + " of '" + field + "'")));
+      out.add(new Entry(term, payload(type, data, conf == null ? NO_CONFIGURATION : conf, where)));
     }
     return List.copyOf(out);
   }

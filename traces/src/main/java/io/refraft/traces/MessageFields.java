@@ -36,6 +36,9 @@ final class MessageFields {
   /** Optional (FORMAT.md §6): 0 when absent, allowed on AppendEntries only. */
   private long round;
   private boolean roundSeen;
+  /** Optional (FORMAT.md §6, revision 6): false when absent, allowed on RequestVoteRequest only. */
+  private boolean transfer;
+  private boolean transferSeen;
   /** The type-specific fields read, one bit each in the order of {@link #SPECIFIC}. */
   private int seen;
 
@@ -76,6 +79,10 @@ final class MessageFields {
         round = p.nonNegative(f);
         roundSeen = true;
       }
+      case "transfer" -> {
+        transfer = p.bool(f);
+        transferSeen = true;
+      }
       default -> p.unknown(f, "'" + where + "'");
     }
   }
@@ -99,10 +106,14 @@ final class MessageFields {
     if (roundSeen && !type.startsWith("AppendEntries")) {
       throw new Bad("'" + where + "': field 'round' does not belong to a " + type);
     }
+    if (transferSeen && !type.equals("RequestVoteRequest")) {
+      throw new Bad("'" + where + "': field 'transfer' does not belong to a " + type);
+    }
     Message m = switch (type) {
       case "RequestVoteRequest" -> {
         only(where, type, "lastLogIndex", "lastLogTerm", "preVote");
-        yield wrap(where, () -> new Message.RequestVoteRequest(from, to, term, lastLogIndex, lastLogTerm, preVote));
+        yield wrap(where, () -> new Message.RequestVoteRequest(from, to, term, lastLogIndex, lastLogTerm, preVote,
+            transfer));
       }
       case "RequestVoteResponse" -> {
         only(where, type, "voteGranted", "preVote");
@@ -126,9 +137,13 @@ final class MessageFields {
         only(where, type, "matchIndex");
         yield wrap(where, () -> new Message.InstallSnapshotResponse(from, to, term, matchIndex));
       }
+      case "TimeoutNow" -> {
+        only(where, type);
+        yield wrap(where, () -> new Message.TimeoutNow(from, to, term));
+      }
       default -> throw new Bad("'" + where + "': unknown message type '" + TraceFormatException.excerpt(type)
           + "' (RequestVoteRequest, RequestVoteResponse, AppendEntriesRequest, AppendEntriesResponse, "
-          + "InstallSnapshotRequest, InstallSnapshotResponse)");
+          + "InstallSnapshotRequest, InstallSnapshotResponse, TimeoutNow)");
     };
     try {
       return new TracedMessage(mid, m);

@@ -14,6 +14,7 @@ final class MessageTypes {
       case Message.AppendEntriesResponse r -> "AppendEntriesResponse";
       case Message.InstallSnapshotRequest r -> "InstallSnapshotRequest";
       case Message.InstallSnapshotResponse r -> "InstallSnapshotResponse";
+      case Message.TimeoutNow r -> "TimeoutNow";
     };
   }
 }

@@ -2,6 +2,9 @@ package io.refraft.traces;
 
 import io.refraft.spec.Config;
 import io.refraft.spec.NodeId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,9 +18,12 @@ import java.util.Optional;
  * @param network     what the network was allowed to do to messages
  * @param persistence whether steps list what they make durable
  * @param source      who wrote the trace
+ * @param joining     servers outside the initial configuration that appear in the trace (revision 6): a
+ *     server that a configuration change adds starts outside the cluster, as the spec's
+ *     {@code NodeState.initial(id, config)} with {@code id} not in {@code config.members()}
  */
 public record TraceHeader(int version, Config config, Optional<NodeId> node, NetworkModel network,
-    Persistence persistence, Source source) {
+    Persistence persistence, Source source, List<NodeId> joining) {
 
   /** The format name every header carries. */
   public static final String FORMAT = "refraft-trace";
@@ -30,12 +36,48 @@ public record TraceHeader(int version, Config config, Optional<NodeId> node, Net
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(persistence, "persistence");
     Objects.requireNonNull(source, "source");
+    joining = List.copyOf(joining);
+    if (new HashSet<>(joining).size() != joining.size()) {
+      throw new IllegalArgumentException("'joining' names a server twice: " + joining);
+    }
+    for (NodeId j : joining) {
+      if (config.isMember(j)) {
+        throw new IllegalArgumentException("joining server " + j + " is one of the initial members " + config.members());
+      }
+    }
     if (version != VERSION) {
       throw new IllegalArgumentException("unsupported version " + version + " (this reader knows " + VERSION + ")");
     }
-    if (node.isPresent() && !config.isMember(node.get())) {
-      throw new IllegalArgumentException("node " + node.get() + " is not one of " + config.members());
+    if (node.isPresent() && !config.isMember(node.get()) && !joining.contains(node.get())) {
+      throw new IllegalArgumentException("node " + node.get() + " is not one of " + config.members()
+          + (joining.isEmpty() ? "" : " or of the joining servers " + joining));
     }
+  }
+
+  /** A header whose servers are the initial members alone. */
+  public TraceHeader(int version, Config config, Optional<NodeId> node, NetworkModel network, Persistence persistence,
+      Source source) {
+    this(version, config, node, network, persistence, source, List.of());
+  }
+
+  /** Every server the trace may name: the initial members, then the joining servers. */
+  public List<NodeId> servers() {
+    if (joining.isEmpty()) {
+      return config.members();
+    }
+    List<NodeId> all = new ArrayList<>(config.members());
+    all.addAll(joining);
+    return List.copyOf(all);
+  }
+
+  /** Whether {@code id} is one of {@link #servers()}. */
+  public boolean isServer(NodeId id) {
+    return config.isMember(id) || joining.contains(id);
+  }
+
+  /** This header with {@code ids} as its joining servers. */
+  public TraceHeader withJoining(List<NodeId> ids) {
+    return new TraceHeader(version, config, node, network, persistence, source, ids);
   }
 
   /** A self-contained trace's header. */
@@ -45,7 +87,7 @@ public record TraceHeader(int version, Config config, Optional<NodeId> node, Net
 
   /** This header for the per-node file of {@code id}. */
   public TraceHeader forNode(NodeId id) {
-    return new TraceHeader(version, config, Optional.of(id), network, persistence, source);
+    return new TraceHeader(version, config, Optional.of(id), network, persistence, source, joining);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.refraft.traces;
 
 import io.refraft.spec.Input;
+import io.refraft.spec.Membership;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.Payload;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Optional;
 public sealed interface TraceInput
     permits TraceInput.MessageReceived, TraceInput.ElectionTimeout, TraceInput.HeartbeatTimeout,
         TraceInput.ClientPropose, TraceInput.ReadIndexRequest, TraceInput.Restart, TraceInput.Persisted,
-        TraceInput.TakeSnapshot {
+        TraceInput.TakeSnapshot, TraceInput.ChangeMembership, TraceInput.TransferLeadership {
 
   /** The tag written as {@code input.type}. */
   String type();
@@ -123,6 +124,30 @@ public sealed interface TraceInput
     }
   }
 
+  /** An operator asked the node to append {@code next} as the cluster's configuration (revision 6, thesis chapter 4). */
+  record ChangeMembership(Membership next) implements TraceInput {
+    public ChangeMembership {
+      Objects.requireNonNull(next, "next");
+    }
+
+    @Override
+    public String type() {
+      return "ChangeMembership";
+    }
+  }
+
+  /** An operator asked the node to hand leadership to {@code target} (revision 6, thesis §3.10). */
+  record TransferLeadership(NodeId target) implements TraceInput {
+    public TransferLeadership {
+      Objects.requireNonNull(target, "target");
+    }
+
+    @Override
+    public String type() {
+      return "TransferLeadership";
+    }
+  }
+
   /** The trace input for a spec input (a restart's recovered state is not part of the trace). */
   static TraceInput of(Input in, TracedMessage received) {
     return switch (in) {
@@ -134,6 +159,8 @@ public sealed interface TraceInput
       case Input.Restart r -> new Restart();
       case Input.Persisted p -> new Persisted(p.term(), p.votedFor(), p.lastIndex(), p.lastTerm());
       case Input.TakeSnapshot t -> new TakeSnapshot(t.index());
+      case Input.ChangeMembership c -> new ChangeMembership(c.next());
+      case Input.TransferLeadership t -> new TransferLeadership(t.target());
     };
   }
 }

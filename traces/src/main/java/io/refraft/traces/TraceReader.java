@@ -108,7 +108,7 @@ public final class TraceReader implements AutoCloseable {
       this.data = new byte[READ_SIZE];
       this.parser = new LineParser(json, new HashMap<>());
     }
-    for (NodeId n : header.config().members()) {
+    for (NodeId n : header.servers()) {
       parser.learn(n);
     }
   }
@@ -153,14 +153,13 @@ public final class TraceReader implements AutoCloseable {
     NodeId n = s.node();
     int k = memberIndex(n);
     if (k < 0) {
-      throw new TraceFormatException(file, line, "node " + n + " is not one of the header's nodes "
-          + header.config().members());
+      throw new TraceFormatException(file, line, "node " + n + " is not one of the header's " + serverNames());
     }
     if (header.node().isPresent() && !header.node().get().equals(n)) {
       throw new TraceFormatException(file, line, "a step of " + n + " in the per-node file of " + header.node().get());
     }
     if (lastSeq == null) {
-      lastSeq = new long[header.config().members().size()];
+      lastSeq = new long[header.servers().size()];
     }
     long expected = lastSeq[k] + 1;
     if (s.seq() != expected) {
@@ -170,17 +169,26 @@ public final class TraceReader implements AutoCloseable {
     lastSeq[k] = s.seq();
   }
 
-  /** The position of {@code n} in the header's nodes, or -1; decoded ids are mostly the header's own objects. */
+  /**
+   * The position of {@code n} among the header's servers (its nodes, then its joining servers), or
+   * -1; decoded ids are mostly the header's own objects.
+   */
   private int memberIndex(NodeId n) {
     if (members == null) {
-      members = header.config().members().toArray(NodeId[]::new);
+      members = header.servers().toArray(NodeId[]::new);
     }
     for (int k = 0; k < members.length; k++) {
       if (members[k] == n) {
         return k;
       }
     }
-    return header.config().members().indexOf(n);
+    return header.servers().indexOf(n);
+  }
+
+  /** The header's servers in words, for errors. */
+  private String serverNames() {
+    return "nodes " + header.config().members() + (header.joining().isEmpty() ? ""
+        : " or joining servers " + header.joining());
   }
 
   /**
@@ -302,6 +310,12 @@ public final class TraceReader implements AutoCloseable {
       case TraceInput.ReadIndexRequest r -> { }
       case TraceInput.Restart r -> { }
       case TraceInput.TakeSnapshot t -> { }
+      case TraceInput.TransferLeadership t -> member(t.target(), "input.target");
+      case TraceInput.ChangeMembership c -> {
+        for (NodeId id : c.next().members()) {
+          member(id, "input (the configuration)");
+        }
+      }
       case TraceInput.Persisted p -> {
         if (p.vote().isPresent()) {
           member(p.vote().get(), "input.vote");
@@ -309,7 +323,7 @@ public final class TraceReader implements AutoCloseable {
       }
     }
     for (TracedMessage m : s.sent()) {
-      if (!header.config().isMember(m.message().to())) {
+      if (!header.isServer(m.message().to())) {
         member(m.message().to(), "sent " + m.id() + ".to");
       }
     }
@@ -321,9 +335,8 @@ public final class TraceReader implements AutoCloseable {
   }
 
   private void member(NodeId id, String field) throws TraceFormatException {
-    if (!header.config().isMember(id)) {
-      throw new TraceFormatException(file, line, field + ": " + id + " is not one of the header's nodes "
-          + header.config().members());
+    if (!header.isServer(id)) {
+      throw new TraceFormatException(file, line, field + ": " + id + " is not one of the header's " + serverNames());
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.refraft.spec.Action;
 import io.refraft.spec.Config;
 import io.refraft.spec.Entry;
+import io.refraft.spec.Membership;
 import io.refraft.spec.Message;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.Output;
@@ -45,6 +46,9 @@ public final class TraceWriter implements AutoCloseable {
       g.writeString(id.name());
     }
     g.writeEndArray();
+    if (!h.joining().isEmpty()) {
+      ids("joining", h.joining());
+    }
     if (h.node().isPresent()) {
       g.writeStringField("node", h.node().get().name());
     }
@@ -55,6 +59,9 @@ public final class TraceWriter implements AutoCloseable {
     g.writeNumberField("maxBatch", c.maxBatch());
     g.writeBooleanField("leaderNoop", c.leaderNoop());
     g.writeBooleanField("eagerSend", c.eagerSend());
+    if (c.confOnApply()) {
+      g.writeBooleanField("confOnApply", true);
+    }
     g.writeEndObject();
     g.writeObjectFieldStart("network");
     g.writeBooleanField("duplicates", h.network().duplicates());
@@ -159,6 +166,8 @@ public final class TraceWriter implements AutoCloseable {
       case TraceInput.ReadIndexRequest r -> g.writeNumberField("requestId", r.requestId());
       case TraceInput.Restart r -> { }
       case TraceInput.TakeSnapshot t -> g.writeNumberField("index", t.index());
+      case TraceInput.ChangeMembership c -> configuration(c.next());
+      case TraceInput.TransferLeadership t -> g.writeStringField("target", t.target().name());
       case TraceInput.Persisted p -> {
         g.writeNumberField("term", p.term());
         g.writeFieldName("vote");
@@ -245,6 +254,9 @@ public final class TraceWriter implements AutoCloseable {
         g.writeNumberField("lastLogIndex", r.lastLogIndex());
         g.writeNumberField("lastLogTerm", r.lastLogTerm());
         g.writeBooleanField("preVote", r.preVote());
+        if (r.transfer()) {
+          g.writeBooleanField("transfer", true);
+        }
       }
       case Message.RequestVoteResponse r -> {
         g.writeBooleanField("voteGranted", r.voteGranted());
@@ -270,17 +282,42 @@ public final class TraceWriter implements AutoCloseable {
       }
       case Message.InstallSnapshotRequest r -> snapshot(r.snapshot());
       case Message.InstallSnapshotResponse r -> g.writeNumberField("matchIndex", r.matchIndex());
+      case Message.TimeoutNow r -> { }
     }
     g.writeEndObject();
   }
 
-  /** {@code "snapshot": {"index", "term", "digest"}}, the digest as 16 lowercase hex digits. */
+  /**
+   * {@code "snapshot": {"index", "term", "digest"}}, the digest as 16 lowercase hex digits, and the
+   * snapshot's {@code configuration} when it holds one (revision 6).
+   */
   private void snapshot(io.refraft.spec.Snapshot s) throws IOException {
     g.writeObjectFieldStart("snapshot");
     g.writeNumberField("index", s.index());
     g.writeNumberField("term", s.term());
     g.writeStringField("digest", String.format("%016x", s.digest()));
+    if (s.membership().isPresent()) {
+      g.writeObjectFieldStart("configuration");
+      configuration(s.membership().get());
+      g.writeEndObject();
+    }
     g.writeEndObject();
+  }
+
+  /** The four fields of a configuration (FORMAT.md §7), into the object being written. */
+  private void configuration(Membership m) throws IOException {
+    ids("voters", m.voters());
+    ids("outgoing", m.outgoing());
+    ids("learners", m.learners());
+    g.writeBooleanField("autoLeave", m.autoLeave());
+  }
+
+  private void ids(String field, List<NodeId> ids) throws IOException {
+    g.writeArrayFieldStart(field);
+    for (NodeId id : ids) {
+      g.writeString(id.name());
+    }
+    g.writeEndArray();
   }
 
   private void entries(List<Entry> es) throws IOException {
@@ -300,6 +337,10 @@ public final class TraceWriter implements AutoCloseable {
       case Payload.Data d -> {
         g.writeStringField("type", "Data");
         g.writeStringField("data", Base64.getEncoder().encodeToString(d.toByteArray()));
+      }
+      case Payload.Configuration c -> {
+        g.writeStringField("type", "Configuration");
+        configuration(c.membership());
       }
     }
   }

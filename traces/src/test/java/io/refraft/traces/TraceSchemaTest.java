@@ -96,4 +96,17 @@ class TraceSchemaTest {
       }
     }
   }
+
+  /** Revision 6: the transfer flag is optional (false when absent) on RequestVoteRequest and on no other message. */
+  @Test
+  void transfer_is_an_optional_field_of_request_vote_requests_only() {
+    for (JsonNode alt : defs.get("Message").get("oneOf")) {
+      String type = alt.get("properties").get("type").get("const").asText();
+      assertEquals(type.equals("RequestVoteRequest"), alt.get("properties").has("transfer"), type + " has transfer");
+      assertEquals(false, texts(alt.get("required")).contains("transfer"), type + " requires transfer");
+    }
+    assertEquals(false, defs.get("Header").get("required").toString().contains("joining"));
+    assertEquals(texts(defs.get("ConfigurationFields").get("required")),
+        new TreeSet<>(ConfigurationFields.NAMES), "the schema requires exactly the configuration fields the reader needs");
+  }
 }

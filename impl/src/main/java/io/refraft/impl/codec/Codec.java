@@ -12,6 +12,7 @@ final class Codec {
 
   static final int NOOP = 0;
   static final int DATA = 1;
+  static final int CONFIGURATION = 2;
 
   static byte[] idBytes(NodeId id) {
     byte[] b = id.name().getBytes(StandardCharsets.UTF_8);
@@ -25,7 +26,34 @@ final class Codec {
     return switch (p) {
       case Payload.NoOp n -> 1;
       case Payload.Data d -> 1 + 4 + d.length();
+      case Payload.Configuration c -> 1 + membershipSize(c.membership());
     };
+  }
+
+  /** {@code flags:u8 (1 = auto-leave) voters outgoing learners}, each list {@code count:u8 id*}. */
+  static int membershipSize(io.refraft.spec.Membership m) {
+    int n = 1;
+    for (java.util.List<NodeId> part : java.util.List.of(m.voters(), m.outgoing(), m.learners())) {
+      n += 1;
+      for (NodeId id : part) {
+        n += 1 + idBytes(id).length;
+      }
+    }
+    return n;
+  }
+
+  static void putMembership(ByteBuffer buf, io.refraft.spec.Membership m) {
+    buf.put((byte) (m.autoLeave() ? 1 : 0));
+    for (java.util.List<NodeId> part : java.util.List.of(m.voters(), m.outgoing(), m.learners())) {
+      if (part.size() > 255) {
+        throw new IllegalArgumentException("a configuration of more than 255 servers in one list");
+      }
+      buf.put((byte) part.size());
+      for (NodeId id : part) {
+        byte[] b = idBytes(id);
+        buf.put((byte) b.length).put(b);
+      }
+    }
   }
 
   static void putPayload(ByteBuffer buf, Payload p) {
@@ -35,6 +63,10 @@ final class Codec {
         buf.put((byte) DATA).putInt(d.length());
         d.copyTo(buf.array(), buf.position());
         buf.position(buf.position() + d.length());
+      }
+      case Payload.Configuration c -> {
+        buf.put((byte) CONFIGURATION);
+        putMembership(buf, c.membership());
       }
     }
   }

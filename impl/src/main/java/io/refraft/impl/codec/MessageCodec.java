@@ -18,14 +18,16 @@ import java.util.List;
  * <pre>
  * message = version:u8 type:u8 from:id to:id seq:i63 term:i63 body
  * id      = length:u8 (1..255) UTF-8 bytes
- * type 1  RequestVoteRequest    lastLogIndex:i63 lastLogTerm:i63 preVote:bool
+ * type 1  RequestVoteRequest    lastLogIndex:i63 lastLogTerm:i63 flags:u8 (1 = pre-vote, 2 = transfer)
  * type 2  RequestVoteResponse   voteGranted:bool preVote:bool
  * type 3  AppendEntriesRequest  prevLogIndex:i63 prevLogTerm:i63 leaderCommit:i63 round:i63 count:u32 entry*count
  * type 4  AppendEntriesResponse success:bool matchIndex:i63 conflictIndex:i63 conflictTerm:i63 round:i63
- * type 5  InstallSnapshotRequest  lastIncludedIndex:i63 lastIncludedTerm:i63 digest:u64
+ * type 5  InstallSnapshotRequest  lastIncludedIndex:i63 lastIncludedTerm:i63 digest:u64 hasConf:bool [conf]
  * type 6  InstallSnapshotResponse matchIndex:i63
+ * type 7  TimeoutNow
  * entry   = term:i63 (>= 1) payload
- * payload = 0 (no-op) | 1 length:u32 bytes
+ * payload = 0 (no-op) | 1 length:u32 bytes | 2 conf
+ * conf    = flags:u8 (1 = auto-leave) voters outgoing learners, each count:u8 id*
  * bool    = 0 | 1
  * </pre>
  *
@@ -43,7 +45,7 @@ import java.util.List;
 public final class MessageCodec {
   private MessageCodec() {}
 
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   static final int REQUEST_VOTE_REQUEST = 1;
   static final int REQUEST_VOTE_RESPONSE = 2;
@@ -51,10 +53,12 @@ public final class MessageCodec {
   static final int APPEND_ENTRIES_RESPONSE = 4;
   static final int INSTALL_SNAPSHOT_REQUEST = 5;
   static final int INSTALL_SNAPSHOT_RESPONSE = 6;
+  static final int TIMEOUT_NOW = 7;
 
   /** Message type names by the type byte of their encoding; 0, "unknown", is no known type. */
   public static final List<String> TYPE_NAMES = List.of("unknown", "RequestVoteRequest", "RequestVoteResponse",
-      "AppendEntriesRequest", "AppendEntriesResponse", "InstallSnapshotRequest", "InstallSnapshotResponse");
+      "AppendEntriesRequest", "AppendEntriesResponse", "InstallSnapshotRequest", "InstallSnapshotResponse",
+      "TimeoutNow");
 
   /**
    * The type byte of an encoded message of this version (an index into {@link #TYPE_NAMES}), or 0 when
@@ -89,7 +93,8 @@ public final class MessageCodec {
     buf.put((byte) VERSION).put((byte) typeOf(m));
     buf.put((byte) from.length).put(from).put((byte) to.length).put(to).putLong(seq).putLong(m.term());
     switch (m) {
-      case RequestVoteRequest r -> buf.putLong(r.lastLogIndex()).putLong(r.lastLogTerm()).put(bool(r.preVote()));
+      case RequestVoteRequest r -> buf.putLong(r.lastLogIndex()).putLong(r.lastLogTerm())
+          .put((byte) ((r.preVote() ? 1 : 0) | (r.transfer() ? 2 : 0)));
       case RequestVoteResponse r -> buf.put(bool(r.voteGranted())).put(bool(r.preVote()));
       case AppendEntriesRequest r -> {
         buf.putLong(r.prevLogIndex()).putLong(r.prevLogTerm()).putLong(r.leaderCommit()).putLong(r.round())
@@ -100,9 +105,13 @@ public final class MessageCodec {
       }
       case AppendEntriesResponse r -> buf.put(bool(r.success())).putLong(r.matchIndex())
           .putLong(r.conflictIndex()).putLong(r.conflictTerm()).putLong(r.round());
-      case Message.InstallSnapshotRequest r -> buf.putLong(r.snapshot().index()).putLong(r.snapshot().term())
-          .putLong(r.snapshot().digest());
+      case Message.InstallSnapshotRequest r -> {
+        buf.putLong(r.snapshot().index()).putLong(r.snapshot().term()).putLong(r.snapshot().digest())
+            .put(bool(r.snapshot().membership().isPresent()));
+        r.snapshot().membership().ifPresent(c -> Codec.putMembership(buf, c));
+      }
       case Message.InstallSnapshotResponse r -> buf.putLong(r.matchIndex());
+      case Message.TimeoutNow r -> { }
     }
     if (buf.hasRemaining()) {
       throw new IllegalStateException("size computed for " + m + " is off by " + buf.remaining());
@@ -132,16 +141,31 @@ public final class MessageCodec {
     Message m;
     try {
       m = switch (type) {
-        case REQUEST_VOTE_REQUEST -> new RequestVoteRequest(from, to, term, in.u63("lastLogIndex"),
-            in.u63("lastLogTerm"), in.bool("preVote"));
+        case REQUEST_VOTE_REQUEST -> {
+          long lastIndex = in.u63("lastLogIndex");
+          long lastTerm = in.u63("lastLogTerm");
+          int flags = in.u8("flags");
+          if (flags > 3) {
+            throw new MalformedMessageException("unknown RequestVoteRequest flags " + flags, in.position() - 1);
+          }
+          yield new RequestVoteRequest(from, to, term, lastIndex, lastTerm, (flags & 1) != 0, (flags & 2) != 0);
+        }
         case REQUEST_VOTE_RESPONSE -> new RequestVoteResponse(from, to, term, in.bool("voteGranted"),
             in.bool("preVote"));
         case APPEND_ENTRIES_REQUEST -> appendEntriesRequest(in, from, to, term);
         case APPEND_ENTRIES_RESPONSE -> new AppendEntriesResponse(from, to, term, in.bool("success"),
             in.u63("matchIndex"), in.u63("conflictIndex"), in.u63("conflictTerm"), in.u63("round"));
-        case INSTALL_SNAPSHOT_REQUEST -> new Message.InstallSnapshotRequest(from, to, term,
-            new io.refraft.spec.Snapshot(in.u63("lastIncludedIndex"), in.u63("lastIncludedTerm"), in.u64("digest")));
+        case INSTALL_SNAPSHOT_REQUEST -> {
+          long index = in.u63("lastIncludedIndex");
+          long snapTerm = in.u63("lastIncludedTerm");
+          long digest = in.u64("digest");
+          java.util.Optional<io.refraft.spec.Membership> conf = in.bool("hasConf")
+              ? java.util.Optional.of(in.membership("snapshot configuration")) : java.util.Optional.empty();
+          yield new Message.InstallSnapshotRequest(from, to, term, new io.refraft.spec.Snapshot(index, snapTerm, digest,
+              conf));
+        }
         case INSTALL_SNAPSHOT_RESPONSE -> new Message.InstallSnapshotResponse(from, to, term, in.u63("matchIndex"));
+        case TIMEOUT_NOW -> new Message.TimeoutNow(from, to, term);
         default -> throw new MalformedMessageException("unknown message type " + type, 1);
       };
     } catch (IllegalArgumentException e) {
@@ -177,6 +201,7 @@ public final class MessageCodec {
       case AppendEntriesResponse r -> APPEND_ENTRIES_RESPONSE;
       case Message.InstallSnapshotRequest r -> INSTALL_SNAPSHOT_REQUEST;
       case Message.InstallSnapshotResponse r -> INSTALL_SNAPSHOT_RESPONSE;
+      case Message.TimeoutNow r -> TIMEOUT_NOW;
     };
   }
 
@@ -192,8 +217,9 @@ public final class MessageCodec {
         yield n;
       }
       case AppendEntriesResponse r -> 33;
-      case Message.InstallSnapshotRequest r -> 24;
+      case Message.InstallSnapshotRequest r -> 25 + r.snapshot().membership().map(Codec::membershipSize).orElse(0);
       case Message.InstallSnapshotResponse r -> 8;
+      case Message.TimeoutNow r -> 0;
     };
   }
 

@@ -146,11 +146,37 @@ final class Reader {
     return switch (kind) {
       case Codec.NOOP -> Payload.NOOP;
       case Codec.DATA -> Payload.Data.wrap(take(u32(what + " length"), what + " bytes"));
+      case Codec.CONFIGURATION -> new Payload.Configuration(membership(what + " configuration"));
       default -> {
         pos--;
         throw error("unknown " + what + " kind " + kind);
       }
     };
+  }
+
+  /** A configuration as {@link Codec#putMembership} writes it. */
+  io.refraft.spec.Membership membership(String what) throws MalformedMessageException {
+    int at = pos;
+    int flags = u8(what + " flags");
+    if (flags > 1) {
+      pos--;
+      throw error("unknown " + what + " flags " + flags);
+    }
+    java.util.List<java.util.List<NodeId>> parts = new java.util.ArrayList<>(3);
+    for (String part : new String[] {"voters", "outgoing", "learners"}) {
+      int n = u8(what + " " + part + " count");
+      java.util.List<NodeId> ids = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ids.add(nodeId(what + " " + part + " id"));
+      }
+      parts.add(ids);
+    }
+    try {
+      return new io.refraft.spec.Membership(parts.get(0), parts.get(1), parts.get(2), flags == 1);
+    } catch (IllegalArgumentException e) {
+      pos = at;
+      throw error("invalid " + what + ": " + e.getMessage());
+    }
   }
 
   Entry entry() throws MalformedMessageException {

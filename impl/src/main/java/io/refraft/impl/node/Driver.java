@@ -505,6 +505,12 @@ public final class Driver {
         case Output.ProposalRejected r -> proposals.rejected(r, proposing);
         case Output.ReadReady r -> reads.ready(r);
         case Output.ReadRejected r -> reads.rejected(r);
+        // This node never steps ChangeMembership or TransferLeadership yet (its admin API is #18's node part),
+        // so no step can answer one: reaching these is a bug in the driver, not an operator's mistake.
+        case Output.MembershipRejected r -> throw new IllegalStateException("a membership change was refused ("
+            + r.reason() + ") though this node asked for none");
+        case Output.TransferRejected r -> throw new IllegalStateException("a leadership transfer was refused ("
+            + r.reason() + ") though this node asked for none");
       }
     }
   }

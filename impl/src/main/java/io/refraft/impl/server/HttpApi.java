@@ -227,6 +227,16 @@ final class HttpApi {
       switch (e.payload()) {
         case Payload.NoOp noop -> n.put("type", "noop");
         case Payload.Data d -> n.put("type", "data").put("data", Base64.getEncoder().encodeToString(d.toByteArray()));
+        case Payload.Configuration c -> {
+          n.put("type", "configuration");
+          ArrayNode voters = n.putArray("voters");
+          c.membership().voters().forEach(id -> voters.add(id.name()));
+          ArrayNode outgoing = n.putArray("outgoing");
+          c.membership().outgoing().forEach(id -> outgoing.add(id.name()));
+          ArrayNode learners = n.putArray("learners");
+          c.membership().learners().forEach(id -> learners.add(id.name()));
+          n.put("autoLeave", c.membership().autoLeave());
+        }
       }
     }
     reply(res, 200, o);

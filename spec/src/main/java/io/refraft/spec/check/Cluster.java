@@ -28,7 +28,8 @@ import java.util.function.BiFunction;
  * function of synchronous persistence ({@link io.refraft.spec.Raft#step}) each step leaves its
  * server synced and the disk follows at once: persistence is atomic with the step.
  *
- * @param nodes   one state per member, in {@code config.members()} order
+ * @param nodes   one state per server, in a fixed order: the initial members ({@code config.members()}),
+ *     then the servers that may join later
  * @param disks   one disk per member, in the same order
  * @param network the messages in flight
  * @param ghost   history for the invariants
@@ -82,11 +83,35 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
 
   /** Every server new: term 0, empty log, follower; nothing in flight. */
   public static Cluster initial(Config config) {
+    return initial(config, List.of());
+  }
+
+  /**
+   * Every server new, the initial members and {@code joining}, servers outside the initial
+   * configuration that a configuration change may add (they start as non-members, as a server
+   * started to join an existing cluster does).
+   */
+  public static Cluster initial(Config config, List<NodeId> joining) {
     List<NodeState> ns = new ArrayList<>();
     for (NodeId id : config.members()) {
       ns.add(NodeState.initial(id, config));
     }
+    for (NodeId id : joining) {
+      if (config.isMember(id)) {
+        throw new IllegalArgumentException(id + " is an initial member and cannot join");
+      }
+      ns.add(NodeState.initial(id, config));
+    }
     return new Cluster(ns, Network.EMPTY, Ghost.EMPTY);
+  }
+
+  /** Every server of the model, initial members first. */
+  public List<NodeId> servers() {
+    List<NodeId> ids = new ArrayList<>(nodes.size());
+    for (NodeState s : nodes) {
+      ids.add(s.self());
+    }
+    return ids;
   }
 
   public Config config() {
@@ -98,9 +123,8 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
   }
 
   public int indexOf(NodeId id) {
-    List<NodeId> members = config().members();
-    for (int i = 0; i < members.size(); i++) {
-      if (members.get(i).equals(id)) {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).self().equals(id)) {
         return i;
       }
     }
@@ -131,17 +155,36 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
    * {@code snapshots}, a server that applied entries beyond its snapshot may compact through them.
    */
   public List<Event> events(List<Payload> values, Faults faults, int maxReads, boolean snapshots) {
+    return events(values, faults, maxReads, snapshots, Reconfig.NONE);
+  }
+
+  /**
+   * As above, and at every leader the operator requests {@code reconfig} allows: each configuration
+   * one step from the leader's (see {@link Reconfig}) and a transfer to each other voter.
+   */
+  public List<Event> events(List<Payload> values, Faults faults, int maxReads, boolean snapshots, Reconfig reconfig) {
     List<Event> out = new ArrayList<>();
-    List<NodeId> members = config().members();
+    List<NodeId> servers = servers();
     for (NodeState s : nodes) {
       NodeId id = s.self();
       if (!s.isLeader() || s.config().checkQuorum()) {
         out.add(new Event.Timeout(id));
       }
-      if (!(s.role() instanceof io.refraft.spec.Role.Follower)) {
-        for (NodeId peer : members) {
-          if (!peer.equals(id)) {
-            out.add(new Event.Heartbeat(id, peer));
+      switch (s.role()) {
+        case io.refraft.spec.Role.Leader l -> {
+          for (NodeId peer : servers) {
+            if (l.progress().containsKey(peer)) {
+              out.add(new Event.Heartbeat(id, peer));
+            }
+          }
+        }
+        case io.refraft.spec.Role.Follower f -> { }
+        default -> {
+          io.refraft.spec.Membership m = s.membership();
+          for (NodeId peer : servers) {
+            if (!peer.equals(id) && m.isVoter(peer)) {
+              out.add(new Event.Heartbeat(id, peer));
+            }
           }
         }
       }
@@ -152,6 +195,7 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
         if (ghost.reads().size() < maxReads) {
           out.add(new Event.Read(id));
         }
+        reconfigurations(s, servers, reconfig, out);
       }
       if (snapshots && s.applied() > s.log().snapshot().index()) {
         out.add(new Event.TakeSnapshot(id));
@@ -173,6 +217,37 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
       }
     }
     return out;
+  }
+
+  /** The operator requests {@code reconfig} allows at leader {@code s}. */
+  private static void reconfigurations(NodeState s, List<NodeId> servers, Reconfig reconfig, List<Event> out) {
+    io.refraft.spec.Membership m = s.membership();
+    NodeId id = s.self();
+    if (m.isJoint()) {
+      if (reconfig.joint() && !m.autoLeave()) {
+        out.add(new Event.ChangeMembership(id, m.leaveJoint()));
+      }
+    } else {
+      if (reconfig.single()) {
+        for (NodeId x : servers) {
+          for (io.refraft.spec.Membership next : MembershipSteps.singleServer(m, x)) {
+            out.add(new Event.ChangeMembership(id, next));
+          }
+        }
+      }
+      if (reconfig.joint()) {
+        for (io.refraft.spec.Membership next : MembershipSteps.replacements(m, servers)) {
+          out.add(new Event.ChangeMembership(id, next));
+        }
+      }
+    }
+    if (reconfig.transfer()) {
+      for (NodeId x : servers) {
+        if (!x.equals(id) && m.isVoter(x)) {
+          out.add(new Event.Transfer(id, x));
+        }
+      }
+    }
   }
 
   /**
@@ -202,6 +277,10 @@ public record Cluster(List<NodeState> nodes, List<Disk> disks, Network network, 
       case Event.Duplicate(Message m) -> network.count(m) == 0 ? Optional.empty()
           : Optional.of(new Step(event, Optional.empty(), Optional.empty(), Optional.empty(),
               new Cluster(nodes, disks, network.plus(List.of(m)), ghost)));
+      case Event.ChangeMembership(NodeId n, io.refraft.spec.Membership next) ->
+          Optional.of(stepNode(event, n, new Input.ChangeMembership(next), network, step));
+      case Event.Transfer(NodeId n, NodeId target) ->
+          Optional.of(stepNode(event, n, new Input.TransferLeadership(target), network, step));
     };
   }
 

@@ -29,6 +29,7 @@ public enum DurabilityInvariant {
       return switch (m) {
         case Message.AppendEntriesRequest r -> Optional.empty();
         case Message.InstallSnapshotRequest r -> Optional.empty(); // a leader's request, as AppendEntries
+        case Message.TimeoutNow r -> Optional.empty(); // a leader's, as AppendEntries: its term is durable
         case Message.RequestVoteRequest r -> r.preVote() ? Optional.empty()
             : termDurable(server, d, r.term(), m).or(() -> lastEntryDurable(server, d, r.lastLogIndex(),
                 r.lastLogTerm(), m));

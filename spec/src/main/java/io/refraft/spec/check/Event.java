@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Event
     permits Event.Timeout, Event.Heartbeat, Event.Propose, Event.Read, Event.Crash, Event.Persist, Event.Deliver,
-        Event.Drop, Event.Duplicate, Event.TakeSnapshot {
+        Event.Drop, Event.Duplicate, Event.TakeSnapshot, Event.ChangeMembership, Event.Transfer {
 
   /** raft.tla Timeout (and, for a leader with check-quorum, its periodic check). */
   record Timeout(NodeId node) implements Event {
@@ -70,6 +70,22 @@ public sealed interface Event
   record TakeSnapshot(NodeId node) implements Event {
     public TakeSnapshot {
       Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /** An operator asks {@code node} to append configuration {@code next} ({@link io.refraft.spec.Input.ChangeMembership}). */
+  record ChangeMembership(NodeId node, io.refraft.spec.Membership next) implements Event {
+    public ChangeMembership {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(next, "next");
+    }
+  }
+
+  /** An operator asks {@code node} to hand leadership to {@code target} ({@link io.refraft.spec.Input.TransferLeadership}). */
+  record Transfer(NodeId node, NodeId target) implements Event {
+    public Transfer {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(target, "target");
     }
   }
 

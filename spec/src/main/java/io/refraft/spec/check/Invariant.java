@@ -42,9 +42,32 @@ public enum Invariant {
           case Role.Follower f -> { }
         }
       }
+      List<NodeId> servers = c.servers();
       for (Message m : c.network().inFlight().keySet()) {
-        if (!c.config().isMember(m.from()) || !c.config().isMember(m.to())) {
-          return Optional.of("message between non-members: " + m);
+        if (!servers.contains(m.from()) || !servers.contains(m.to())) {
+          return Optional.of("message between servers outside the model: " + m);
+        }
+      }
+      return Optional.empty();
+    }
+  },
+
+  /**
+   * Thesis §4.2.2: a leader that is no voter of its configuration (it removed itself) leads only until
+   * that configuration is committed, then steps down.
+   */
+  LeaderInConfiguration {
+    @Override
+    public Optional<String> violation(Cluster c) {
+      for (NodeState s : c.nodes()) {
+        if (!s.isLeader() || s.membership().isVoter(s.self())) {
+          continue;
+        }
+        long at = s.log().lastConfigIndex(s.log().lastIndex());
+        long settled = s.config().confOnApply() ? s.applied() : s.commitIndex();
+        if (at <= settled) {
+          return Optional.of(s.self() + " still leads term " + s.term() + " though its committed configuration "
+              + s.membership() + " does not count it as a voter");
         }
       }
       return Optional.empty();
@@ -190,13 +213,15 @@ public enum Invariant {
   /**
    * §5.4.2: an entry is committed once a quorum stores it, and the protocol keeps it there: every
    * committed entry is present on a quorum of disks (durable logs; with synchronous persistence the
-   * same as the servers' logs).
+   * same as the servers' logs). With configuration changes (thesis chapter 4), a quorum of the
+   * configuration of the committed prefix, or of a later one that a server holding the whole committed
+   * prefix already uses (a leader counts by its latest configuration before that commits).
    */
   QuorumCommitted {
     @Override
     public Optional<String> violation(Cluster c) {
       List<Ghost.Committed> committed = c.ghost().committed();
-      int quorum = c.config().quorum();
+      List<io.refraft.spec.Membership> configs = configurations(c);
       boolean[] snapshotHolds = new boolean[c.disks().size()];
       for (int k = 0; k < snapshotHolds.length; k++) {
         snapshotHolds[k] = c.ghost().snapshotDisagreement(c.disks().get(k).durable().log().snapshot()).isEmpty();
@@ -204,19 +229,18 @@ public enum Invariant {
       for (int i = committed.size() - 1; i >= 0; i--) {
         long index = i + 1;
         Entry e = committed.get(i).entry();
-        int holders = 0;
+        java.util.Set<NodeId> holders = new java.util.HashSet<>();
         for (int k = 0; k < snapshotHolds.length; k++) {
           Log log = c.disks().get(k).durable().log();
           boolean held = index <= log.snapshot().index() ? snapshotHolds[k]
               : log.lastIndex() >= index && log.entry(index).equals(e);
           if (held) {
-            holders++;
+            holders.add(c.nodes().get(k).self());
           }
         }
-        if (holders < quorum) {
-          List<NodeId> members = c.config().members();
-          return Optional.of("committed entry " + index + " (" + e + ") is on " + holders + " of " + members.size()
-              + " servers, fewer than a quorum of " + quorum);
+        if (configs.stream().noneMatch(m -> m.isQuorum(holders))) {
+          return Optional.of("committed entry " + index + " (" + e + ") is on " + new java.util.TreeSet<>(holders)
+              + ", no quorum of " + configs);
         }
       }
       return Optional.empty();
@@ -260,6 +284,38 @@ public enum Invariant {
           + " beyond the committed prefix " + committed);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The configurations a committed entry may be on a quorum of: that of the committed prefix (its last
+   * configuration entry, else the initial one), and each server's own if its log holds the whole
+   * committed prefix.
+   */
+  private static List<io.refraft.spec.Membership> configurations(Cluster c) {
+    List<Ghost.Committed> committed = c.ghost().committed();
+    io.refraft.spec.Membership prefix = c.config().initialMembership();
+    for (int i = committed.size() - 1; i >= 0; i--) {
+      if (committed.get(i).entry().payload() instanceof io.refraft.spec.Payload.Configuration conf) {
+        prefix = conf.membership();
+        break;
+      }
+    }
+    List<io.refraft.spec.Membership> out = new java.util.ArrayList<>(List.of(prefix));
+    for (NodeState s : c.nodes()) {
+      Log log = s.log();
+      if (log.lastIndex() < committed.size() || out.contains(s.membership())
+          || c.ghost().snapshotDisagreement(log.snapshot()).isPresent()) {
+        continue;
+      }
+      boolean holdsPrefix = true;
+      for (long i = log.firstIndex(); i <= committed.size() && holdsPrefix; i++) {
+        holdsPrefix = log.entry(i).equals(committed.get((int) i - 1).entry());
+      }
+      if (holdsPrefix) {
+        out.add(s.membership());
+      }
+    }
+    return out;
   }
 
   /** The entry at {@code index}, or that it is compacted. */

@@ -111,7 +111,11 @@ public enum StepInvariant {
         return Optional.empty();
       }
       for (var e : b.progress().entrySet()) {
-        long now = a.progressOf(e.getKey()).match();
+        if (!a.progress().containsKey(e.getKey())) {
+          continue; // a server the leader no longer replicates to (removed, and committed)
+        }
+        io.refraft.spec.Role.Progress p = a.progress().get(e.getKey()); // absent: removed from the configuration
+        long now = p == null ? Long.MAX_VALUE : p.match();
         if (now < e.getValue().match()) {
           return Optional.of("leader " + after.self() + " lowered matchIndex of " + e.getKey() + " from "
               + e.getValue().match() + " to " + now);
@@ -139,7 +143,115 @@ public enum StepInvariant {
           ? Optional.of(after.self() + " stayed in term " + after.term() + " after a response of term " + m.term())
           : Optional.empty();
     }
+  },
+
+  /**
+   * Ongaro's fix to single-server changes (raft-dev, 2015): a leader appends a configuration entry only
+   * once it has committed an entry of its own term; until then a former leader's uncommitted change may
+   * still commit, and two changes made from different configurations may have disjoint majorities.
+   */
+  ChangeAfterTermCommit {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      long at = appendedConfiguration(before, after);
+      if (at == 0) {
+        return Optional.empty();
+      }
+      long committed = Math.min(after.commitIndex(), at - 1);
+      return after.log().term(committed) == after.term() ? Optional.empty()
+          : Optional.of("leader " + after.self() + " appended configuration " + after.log().entry(at) + " at " + at
+              + " before committing an entry of its term " + after.term() + " (commit " + after.commitIndex() + ")");
+    }
+  },
+
+  /** Thesis §4.1: one change at a time: a leader appends a configuration only when no other is pending. */
+  OneChangeAtATime {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      long at = appendedConfiguration(before, after);
+      if (at == 0) {
+        return Optional.empty();
+      }
+      long previous = after.log().lastConfigIndex(at - 1);
+      return previous > settled(after) ? Optional.of("leader " + after.self() + " appended configuration at " + at
+          + " while the one at " + previous + " is pending (commit " + after.commitIndex() + ")") : Optional.empty();
+    }
+  },
+
+  /** tikv/raft-rs #221: a leader starts no leadership transfer while a configuration change is pending. */
+  NoTransferDuringChange {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      if (!(after.role() instanceof io.refraft.spec.Role.Leader a) || a.transferee().isEmpty()) {
+        return Optional.empty();
+      }
+      if (before.role() instanceof io.refraft.spec.Role.Leader b && b.transferee().equals(a.transferee())
+          && before.term() == after.term()) {
+        return Optional.empty();
+      }
+      long pending = after.log().lastConfigIndex(after.log().lastIndex());
+      return pending > settled(after) ? Optional.of("leader " + after.self() + " started a transfer to "
+          + a.transferee().get() + " while the configuration at " + pending + " is pending") : Optional.empty();
+    }
+  },
+
+  /**
+   * A server campaigns only as a voter of its configuration, and not while a committed configuration
+   * entry is unapplied here (etcd #7280): its election would count the wrong servers.
+   */
+  CampaignOnlyWhenAllowed {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      boolean starts = (after.role() instanceof io.refraft.spec.Role.Candidate && after.term() > before.term())
+          || (after.role() instanceof io.refraft.spec.Role.PreCandidate && !(before.role()
+              instanceof io.refraft.spec.Role.PreCandidate));
+      if (!starts || input instanceof Input.Restart) {
+        return Optional.empty();
+      }
+      if (!before.membership().isVoter(before.self())) {
+        return Optional.of(after.self() + " campaigned while not a voter of " + before.membership());
+      }
+      long conf = before.log().lastConfigIndex(before.commitIndex());
+      return conf > before.applied() ? Optional.of(after.self() + " campaigned with the configuration at " + conf
+          + " committed but not applied (applied " + before.applied() + ")") : Optional.empty();
+    }
+  },
+
+  /**
+   * Thesis §3.10: a voter that receives TimeoutNow of its leader's term campaigns at once, without
+   * pre-vote (a pre-vote would be refused by servers within the leader's lease: canonical/raft #203).
+   */
+  TransferCampaignsAtOnce {
+    @Override
+    public Optional<String> violation(NodeState before, Input input, NodeState after) {
+      if (!(input instanceof Input.MessageReceived(io.refraft.spec.Message.TimeoutNow m)) || m.term() < before.term()
+          || (before.isLeader() && m.term() == before.term()) || !before.membership().isVoter(before.self())
+          || before.log().lastConfigIndex(before.commitIndex()) > before.applied()) {
+        return Optional.empty();
+      }
+      return after.role() instanceof io.refraft.spec.Role.Candidate c && c.transfer() && after.term() == m.term() + 1
+          ? Optional.empty()
+          : Optional.of(after.self() + " received TimeoutNow of term " + m.term() + " and became "
+              + after.role().getClass().getSimpleName() + " of term " + after.term()
+              + ", not a transfer candidate of term " + (m.term() + 1));
+    }
   };
+
+  /** The index of the configuration entry a leader appended in this step, or 0. */
+  private static long appendedConfiguration(NodeState before, NodeState after) {
+    if (!after.isLeader()) {
+      return 0;
+    }
+    long at = after.log().lastConfigIndex(after.log().lastIndex());
+    boolean isNew = at > before.log().lastIndex() || (before.isLeader() && before.term() == after.term()
+        && at > 0 && at != before.log().lastConfigIndex(before.log().lastIndex()));
+    return isNew && at > 0 && after.log().entry(at).term() == after.term() ? at : 0;
+  }
+
+  /** What a configuration entry must not be above to no longer be pending. */
+  private static long settled(NodeState s) {
+    return s.config().confOnApply() ? s.applied() : s.commitIndex();
+  }
 
   public abstract Optional<String> violation(NodeState before, Input input, NodeState after);
 

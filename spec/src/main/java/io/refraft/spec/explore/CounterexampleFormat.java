@@ -68,6 +68,8 @@ public final class CounterexampleFormat {
       case Event.Drop d -> "Drop " + message(d.message());
       case Event.Duplicate d -> "Duplicate " + message(d.message());
       case Event.TakeSnapshot t -> "TakeSnapshot " + t.node();
+      case Event.ChangeMembership m -> "ChangeMembership " + m.node() + " " + m.next();
+      case Event.Transfer t -> "TransferLeadership " + t.node() + "->" + t.target();
     };
   }
 
@@ -76,7 +78,8 @@ public final class CounterexampleFormat {
     String head = m.from() + "->" + m.to() + " ";
     return head + switch (m) {
       case Message.RequestVoteRequest r -> (r.preVote() ? "PreVoteRequest" : "RequestVoteRequest") + "(term=" + r.term()
-          + " lastLogIndex=" + r.lastLogIndex() + " lastLogTerm=" + r.lastLogTerm() + ")";
+          + " lastLogIndex=" + r.lastLogIndex() + " lastLogTerm=" + r.lastLogTerm() + (r.transfer() ? " transfer" : "")
+          + ")";
       case Message.RequestVoteResponse r -> (r.preVote() ? "PreVoteResponse" : "RequestVoteResponse") + "(term="
           + r.term() + " granted=" + r.voteGranted() + ")";
       case Message.AppendEntriesRequest r -> "AppendEntriesRequest(term=" + r.term() + " prev=" + r.prevLogIndex() + "/"
@@ -88,6 +91,7 @@ public final class CounterexampleFormat {
           + "/" + r.snapshot().term() + ")";
       case Message.InstallSnapshotResponse r -> "InstallSnapshotResponse(term=" + r.term() + " match=" + r.matchIndex()
           + ")";
+      case Message.TimeoutNow r -> "TimeoutNow(term=" + r.term() + ")";
     };
   }
 
@@ -99,7 +103,18 @@ public final class CounterexampleFormat {
   /** A server's state in one line. */
   public static String summary(NodeState n) {
     return n.self() + "{" + roleName(n.role()) + " term=" + n.term() + " vote=" + n.votedFor().map(Object::toString).orElse("-")
-        + " log=" + n.log() + " commit=" + n.commitIndex() + leader(n.leader()) + unsynced(n) + "}";
+        + " log=" + n.log() + " commit=" + n.commitIndex() + leader(n.leader()) + membership(n) + transfer(n.role())
+        + unsynced(n) + "}";
+  }
+
+  /** The configuration, shown only when it is not the initial one. */
+  private static String membership(NodeState n) {
+    io.refraft.spec.Membership m = n.membership();
+    return m.equals(n.config().initialMembership()) ? "" : " conf=" + m;
+  }
+
+  private static String transfer(Role r) {
+    return r instanceof Role.Leader l && l.transferee().isPresent() ? " transferring-to=" + l.transferee().get() : "";
   }
 
   /** What storage has not confirmed yet, shown only when something is pending. */

@@ -102,7 +102,7 @@ final class DurabilityMutations {
     progress.put(r.from(), new Role.Progress(p.next(), r.matchIndex()));
     NodeState n = t.next();
     return new Transition(rebuild(n, n.term(), n.votedFor(), n.log(), n.commitIndex(),
-        new Role.Leader(progress, l.recentlyActive(), l.reads())), t.outputs(), t.actions());
+        l.withProgress(progress)), t.outputs(), t.actions());
   }
 
   /** A leader or candidate treats a response of a higher term as one of its own term. */
@@ -121,6 +121,7 @@ final class DurabilityMutations {
       case Message.AppendEntriesRequest r -> r;
       case Message.RequestVoteRequest r -> r;
       case Message.InstallSnapshotRequest r -> r;
+      case Message.TimeoutNow r -> r;
     };
     return Raft.stepAsync(s, new Input.MessageReceived(same));
   }

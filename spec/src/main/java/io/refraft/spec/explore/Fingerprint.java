@@ -193,10 +193,10 @@ final class Fingerprint {
         e.leader[i] = -1;
         e.maskA[i] = mask(cd.responded());
         e.maskB[i] = mask(cd.granted());
-        yield 3;
+        yield cd.transfer() ? 6 : 3;
       }
       case Role.Leader l -> {
-        e.leader[i] = -1;
+        e.leader[i] = id(l.transferee()); // a leader knows no other leader: the slot holds its transfer target
         e.maskA[i] = mask(l.recentlyActive());
         long[] progress = new long[members.length];
         for (Map.Entry<NodeId, Role.Progress> p : l.progress().entrySet()) {
@@ -268,7 +268,7 @@ final class Fingerprint {
   private static long message(Message m) {
     return switch (m) {
       case Message.RequestVoteRequest r -> absorb(absorb(absorb(absorb(absorb(11, r.term()), r.lastLogIndex()),
-          r.lastLogTerm()), r.preVote() ? 1 : 0), 0);
+          r.lastLogTerm()), r.preVote() ? 1 : 0), r.transfer() ? 1 : 0);
       case Message.RequestVoteResponse r -> absorb(absorb(absorb(13, r.term()), r.voteGranted() ? 1 : 0),
           r.preVote() ? 1 : 0);
       case Message.AppendEntriesRequest r -> {
@@ -285,6 +285,7 @@ final class Fingerprint {
       case Message.InstallSnapshotRequest r -> absorb(absorb(absorb(absorb(23, r.term()), r.snapshot().index()),
           r.snapshot().term()), r.snapshot().digest());
       case Message.InstallSnapshotResponse r -> absorb(absorb(29, r.term()), r.matchIndex());
+      case Message.TimeoutNow r -> absorb(31, r.term());
     };
   }
 
@@ -293,6 +294,9 @@ final class Fingerprint {
     io.refraft.spec.Snapshot snap = log.snapshot();
     if (snap.index() > 0) {
       h = absorb(absorb(absorb(h, snap.index()), snap.term()), snap.digest());
+      if (snap.membership().isPresent()) {
+        h = absorb(h, membership(snap.membership().get()));
+      }
     }
     for (long i = log.firstIndex(); i <= log.lastIndex(); i++) {
       h = absorb(h, entry(log.entry(i)));
@@ -311,7 +315,20 @@ final class Fingerprint {
         }
         yield h;
       }
+      // Names, not permuted ids: the model checker turns symmetry off when configurations change.
+      case Payload.Configuration c -> absorb(h, membership(c.membership()));
     };
+  }
+
+  private static long membership(io.refraft.spec.Membership m) {
+    long h = absorb(0xC0F6L, m.autoLeave() ? 1 : 0);
+    for (List<NodeId> part : List.of(m.voters(), m.outgoing(), m.learners())) {
+      h = absorb(h, part.size());
+      for (NodeId id : part) {
+        h = absorb(h, id.name().hashCode());
+      }
+    }
+    return h;
   }
 
   private int mask(Set<NodeId> ids) {

@@ -82,8 +82,9 @@ public final class ModelChecker {
     this.model = model;
     this.bounds = bounds;
     this.workers = workers;
-    this.fingerprint = new Fingerprint(model.config().members(), symmetry, bounds.maxRestarts() >= 0);
-    this.codec = new StateCodec(model.config(), model.values());
+    symmetry = symmetry && model.symmetric(); // renaming servers is no symmetry once they have roles of their own
+    this.fingerprint = new Fingerprint(model.servers(), symmetry, bounds.maxRestarts() >= 0);
+    this.codec = new StateCodec(model.config(), model.servers(), model.values());
     identity.put("bounds", bounds.toJson());
     identity.put("configuration", model.config().toString());
     identity.put("values", model.values().toString());
@@ -92,6 +93,10 @@ public final class ModelChecker {
     identity.put("reads", Integer.toString(model.reads()));
     identity.put("persistence", model.asyncPersistence() ? "asynchronous" : "synchronous");
     identity.put("symmetry", symmetry ? "on" : "off");
+    if (!model.symmetric()) {
+      identity.put("joining", model.joining().toString());
+      identity.put("reconfig", model.reconfig().toString());
+    }
   }
 
   /** The outcome of a check; {@code stopped} when it paused at a checkpoint before exhausting the space. */
@@ -211,7 +216,7 @@ public final class ModelChecker {
   /** Runs the search; {@code nanoClock} only measures elapsed time for the result. */
   public Result run(java.util.function.LongSupplier nanoClock) {
     long start = nanoClock.getAsLong();
-    Cluster init = Cluster.initial(model.config());
+    Cluster init = model.initial();
     long initFp = fingerprint.of(init);
     current = newFrontier();
     next = newFrontier();

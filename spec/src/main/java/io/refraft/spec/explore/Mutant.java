@@ -330,6 +330,69 @@ public enum Mutant {
     Transition step(NodeState s, Input in) {
       return SnapshotMutations.compactWithoutSnapshotTerm(s, in);
     }
+  },
+
+  /** A leader appends a configuration before it has committed an entry of its term (raft-dev, 2015). */
+  CHANGE_BEFORE_TERM_COMMIT("change-before-term-commit", "appends a configuration before committing an entry of "
+      + "its term: the single-server change bug Ongaro reported on raft-dev in 2015") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.appendDespite(s, in, io.refraft.spec.Output.Refusal.TERM_NOT_COMMITTED);
+    }
+  },
+
+  /** A leader appends a second configuration while the first is still uncommitted. */
+  TWO_PENDING_CHANGES("two-pending-changes", "appends a configuration while another is pending (thesis §4.1: one "
+      + "change at a time)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.appendDespite(s, in, io.refraft.spec.Output.Refusal.CHANGE_PENDING);
+    }
+  },
+
+  /** A leader in joint consensus commits by a majority of the new configuration alone. */
+  JOINT_QUORUM_NEW_ONLY("joint-quorum-new-only", "commits in a joint configuration by a majority of the incoming "
+      + "voters alone (thesis §4.3: both majorities)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.jointQuorumNewOnly(s, in);
+    }
+  },
+
+  /** A server campaigns while a committed configuration entry is not yet applied. */
+  CAMPAIGN_WITH_UNAPPLIED_CONF("campaign-with-unapplied-conf", "campaigns while a committed configuration entry is "
+      + "not applied (etcd #7280)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.campaignWithUnappliedConf(s, in);
+    }
+  },
+
+  /** The target of a leadership transfer runs pre-vote instead of campaigning at once. */
+  TRANSFER_WITH_PREVOTE("transfer-with-prevote", "the target of a leadership transfer runs a pre-vote, which servers "
+      + "within the leader's lease refuse (canonical/raft #203)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.transferWithPreVote(s, in);
+    }
+  },
+
+  /** A leader starts a leadership transfer while a configuration change is pending. */
+  TRANSFER_DURING_CONF_CHANGE("transfer-during-conf-change", "starts a leadership transfer while a configuration "
+      + "change is pending (tikv/raft-rs #221)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.transferDuringChange(s, in);
+    }
+  },
+
+  /** A leader that committed its own removal keeps leading. */
+  REMOVED_LEADER_KEEPS_LEADING("removed-leader-keeps-leading", "a leader keeps leading after committing its own "
+      + "removal (thesis §4.2.2: it steps down)") {
+    @Override
+    Transition step(NodeState s, Input in) {
+      return ReconfigMutations.removedLeaderKeepsLeading(s, in);
+    }
   };
 
   private final String cliName;
@@ -360,9 +423,20 @@ public enum Mutant {
    * @param maxMsgs     messages in flight at most
    * @param values      distinct client values
    * @param snapshots   servers compact their logs and leaders send snapshots
+   * @param joining     servers outside the initial configuration
+   * @param reconfig    the operator requests leaders receive
+   * @param confOnApply configurations take effect when applied
    */
   public record Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
-      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots) {
+      io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots,
+      int joining, io.refraft.spec.check.Reconfig reconfig, boolean confOnApply) {
+    /** Settings of a fixed configuration. */
+    public Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
+        io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values, boolean snapshots) {
+      this(maxTerm, maxLog, preVote, checkQuorum, leaderNoop, faults, reads, maxPending, maxMsgs, values, snapshots, 0,
+          io.refraft.spec.check.Reconfig.NONE, false);
+    }
+
     /** Settings without snapshots. */
     public Settings(int maxTerm, int maxLog, boolean preVote, boolean checkQuorum, boolean leaderNoop,
         io.refraft.spec.check.Faults faults, int reads, int maxPending, int maxMsgs, int values) {
@@ -423,7 +497,28 @@ public enum Mutant {
           0, 1, 1));
       case COMPACT_WITHOUT_SNAPSHOT_TERM -> Optional.of(new Settings(2, 2, false, false, false,
           io.refraft.spec.check.Faults.NONE, 0, 0, 1, 1, true));
+      // Reconfiguration mutants: one term, no faults, synchronous persistence, the smallest logs that hold
+      // the leader's no-op and the configurations the bug needs.
+      case CHANGE_BEFORE_TERM_COMMIT, REMOVED_LEADER_KEEPS_LEADING -> reconfig(2, 0, SINGLE, 0);
+      case TWO_PENDING_CHANGES -> reconfig(3, 0, SINGLE, 0);
+      case TRANSFER_WITH_PREVOTE -> reconfig(1, 0, TRANSFER, 0);
+      case TRANSFER_DURING_CONF_CHANGE -> reconfig(2, 0, new io.refraft.spec.check.Reconfig(true, false, true), 0);
+      // A new server must catch up to count in the new majority: one joining.
+      case JOINT_QUORUM_NEW_ONLY -> reconfig(2, 1, new io.refraft.spec.check.Reconfig(false, true, false), 0);
+      // Committed but unapplied needs a write that is not yet durable (asynchronous persistence), and a change
+      // that commits without the follower that campaigns (a learner added, so one joining server); pre-vote
+      // keeps the campaign within term 1, and without check-quorum leaders take no timeouts.
+      case CAMPAIGN_WITH_UNAPPLIED_CONF -> Optional.of(new Settings(1, 2, true, false, true,
+          io.refraft.spec.check.Faults.NONE, 0, 1, 1, 1, false, 1, SINGLE, false));
     };
+  }
+
+  private static final io.refraft.spec.check.Reconfig SINGLE = new io.refraft.spec.check.Reconfig(true, false, false);
+  private static final io.refraft.spec.check.Reconfig TRANSFER = new io.refraft.spec.check.Reconfig(false, false, true);
+
+  private static Optional<Settings> reconfig(int maxLog, int joining, io.refraft.spec.check.Reconfig r, int pending) {
+    return Optional.of(new Settings(1, maxLog, true, true, true, io.refraft.spec.check.Faults.NONE, 0, pending, 1, 1,
+        false, joining, r, false));
   }
 
   /** Whether only the recovery check ({@code spec check --recovery on}) catches this mutant, not safety. */

@@ -60,6 +60,8 @@ final class Recovery {
       case Event.Persist p -> false;
       case Event.Deliver d -> false;
       case Event.TakeSnapshot t -> false;
+      case Event.ChangeMembership m -> false; // an operator's request, not a fault
+      case Event.Transfer t -> false;
     };
   }
 
@@ -77,8 +79,9 @@ final class Recovery {
     if (leader == null) {
       return false;
     }
+    io.refraft.spec.Membership members = leader.membership(); // servers outside it need not follow
     for (NodeState s : c.nodes()) {
-      if (s.commitIndex() < leader.log().lastIndex()) {
+      if (members.contains(s.self()) && s.commitIndex() < leader.log().lastIndex()) {
         return false;
       }
     }

@@ -29,7 +29,7 @@ final class Replay {
    * up to and including the first that violates {@code invariant}, or empty if none does.
    */
   static Optional<ModelChecker.Counterexample> replay(RaftModel model, List<Event> events, String invariant) {
-    Cluster init = Cluster.initial(model.config());
+    Cluster init = model.initial();
     Cluster c = init;
     List<Cluster.Step> steps = new ArrayList<>();
     for (Event e : events) {

@@ -37,7 +37,7 @@ public final class Simulator {
     long walks = 0;
     while (taken < steps) {
       walks++;
-      Cluster c = Cluster.initial(model.config());
+      Cluster c = model.initial();
       List<Event> walk = new ArrayList<>();
       for (int d = 0; d < depth && taken < steps; d++) {
         List<Event> events = new ArrayList<>(model.events(c));

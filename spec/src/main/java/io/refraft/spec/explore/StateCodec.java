@@ -40,8 +40,16 @@ final class StateCodec {
 
   /** @param values the model's client values, reused by reference when decoding */
   StateCodec(Config config, List<Payload> values) {
+    this(config, config.members(), values);
+  }
+
+  /**
+   * @param servers every server of the model, in the order of the cluster's nodes
+   * @param values  the model's client values, reused by reference when decoding
+   */
+  StateCodec(Config config, List<NodeId> servers, List<Payload> values) {
     this.config = config;
-    this.members = config.members().toArray(new NodeId[0]);
+    this.members = servers.toArray(new NodeId[0]);
     this.values = List.copyOf(values);
   }
 
@@ -176,7 +184,7 @@ final class StateCodec {
         w.varint(mask(p.granted()));
       }
       case Role.Candidate c -> {
-        w.put(2);
+        w.put(c.transfer() ? 4 : 2);
         w.varint(mask(c.responded()));
         w.varint(mask(c.granted()));
       }
@@ -192,6 +200,7 @@ final class StateCodec {
         }
         w.varint(mask(l.recentlyActive()));
         reads(l.reads(), w);
+        id(l.transferee(), w);
       }
     }
   }
@@ -205,6 +214,7 @@ final class StateCodec {
       }
       case 1 -> new Role.PreCandidate(ids(r.int32()), ids(r.int32()));
       case 2 -> new Role.Candidate(ids(r.int32()), ids(r.int32()));
+      case 4 -> new Role.Candidate(ids(r.int32()), ids(r.int32()), true);
       case 3 -> {
         int peers = r.int32();
         Map<NodeId, Role.Progress> progress = new LinkedHashMap<>();
@@ -214,7 +224,8 @@ final class StateCodec {
           }
         }
         Set<NodeId> active = ids(r.int32());
-        yield new Role.Leader(progress, active, readReads(r));
+        Role.Reads reads = readReads(r);
+        yield new Role.Leader(progress, active, reads, readId(r));
       }
       default -> throw new IllegalStateException("unknown role tag " + tag + " for server " + members[self]);
     };
@@ -263,7 +274,7 @@ final class StateCodec {
         header(0, m, w);
         w.varint(q.lastLogIndex());
         w.varint(q.lastLogTerm());
-        w.put(q.preVote() ? 1 : 0);
+        w.put((q.preVote() ? 1 : 0) | (q.transfer() ? 2 : 0));
       }
       case Message.RequestVoteResponse q -> {
         header(1, m, w);
@@ -296,17 +307,41 @@ final class StateCodec {
         header(5, m, w);
         w.varint(q.matchIndex());
       }
+      case Message.TimeoutNow q -> header(6, m, w);
     }
   }
 
-  private static void snapshot(io.refraft.spec.Snapshot s, Bytes.Writer w) {
+  private void snapshot(io.refraft.spec.Snapshot s, Bytes.Writer w) {
     w.varint(s.index());
     w.varint(s.term());
     w.fixed64(s.digest());
+    if (s.membership().isPresent()) {
+      w.put(1);
+      membership(s.membership().get(), w);
+    } else {
+      w.put(0);
+    }
   }
 
-  private static io.refraft.spec.Snapshot readSnapshot(Bytes.Reader r) {
-    return new io.refraft.spec.Snapshot(r.varint(), r.varint(), r.fixed64());
+  private io.refraft.spec.Snapshot readSnapshot(Bytes.Reader r) {
+    long index = r.varint();
+    long term = r.varint();
+    long digest = r.fixed64();
+    Optional<io.refraft.spec.Membership> m = r.get() == 0 ? Optional.empty() : Optional.of(readMembership(r));
+    return new io.refraft.spec.Snapshot(index, term, digest, m);
+  }
+
+  private void membership(io.refraft.spec.Membership m, Bytes.Writer w) {
+    w.put(m.autoLeave() ? 1 : 0);
+    w.varint(mask(Set.copyOf(m.voters())));
+    w.varint(mask(Set.copyOf(m.outgoing())));
+    w.varint(mask(Set.copyOf(m.learners())));
+  }
+
+  private io.refraft.spec.Membership readMembership(Bytes.Reader r) {
+    boolean auto = r.get() != 0;
+    return new io.refraft.spec.Membership(List.copyOf(ids(r.int32())), List.copyOf(ids(r.int32())),
+        List.copyOf(ids(r.int32())), auto);
   }
 
   private void header(int tag, Message m, Bytes.Writer w) {
@@ -322,7 +357,12 @@ final class StateCodec {
     NodeId to = member(r.get());
     long term = r.varint();
     return switch (tag) {
-      case 0 -> new Message.RequestVoteRequest(from, to, term, r.varint(), r.varint(), r.get() != 0);
+      case 0 -> {
+        long lastIndex = r.varint();
+        long lastTerm = r.varint();
+        int flags = r.get();
+        yield new Message.RequestVoteRequest(from, to, term, lastIndex, lastTerm, (flags & 1) != 0, (flags & 2) != 0);
+      }
       case 1 -> {
         int flags = r.get();
         yield new Message.RequestVoteResponse(from, to, term, (flags & 1) != 0, (flags & 2) != 0);
@@ -343,6 +383,7 @@ final class StateCodec {
           r.varint());
       case 4 -> new Message.InstallSnapshotRequest(from, to, term, readSnapshot(r));
       case 5 -> new Message.InstallSnapshotResponse(from, to, term, r.varint());
+      case 6 -> new Message.TimeoutNow(from, to, term);
       default -> throw new IllegalStateException("unknown message tag " + tag);
     };
   }
@@ -417,13 +458,17 @@ final class StateCodec {
     return Log.restored(snap, entries);
   }
 
-  /** The term, then 0 for a no-op or 1 + the length and the bytes of a data payload. */
+  /** The term, then 0 for a no-op, 1 and the configuration, or 2 + the length and the bytes of a data payload. */
   private void entry(Entry e, Bytes.Writer w) {
     w.varint(e.term());
     switch (e.payload()) {
       case Payload.NoOp n -> w.put(0);
+      case Payload.Configuration c -> {
+        w.put(1);
+        membership(c.membership(), w);
+      }
       case Payload.Data d -> {
-        w.varint(1L + d.length());
+        w.varint(2L + d.length());
         byte[] b = d.toByteArray();
         w.putBytes(b, 0, b.length);
       }
@@ -436,7 +481,10 @@ final class StateCodec {
     if (kind == 0) {
       return new Entry(term, Payload.NOOP);
     }
-    byte[] b = r.bytes(kind - 1);
+    if (kind == 1) {
+      return new Entry(term, new Payload.Configuration(readMembership(r)));
+    }
+    byte[] b = r.bytes(kind - 2);
     for (Payload v : values) {
       if (v instanceof Payload.Data d && d.length() == b.length && d.equals(Payload.Data.wrap(b))) {
         return new Entry(term, d); // the model's own value: shared, as in the states it was encoded from

@@ -37,7 +37,8 @@ class ModelCheckerTest {
         Faults.ALL, d.reads(), d.maxPending(), d.maxMsgs(), d.values()));
     bounds[0] = new Bounds(3, s.values(), s.maxTerm(), s.maxLog(), s.maxMsgs(), -1, s.reads(), s.maxPending(),
         s.snapshots());
-    return RaftModel.of(bounds[0], s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(), Optional.of(mutant));
+    return RaftModel.of(bounds[0], s.preVote(), s.checkQuorum(), 1, s.leaderNoop(), s.faults(), Optional.of(mutant))
+        .withReconfig(s.joining(), s.reconfig()).withConfOnApply(s.confOnApply());
   }
 
   /** Every mutant shows with the options {@code refraft spec check --mutant} gives it, and its counterexample replays. */
@@ -68,8 +69,8 @@ class ModelCheckerTest {
     }
     // The correct protocol takes the same events without violating anything.
     RaftModel correct = new RaftModel(m.config(), m.values(), m.faults(), Optional.empty(), m.reads(),
-        m.asyncPersistence(), m.snapshots());
-    Cluster c = Cluster.initial(correct.config());
+        m.asyncPersistence(), m.snapshots(), m.joining(), m.reconfig());
+    Cluster c = correct.initial();
     for (Cluster.Step s : cx.steps()) {
       Optional<Cluster.Step> next = c.next(s.event(), correct::step);
       if (next.isEmpty()) {
@@ -90,7 +91,11 @@ class ModelCheckerTest {
       "COUNT_STALE_VOTES,ElectionSafety", "TRUNCATE_WITHOUT_CONFLICT,QuorumCommitted",
       "READ_BEFORE_TERM_COMMIT,ReadLinearizable", "SNAPSHOT_UNCOMMITTED,SnapshotCommitted",
       "INSTALL_STALE_SNAPSHOT,QuorumCommitted", "DISCARD_LOG_AFTER_SNAPSHOT,QuorumCommitted",
-      "COMPACT_WITHOUT_SNAPSHOT_TERM,LeaderCompleteness", "NEVER_STEP_DOWN,Recovery"})
+      "COMPACT_WITHOUT_SNAPSHOT_TERM,LeaderCompleteness", "CHANGE_BEFORE_TERM_COMMIT,ChangeAfterTermCommit",
+      "TWO_PENDING_CHANGES,OneChangeAtATime", "JOINT_QUORUM_NEW_ONLY,QuorumCommitted",
+      "CAMPAIGN_WITH_UNAPPLIED_CONF,CampaignOnlyWhenAllowed", "TRANSFER_WITH_PREVOTE,TransferCampaignsAtOnce",
+      "TRANSFER_DURING_CONF_CHANGE,NoTransferDuringChange", "REMOVED_LEADER_KEEPS_LEADING,LeaderInConfiguration",
+      "NEVER_STEP_DOWN,Recovery"})
   void when_a_mutant_runs_with_its_settings_then_its_invariant_fails(Mutant mutant, String invariant) {
     Bounds[] b = new Bounds[1];
     RaftModel m = modelFor(mutant, b);

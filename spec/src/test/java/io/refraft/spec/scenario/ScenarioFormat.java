@@ -52,8 +52,8 @@ final class ScenarioFormat {
       case Role.Candidate c -> " votes responded=" + sorted(c.responded()) + " granted=" + sorted(c.granted());
       case Role.Leader l -> {
         StringBuilder sb = new StringBuilder(" progress:");
-        for (NodeId peer : n.config().members()) {
-          if (!peer.equals(n.self())) {
+        for (NodeId peer : new TreeSet<>(l.progress().keySet())) {
+          {
             Role.Progress p = l.progressOf(peer);
             sb.append(' ').append(peer).append("[match=").append(p.match()).append(" next=").append(p.next()).append(']');
           }
@@ -95,6 +95,8 @@ final class ScenarioFormat {
       case Input.Persisted p -> node + " Persisted(term=" + p.term() + " vote=" + opt(p.votedFor()) + " log="
           + p.lastIndex() + "/" + p.lastTerm() + ")";
       case Input.TakeSnapshot t -> node + " TakeSnapshot(" + t.index() + ")";
+      case Input.ChangeMembership c -> node + " ChangeMembership(" + c.next() + ")";
+      case Input.TransferLeadership t -> node + " TransferLeadership(" + t.target() + ")";
     };
   }
 
@@ -102,7 +104,7 @@ final class ScenarioFormat {
     String head = m.from() + "->" + m.to() + " ";
     return head + switch (m) {
       case Message.RequestVoteRequest r -> (r.preVote() ? "PreVote" : "RequestVote") + "(term=" + r.term()
-          + " last=" + r.lastLogIndex() + "/" + r.lastLogTerm() + ")";
+          + " last=" + r.lastLogIndex() + "/" + r.lastLogTerm() + (r.transfer() ? " transfer" : "") + ")";
       case Message.RequestVoteResponse r -> (r.preVote() ? "PreVoteResponse" : "RequestVoteResponse") + "(term="
           + r.term() + (r.voteGranted() ? " granted" : " rejected") + ")";
       case Message.AppendEntriesRequest r -> "AppendEntries(term=" + r.term() + " prev=" + r.prevLogIndex() + "/"
@@ -114,6 +116,7 @@ final class ScenarioFormat {
           + "/" + r.snapshot().term() + ")";
       case Message.InstallSnapshotResponse r -> "InstallSnapshotResponse(term=" + r.term() + " match=" + r.matchIndex()
           + ")";
+      case Message.TimeoutNow r -> "TimeoutNow(term=" + r.term() + ")";
     };
   }
 
@@ -137,6 +140,8 @@ final class ScenarioFormat {
       case Output.ReadRejected r -> "read " + r.requestId() + " rejected: leader " + opt(r.leader());
       case Output.SaveSnapshot s -> "persist snapshot " + s.snapshot().index() + "/" + s.snapshot().term();
       case Output.RestoreSnapshot r -> "restore snapshot " + r.snapshot().index() + "/" + r.snapshot().term();
+      case Output.MembershipRejected r -> "membership change rejected: " + r.reason() + " leader " + opt(r.leader());
+      case Output.TransferRejected r -> "transfer rejected: " + r.reason() + " leader " + opt(r.leader());
     };
   }
 

@@ -65,6 +65,13 @@ final class SpecCommand implements Runnable {
         + "(0..4); 0 is synchronous persistence. Default: 1 (raft-tla profile: 0).") Integer maxPending;
     @Option(names = "--snapshots", description = "on|off: servers compact what they applied into snapshots and leaders "
         + "send InstallSnapshot. Default: off.") String snapshots;
+    @Option(names = "--joining", description = "Servers outside the initial configuration that a change may add "
+        + "(0..2; servers + joining <= 7). Default: 0.") Integer joining;
+    @Option(names = "--reconfig", description = "Operator requests leaders receive: comma-separated subset of single "
+        + "(single-server changes), joint (joint consensus), transfer (leadership transfer), or none. Default: none.")
+    String reconfig;
+    @Option(names = "--conf-on-apply", description = "on|off: a configuration takes effect when applied (etcd-io/raft) "
+        + "instead of when appended (the thesis). Default: off.") String confOnApply;
 
     /** The mutant named by --mutant, if any. */
     Optional<Mutant> mutant() {
@@ -95,6 +102,13 @@ final class SpecCommand implements Runnable {
       maxMsgs = maxMsgs == null ? x.maxMsgs() : maxMsgs;
       values = values == null ? x.values() : values;
       snapshots = snapshots == null ? (x.snapshots() ? "on" : "off") : snapshots;
+      joining = joining == null ? x.joining() : joining;
+      if (reconfig == null) {
+        io.refraft.spec.check.Reconfig r = x.reconfig();
+        reconfig = !r.any() ? "none" : String.join(",", java.util.stream.Stream.of(r.single() ? "single" : null,
+            r.joint() ? "joint" : null, r.transfer() ? "transfer" : null).filter(java.util.Objects::nonNull).toList());
+      }
+      confOnApply = confOnApply == null ? (x.confOnApply() ? "on" : "off") : confOnApply;
       if (faults == null) {
         Faults f = x.faults();
         faults = f.equals(Faults.NONE) ? "none"
@@ -135,8 +149,33 @@ final class SpecCommand implements Runnable {
         throw new UserError("--batch must be in 1..8, got " + b);
       }
       Optional<Mutant> m = mutant();
+      int join = or(joining, 0);
+      if (join < 0 || join > 2 || bounds.servers() + join > 7) {
+        throw new UserError("--joining must be in 0..2 with --servers + --joining <= 7, got " + join);
+      }
       return RaftModel.of(bounds, onOff("--prevote", prevote, !tla), onOff("--check-quorum", checkQuorum, !tla), b,
-          onOff("--leader-noop", leaderNoop, !tla), faults(), m);
+          onOff("--leader-noop", leaderNoop, !tla), faults(), m)
+          .withReconfig(join, reconfig())
+          .withConfOnApply(onOff("--conf-on-apply", confOnApply, false));
+    }
+
+    private io.refraft.spec.check.Reconfig reconfig() {
+      if (reconfig == null || reconfig.equals("none")) {
+        return io.refraft.spec.check.Reconfig.NONE;
+      }
+      boolean single = false;
+      boolean joint = false;
+      boolean transfer = false;
+      for (String r : reconfig.split(",")) {
+        switch (r.trim().toLowerCase(Locale.ROOT)) {
+          case "single" -> single = true;
+          case "joint" -> joint = true;
+          case "transfer" -> transfer = true;
+          default -> throw new UserError("--reconfig: unknown request '" + r
+              + "' (allowed: single, joint, transfer, or none)");
+        }
+      }
+      return new io.refraft.spec.check.Reconfig(single, joint, transfer);
     }
 
     private Faults faults() {
@@ -216,6 +255,13 @@ final class SpecCommand implements Runnable {
       RaftModel model = opts.o.model(bounds);
       checkOutDir(view);
       boolean sym = symmetry == null || ModelOptions.onOff("--symmetry", symmetry, true);
+      if (sym && !model.symmetric()) {
+        if (symmetry != null) {
+          throw new UserError("--symmetry on: servers are not interchangeable with --joining or --reconfig (a "
+              + "configuration names them); use --symmetry off");
+        }
+        sym = false; // the default, turned off: what the summary reports is what ran
+      }
       int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
       if (w < 1 || w > 64) {
         throw new UserError("--workers must be in 1..64, got " + w);

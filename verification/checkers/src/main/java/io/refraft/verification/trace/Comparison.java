@@ -186,9 +186,10 @@ final class Comparison {
     }
   }
 
-  /** A snapshot as the trace writes it: index/term and the digest. */
+  /** A snapshot as the trace writes it: index/term, the digest and, when it holds one, its configuration. */
   private static String describe(Snapshot s) {
-    return s.index() + "/" + s.term() + " digest " + String.format("%016x", s.digest());
+    return s.index() + "/" + s.term() + " digest " + String.format("%016x", s.digest())
+        + s.membership().map(m -> " configuration " + m).orElse("");
   }
 
   private static void sent(List<Message> expected, List<TracedMessage> observed, List<Message> matched,

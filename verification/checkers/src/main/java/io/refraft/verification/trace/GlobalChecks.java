@@ -4,6 +4,7 @@ import io.refraft.spec.Config;
 import io.refraft.spec.Entry;
 import io.refraft.spec.Input;
 import io.refraft.spec.Log;
+import io.refraft.spec.Membership;
 import io.refraft.spec.NodeId;
 import io.refraft.spec.NodeState;
 import io.refraft.spec.Output;
@@ -16,6 +17,7 @@ import io.refraft.spec.check.Network;
 import io.refraft.spec.check.StepInvariant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +53,13 @@ final class GlobalChecks {
   private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
   private final List<Ghost.Elected> leaders = new ArrayList<>();
   private final List<Ghost.Committed> committed = new ArrayList<>();
+  /**
+   * Per committed entry, the configurations of the node that committed it first, before and after
+   * that step (one shared object for the entries of one step): a quorum of one of them held the entry
+   * then, whether the node's configuration took effect when appended or, with {@code confOnApply},
+   * when applied. Logs keep committed entries, so that quorum holds it still.
+   */
+  private final List<Quorums> committedBy = new ArrayList<>();
   /** {@code digests[k]}: the digest of committed entries 1..k+1 ({@link Snapshot#digest}), to check snapshots at once. */
   private long[] digests = new long[16];
   private int restarts;
@@ -64,11 +73,27 @@ final class GlobalChecks {
   private long credit;
   private long fullChecks;
 
-  GlobalChecks(Config config) {
+  /**
+   * @param servers every server of the trace in a fixed order: the initial members, then the servers
+   *     that may join (outside the initial configuration until a configuration entry adds them)
+   */
+  GlobalChecks(Config config, List<NodeId> servers) {
     this.config = config;
-    this.nodes = new NodeState[config.members().size()];
+    this.nodes = new NodeState[servers.size()];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = NodeState.initial(config.members().get(i), config);
+      nodes[i] = NodeState.initial(servers.get(i), config);
+    }
+  }
+
+  /** The cluster's initial members only. */
+  GlobalChecks(Config config) {
+    this(config, config.members());
+  }
+
+  /** The configurations a committed entry's quorum is taken in (see {@link #committedBy}). */
+  private record Quorums(Membership before, Membership after) {
+    boolean heldBy(java.util.Set<NodeId> holders) {
+      return before.isQuorum(holders) || (after != before && after.isQuorum(holders));
     }
   }
 
@@ -243,6 +268,7 @@ final class GlobalChecks {
     if (after.commitIndex() < before.commitIndex()) {
       from = after.commitIndex() + 1; // a restart forgets commitIndex; nothing new is committed
     }
+    Quorums by = null;
     for (long index = Math.max(from, after.log().firstIndex()); index <= after.commitIndex(); index++) {
       Entry mine = after.log().entry(index);
       if (index <= committed.size()) {
@@ -252,19 +278,34 @@ final class GlobalChecks {
               + mine + " at index " + index + " where " + first + " was committed before"));
         }
       } else if (index == committed.size() + 1) {
-        commit(mine, after.term());
+        if (by == null) {
+          by = quorums(before, after);
+        }
+        commit(mine, after.term(), by);
       }
     }
     return snapshot(before, after);
   }
 
-  private void commit(Entry e, long inTerm) {
+  /** The configurations of a node before and after the step that committed entries first. */
+  private Quorums quorums(NodeState before, NodeState after) {
+    Membership a = after.membership();
+    Membership b = before.membership();
+    Quorums last = committedBy.isEmpty() ? null : committedBy.get(committedBy.size() - 1);
+    if (last != null && last.before().equals(b) && last.after().equals(a)) {
+      return last;
+    }
+    return new Quorums(b, b.equals(a) ? b : a);
+  }
+
+  private void commit(Entry e, long inTerm, Quorums by) {
     int k = committed.size();
     if (k == digests.length) {
       digests = java.util.Arrays.copyOf(digests, k * 2);
     }
     digests[k] = Snapshot.extend(k == 0 ? Snapshot.EMPTY_DIGEST : digests[k - 1], e);
     committed.add(new Ghost.Committed(e, inTerm));
+    committedBy.add(by);
   }
 
   /**
@@ -325,23 +366,28 @@ final class GlobalChecks {
   }
 
   /**
-   * Every committed entry stays on a quorum: counts the holders of the entries committed by this
-   * step and of the committed entries at or after the first index this step changed.
+   * Every committed entry stays on a quorum of the configuration it was committed in (thesis
+   * chapter 4: of the committing node's configuration, see {@link #committedBy}): checks the holders
+   * of the entries committed by this step and of the committed entries at or after the first index
+   * this step changed, among every server of the trace (a removed server keeps its log).
    */
   private Optional<Invariant.Violation> quorumCommitted(Log before, Log after, long newlyCommitted) {
     long f = Math.min(newlyCommitted, before == after ? Long.MAX_VALUE : firstDifference(before, after));
     for (long index = f; index <= committed.size(); index++) {
       Entry e = committed.get((int) index - 1).entry();
-      int holders = 0;
+      java.util.Set<NodeId> holders = new HashSet<>();
       for (NodeState s : nodes) {
         Log l = s.log();
         if (index <= l.snapshot().index() || (l.lastIndex() >= index && l.entry(index).equals(e))) {
-          holders++;
+          holders.add(s.self());
         }
       }
-      if (holders < config.quorum()) {
+      Quorums by = committedBy.get((int) index - 1);
+      if (!by.heldBy(holders)) {
         return Optional.of(new Invariant.Violation(Invariant.QuorumCommitted.name(), "committed entry " + index + " ("
-            + e + ") is on " + holders + " of " + nodes.length + " servers, fewer than a quorum of " + config.quorum()));
+            + e + ") is on " + holders.size() + " of " + nodes.length + " servers " + new java.util.TreeSet<>(holders)
+            + ", no quorum of the configuration " + by.before() + (by.after() == by.before() ? "" : " or " + by.after())
+            + " it was committed in"));
       }
     }
     return Optional.empty();

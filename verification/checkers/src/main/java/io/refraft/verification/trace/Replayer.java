@@ -59,7 +59,8 @@ final class Replayer {
   Replayer(TraceHeader header, TraceValidator.Options options) {
     this.header = header;
     this.options = options;
-    List<NodeId> members = header.config().members();
+    // every server of the trace: the initial members, then those that join later (revision 6)
+    List<NodeId> members = header.servers();
     this.nodes = members.toArray(NodeId[]::new);
     this.composers = new Composer[members.size()];
     boolean async = header.persistence() == TraceHeader.Persistence.async;
@@ -72,7 +73,7 @@ final class Replayer {
         disks[i] = new Disk(DurableState.EMPTY);
       }
     }
-    this.global = new GlobalChecks(header.config());
+    this.global = new GlobalChecks(header.config(), members);
     this.inFlight = new InFlight(options.retention(), header.network().duplicates(), members);
     NodeState[] initial = new NodeState[members.size()];
     for (int i = 0; i < initial.length; i++) {
@@ -339,6 +340,8 @@ final class Replayer {
       case TraceInput.ReadIndexRequest r -> new Input.ReadIndexRequest(r.requestId());
       case TraceInput.Restart r -> new Input.Restart(st.durable());
       case TraceInput.TakeSnapshot t -> new Input.TakeSnapshot(t.index());
+      case TraceInput.ChangeMembership c -> new Input.ChangeMembership(c.next());
+      case TraceInput.TransferLeadership t -> new Input.TransferLeadership(t.target());
       case TraceInput.Persisted p -> throw new IllegalArgumentException(
           "a Persisted step needs the header's persistence 'async' (checked by the reader)");
     };
@@ -353,7 +356,7 @@ final class Replayer {
   }
 
   ValidationResult result(Optional<Divergence> d) {
-    return new ValidationResult(events, header.config().members().size(), compositions, global.fullChecks(),
+    return new ValidationResult(events, header.servers().size(), compositions, global.fullChecks(),
         lostSteps, d);
   }
 

@@ -184,9 +184,9 @@ public final class TraceValidator {
       }
       seen.add(h.node().get());
       if (!h.config().equals(first.config()) || !h.network().equals(first.network())
-          || h.persistence() != first.persistence()) {
+          || h.persistence() != first.persistence() || !h.joining().equals(first.joining())) {
         throw new TraceFormatException(r.file(), 1, "header disagrees with " + readers.get(0).file()
-            + " on nodes, config, network or persistence");
+            + " on nodes, joining, config, network or persistence");
       }
     }
     return first;

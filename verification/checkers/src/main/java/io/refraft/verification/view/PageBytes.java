@@ -123,10 +123,30 @@ final class PageBytes {
     len += b.length;
   }
 
-  /** A payload: its bytes as a base64 JSON string, or 0 for a no-op. */
+  /**
+   * The four fields of a configuration as traces/FORMAT.md §7 writes them, without braces:
+   * {@code "voters":[...],"outgoing":[...],"learners":[...],"autoLeave":false}.
+   */
+  PageBytes configurationFields(io.refraft.spec.Membership m) {
+    ids("voters", m.voters()).ch(',');
+    ids("outgoing", m.outgoing()).ch(',');
+    ids("learners", m.learners()).ch(',');
+    return ascii("\"autoLeave\":").ascii(String.valueOf(m.autoLeave()));
+  }
+
+  private PageBytes ids(String field, java.util.List<io.refraft.spec.NodeId> ids) {
+    ascii("\"").ascii(field).ascii("\":[");
+    for (int k = 0; k < ids.size(); k++) {
+      (k > 0 ? ch(',') : this).str(ids.get(k).name());
+    }
+    return ch(']');
+  }
+
+  /** A payload: its bytes as a base64 JSON string, 0 for a no-op, an object of its fields for a configuration. */
   PageBytes payload(Payload p) {
     switch (p) {
       case Payload.NoOp n -> ch('0');
+      case Payload.Configuration c -> ch('{').configurationFields(c.membership()).ch('}');
       case Payload.Data d -> {
         int n = d.length();
         room(4 * ((n + 2) / 3) + 2);

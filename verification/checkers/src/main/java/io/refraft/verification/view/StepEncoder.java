@@ -229,6 +229,7 @@ final class StepEncoder implements StepObserver {
       case Message.AppendEntriesResponse a -> "AEr";
       case Message.InstallSnapshotRequest s -> "ISq";
       case Message.InstallSnapshotResponse s -> "ISr";
+      case Message.TimeoutNow t -> "TN";
     };
   }
 

@@ -162,6 +162,14 @@ final class StepJson {
         b.ascii("\"index\":").num(t.index());
         yield "snapshot through " + t.index();
       }
+      case TraceInput.ChangeMembership c -> {
+        b.configurationFields(c.next());
+        yield "configuration " + c.next();
+      }
+      case TraceInput.TransferLeadership t -> {
+        b.ascii("\"target\":").str(t.target().name());
+        yield "transfer to " + t.target().name();
+      }
       case TraceInput.Persisted p -> {
         b.ascii("\"term\":").num(p.term()).ascii(",\"vote\":");
         id(b, p.vote());
@@ -220,7 +228,8 @@ final class StepJson {
     int from = index.applyAsInt(tm.id().from());
     int to = index.applyAsInt(tm.id().to());
     if (from < 0 || to < 0 || !m.from().equals(tm.id().from()) || !m.to().equals(tm.id().to())
-        || m instanceof Message.InstallSnapshotRequest || m instanceof Message.InstallSnapshotResponse) {
+        || m instanceof Message.InstallSnapshotRequest || m instanceof Message.InstallSnapshotResponse
+        || m instanceof Message.TimeoutNow || (m instanceof Message.RequestVoteRequest r && r.transfer())) {
       named(b, tm);
       return;
     }
@@ -238,6 +247,7 @@ final class StepJson {
           .num(a.conflictIndex()).ch(',').num(a.conflictTerm()).ch(',').num(a.round());
       case Message.InstallSnapshotRequest s -> throw new IllegalStateException("written named");
       case Message.InstallSnapshotResponse s -> throw new IllegalStateException("written named");
+      case Message.TimeoutNow s -> throw new IllegalStateException("written named");
     }
     b.ch(']');
   }
@@ -250,7 +260,8 @@ final class StepJson {
         .ascii(",\"to\":").str(m.to().name()).ascii(",\"term\":").num(m.term());
     switch (m) {
       case Message.RequestVoteRequest r -> b.ascii(",\"lastLogIndex\":").num(r.lastLogIndex())
-          .ascii(",\"lastLogTerm\":").num(r.lastLogTerm()).ascii(",\"preVote\":").ascii(String.valueOf(r.preVote()));
+          .ascii(",\"lastLogTerm\":").num(r.lastLogTerm()).ascii(",\"preVote\":").ascii(String.valueOf(r.preVote()))
+          .ascii(r.transfer() ? ",\"transfer\":true" : "");
       case Message.RequestVoteResponse r -> b.ascii(",\"voteGranted\":").ascii(String.valueOf(r.voteGranted()))
           .ascii(",\"preVote\":").ascii(String.valueOf(r.preVote()));
       case Message.AppendEntriesRequest a -> {
@@ -262,6 +273,7 @@ final class StepJson {
           switch (e.payload()) {
             case Payload.NoOp n -> b.ascii("NoOp\"}");
             case Payload.Data d -> b.ascii("Data\",\"data\":").payload(d).ch('}');
+            case Payload.Configuration c -> b.ascii("Configuration\",").configurationFields(c.membership()).ch('}');
           }
         }
         b.ascii("],\"leaderCommit\":").num(a.leaderCommit());
@@ -277,6 +289,7 @@ final class StepJson {
           .ascii(",\"term\":").num(s.snapshot().term()).ascii(",\"digest\":")
           .str(String.format("%016x", s.snapshot().digest())).ch('}');
       case Message.InstallSnapshotResponse s -> b.ascii(",\"matchIndex\":").num(s.matchIndex());
+      case Message.TimeoutNow s -> { }
     }
     b.ch('}');
   }

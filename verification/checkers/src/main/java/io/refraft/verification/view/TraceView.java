@@ -91,7 +91,7 @@ public final class TraceView {
     Text w = s -> os.write(s.getBytes(StandardCharsets.UTF_8));
     String[] page = template().split(DATA, 2);
     w.write(page[0].replace("{{TITLE}}", PageText.text(title)).replace("{{CSS}}", resource("view.css")));
-    List<NodeId> nodes = header.config().members();
+    List<NodeId> nodes = header.servers();
     w.write("<script type=\"application/json\" id=\"rf-meta\">{\"title\":" + PageText.jsonString(title)
         + ",\"header\":" + headerJson(header).replace("<", "\\u003c") + ",\"actions\":" + actionNames() + "}</script>\n");
     w.write("<script type=\"text/plain\" id=\"rf-steps\">\n");

@@ -14,7 +14,8 @@
   const KINDS = { MessageReceived: '#4a6fa5', ElectionTimeout: '#d08a00', HeartbeatTimeout: '#7a8a99',
     ClientPropose: '#2e9d5b', ReadIndexRequest: '#8b59c7', Restart: '#c0241a' };
   const MESSAGES = { RVq: 'RequestVoteRequest', RVr: 'RequestVoteResponse', pVq: 'RequestVoteRequest (pre-vote)',
-    pVr: 'RequestVoteResponse (pre-vote)', AEq: 'AppendEntriesRequest', AEr: 'AppendEntriesResponse' };
+    pVr: 'RequestVoteResponse (pre-vote)', AEq: 'AppendEntriesRequest', AEr: 'AppendEntriesResponse',
+    ISq: 'InstallSnapshotRequest', ISr: 'InstallSnapshotResponse', TN: 'TimeoutNow' };
   const ROLES = ['Follower', 'PreCandidate', 'Candidate', 'Leader'];
   const ROLE_COLORS = ['#eef1f5', '#fbeccb', '#fcd9a8', '#cfe8d4'];
   const LANE_H = 46, LOG_H = 22, TOP = 18;
@@ -22,7 +23,7 @@
   const meta = JSON.parse(document.getElementById('rf-meta').textContent);
   const verdict = JSON.parse(document.getElementById('rf-verdict').textContent);
   const header = meta.header;
-  const nodes = header.nodes;
+  const nodes = header.nodes.concat(header.joining || []); // the initial members, then the servers that join (FORMAT.md §3)
   const N = nodes.length;
   const ACTIONS = meta.actions;
   const counterexample = header.source && header.source.implementation === 'refraft-spec-model-checker';
@@ -123,7 +124,10 @@
   function fields(s) { return expand(E[s], JSON.parse(text.slice(lines[s][0], lines[s][1]))); }
   const MSG_TYPES = { RVq: 'RequestVoteRequest', pVq: 'RequestVoteRequest', RVr: 'RequestVoteResponse',
     pVr: 'RequestVoteResponse', AEq: 'AppendEntriesRequest', AEr: 'AppendEntriesResponse' };
-  function payload(p) { return p === 0 ? { type: 'NoOp' } : { type: 'Data', data: p }; }
+  function payload(p) {
+    if (p === 0) return { type: 'NoOp' };
+    return typeof p === 'object' ? Object.assign({ type: 'Configuration' }, p) : { type: 'Data', data: p };
+  }
   function entries(flat) {
     const out = [];
     for (let i = 0; i < flat.length; i += 2) out.push(Object.assign({ term: flat[i] }, payload(flat[i + 1])));

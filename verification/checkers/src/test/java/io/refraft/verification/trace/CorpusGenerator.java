@@ -164,6 +164,13 @@ public final class CorpusGenerator {
     out.add(valid("async-persistence-3", CorpusScenarios.asyncPersistence(), "3 nodes, asynchronous persistence: "
         + "the leader sends before its write is durable, followers acknowledge after Persisted; a follower crashes "
         + "before persisting an append and restarts without it (FORMAT.md 5.4)"));
+    out.add(valid("membership-learner-promoted-voter-removed", MembershipScenarios.learnerPromotedVoterRemoved(),
+        "3 nodes and n4 joining (FORMAT.md revision 6): n4 added as a learner catches up, is promoted to voter, "
+        + "then n3 is removed; the leader replicates to n3 until the entry that removes it is committed; n1 and n4 "
+        + "compact, n4 restarts from a snapshot holding the configuration"));
+    out.add(valid("leadership-transfer-3", MembershipScenarios.leadershipTransfer(),
+        "3 nodes: n1 hands leadership to n3, which missed an entry: n1 catches it up, sends TimeoutNow, n3 campaigns "
+        + "at once and n2 grants the transfer's vote within the leader's lease (thesis 3.10)"));
     out.add(foreignStyle());
     out.add(coarseSteps());
     return out;
@@ -262,6 +269,20 @@ public final class CorpusGenerator {
         "invalid: " + tornWhat)), torn.divergence().map(d -> new Expected(d.line(), d.kind(), tornWhat))));
     out.addAll(invalidAcrossNodes());
     out.addAll(invalidAsync());
+    out.addAll(invalidMembership());
+    return out;
+  }
+
+  /** A leader that skips one of the checks before a configuration change or a transfer (thesis chapter 4, 3.10). */
+  static List<Case> invalidMembership() {
+    List<Case> out = new ArrayList<>();
+    out.add(bug("change-before-term-committed", Kind.STATE, "a new leader appends a configuration before it has "
+        + "committed an entry of its term (a former leader's uncommitted change may still commit: raft-dev, 2015)",
+        MembershipScenarios::changeBeforeTermCommitted));
+    out.add(bug("second-change-while-pending", Kind.STATE, "a leader appends a second configuration while the first "
+        + "is not committed (one change at a time, thesis 4.1)", MembershipScenarios::secondChangeWhilePending));
+    out.add(bug("transfer-while-change-pending", Kind.SENT, "a leader starts a leadership transfer and sends "
+        + "TimeoutNow while a configuration entry is not committed", MembershipScenarios::transferWhileChangePending));
     return out;
   }
 

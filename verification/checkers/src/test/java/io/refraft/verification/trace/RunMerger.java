@@ -55,7 +55,7 @@ public final class RunMerger {
       }
       TraceHeader first = readers.get(0).header();
       TraceHeader header = TraceHeader.of(first.config(), first.network(), first.persistence(),
-          new TraceHeader.Source(first.source().implementation(), description));
+          new TraceHeader.Source(first.source().implementation(), description)).withJoining(first.joining());
       List<TraceStep> next = new ArrayList<>();
       for (TraceReader r : readers) {
         next.add(r.next());

@@ -40,6 +40,9 @@ import java.util.function.UnaryOperator;
  */
 final class ScriptedCluster {
   final Config config;
+  /** Every server: the initial members, then the joining ones. */
+  private final List<NodeId> servers;
+  private final List<NodeId> joining;
   private final NodeState[] nodes;
   private final List<Message> network = new ArrayList<>();
   private final TraceRecorder recorder;
@@ -62,10 +65,26 @@ final class ScriptedCluster {
   private record Past(NodeState after, List<Message> sent) {}
 
   ScriptedCluster(Config config) {
+    this(config, new String[0]);
+  }
+
+  /**
+   * A cluster of {@code config.members()} and the servers {@code joining}, which start outside the
+   * configuration (revision 6: the header names them) until a configuration change adds them.
+   */
+  ScriptedCluster(Config config, String... joining) {
     this.config = config;
-    this.nodes = new NodeState[config.members().size()];
+    List<NodeId> all = new ArrayList<>(config.members());
+    List<NodeId> newcomers = new ArrayList<>();
+    for (String j : joining) {
+      all.add(id(j));
+      newcomers.add(id(j));
+    }
+    this.servers = List.copyOf(all);
+    this.joining = List.copyOf(newcomers);
+    this.nodes = new NodeState[servers.size()];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = NodeState.initial(config.members().get(i), config);
+      nodes[i] = NodeState.initial(servers.get(i), config);
       pasts.add(new ArrayList<>(List.of(new Past(nodes[i], List.of()))));
     }
     this.recorder = new TraceRecorder(config);
@@ -85,7 +104,7 @@ final class ScriptedCluster {
   /** {@code node}'s storage reports everything it was handed durable. */
   ScriptedCluster persist(String node) {
     NodeState s = node(node);
-    confirmed[config.members().indexOf(id(node))] = s.durable();
+    confirmed[servers.indexOf(id(node))] = s.durable();
     step(node, Input.Persisted.of(s.durable()));
     return this;
   }
@@ -95,7 +114,7 @@ final class ScriptedCluster {
     for (int round = 0; round < 1_000; round++) {
       boolean any = !network.isEmpty();
       deliverAll();
-      for (NodeId n : config.members()) {
+      for (NodeId n : servers) {
         if (!node(n.name()).isSynced()) {
           persist(n.name());
           any = true;
@@ -113,7 +132,7 @@ final class ScriptedCluster {
    * confirmed: the writes handed to storage since are lost. Messages it sent stay in flight.
    */
   ScriptedCluster crashLosingPending(String node) {
-    step(node, new Input.Restart(confirmed[config.members().indexOf(id(node))]));
+    step(node, new Input.Restart(confirmed[servers.indexOf(id(node))]));
     return this;
   }
 
@@ -129,7 +148,7 @@ final class ScriptedCluster {
   }
 
   NodeState node(String name) {
-    return nodes[config.members().indexOf(id(name))];
+    return nodes[servers.indexOf(id(name))];
   }
 
   List<Message> inFlight() {
@@ -182,7 +201,7 @@ final class ScriptedCluster {
   }
 
   TraceStep step(String node, Input in) {
-    int i = config.members().indexOf(id(node));
+    int i = servers.indexOf(id(node));
     NodeState before = nodes[i];
     if (nextTamper != null) {
       before = nextTamper.apply(before);
@@ -246,6 +265,18 @@ final class ScriptedCluster {
     return this;
   }
 
+  /** An operator asks {@code node} to append configuration {@code next} (thesis chapter 4). */
+  ScriptedCluster change(String node, io.refraft.spec.Membership next) {
+    step(node, new Input.ChangeMembership(next));
+    return this;
+  }
+
+  /** An operator asks {@code node} to hand leadership to {@code target} (thesis §3.10). */
+  ScriptedCluster transfer(String node, String target) {
+    step(node, new Input.TransferLeadership(id(target)));
+    return this;
+  }
+
   /** A client's linearizable read {@code requestId} arrives at {@code node} (thesis §6.4). */
   ScriptedCluster read(String node, long requestId) {
     step(node, new Input.ReadIndexRequest(requestId));
@@ -293,7 +324,7 @@ final class ScriptedCluster {
 
   /** @param torn -1, or how many of the first lost step's entries the disk kept with its hard state */
   private ScriptedCluster crash(String node, int lost, boolean sendsLeft, int torn) {
-    List<Past> past = pasts.get(config.members().indexOf(id(node)));
+    List<Past> past = pasts.get(servers.indexOf(id(node)));
     if (lost >= past.size()) {
       throw new IllegalArgumentException(node + " took only " + (past.size() - 1) + " steps since its last restart");
     }
@@ -427,6 +458,6 @@ final class ScriptedCluster {
   TraceHeader header(boolean duplicates, String description) {
     return TraceHeader.of(config, duplicates ? TraceHeader.NetworkModel.DUPLICATES
         : TraceHeader.NetworkModel.NO_DUPLICATES, async ? TraceHeader.Persistence.async
-        : TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft-spec", description));
+        : TraceHeader.Persistence.explicit, new TraceHeader.Source("refraft-spec", description)).withJoining(joining);
   }
 }

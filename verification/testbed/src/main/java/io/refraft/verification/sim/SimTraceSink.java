@@ -239,6 +239,14 @@ final class SimTraceSink implements TraceSink {
         digest.add(8);
         digest.add(t.index());
       }
+      case Input.ChangeMembership c -> {
+        digest.add(9);
+        digest.add(c.next().toString());
+      }
+      case Input.TransferLeadership t -> {
+        digest.add(10);
+        digest.add(t.target().name());
+      }
     }
     // Plain loops and no Optional chains: this runs on every step of every seed.
     for (int k = 0; k < actions.size(); k++) {
@@ -308,6 +316,7 @@ final class SimTraceSink implements TraceSink {
         digest.add(d.hashCode()); // Arrays.hashCode of the bytes, without copying them
       }
       case Payload.NoOp n -> digest.add(-1);
+      case Payload.Configuration c -> digest.add(c.membership().toString());
     }
   }
 
