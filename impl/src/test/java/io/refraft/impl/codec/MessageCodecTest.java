@@ -36,7 +36,16 @@ class MessageCodecTest {
       new AppendEntriesResponse(N2, NodeId.of("ü-node"), 5, true, 12, 0, 0),
       new AppendEntriesResponse(N2, N1, 5, false, 0, 7, 3),
       new Message.InstallSnapshotRequest(N1, N2, 9, new io.refraft.spec.Snapshot(100, 8, -0x123456789abcdefL)),
-      new Message.InstallSnapshotResponse(N2, N1, 9, 100));
+      new Message.InstallSnapshotResponse(N2, N1, 9, 100),
+      new RequestVoteRequest(N1, N2, 8, 12, 6, false, true),
+      new Message.TimeoutNow(N1, N2, 7),
+      new AppendEntriesRequest(N1, N2, 5, 1, 4, List.of(
+          new Entry(5, new Payload.Configuration(io.refraft.spec.Membership.of(List.of(N1, N2, NodeId.of("n3")),
+              List.of(NodeId.of("n4"))))),
+          new Entry(5, new Payload.Configuration(new io.refraft.spec.Membership(List.of(N1, N2, NodeId.of("n4")),
+              List.of(N1, N2, NodeId.of("n3")), List.of(), true)))), 2),
+      new Message.InstallSnapshotRequest(N1, N2, 9, new io.refraft.spec.Snapshot(100, 8, 42L,
+          java.util.Optional.of(io.refraft.spec.Membership.voters(List.of(N1, N2))))));
 
   @Test
   void every_message_round_trips_and_reencodes_to_the_same_bytes() {
@@ -72,7 +81,7 @@ class MessageCodecTest {
   @Test
   void a_request_vote_request_has_the_documented_layout() {
     byte[] bytes = MessageCodec.encode(3, new RequestVoteRequest(N1, N2, 7, 12, 6, true));
-    assertEquals("0101" + "026e31" + "026e32" + "0000000000000003" + "0000000000000007" + "000000000000000c" + "0000000000000006" + "01",
+    assertEquals("0201" + "026e31" + "026e32" + "0000000000000003" + "0000000000000007" + "000000000000000c" + "0000000000000006" + "01",
         HexFormat.of().formatHex(bytes));
   }
 
@@ -107,9 +116,20 @@ class MessageCodecTest {
   @Test
   void another_version_is_refused_by_name() {
     byte[] bytes = MessageCodec.encode(1, SAMPLES.get(0));
-    bytes[0] = 2;
+    bytes[0] = 1;
     var e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(bytes));
-    assertTrue(e.problem().contains("version 2"), e.getMessage());
+    assertTrue(e.problem().contains("version 1"), e.getMessage());
+  }
+
+  @Test
+  void a_configuration_the_spec_rejects_is_malformed() {
+    // {n1,n2} with learner n1: the learner is also a voter
+    byte[] bytes = MessageCodec.encode(1, new AppendEntriesRequest(N1, N2, 5, 0, 0, List.of(new Entry(5,
+        new Payload.Configuration(io.refraft.spec.Membership.of(List.of(N1, N2), List.of(NodeId.of("n3")))))), 0));
+    int at = bytes.length - 3; // the learner's id bytes "n3" end the message
+    bytes[at + 2] = '1';
+    var e = assertThrows(MalformedMessageException.class, () -> MessageCodec.decode(bytes));
+    assertTrue(e.problem().contains("learner and a voter"), e.getMessage());
   }
 
   @Test
