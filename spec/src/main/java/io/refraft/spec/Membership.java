@@ -180,7 +180,33 @@ public record Membership(List<NodeId> voters, List<NodeId> outgoing, List<NodeId
    */
   public byte[] canonicalBytes() {
     String s = "v:" + names(voters) + "|o:" + names(outgoing) + "|l:" + names(learners) + "|a:" + (autoLeave ? 1 : 0);
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return utf8(s);
+  }
+
+  /** {@code s} encoded as UTF-8 (by hand: the spec's core uses java.lang and java.util only). */
+  private static byte[] utf8(String s) {
+    byte[] out = new byte[s.length() * 4];
+    int n = 0;
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      i += Character.charCount(c);
+      if (c < 0x80) {
+        out[n++] = (byte) c;
+      } else if (c < 0x800) {
+        out[n++] = (byte) (0xC0 | (c >> 6));
+        out[n++] = (byte) (0x80 | (c & 0x3F));
+      } else if (c < 0x10000) {
+        out[n++] = (byte) (0xE0 | (c >> 12));
+        out[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[n++] = (byte) (0x80 | (c & 0x3F));
+      } else {
+        out[n++] = (byte) (0xF0 | (c >> 18));
+        out[n++] = (byte) (0x80 | ((c >> 12) & 0x3F));
+        out[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[n++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 
   private static String names(List<NodeId> ids) {

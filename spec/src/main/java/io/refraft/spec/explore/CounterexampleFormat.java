@@ -34,7 +34,7 @@ public final class CounterexampleFormat {
       out.add(sb.toString());
     }
     out.add("violates " + cx.violation().invariant() + ": " + cx.violation().detail());
-    if (cx.violation().invariant().equals(Recovery.PROPERTY)) {
+    if (cx.violation().invariant().equals(Recoverability.PROPERTY)) {
       Cluster last = cx.steps().isEmpty() ? cx.initial() : cx.steps().get(cx.steps().size() - 1).next();
       out.add("the state that cannot recover:");
       out.addAll(state(last));

@@ -18,10 +18,10 @@ final class MarginSearch {
   private final Fingerprint fingerprint;
   private final StateCodec codec;
   private final FingerprintSet seen;
-  private final Recovery recovery;
+  private final Recoverability recovery;
 
   MarginSearch(RaftModel model, Bounds bounds, Fingerprint fingerprint, StateCodec codec, FingerprintSet seen,
-      Recovery recovery) {
+      Recoverability recovery) {
     this.model = model;
     this.bounds = bounds;
     this.fingerprint = fingerprint;
@@ -46,7 +46,7 @@ final class MarginSearch {
           long fp = r.fixed64();
           Cluster c = codec.decode(r);
           for (Event e : model.events(c)) {
-            if (Recovery.isFault(e)) {
+            if (Recoverability.isFault(e)) {
               continue;
             }
             Optional<Cluster.Step> step = c.next(e, model::step);
@@ -62,12 +62,12 @@ final class MarginSearch {
 
   /** One worker's logs, and the margin states it queues. */
   final class Waypoints implements AutoCloseable {
-    final Recovery.Buffer log;
+    final Recoverability.Buffer log;
     private final Frontier target;
     private final Bytes.Writer out = new Bytes.Writer(16 << 10);
     private int count;
 
-    private Waypoints(Recovery.Buffer log, Frontier target) {
+    private Waypoints(Recoverability.Buffer log, Frontier target) {
       this.log = log;
       this.target = target;
     }
@@ -78,12 +78,12 @@ final class MarginSearch {
      * new and within the margin.
      */
     void beyond(long from, Cluster succ) {
-      if (!bounds.admits(succ, Recovery.EXTRA_TERMS, Recovery.EXTRA_ENTRIES)) {
+      if (!bounds.admits(succ, Recoverability.EXTRA_TERMS, Recoverability.EXTRA_ENTRIES)) {
         return;
       }
       long sfp = fingerprint.of(succ);
       if (seen.add(sfp, from)) {
-        log.state(sfp, false, Recovery.recovered(succ));
+        log.state(sfp, false, Recoverability.recovered(succ));
         out.fixed64(sfp);
         codec.encode(succ, out);
         if (++count == Frontier.CHUNK_STATES) {

@@ -56,7 +56,7 @@ public final class ModelChecker {
   private volatile Frontier next;
   private volatile int depth;
   private boolean checkRecovery;
-  private Recovery recovery;
+  private Recoverability recovery;
   private MarginSearch margin;
   private Frontier beyondQueue;
   private volatile String phase = "safety";
@@ -224,11 +224,11 @@ public final class ModelChecker {
       if (checkpoints != null || resumeFrom != null) {
         throw new IllegalArgumentException("the recovery check needs one uninterrupted run: no checkpoints or resuming");
       }
-      recovery = new Recovery(spill);
+      recovery = new Recoverability(spill);
       margin = new MarginSearch(model, bounds, fingerprint, codec, seen, recovery);
       beyondQueue = newFrontier();
-      try (Recovery.Buffer b = recovery.buffer()) {
-        b.state(initFp, true, Recovery.recovered(init));
+      try (Recoverability.Buffer b = recovery.buffer()) {
+        b.state(initFp, true, Recoverability.recovered(init));
       }
       recovery.level();
     }
@@ -408,7 +408,7 @@ public final class ModelChecker {
             return new Found(claimed.ordinal(), i, e, c, events.get(e), v.get());
           }
           Cluster succ = step.get().next();
-          boolean logEdge = way != null && !Recovery.isFault(events.get(e));
+          boolean logEdge = way != null && !Recoverability.isFault(events.get(e));
           if (!bounds.admits(succ)) {
             if (logEdge) {
               way.beyond(fp, succ);
@@ -419,7 +419,7 @@ public final class ModelChecker {
           boolean fresh = isNew(succ, sfp, fp);
           if (way != null) {
             if (fresh) {
-              way.log.state(sfp, true, Recovery.recovered(succ));
+              way.log.state(sfp, true, Recoverability.recovered(succ));
             }
             if (logEdge) {
               way.log.edge(fp, sfp);
@@ -511,7 +511,7 @@ public final class ModelChecker {
       current = next;
       next = newFrontier();
     }
-    Recovery.Verdict v = recovery.analyze();
+    Recoverability.Verdict v = recovery.analyze();
     recoveryCheck = new RecoveryCheck(recovery.statesBeyond(), recovery.edges(), v.unrecoverable(),
         nanoClock.getAsLong() - start);
     if (v.unrecoverable() == 0) {
@@ -521,7 +521,7 @@ public final class ModelChecker {
     String detail = "no path without drops, duplicates or restarts leads from the last state to exactly one leader "
         + "whose log every server has committed (" + v.unrecoverable() + " of " + v.statesInside()
         + " states within the bounds cannot recover)";
-    return Optional.of(new Counterexample(new Invariant.Violation(Recovery.PROPERTY, detail), init, steps));
+    return Optional.of(new Counterexample(new Invariant.Violation(Recoverability.PROPERTY, detail), init, steps));
   }
 
   /**

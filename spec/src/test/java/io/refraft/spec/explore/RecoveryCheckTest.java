@@ -46,7 +46,7 @@ class RecoveryCheckTest {
     ModelChecker.Result one = new ModelChecker(m, bs[0], true, 1).withRecovery(true).run(System::nanoTime);
     ModelChecker.Result two = new ModelChecker(m, bs[0], true, 2).withRecovery(true).run(System::nanoTime);
     ModelChecker.Counterexample cx = two.counterexample().orElseThrow();
-    assertEquals(Recovery.PROPERTY, cx.violation().invariant());
+    assertEquals(Recoverability.PROPERTY, cx.violation().invariant());
     Cluster stuck = cx.steps().isEmpty() ? cx.initial() : cx.steps().get(cx.steps().size() - 1).next();
     assertEquals(stuck, one.counterexample().orElseThrow().steps().get(cx.steps().size() - 1).next(),
         "the reported state does not depend on the workers");
@@ -71,15 +71,15 @@ class RecoveryCheckTest {
     ArrayDeque<Cluster> queue = new ArrayDeque<>(List.of(from));
     while (!queue.isEmpty()) {
       Cluster c = queue.poll();
-      if (Recovery.recovered(c)) {
+      if (Recoverability.recovered(c)) {
         return true;
       }
       for (Event e : m.events(c)) {
-        if (Recovery.isFault(e)) {
+        if (Recoverability.isFault(e)) {
           continue;
         }
         Optional<Cluster.Step> s = c.next(e, m::step);
-        if (s.isPresent() && bounds.admits(s.get().next(), Recovery.EXTRA_TERMS, Recovery.EXTRA_ENTRIES)
+        if (s.isPresent() && bounds.admits(s.get().next(), Recoverability.EXTRA_TERMS, Recoverability.EXTRA_ENTRIES)
             && seen.add(fp.of(s.get().next()))) {
           queue.add(s.get().next());
         }

@@ -145,8 +145,8 @@ class VerifyTraceCommandTest {
     assertMalformed(cut, 3, "truncated last line");
     assertMalformed(variant("v2.ndjson", 1, lines.get(0).replace("\"version\":1", "\"version\":7")), 1,
         "unknown version 7");
-    assertMalformed(variant("msg.ndjson", 3, lines.get(2).replace("\"RequestVoteRequest\"", "\"TimeoutNow\"")), 3,
-        "'input.message': unknown message type 'TimeoutNow'");
+    assertMalformed(variant("msg.ndjson", 3, lines.get(2).replace("\"RequestVoteRequest\"", "\"Gossip\"")), 3,
+        "'input.message': unknown message type 'Gossip'");
     assertMalformed(variant("in.ndjson", 2, lines.get(1).replace("ElectionTimeout", "Tick")), 2,
         "unknown input type 'Tick'");
     Path noHeader = dir.resolve("noheader.ndjson");

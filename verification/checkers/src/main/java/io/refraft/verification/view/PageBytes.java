@@ -134,6 +134,11 @@ final class PageBytes {
     return ascii("\"autoLeave\":").ascii(String.valueOf(m.autoLeave()));
   }
 
+  /** {@link #configurationFields} and a closing brace when {@code m} is present; nothing otherwise. */
+  PageBytes configurationFieldsIfPresent(java.util.Optional<io.refraft.spec.Membership> m) {
+    return m.isPresent() ? configurationFields(m.get()).ch('}') : this;
+  }
+
   private PageBytes ids(String field, java.util.List<io.refraft.spec.NodeId> ids) {
     ascii("\"").ascii(field).ascii("\":[");
     for (int k = 0; k < ids.size(); k++) {

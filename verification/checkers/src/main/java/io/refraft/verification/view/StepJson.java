@@ -213,7 +213,9 @@ final class StepJson {
     }
     if (p.snapshot().isPresent()) {
       io.refraft.spec.Snapshot s = p.snapshot().get().snapshot();
-      b.ch(',').ch('[').num(s.index()).ch(',').num(s.term()).ch(',').str(String.format("%016x", s.digest())).ch(']');
+      b.ch(',').ch('[').num(s.index()).ch(',').num(s.term()).ch(',').str(String.format("%016x", s.digest()));
+      s.membership().ifPresent(m -> b.ch(',').ch('{').configurationFields(m).ch('}'));
+      b.ch(']');
     }
     b.ch(']');
   }
@@ -287,7 +289,9 @@ final class StepJson {
       }
       case Message.InstallSnapshotRequest s -> b.ascii(",\"snapshot\":{\"index\":").num(s.snapshot().index())
           .ascii(",\"term\":").num(s.snapshot().term()).ascii(",\"digest\":")
-          .str(String.format("%016x", s.snapshot().digest())).ch('}');
+          .str(String.format("%016x", s.snapshot().digest()))
+          .ascii(s.snapshot().membership().isPresent() ? ",\"configuration\":{" : "")
+          .configurationFieldsIfPresent(s.snapshot().membership()).ch('}');
       case Message.InstallSnapshotResponse s -> b.ascii(",\"matchIndex\":").num(s.matchIndex());
       case Message.TimeoutNow s -> { }
     }

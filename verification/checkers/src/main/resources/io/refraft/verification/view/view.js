@@ -162,7 +162,10 @@
       f.persisted = {};
       if (d[3][0]) f.persisted.hardState = { term: d[3][0][0], vote: d[3][0][1] };
       if (d[3][1]) f.persisted.log = { from: d[3][1][0], entries: entries(d[3][1][1]) };
-      if (d[3][2]) f.persisted.snapshot = { index: d[3][2][0], term: d[3][2][1], digest: d[3][2][2] };
+      if (d[3][2]) {
+        f.persisted.snapshot = { index: d[3][2][0], term: d[3][2][1], digest: d[3][2][2] };
+        if (d[3][2][3]) f.persisted.snapshot.configuration = d[3][2][3];
+      }
     }
     if (d[5]) f.reads = d[5];
     if (d[6]) f.applied = d[6];

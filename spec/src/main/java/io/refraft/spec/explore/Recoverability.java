@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the search, the logs are read back into int arrays and {@link RecoveryGraph} finds the states
  * that can reach a recovered one.
  */
-final class Recovery {
+final class Recoverability {
   static final String PROPERTY = "Recovery";
   static final int EXTRA_TERMS = 1;
   static final int EXTRA_ENTRIES = 1;
@@ -43,7 +43,7 @@ final class Recovery {
   /** The id of the first state of each breadth-first level (level 1, the initial state, first). */
   private final List<Long> levelStarts = new ArrayList<>(List.of(0L));
 
-  Recovery(SpillStore store) {
+  Recoverability(SpillStore store) {
     this.store = store == null ? new MemoryStore() : store;
   }
 
