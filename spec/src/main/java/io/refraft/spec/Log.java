@@ -345,8 +345,8 @@ public final class Log {
 
   /**
    * The configuration in effect at {@code index} by this log: that of its last configuration entry
-   * at or below {@code index}, else the snapshot's; empty when neither holds one (the cluster's
-   * initial configuration then holds). {@code index} must not be compacted.
+   * at or below {@code index}, else the snapshot's (also for an index the snapshot compacted); empty
+   * when neither holds one (the cluster's initial configuration then holds).
    */
   public java.util.Optional<Membership> membershipAt(long index) {
     long at = lastConfigIndex(index);

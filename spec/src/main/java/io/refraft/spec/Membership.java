@@ -1,8 +1,6 @@
 package io.refraft.spec;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -142,34 +140,45 @@ public record Membership(List<NodeId> voters, List<NodeId> outgoing, List<NodeId
    * (thesis §4.1) allows one at a time.
    */
   public int changedServers(Membership next) {
-    Set<NodeId> changed = new HashSet<>();
-    for (NodeId id : union(members(), next.members())) {
-      boolean wasVoter = isVoter(id);
-      boolean isVoter = next.isVoter(id);
-      if (wasVoter != isVoter || learners.contains(id) != next.learners.contains(id)) {
-        changed.add(id);
+    TreeSet<NodeId> all = new TreeSet<>(members());
+    all.addAll(next.members());
+    int changed = 0;
+    for (NodeId id : all) {
+      if (isVoter(id) != next.isVoter(id) || learners.contains(id) != next.learners.contains(id)) {
+        changed++;
       }
     }
-    return changed.size();
+    return changed;
   }
 
-  private static List<NodeId> union(List<NodeId> a, List<NodeId> b) {
-    TreeSet<NodeId> all = new TreeSet<>(a);
-    all.addAll(b);
-    return new ArrayList<>(all);
+  /**
+   * Whether this configuration is one step from {@code current}, the step a leader may take at once:
+   * leaving a joint configuration; entering one from a simple configuration (its outgoing voters the
+   * current voters, something changed); or a simple configuration that differs from a simple current one
+   * in exactly one server (thesis §4.1).
+   */
+  public boolean isOneStepFrom(Membership current) {
+    if (current.isJoint()) {
+      return equals(current.leaveJoint());
+    }
+    if (isJoint()) {
+      return outgoing.equals(current.voters()) && !leaveJoint().equals(current);
+    }
+    return current.changedServers(this) == 1;
   }
 
   private static List<NodeId> sorted(List<NodeId> ids, String field) {
     List<NodeId> copy = List.copyOf(ids);
-    if (new HashSet<>(copy).size() != copy.size()) {
-      throw new IllegalArgumentException("duplicate server in " + field + " " + copy);
-    }
     for (int i = 1; i < copy.size(); i++) {
-      if (copy.get(i - 1).compareTo(copy.get(i)) > 0) {
-        return List.copyOf(new TreeSet<>(copy));
+      if (copy.get(i - 1).compareTo(copy.get(i)) >= 0) { // not strictly ascending: sort, and look for duplicates
+        TreeSet<NodeId> set = new TreeSet<>(copy);
+        if (set.size() != copy.size()) {
+          throw new IllegalArgumentException("duplicate server in " + field + " " + copy);
+        }
+        return List.copyOf(set);
       }
     }
-    return copy;
+    return copy; // already sorted without duplicates (the common case: no allocation but the copy)
   }
 
   /**

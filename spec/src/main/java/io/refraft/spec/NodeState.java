@@ -76,7 +76,7 @@ public record NodeState(
    */
   public Membership membership() {
     long bound = config.confOnApply() ? applied() : log.lastIndex();
-    return log.membershipAt(Math.max(bound, log.snapshot().index())).orElseGet(config::initialMembership);
+    return log.membershipAt(bound).orElseGet(config::initialMembership);
   }
 
   /**
@@ -85,12 +85,8 @@ public record NodeState(
    */
   public Membership previousMembership() {
     long bound = config.confOnApply() ? applied() : log.lastIndex();
-    long at = log.lastConfigIndex(Math.max(bound, log.snapshot().index()));
-    if (at == 0) {
-      return membership();
-    }
-    return log.membershipAt(at - 1 < log.snapshot().index() ? log.snapshot().index() : at - 1)
-        .orElseGet(config::initialMembership);
+    long at = log.lastConfigIndex(bound);
+    return at == 0 ? membership() : log.membershipAt(at - 1).orElseGet(config::initialMembership);
   }
 
   /** What survives a crash (Figure 2, "Persistent state"). */

@@ -73,22 +73,7 @@ final class Reconfiguration {
     if (!ReadIndex.committedInTerm(s)) {
       return Refusal.TERM_NOT_COMMITTED;
     }
-    return isOneStep(s.membership(), next) ? null : Refusal.NOT_ONE_STEP;
-  }
-
-  /**
-   * Whether {@code next} is one step from {@code current}: leaving a joint configuration; entering
-   * one from a simple configuration (its outgoing voters the current voters, something changed); or
-   * a simple configuration that differs from a simple current one in exactly one server.
-   */
-  static boolean isOneStep(Membership current, Membership next) {
-    if (current.isJoint()) {
-      return next.equals(current.leaveJoint());
-    }
-    if (next.isJoint()) {
-      return next.outgoing().equals(current.voters()) && !next.leaveJoint().equals(current);
-    }
-    return current.changedServers(next) == 1;
+    return next.isOneStepFrom(s.membership()) ? null : Refusal.NOT_ONE_STEP;
   }
 
   /** Whether a configuration entry is pending: above the commit index (or the applied one, with confOnApply). */

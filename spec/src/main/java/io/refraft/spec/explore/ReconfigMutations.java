@@ -35,13 +35,9 @@ final class ReconfigMutations {
       return t;
     }
     long pendingAt = s.log().lastConfigIndex(s.log().lastIndex());
-    Membership from = s.membership();
-    // One step from the configuration it uses (the latest in its log), as the spec would check.
-    boolean oneStep = from.isJoint() ? next.equals(from.leaveJoint())
-        : next.isJoint() ? next.outgoing().equals(from.voters()) && !next.leaveJoint().equals(from)
-        : from.changedServers(next) == 1;
-    if (!oneStep || l.transferee().isPresent() || (refusal == Output.Refusal.TERM_NOT_COMMITTED && pendingAt > 0
-        && pendingAt > s.commitIndex())) {
+    // Only the refusal named: one step from its configuration, no transfer, and no other refusal that applies.
+    if (!next.isOneStepFrom(s.membership()) || l.transferee().isPresent()
+        || (refusal == Output.Refusal.TERM_NOT_COMMITTED && pendingAt > 0 && pendingAt > s.commitIndex())) {
       return t;
     }
     long index = s.log().lastIndex() + 1;
